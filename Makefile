@@ -1,0 +1,31 @@
+# Two entry points for a fresh machine (see README.md):
+#   make demo   - set up a virtual environment and decode the built-in example capture
+#   make test   - set up the same environment and run the whole test suite (what CI runs)
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/skypeflux demo
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_crypto.py
+	$(PY) benchmarks/bench_objects.py
+	$(PY) benchmarks/bench_decode.py
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info src/skypeflux/crypto/*.so
