@@ -1,0 +1,352 @@
+"""From captured frames to UDP datagrams and TCP segments (IPv4), with nothing hidden.
+
+Headers are read with ``struct.unpack_from`` straight from the captured bytes instead of building
+dpkt objects: per packet that is several times faster (see benchmarks), and it lets us say exactly
+what was cut. Payload lengths come from the IP total length and the UDP length, which removes
+Ethernet padding and trailing FCS; when those lengths reach beyond the captured bytes the snap
+length cut the packet, and the datagram or segment is marked ``truncated`` and carries only the
+bytes present, so later layers never mistake a cut payload for a whole one.
+
+Packets we do not decode (IPv6, ARP, ICMP, malformed headers) are counted in :class:`NetStats`,
+not raised: one odd packet must not stop a capture.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from socket import inet_ntoa
+
+from skypeflux.capture.ipfrag import FragmentReassembler
+from skypeflux.capture.reader import (
+    DECODABLE_LINKTYPES,
+    LINKTYPE_ETHERNET,
+    LINKTYPE_IPV4,
+    LINKTYPE_IPV6,
+    LINKTYPE_LINUX_SLL,
+    LINKTYPE_LINUX_SLL2,
+    LINKTYPE_LOOP,
+    LINKTYPE_NULL,
+    LINKTYPE_RAW,
+    LINKTYPE_RAW_DLT12,
+    LINKTYPE_RAW_DLT14,
+    RawPacket,
+)
+
+# TCP flag bits
+FIN = 0x01
+SYN = 0x02
+RST = 0x04
+PSH = 0x08
+ACK = 0x10
+
+IPPROTO_TCP = 6
+IPPROTO_UDP = 17
+
+_ETHERTYPE_IPV4 = 0x0800
+_ETHERTYPE_IPV6 = 0x86DD
+_VLAN_TAGS = frozenset({0x8100, 0x88A8, 0x9100})  # 802.1Q, 802.1ad (QinQ), old QinQ
+_AF_INET = 2
+_AF_INET6 = frozenset({10, 24, 28, 30})  # Linux, NetBSD/OpenBSD, FreeBSD, macOS
+
+_U16 = struct.Struct("!H")
+_IPV4 = struct.Struct("!BxHHHBB2x4s4s")  # ver/ihl, total length, id, flags/frag, ttl, proto
+_UDP = struct.Struct("!HHH")
+_TCP = struct.Struct("!HHIIBB")
+
+
+@dataclass(frozen=True, slots=True)
+class UdpDatagram:
+    """One UDP datagram; ``frames`` lists every frame that carried it (several if fragmented)."""
+
+    frame: int
+    ts: float
+    src: str
+    sport: int
+    dst: str
+    dport: int
+    payload: bytes
+    truncated: bool
+    frames: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TcpSegment:
+    """One TCP segment; ``flags`` holds the FIN/SYN/RST/PSH/ACK... bits of the header."""
+
+    frame: int
+    ts: float
+    src: str
+    sport: int
+    dst: str
+    dport: int
+    seq: int
+    ack: int
+    flags: int
+    payload: bytes
+    truncated: bool
+    frames: tuple[int, ...]
+
+
+Transport = UdpDatagram | TcpSegment
+
+
+@dataclass(slots=True)
+class NetStats:
+    """What happened to every packet that did not become a datagram or segment (and some that
+    did), so a user can see why traffic is missing from the output."""
+
+    packets: int = 0
+    ipv4: int = 0
+    ipv6: int = 0  # counted and skipped: classic Skype runs over IPv4
+    not_ip: int = 0  # ARP, LLC, other ethertypes / address families
+    other_protocol: int = 0  # ICMP, IGMP, ... (IPv4 but neither UDP nor TCP)
+    malformed: int = 0  # headers too short or inconsistent
+    truncated: int = 0  # datagrams/segments delivered with bytes missing (snap length)
+    fragments: int = 0  # IPv4 fragments fed to reassembly
+    udp: int = 0
+    tcp: int = 0
+
+
+# -- link layers: each returns (offset of the network header, 4 / 6 / 0 for IPv4 / IPv6 / other)
+
+
+def _ethertype_kind(ethertype: int) -> int:
+    if ethertype == _ETHERTYPE_IPV4:
+        return 4
+    if ethertype == _ETHERTYPE_IPV6:
+        return 6
+    return 0
+
+
+def _ethernet(data: bytes) -> tuple[int, int]:
+    pos = 12
+    if len(data) < 14:
+        return -1, 0
+    ethertype = _U16.unpack_from(data, pos)[0]
+    while ethertype in _VLAN_TAGS:
+        pos += 4
+        if len(data) < pos + 2:
+            return -1, 0
+        ethertype = _U16.unpack_from(data, pos)[0]
+    return pos + 2, _ethertype_kind(ethertype)
+
+
+def _linux_sll(data: bytes) -> tuple[int, int]:
+    if len(data) < 16:
+        return -1, 0
+    pos = 14
+    ethertype = _U16.unpack_from(data, pos)[0]
+    while ethertype in _VLAN_TAGS:
+        pos += 4
+        if len(data) < pos + 2:
+            return -1, 0
+        ethertype = _U16.unpack_from(data, pos)[0]
+    return pos + 2, _ethertype_kind(ethertype)
+
+
+def _linux_sll2(data: bytes) -> tuple[int, int]:
+    if len(data) < 20:
+        return -1, 0
+    return 20, _ethertype_kind(_U16.unpack_from(data, 0)[0])
+
+
+def _raw_ip(data: bytes) -> tuple[int, int]:
+    if not data:
+        return -1, 0
+    version = data[0] >> 4
+    return 0, version if version in (4, 6) else 0
+
+
+def _null(data: bytes) -> tuple[int, int]:
+    """BSD loopback: a 4-byte address family in the *capturing* host's byte order."""
+    if len(data) < 4:
+        return -1, 0
+    family = int.from_bytes(data[:4], "little")
+    if family > 0xFFFF:  # written by a big-endian host
+        family = int.from_bytes(data[:4], "big")
+    return 4, _family_kind(family)
+
+
+def _loop(data: bytes) -> tuple[int, int]:
+    """OpenBSD loopback: like NULL but the family is always big-endian."""
+    if len(data) < 4:
+        return -1, 0
+    return 4, _family_kind(int.from_bytes(data[:4], "big"))
+
+
+def _family_kind(family: int) -> int:
+    if family == _AF_INET:
+        return 4
+    return 6 if family in _AF_INET6 else 0
+
+
+_LINK_DECODERS: dict[int, Callable[[bytes], tuple[int, int]]] = {
+    LINKTYPE_NULL: _null,
+    LINKTYPE_ETHERNET: _ethernet,
+    LINKTYPE_RAW_DLT12: _raw_ip,
+    LINKTYPE_RAW_DLT14: _raw_ip,
+    LINKTYPE_RAW: _raw_ip,
+    LINKTYPE_LOOP: _loop,
+    LINKTYPE_LINUX_SLL: _linux_sll,
+    LINKTYPE_IPV4: _raw_ip,
+    LINKTYPE_IPV6: _raw_ip,
+    LINKTYPE_LINUX_SLL2: _linux_sll2,
+}
+assert set(_LINK_DECODERS) == DECODABLE_LINKTYPES, "reader and decoder disagree on link types"
+
+
+class NetDecoder:
+    """Turns :class:`RawPacket` values into UDP datagrams and TCP segments, keeping statistics
+    and the open IPv4 fragment sets (the only state it holds)."""
+
+    def __init__(self, *, fragments: FragmentReassembler | None = None) -> None:
+        self.stats = NetStats()
+        self.fragments = fragments if fragments is not None else FragmentReassembler()
+
+    def decode_all(self, packets: Iterable[RawPacket]) -> Iterator[Transport]:
+        decode = self.decode
+        for packet in packets:
+            out = decode(packet)
+            if out is not None:
+                yield out
+
+    def decode(self, packet: RawPacket) -> Transport | None:
+        """The datagram or segment in ``packet``, or ``None`` (counted in ``stats``)."""
+        stats = self.stats
+        stats.packets += 1
+        link = _LINK_DECODERS.get(packet.linktype)
+        data = packet.data
+        if link is None:
+            stats.not_ip += 1
+            return None
+        pos, kind = link(data)
+        if kind != 4:
+            if kind == 6:
+                stats.ipv6 += 1
+            elif pos < 0:
+                stats.malformed += 1
+            else:
+                stats.not_ip += 1
+            return None
+        if len(data) < pos + 20:
+            stats.malformed += 1
+            return None
+        vihl, total, ident, frag, _ttl, proto, src, dst = _IPV4.unpack_from(data, pos)
+        ihl = (vihl & 0x0F) * 4
+        if vihl >> 4 != 4 or ihl < 20 or len(data) < pos + ihl:
+            stats.malformed += 1
+            return None
+        stats.ipv4 += 1
+        captured = len(data) - pos
+        if total == 0:  # segmentation offload: the header does not know the length
+            total = captured + packet.wirelen - packet.caplen
+        elif total < ihl:
+            stats.malformed += 1
+            return None
+        cut = total > captured
+        end = pos + total if not cut else len(data)
+        frames: tuple[int, ...] = (packet.frame,)
+        if frag & 0x3FFF:  # more-fragments bit or a fragment offset
+            stats.fragments += 1
+            if cut:  # a cut fragment can never complete its set
+                stats.truncated += 1
+                return None
+            done = self.fragments.add(
+                (src, dst, ident, proto),
+                (frag & 0x1FFF) * 8,
+                bool(frag & 0x2000),
+                data[pos + ihl : end],
+                packet.frame,
+                packet.ts,
+            )
+            if done is None:
+                return None
+            data, pos, end, frames = done.payload, 0, len(done.payload), done.frames
+        else:
+            pos += ihl
+        if proto == IPPROTO_UDP:
+            return self._udp(packet, data, pos, end, cut, src, dst, frames)
+        if proto == IPPROTO_TCP:
+            return self._tcp(packet, data, pos, end, cut, src, dst, frames)
+        stats.other_protocol += 1
+        return None
+
+    def _udp(
+        self,
+        packet: RawPacket,
+        data: bytes,
+        pos: int,
+        end: int,
+        cut: bool,
+        src: bytes,
+        dst: bytes,
+        frames: tuple[int, ...],
+    ) -> UdpDatagram | None:
+        if end - pos < 8:
+            self.stats.malformed += 1
+            return None
+        sport, dport, length = _UDP.unpack_from(data, pos)
+        if length < 8:
+            self.stats.malformed += 1
+            return None
+        if pos + length > end:
+            if not cut:  # the IP datagram is whole, so the UDP length is wrong
+                self.stats.malformed += 1
+                return None
+            payload = data[pos + 8 : end]
+        else:
+            payload = data[pos + 8 : pos + length]
+            cut = False
+        self.stats.udp += 1
+        if cut:
+            self.stats.truncated += 1
+        return UdpDatagram(
+            packet.frame,
+            packet.ts,
+            inet_ntoa(src),
+            sport,
+            inet_ntoa(dst),
+            dport,
+            payload,
+            cut,
+            frames,
+        )
+
+    def _tcp(
+        self,
+        packet: RawPacket,
+        data: bytes,
+        pos: int,
+        end: int,
+        cut: bool,
+        src: bytes,
+        dst: bytes,
+        frames: tuple[int, ...],
+    ) -> TcpSegment | None:
+        if end - pos < 20:
+            self.stats.malformed += 1
+            return None
+        sport, dport, seq, ack, offset, flags = _TCP.unpack_from(data, pos)
+        header = (offset >> 4) * 4
+        if header < 20 or pos + header > end:
+            self.stats.malformed += 1
+            return None
+        self.stats.tcp += 1
+        if cut:
+            self.stats.truncated += 1
+        return TcpSegment(
+            packet.frame,
+            packet.ts,
+            inet_ntoa(src),
+            sport,
+            inet_ntoa(dst),
+            dport,
+            seq,
+            ack,
+            flags,
+            data[pos + header : end],
+            cut,
+            frames,
+        )

@@ -1,0 +1,404 @@
+"""TCP connections and in-order byte streams, one per direction, with holes reported, not hidden.
+
+An obfuscated Skype TCP direction is one RC4 keystream from its first byte, so the decoder needs
+the exact byte stream: in order, each byte once, nothing invented. This module delivers exactly
+that as :class:`Chunk` events (``offset`` counted from the first byte after the SYN, or from the
+first byte seen when the handshake is missing), drops retransmitted bytes (keeping the first copy
+where copies overlap), buffers early segments, and survives sequence-number wrap-around.
+
+When bytes are missing for good (the buffer of early data is full, the sender closed with FIN or
+RST, or the capture ended) it emits one :class:`Gap` with the offset and size of the hole and
+delivers nothing more in that direction: data after a hole cannot be framed, and guessing would
+turn a capture problem into wrong plaintext. A direction that ends cleanly gets an :class:`End`.
+
+Memory is bounded by the open connections: early data per direction is capped
+(``max_buffered``), idle connections are evicted after ``idle_timeout`` seconds of capture time,
+and at most ``max_connections`` are tracked (least recently active evicted first).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from skypeflux.capture.netdecode import ACK, FIN, RST, SYN, TcpSegment
+
+_MASK = 0xFFFF_FFFF
+_HALF = 0x8000_0000
+
+# reasons carried by End
+END_FIN = "fin"  # the sender closed and every byte before its FIN was delivered
+END_RST = "rst"  # the connection was reset; every byte seen before it was delivered
+END_CAPTURE = "capture-end"  # the capture ended with the direction still open
+END_IDLE = "idle"  # evicted after idle_timeout (or to make room), nothing was missing
+END_REUSED = "reused"  # a new connection (new SYN) took the same addresses and ports
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Contiguous in-order bytes of one direction starting at stream ``offset``, from ``frame``."""
+
+    offset: int
+    data: bytes
+    frame: int
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """``missing`` bytes at ``offset`` never arrived; ``frame`` is the first frame after them
+    (or the frame that closed the direction). Nothing more is delivered for this direction."""
+
+    offset: int
+    missing: int
+    frame: int
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    """The direction ended after ``offset`` bytes, all delivered; ``reason`` is an END_* value."""
+
+    offset: int
+    reason: str
+    frame: int
+
+
+StreamEvent = Chunk | Gap | End
+
+
+class StreamReassembler:
+    """Reassembles one direction of a TCP connection from its segments."""
+
+    def __init__(self, *, max_buffered: int = 1 << 20) -> None:
+        self.max_buffered = max_buffered
+        self.base: int | None = None  # sequence number of stream offset 0
+        self.next_offset = 0  # every byte below this offset has been delivered
+        self.done = False  # an End or a Gap was emitted
+        self.duplicate_bytes = 0  # retransmitted / overlapping bytes dropped
+        self._starts: list[int] = []  # offsets of the buffered pieces, sorted
+        self._pieces: dict[int, tuple[bytes, int]] = {}  # offset -> (data, frame)
+        self._buffered = 0
+        self._fin_offset: int | None = None
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held that wait for a hole before them to be filled."""
+        return self._buffered
+
+    def syn(self, seq: int) -> None:
+        """The SYN fixes the origin: offset 0 is the byte after it."""
+        if self.base is None:
+            self.base = (seq + 1) & _MASK
+
+    def add(
+        self, seq: int, payload: bytes, frame: int, *, fin: bool = False, rst: bool = False
+    ) -> list[StreamEvent]:
+        """Take one segment (``seq`` of its first payload byte) and return what it releases."""
+        if self.done:
+            if payload:
+                self.duplicate_bytes += len(payload)
+            return []
+        if self.base is None:
+            if not payload and not fin:
+                return self._close(END_RST, frame) if rst else []
+            self.base = seq & _MASK
+        offset = self._unwrap(seq)
+        events: list[StreamEvent] = []
+        if payload:
+            self._take(offset, payload, frame, events)
+        if fin and self._fin_offset is None:
+            self._fin_offset = offset + len(payload)
+        if self.done:
+            return events
+        if self._fin_offset is not None and self.next_offset >= self._fin_offset:
+            events.extend(self._close(END_FIN, frame))
+        elif self._fin_offset is not None or rst:
+            events.extend(self._close(END_RST if rst else END_FIN, frame))
+        return events
+
+    def finish(self, frame: int, reason: str = END_CAPTURE) -> list[StreamEvent]:
+        """No more segments will come (end of capture, eviction, reset by the peer)."""
+        if self.done or self.base is None:
+            self.done = True
+            return []
+        return self._close(reason, frame)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _unwrap(self, seq: int) -> int:
+        """Stream offset of ``seq``: the candidate nearest to what we expect next, which makes
+        wrap-around of the 32-bit sequence space (and streams over 4 GiB) work."""
+        assert self.base is not None
+        delta = ((seq - self.base) - self.next_offset) & _MASK
+        if delta >= _HALF:
+            delta -= 1 << 32
+        return self.next_offset + delta
+
+    def _take(self, offset: int, payload: bytes, frame: int, events: list[StreamEvent]) -> None:
+        end = offset + len(payload)
+        nxt = self.next_offset
+        if end <= nxt:
+            self.duplicate_bytes += len(payload)
+            return
+        if offset < nxt:
+            self.duplicate_bytes += nxt - offset
+            payload = payload[nxt - offset :]
+            offset = nxt
+        if offset == nxt and not self._starts:  # the common case: in order, nothing held
+            events.append(Chunk(nxt, payload, frame))
+            self.next_offset = end
+            return
+        # Through the buffer, so bytes held earlier keep precedence over this later copy.
+        self._hold(offset, payload, frame)
+        self._release(events)
+        if self._buffered > self.max_buffered:
+            events.extend(self._close(END_CAPTURE, frame))
+
+    def _release(self, events: list[StreamEvent]) -> None:
+        """Deliver buffered pieces that the new data made contiguous."""
+        starts, pieces = self._starts, self._pieces
+        while starts and starts[0] <= self.next_offset:
+            start = starts.pop(0)
+            data, frame = pieces.pop(start)
+            self._buffered -= len(data)
+            end = start + len(data)
+            if end <= self.next_offset:
+                self.duplicate_bytes += len(data)
+                continue
+            skip = self.next_offset - start
+            self.duplicate_bytes += skip
+            events.append(Chunk(self.next_offset, data[skip:], frame))
+            self.next_offset = end
+
+    def _hold(self, offset: int, payload: bytes, frame: int) -> None:
+        """Buffer the parts of a segment not already buffered (the first copy of a byte wins)."""
+        starts, pieces = self._starts, self._pieces
+        end = offset + len(payload)
+        i = max(bisect_right(starts, offset) - 1, 0)
+        cur = offset
+        fresh: list[tuple[int, int]] = []
+        while i < len(starts) and cur < end:
+            p_start = starts[i]
+            p_end = p_start + len(pieces[p_start][0])
+            i += 1
+            if p_end <= cur:
+                continue
+            if p_start >= end:
+                break
+            if p_start > cur:
+                fresh.append((cur, p_start))
+            cur = max(cur, p_end)
+        if cur < end:
+            fresh.append((cur, end))
+        kept = 0
+        for start, stop in fresh:
+            insort(starts, start)
+            pieces[start] = (payload[start - offset : stop - offset], frame)
+            kept += stop - start
+        self._buffered += kept
+        self.duplicate_bytes += len(payload) - kept
+
+    def _close(self, reason: str, frame: int) -> list[StreamEvent]:
+        self.done = True
+        event: StreamEvent
+        if self._starts:
+            first = self._starts[0]
+            event = Gap(self.next_offset, first - self.next_offset, self._pieces[first][1])
+        elif self._fin_offset is not None and self._fin_offset > self.next_offset:
+            event = Gap(self.next_offset, self._fin_offset - self.next_offset, frame)
+        else:
+            event = End(self.next_offset, reason, frame)
+        self._starts.clear()
+        self._pieces.clear()
+        self._buffered = 0
+        return [event]
+
+
+@dataclass(eq=False, slots=True)
+class TcpDirection:
+    """One direction of a connection: its addresses, its stream and the frames that carried it."""
+
+    src: str
+    sport: int
+    dst: str
+    dport: int
+    from_initiator: bool
+    reassembler: StreamReassembler
+    frames: list[int] = field(default_factory=list)  # every segment, control ones included
+    data_frames: list[int] = field(default_factory=list)  # segments carrying payload
+    syn_frame: int | None = None
+    isn: int | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.reassembler.done
+
+    def label(self) -> str:
+        return f"{self.src}:{self.sport} -> {self.dst}:{self.dport}"
+
+
+@dataclass(eq=False, slots=True)
+class TcpConnection:
+    """A TCP connection; the initiator is the SYN sender (or the first sender seen)."""
+
+    number: int  # 1-based, in order of appearance
+    initiator: TcpDirection  # initiator -> responder
+    responder: TcpDirection  # responder -> initiator
+    handshake_seen: bool
+    first_frame: int
+    last_ts: float
+
+    @property
+    def done(self) -> bool:
+        return self.initiator.done and self.responder.done
+
+
+@dataclass(frozen=True, slots=True)
+class FlowEvent:
+    """A stream event with the connection and direction it belongs to."""
+
+    connection: TcpConnection
+    direction: TcpDirection
+    event: StreamEvent
+
+
+Endpoint = tuple[str, int]
+_Key = tuple[Endpoint, Endpoint]
+
+
+class TcpTracker:
+    """Follows every TCP connection of a capture and reassembles both directions of each."""
+
+    def __init__(
+        self,
+        *,
+        max_connections: int = 4096,
+        idle_timeout: float = 600.0,
+        max_buffered: int = 1 << 20,
+    ) -> None:
+        self.max_connections = max_connections
+        self.idle_timeout = idle_timeout
+        self.max_buffered = max_buffered
+        self.connections_seen = 0
+        self.evicted = 0
+        self._table: OrderedDict[_Key, TcpConnection] = OrderedDict()  # least recent first
+
+    @property
+    def open_connections(self) -> list[TcpConnection]:
+        return list(self._table.values())
+
+    def add(self, seg: TcpSegment) -> list[FlowEvent]:
+        """Process one segment; return the stream events it causes, in order."""
+        events: list[FlowEvent] = []
+        self._evict_idle(seg.ts, seg.frame, events)
+        a: Endpoint = (seg.src, seg.sport)
+        b: Endpoint = (seg.dst, seg.dport)
+        key = (a, b) if a <= b else (b, a)
+        conn = self._table.get(key)
+        flags = seg.flags
+        opening = flags & (SYN | ACK) == SYN
+        if conn is not None and opening and conn.initiator.isn != seg.seq:
+            # A SYN with a new ISN opens a new connection on the same addresses and ports,
+            # unless the connection so far was only a SYN/ACK or ACKs waiting for this SYN.
+            first = conn.initiator
+            if (
+                (first.src, first.sport) != a
+                or first.isn is not None
+                or first.reassembler.base is not None
+                or conn.done
+            ):
+                self._finish(conn, seg.frame, END_REUSED, events)
+                del self._table[key]
+                conn = None
+        if conn is None:
+            conn = self._open(key, a, b, seg, events)
+        else:
+            self._table.move_to_end(key)
+        conn.last_ts = seg.ts
+        fwd = (conn.initiator.src, conn.initiator.sport) == a
+        direction = conn.initiator if fwd else conn.responder
+        other = conn.responder if fwd else conn.initiator
+        direction.frames.append(seg.frame)
+        seq = seg.seq
+        if flags & SYN:
+            if direction.isn is None:
+                direction.isn = seq
+                direction.syn_frame = seg.frame
+                direction.reassembler.syn(seq)
+            seq = (seq + 1) & _MASK
+        if seg.payload:
+            direction.data_frames.append(seg.frame)
+        rst = bool(flags & RST)
+        for item in direction.reassembler.add(
+            seq, seg.payload, seg.frame, fin=bool(flags & FIN), rst=rst
+        ):
+            events.append(FlowEvent(conn, direction, item))
+        if rst:  # a reset ends the connection for both sides
+            for item in other.reassembler.finish(seg.frame, END_RST):
+                events.append(FlowEvent(conn, other, item))
+        return events
+
+    def finish(self) -> list[FlowEvent]:
+        """End of capture: close every open direction (a hole still open becomes a Gap)."""
+        events: list[FlowEvent] = []
+        for conn in self._table.values():
+            self._finish(conn, 0, END_CAPTURE, events, last_frames=True)
+        self._table.clear()
+        return events
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _open(
+        self, key: _Key, a: Endpoint, b: Endpoint, seg: TcpSegment, events: list[FlowEvent]
+    ) -> TcpConnection:
+        syn_ack = seg.flags & (SYN | ACK) == SYN | ACK
+        ini, res = (b, a) if syn_ack else (a, b)  # a SYN/ACK comes from the responder
+        self.connections_seen += 1
+        conn = TcpConnection(
+            number=self.connections_seen,
+            initiator=self._direction(ini, res, True),
+            responder=self._direction(res, ini, False),
+            handshake_seen=bool(seg.flags & SYN),
+            first_frame=seg.frame,
+            last_ts=seg.ts,
+        )
+        self._table[key] = conn
+        while len(self._table) > self.max_connections:
+            _, oldest = self._table.popitem(last=False)
+            self.evicted += 1
+            self._finish(oldest, seg.frame, END_IDLE, events)
+        return conn
+
+    def _direction(self, src: Endpoint, dst: Endpoint, from_initiator: bool) -> TcpDirection:
+        return TcpDirection(
+            src[0],
+            src[1],
+            dst[0],
+            dst[1],
+            from_initiator,
+            StreamReassembler(max_buffered=self.max_buffered),
+        )
+
+    def _evict_idle(self, now: float, frame: int, events: list[FlowEvent]) -> None:
+        table = self._table
+        while table:
+            key, oldest = next(iter(table.items()))
+            if now - oldest.last_ts <= self.idle_timeout:
+                return
+            del table[key]
+            self.evicted += 1
+            self._finish(oldest, frame, END_IDLE, events)
+
+    @staticmethod
+    def _finish(
+        conn: TcpConnection,
+        frame: int,
+        reason: str,
+        events: list[FlowEvent],
+        *,
+        last_frames: bool = False,
+    ) -> None:
+        for direction in (conn.initiator, conn.responder):
+            at = direction.frames[-1] if last_frames and direction.frames else frame
+            for item in direction.reassembler.finish(at, reason):
+                events.append(FlowEvent(conn, direction, item))
