@@ -1,0 +1,121 @@
+"""Joining 0x0F fragments back into one payload (spec 1.6), sans-IO and with bounded memory.
+
+The caller decrypts each fragment (each has its own IV and CRC) and hands it in with a key that
+names the message: the two endpoints and the outer id. Only CRC-verified pieces are kept, so a
+wrong guess of public addresses can never be glued into a message.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from skypeflux.wire.udp import FRAGMENT_LAST_BIT, Fragment
+from skypeflux.wire.udp_crypt import Opened
+
+
+@dataclass(frozen=True, slots=True)
+class Reassembled:
+    """A complete message: ``plaintext`` is the fragments' plaintexts in index order."""
+
+    key: Hashable
+    plaintext: bytes
+    count: int
+    ref_id: int
+    frames: tuple[int, ...] = ()
+    """The caller's tag (a capture frame number) of each fragment, in index order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Incomplete:
+    """A message still missing pieces when the caller gave up on it (end of capture)."""
+
+    key: Hashable
+    ref_id: int
+    have: int
+    last_index: int | None
+    frames: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class _Pending:
+    ref_id: int
+    pieces: dict[int, bytes] = field(default_factory=dict)
+    frames: dict[int, int] = field(default_factory=dict)
+    last_index: int | None = None
+    size: int = 0
+
+
+class FragmentAssembler:
+    """Collects opened fragments until indexes ``0..last`` are all present.
+
+    Bounds: at most ``max_messages`` messages in progress (the oldest is dropped first) and at
+    most ``max_bytes`` of plaintext held for one message. Counters say what was thrown away.
+    """
+
+    def __init__(self, max_messages: int = 256, max_bytes: int = 1 << 20) -> None:
+        self._pending: OrderedDict[Hashable, _Pending] = OrderedDict()
+        self.max_messages = max_messages
+        self.max_bytes = max_bytes
+        self.rejected = 0
+        self.evicted = 0
+        self.duplicates = 0
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def add(
+        self, key: Hashable, fragment: Fragment, opened: Opened, frame: int = 0
+    ) -> Reassembled | None:
+        """Store one fragment; return the whole message once its last missing piece arrives."""
+        if not opened.crc_ok or not 0 <= fragment.index < FRAGMENT_LAST_BIT:
+            self.rejected += 1
+            return None
+        entry = self._pending.get(key)
+        if entry is None:
+            entry = _Pending(fragment.ref_id)
+            self._pending[key] = entry
+            while len(self._pending) > self.max_messages:
+                self._pending.popitem(last=False)
+                self.evicted += 1
+        if fragment.index in entry.pieces:
+            self.duplicates += 1
+            return None
+        if entry.size + len(opened.plaintext) > self.max_bytes:
+            del self._pending[key]
+            self.evicted += 1
+            return None
+        entry.pieces[fragment.index] = opened.plaintext
+        entry.frames[fragment.index] = frame
+        entry.size += len(opened.plaintext)
+        if fragment.last:
+            entry.last_index = fragment.index
+        if entry.last_index is None or len(entry.pieces) <= entry.last_index:
+            return None
+        if any(i not in entry.pieces for i in range(entry.last_index + 1)):
+            return None
+        del self._pending[key]
+        order = range(entry.last_index + 1)
+        joined = b"".join(entry.pieces[i] for i in order)
+        frames = tuple(entry.frames[i] for i in order)
+        return Reassembled(key, joined, entry.last_index + 1, entry.ref_id, frames)
+
+    def pending_keys(self) -> list[Hashable]:
+        """Messages still waiting for pieces, oldest first."""
+        return list(self._pending)
+
+    def flush(self) -> list[Incomplete]:
+        """Give up on every message still in progress (end of capture) and say what is missing."""
+        out = [
+            Incomplete(
+                key,
+                entry.ref_id,
+                len(entry.pieces),
+                entry.last_index,
+                tuple(entry.frames[i] for i in sorted(entry.frames)),
+            )
+            for key, entry in self._pending.items()
+        ]
+        self._pending.clear()
+        return out

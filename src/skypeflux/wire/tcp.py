@@ -1,0 +1,217 @@
+"""Obfuscated TCP: the 14-byte stream header and the frames of the decrypted stream (spec 2.1-2.2).
+
+Pure layout, no crypto: the header's known plaintext is checked here once someone has decrypted
+it, and frames are split from plaintext. :mod:`skypeflux.wire.tcp_stream` adds the RC4 part.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from enum import Enum
+
+from skypeflux.wire.errors import WireError
+from skypeflux.wire.varint import encode_varint, read_varint, try_read_varint
+
+STREAM_HEADER_LEN = 14
+SEED_LEN = 4
+HEADER_PLAIN_LEN = STREAM_HEADER_LEN - SEED_LEN
+
+LAST_WORD_INITIATOR = 0x01
+LAST_WORD_RESPONDER = 0x03
+LAST_WORD_SKYPE5 = 0x0F
+KNOWN_LAST_WORDS = (LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, LAST_WORD_SKYPE5)
+
+MAX_FRAME_BODY = 0x10000
+"""Frames in real streams are a few hundred bytes; a longer length means we lost the framing."""
+
+_HEADER_PLAIN = struct.Struct(">HII")
+
+
+class Role(Enum):
+    """Which side wrote a direction, read from the header's last word."""
+
+    INITIATOR = "initiator"
+    RESPONDER = "responder"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderPlain:
+    """The 10 decrypted header bytes: ``seq16 ‖ 00000001 ‖ last_word``."""
+
+    seq16: int
+    word1: int
+    last_word: int
+
+    @property
+    def known_plaintext_ok(self) -> bool:
+        """The check that makes a stream Skype: 8 fixed bytes (seq16 varies between peers)."""
+        return self.word1 == 1 and self.last_word in KNOWN_LAST_WORDS
+
+    @property
+    def role(self) -> Role:
+        if self.last_word in (LAST_WORD_INITIATOR, LAST_WORD_SKYPE5):
+            return Role.INITIATOR
+        if self.last_word == LAST_WORD_RESPONDER:
+            return Role.RESPONDER
+        return Role.UNKNOWN
+
+    def build(self) -> bytes:
+        return _HEADER_PLAIN.pack(self.seq16, self.word1, self.last_word)
+
+    @classmethod
+    def parse(cls, plain: bytes) -> HeaderPlain:
+        if len(plain) != HEADER_PLAIN_LEN:
+            raise WireError(f"header plaintext is {HEADER_PLAIN_LEN} bytes, got {len(plain)}", 0)
+        return cls(*_HEADER_PLAIN.unpack(plain))
+
+
+def seed_of(header: bytes) -> int:
+    """The clear big-endian seed in the first 4 bytes of a direction."""
+    if len(header) < SEED_LEN:
+        raise WireError("stream shorter than its 4-byte seed", len(header))
+    return int.from_bytes(header[:SEED_LEN], "big")
+
+
+class FrameKind(Enum):
+    """What a frame carries (spec 2.2): even V = data, odd V = a control type byte."""
+
+    DATA = "data"
+    ACK = "ack"
+    FILLER = "filler"
+    SESSION = "session"
+    UNKNOWN = "unknown"
+    EMPTY = "empty"
+
+
+_CONTROL_KINDS = {0x01: FrameKind.ACK, 0x03: FrameKind.FILLER, 0x05: FrameKind.SESSION}
+_CONTROL_TYPES = {kind: value for value, kind in _CONTROL_KINDS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One frame: ``offset`` counts from stream byte 14 (the first byte after the header)."""
+
+    offset: int
+    value: int
+    varint_len: int
+    body: bytes
+
+    @property
+    def flag(self) -> int:
+        return self.value & 1
+
+    @property
+    def length(self) -> int:
+        return self.value >> 1
+
+    @property
+    def total_len(self) -> int:
+        return self.varint_len + len(self.body)
+
+    @property
+    def kind(self) -> FrameKind:
+        if not self.body:
+            return FrameKind.EMPTY
+        if self.flag == 0:
+            return FrameKind.DATA if len(self.body) >= 2 else FrameKind.UNKNOWN
+        return _CONTROL_KINDS.get(self.body[0], FrameKind.UNKNOWN)
+
+    @property
+    def packet_id(self) -> int | None:
+        """Data frames: their id; ack frames: the id acknowledged; otherwise ``None``."""
+        kind = self.kind
+        if kind is FrameKind.DATA:
+            return int.from_bytes(self.body[:2], "big")
+        if kind is FrameKind.ACK and len(self.body) >= 3:
+            return int.from_bytes(self.body[1:3], "big")
+        return None
+
+    @property
+    def blocks(self) -> bytes:
+        """Command blocks of a data frame (empty for other kinds)."""
+        return self.body[2:] if self.kind is FrameKind.DATA else b""
+
+    @property
+    def payload_offset(self) -> int:
+        """Stream offset (from byte 14) of :attr:`blocks`."""
+        return self.offset + self.varint_len + 2
+
+    def build(self) -> bytes:
+        return encode_varint(self.value) + self.body
+
+
+def build_frame(flag: int, body: bytes) -> bytes:
+    """``varint(len*2 + flag) ‖ body``."""
+    if flag not in (0, 1):
+        raise WireError(f"frame flag must be 0 or 1, not {flag}", 0)
+    return encode_varint(len(body) * 2 + flag) + body
+
+
+def data_frame(packet_id: int, blocks: bytes) -> bytes:
+    """An even frame: packet id then one or more command blocks."""
+    return build_frame(0, packet_id.to_bytes(2, "big") + blocks)
+
+
+def control_frame(kind: FrameKind, rest: bytes = b"") -> bytes:
+    """An odd frame: type byte (ack 0x01, filler 0x03, session 0x05) then ``rest``."""
+    if kind not in _CONTROL_TYPES:
+        raise WireError(f"{kind} is not a control frame kind", 0)
+    return build_frame(1, bytes([_CONTROL_TYPES[kind]]) + rest)
+
+
+def ack_frame(packet_id: int) -> bytes:
+    return control_frame(FrameKind.ACK, packet_id.to_bytes(2, "big"))
+
+
+@dataclass(frozen=True, slots=True)
+class FrameScan:
+    """Frames split from a plaintext; ``exact`` when they end exactly where the data ends."""
+
+    frames: tuple[Frame, ...]
+    consumed: int
+    error: str | None
+
+    @property
+    def exact(self) -> bool:
+        return self.error is None
+
+
+def split_frames(plain: bytes, base: int = 0, max_body: int = MAX_FRAME_BODY) -> FrameScan:
+    """Split decrypted stream bytes (starting at stream offset ``base``) into frames.
+
+    Never raises on bad data: a broken or unfinished frame ends the scan with ``error`` set.
+    """
+    frames: list[Frame] = []
+    pos = 0
+    end = len(plain)
+    while pos < end:
+        try:
+            got = try_read_varint(plain, pos)
+        except WireError as exc:
+            return FrameScan(tuple(frames), pos, f"bad frame length: {exc.reason}")
+        if got is None:
+            return FrameScan(tuple(frames), pos, "data ends inside a frame length")
+        value, body_at = got
+        length = value >> 1
+        if length > max_body:
+            return FrameScan(tuple(frames), pos, f"frame length {length} over {max_body}")
+        if body_at + length > end:
+            return FrameScan(
+                tuple(frames), pos, f"frame needs {length} bytes, {end - body_at} left"
+            )
+        frames.append(
+            Frame(base + pos, value, body_at - pos, bytes(plain[body_at : body_at + length]))
+        )
+        pos = body_at + length
+    return FrameScan(tuple(frames), pos, None)
+
+
+def parse_frame(plain: bytes, offset: int = 0) -> Frame:
+    """One frame at ``offset``; raises :class:`WireError` if it is truncated."""
+    value, body_at = read_varint(plain, offset)
+    end = body_at + (value >> 1)
+    if end > len(plain):
+        raise WireError(f"frame needs {value >> 1} bytes, {len(plain) - body_at} left", offset)
+    return Frame(offset, value, body_at - offset, bytes(plain[body_at:end]))

@@ -1,0 +1,164 @@
+"""Opening and sealing UDP payloads (spec 1.2, 1.4, 1.6); verification is returned as data.
+
+A payload's key depends on the *public* addresses the sender believed in, which a passive observer
+has to guess (behind NAT, or 0.0.0.0 before the sender learnt its own). So opening never fails:
+it reports the CRC verdict with the exact inputs tried, and the caller decides what to try next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from skypeflux.crypto import decrypt, skype_crc32
+from skypeflux.wire.errors import WireError
+from skypeflux.wire.udp import (
+    TYPE_FRAGMENT,
+    TYPE_PAYLOAD,
+    TYPE_RESEND,
+    Fragment,
+    Payload,
+    Resend,
+    ip_number,
+    ip_text,
+)
+
+UNKNOWN_ADDRESS = "0.0.0.0"
+"""The source address a client uses before it knows its own public address."""
+
+
+def seed_input(src_ip: str | int, dst_ip: str | int, packet_id: int) -> bytes:
+    """The 12 bytes whose Skype CRC, XOR the IV, is the seed.
+
+    ``LE32 src ‖ LE32 dst ‖ LE16 id ‖ 00 00``, with the *public* addresses the sender assumed.
+    """
+    return (
+        ip_number(src_ip).to_bytes(4, "little")
+        + ip_number(dst_ip).to_bytes(4, "little")
+        + (packet_id & 0xFFFF).to_bytes(2, "little")
+        + b"\x00\x00"
+    )
+
+
+def payload_seed(src_ip: str | int, dst_ip: str | int, packet_id: int, iv: int) -> int:
+    """Seed of a type 0x02 payload or 0x0F fragment."""
+    return skype_crc32(seed_input(src_ip, dst_ip, packet_id)) ^ iv
+
+
+def resend_seed(packet_id: int, challenge: int) -> int:
+    """Seed of a type 0x03 resend: no addresses, just the id and the NAck's challenge."""
+    return (packet_id & 0xFFFF) ^ challenge
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A decrypted datagram with the evidence for (or against) it.
+
+    ``seed_input`` and the public addresses are ``None`` for resends, whose seed uses neither.
+    """
+
+    plaintext: bytes
+    seed: int
+    crc: int
+    computed_crc: int
+    public_src: str | None = None
+    public_dst: str | None = None
+    seed_input: bytes | None = None
+
+    @property
+    def crc_ok(self) -> bool:
+        return self.crc == self.computed_crc
+
+
+def _open(seed: int, ciphertext: bytes, crc: int) -> tuple[bytes, int]:
+    plain = decrypt(seed, ciphertext)
+    return plain, skype_crc32(plain)
+
+
+def open_payload(datagram: Payload | Fragment, src_ip: str | int, dst_ip: str | int) -> Opened:
+    """Decrypt a 0x02 payload or one 0x0F fragment with the given public addresses."""
+    if not isinstance(datagram, Payload | Fragment):
+        raise WireError(f"cannot open a {type(datagram).__name__} with addresses", 2)
+    seed_bytes = seed_input(src_ip, dst_ip, datagram.id)
+    seed = skype_crc32(seed_bytes) ^ datagram.iv
+    plain, computed = _open(seed, datagram.ciphertext, datagram.crc)
+    return Opened(
+        plain,
+        seed,
+        datagram.crc,
+        computed,
+        ip_text(ip_number(src_ip)),
+        ip_text(ip_number(dst_ip)),
+        seed_bytes,
+    )
+
+
+def open_payload_any(
+    datagram: Payload | Fragment, candidates: Iterable[tuple[str | int, str | int]]
+) -> Opened | None:
+    """Try ``(public_src, public_dst)`` pairs in order; the first CRC match, or the last try.
+
+    ``None`` only when ``candidates`` is empty.
+    """
+    last: Opened | None = None
+    for src_ip, dst_ip in candidates:
+        last = open_payload(datagram, src_ip, dst_ip)
+        if last.crc_ok:
+            return last
+    return last
+
+
+def open_resend(datagram: Resend) -> Opened:
+    """Decrypt a 0x03 resend (seed = id XOR challenge)."""
+    seed = resend_seed(datagram.id, datagram.challenge)
+    plain, computed = _open(seed, datagram.ciphertext, datagram.crc)
+    return Opened(plain, seed, datagram.crc, computed)
+
+
+def seal_payload(
+    plaintext: bytes,
+    *,
+    packet_id: int,
+    iv: int,
+    src_ip: str | int,
+    dst_ip: str | int,
+    func: int = TYPE_PAYLOAD,
+) -> Payload:
+    """Encrypt ``plaintext`` into a 0x02 datagram (the inverse of :func:`open_payload`)."""
+    seed = payload_seed(src_ip, dst_ip, packet_id, iv)
+    return Payload(packet_id, iv, skype_crc32(plaintext), decrypt(seed, plaintext), func)
+
+
+def seal_fragment(
+    plaintext: bytes,
+    *,
+    packet_id: int,
+    ref_id: int,
+    index: int,
+    last: bool,
+    iv: int,
+    src_ip: str | int,
+    dst_ip: str | int,
+    func: int = TYPE_FRAGMENT,
+) -> Fragment:
+    """Encrypt one fragment's share of a long payload."""
+    seed = payload_seed(src_ip, dst_ip, packet_id, iv)
+    crc = skype_crc32(plaintext)
+    return Fragment(packet_id, ref_id, index, last, iv, crc, decrypt(seed, plaintext), func=func)
+
+
+def seal_resend(
+    plaintext: bytes,
+    *,
+    packet_id: int,
+    challenge: int,
+    dest_ip: str | int,
+    func: int = TYPE_RESEND,
+    count: int = 1,
+) -> Resend:
+    """Encrypt ``plaintext`` as a resend answering a NAck's ``challenge``."""
+    seed = resend_seed(packet_id, challenge)
+    crc = skype_crc32(plaintext)
+    return Resend(
+        packet_id, challenge, ip_number(dest_ip), crc, decrypt(seed, plaintext), count, func
+    )
