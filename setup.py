@@ -14,13 +14,13 @@ class OptionalBuildExt(build_ext):
     def run(self) -> None:
         try:
             super().run()
-        except Exception as exc:  # noqa: BLE001 - any build failure falls back to pure Python
+        except Exception as exc:
             print(f"skypeflux: C fast path not built ({exc}); using the pure-Python path")
 
     def build_extension(self, ext: Extension) -> None:
         try:
             super().build_extension(ext)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             print(f"skypeflux: C fast path {ext.name} not built ({exc})")
 
 

@@ -1,0 +1,100 @@
+"""Skype object lists: the model and the 0x41 (raw) and 0x42 (arithmetic-coded) codecs.
+
+A command body is an object list (spec/objects.md). This layer is sans-IO: bytes in, values out.
+
+Public API:
+
+- ``decode(data, *, max_depth=8, budget=0x1000000) -> Decoded``: decode the list at the start of
+  ``data`` (first byte 0x41 or 0x42); ``Decoded`` has ``objects``, ``consumed`` (bytes the list
+  occupies; anything after it is left alone) and ``form`` (0x41 or 0x42).
+- ``encode(objects, form=0x42) -> bytes``: serialise; 0x42 sorts every level stably by id.
+- ``to_tree(objects)`` / ``from_tree(tree)``: the vectors' JSON form.
+- Model: ``Obj(family, id, value)``, ``ObjectList``, ``Family``, ``Address``.
+- ``ObjectsError``: the one exception (a ``ValueError``) with ``offset``; decoding hostile bytes
+  raises nothing else.
+
+Limits against hostile input follow the reference decoder: ``max_depth`` nesting levels (8 means
+levels 0..7), and a memory ``budget`` charged 16 per object, string and blob bytes, 4 per
+int-list element (and 16 per nested 0x41 list). Counts and lengths are checked against the bytes
+present before anything is allocated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .coded42 import CODED_MARKER, encode_coded
+from .errors import ObjectsError
+from .model import Address, Family, Obj, ObjectList
+from .raw41 import RAW_MARKER, decode_list, encode_raw
+from .tree import Tree, from_tree, to_tree
+
+__all__ = [
+    "CODED",
+    "DEFAULT_BUDGET",
+    "DEFAULT_MAX_DEPTH",
+    "RAW",
+    "Address",
+    "Decoded",
+    "Family",
+    "Obj",
+    "ObjectList",
+    "ObjectsError",
+    "Tree",
+    "decode",
+    "encode",
+    "from_tree",
+    "to_tree",
+]
+
+RAW = RAW_MARKER
+CODED = CODED_MARKER
+DEFAULT_MAX_DEPTH = 8
+DEFAULT_BUDGET = 0x1000000
+MAX_DEPTH_LIMIT = 64
+"""Deeper limits are refused: recursion this deep says the caller's limit is a mistake."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A decoded list: the objects, how many input bytes the list occupies, and its form."""
+
+    objects: ObjectList
+    consumed: int
+    form: int
+
+
+def decode(
+    data: bytes | bytearray | memoryview,
+    *,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    budget: int = DEFAULT_BUDGET,
+) -> Decoded:
+    """Decode the object list at the start of ``data``.
+
+    Raises ``ObjectsError`` (with the byte offset where decoding stopped) for anything that is
+    not a complete, well-formed list within the limits.
+    """
+    if not isinstance(data, bytes):
+        data = bytes(data)
+    if not 0 <= max_depth <= MAX_DEPTH_LIMIT:
+        raise ObjectsError(f"max_depth must be 0..{MAX_DEPTH_LIMIT}, got {max_depth}")
+    if budget < 0:
+        raise ObjectsError(f"budget must not be negative, got {budget}")
+    form = data[0] if data else 0
+    objects, end, _ = decode_list(data, 0, 0, max_depth, budget)
+    return Decoded(objects, end, RAW if form == RAW else CODED)
+
+
+def encode(objects: ObjectList | list[Obj], form: int = CODED) -> bytes:
+    """Serialise ``objects`` as a 0x41 (``form=0x41``) or 0x42 (default) list."""
+    if not isinstance(objects, ObjectList):
+        objects = ObjectList(objects)
+    if form == CODED:
+        return encode_coded(objects)
+    if form == RAW:
+        try:
+            return encode_raw(objects)
+        except RecursionError:
+            raise ObjectsError("lists nested too deeply to encode") from None
+    raise ObjectsError(f"unknown list form 0x{form:02x} (0x41 raw or 0x42 coded)")
