@@ -1,0 +1,179 @@
+"""Command blocks: ``varint size, varint cmd, [reqid BE16 if cmd & 2], object list``.
+
+(spec objects.md section 5, protocol.md 1.3.) A payload is one or more blocks back to back. The
+parser never raises on traffic: a block that does not fit, or whose list does not decode to
+exactly its end, is returned with ``error`` set, because "exact" is the verification a reader
+relies on once the CRC has said the bytes are what the sender sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from skypeflux.messages.errors import MessagesError
+from skypeflux.messages.flags import has_reqid
+from skypeflux.objects import ObjectsError, decode
+from skypeflux.wire.errors import WireError
+from skypeflux.wire.varint import encode_varint, read_varint
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One command block found in a plaintext.
+
+    ``offset`` is where it starts (plus the ``base`` given to :func:`parse_blocks`), ``length``
+    its total size in bytes. ``objects``/``form`` come from the objects codec, ``None`` when the
+    list is empty or did not decode; ``error`` says why the block is not exact.
+    """
+
+    offset: int
+    length: int
+    size: int
+    cmd_raw: int
+    reqid: int | None
+    list_bytes: bytes
+    objects: Sequence[Any] | None = None
+    form: int | None = None
+    error: str | None = None
+
+    @property
+    def command(self) -> int:
+        return self.cmd_raw >> 3
+
+    @property
+    def flags(self) -> int:
+        return self.cmd_raw & 7
+
+    @property
+    def exact(self) -> bool:
+        return self.error is None
+
+    @property
+    def header_len(self) -> int:
+        return self.length - len(self.list_bytes)
+
+    def build(self) -> bytes:
+        """The block's bytes (for an exact block, identical to what was parsed)."""
+        return build_block(self.command, self.flags, self.reqid, self.list_bytes)
+
+
+def _decode_list(list_bytes: bytes, at: int) -> tuple[Sequence[Any] | None, int | None, str | None]:
+    if not list_bytes:
+        return None, None, None
+    try:
+        decoded = decode(list_bytes)
+    except ObjectsError as exc:
+        where = getattr(exc, "offset", None)
+        pos = at + where if isinstance(where, int) else at
+        return None, None, f"object list does not decode at byte {pos}: {exc}"
+    if decoded.consumed != len(list_bytes):
+        return (
+            decoded.objects,
+            decoded.form,
+            f"object list used {decoded.consumed} of {len(list_bytes)} bytes",
+        )
+    return decoded.objects, decoded.form, None
+
+
+def parse_blocks(plaintext: bytes, base: int = 0, decode_objects: bool = True) -> list[Block]:
+    """Split ``plaintext`` into blocks; the last one carries an error if the bytes run out.
+
+    ``base`` is added to every offset (e.g. where the plaintext sits in a TCP stream).
+    """
+    data = bytes(plaintext)
+    blocks: list[Block] = []
+    pos = 0
+    end = len(data)
+    while pos < end:
+        start = pos
+        try:
+            size, pos = read_varint(data, pos)
+            cmd_raw, body_at = read_varint(data, pos)
+        except WireError as exc:
+            blocks.append(
+                Block(
+                    base + start,
+                    end - start,
+                    0,
+                    0,
+                    None,
+                    b"",
+                    error=f"bad block header: {exc.reason}",
+                )
+            )
+            break
+        block_end = body_at + size
+        reqid_len = 2 if has_reqid(cmd_raw & 7) else 0
+        if size < reqid_len or block_end > end:
+            problem = (
+                f"size {size} exceeds the {end - body_at} bytes left"
+                if block_end > end
+                else f"size {size} too small for a request id"
+            )
+            blocks.append(
+                Block(
+                    base + start,
+                    end - start,
+                    size,
+                    cmd_raw,
+                    None,
+                    data[body_at + reqid_len :] if reqid_len <= end - body_at else b"",
+                    error=problem,
+                )
+            )
+            break
+        reqid = int.from_bytes(data[body_at : body_at + 2], "big") if reqid_len else None
+        list_at = body_at + reqid_len
+        list_bytes = data[list_at:block_end]
+        objects: Sequence[Any] | None = None
+        form: int | None = None
+        error: str | None = None
+        if decode_objects:
+            objects, form, error = _decode_list(list_bytes, base + list_at)
+        blocks.append(
+            Block(
+                base + start,
+                block_end - start,
+                size,
+                cmd_raw,
+                reqid,
+                list_bytes,
+                objects,
+                form,
+                error,
+            )
+        )
+        pos = block_end
+    return blocks
+
+
+def build_block(command: int, flags: int, reqid: int | None, list_bytes: bytes) -> bytes:
+    """``varint size ‖ varint(command << 3 | flags) ‖ [reqid] ‖ list``."""
+    if not 0 <= flags <= 7:
+        raise MessagesError(f"flags must be 0..7, not {flags}")
+    if command < 0 or (command << 3) > 0xFFFFFFFF:
+        raise MessagesError(f"command {command} out of range")
+    if has_reqid(flags) != (reqid is not None):
+        raise MessagesError(
+            f"flags {flags} {'need' if has_reqid(flags) else 'forbid'} a request id"
+        )
+    head = b""
+    if reqid is not None:
+        if not 0 <= reqid <= 0xFFFF:
+            raise MessagesError(f"request id {reqid} out of range")
+        head = reqid.to_bytes(2, "big")
+    body = head + bytes(list_bytes)
+    return encode_varint(len(body)) + encode_varint(command << 3 | flags) + body
+
+
+def build_blocks(blocks: Iterable[Block | tuple[int, int, int | None, bytes]]) -> bytes:
+    """Concatenate several blocks (given as :class:`Block` or ``(command, flags, reqid, list)``)."""
+    out = bytearray()
+    for item in blocks:
+        if isinstance(item, Block):
+            out += item.build()
+        else:
+            out += build_block(*item)
+    return bytes(out)
