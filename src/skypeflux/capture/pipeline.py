@@ -1,0 +1,213 @@
+"""The main job: a capture in, verified Skype records out, in frame order, in one pass.
+
+``Decoder.run`` reads the capture packet by packet (never the whole file), hands UDP datagrams
+and TCP segments to their decoders, pairs requests with replies, and yields records as soon as no
+earlier frame is still waiting for a public address. Memory is bounded by the open flows: held
+datagrams, fragment sets, TCP reassembly buffers and the request table all have limits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+
+from skypeflux.capture.addresses import AddressBook
+from skypeflux.capture.emitter import OrderedEmitter
+from skypeflux.capture.netdecode import NetDecoder, TcpSegment, UdpDatagram
+from skypeflux.capture.reader import Source, open_capture
+from skypeflux.capture.records import Record
+from skypeflux.capture.tcpflow import TcpDecoder
+from skypeflux.capture.udpflow import UdpDecoder
+from skypeflux.messages.pairing import Outcome, RequestPairer
+
+ProgressCallback = Callable[[int, int, int | None], None]
+PROGRESS_EVERY = 500  # packets between progress callbacks
+MAX_OPEN_REQUESTS = 4096  # unanswered requests remembered for pairing
+
+
+@dataclass(slots=True)
+class DecodeOptions:
+    """What a user can tell the decoder.
+
+    ``public_ips`` maps a captured (private) address to its public one; the key ``None`` applies
+    to every private host. ``try_seen_addresses`` lets the decoder try, as a last resort, public
+    addresses seen in the capture for datagrams nothing else decrypts.
+    """
+
+    public_ips: dict[str | None, str] = field(default_factory=dict)
+    try_seen_addresses: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FlowStats:
+    """One Skype flow for the ``flows`` table: a UDP endpoint pair or one TCP connection."""
+
+    key: str
+    transport: str
+    a: str
+    b: str
+    first_frame: int
+    last_frame: int
+    units: int
+    verified: int
+    unverified: int
+    blocks: int
+    status: str
+
+
+class Decoder:
+    """Runs the whole pipeline over one capture; see the module docstring."""
+
+    def __init__(self, options: DecodeOptions | None = None) -> None:
+        self.options = options or DecodeOptions()
+        self.book = AddressBook(self.options.public_ips)
+        self.flows: list[FlowStats] = []
+        self.stats: dict[str, int] = {}
+        self.learned: list[Record] = []
+        self.capture_format = ""
+        self.truncated_file = False
+        self.warning: str | None = None  # what the reader had to say (a cut file), in words
+        self.first_time: float | None = None  # time of the first packet (tshark's origin)
+
+    def run(self, source: Source, progress: ProgressCallback | None = None) -> Iterator[Record]:
+        emitter = OrderedEmitter()
+        pairing = _Pairing()
+
+        def emit(record: Record) -> None:
+            pairing.apply(record)
+            emitter.push(record)
+
+        udp = UdpDecoder(
+            self.book,
+            emit,
+            emitter.hold,
+            emitter.release,
+            try_seen_addresses=self.options.try_seen_addresses,
+        )
+        tcp = TcpDecoder(emit)
+        net = NetDecoder()
+        total = _size_of(source)
+        with open_capture(source, skip_unsupported=True) as reader:
+            self.capture_format = reader.format
+            count = 0
+            for packet in reader:
+                if self.first_time is None:
+                    self.first_time = packet.ts
+                item = net.decode(packet)
+                if isinstance(item, UdpDatagram):
+                    udp.feed(item)
+                elif isinstance(item, TcpSegment):
+                    tcp.feed(item)
+                if len(emitter):
+                    yield from emitter.drain()
+                count += 1
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress(count, _position(reader), total)
+            self.truncated_file = reader.truncated
+            self.warning = reader.warning
+            udp.finish()
+            tcp.finish()
+            yield from emitter.flush()
+            if progress is not None:
+                progress(count, total or 0, total)
+        self.learned = list(udp.notes)
+        self._summarise(net, udp, tcp)
+
+    def _summarise(self, net: NetDecoder, udp: UdpDecoder, tcp: TcpDecoder) -> None:
+        stats = dataclasses.asdict(net.stats)
+        stats.update(udp.counts)
+        stats.update(tcp.counts)
+        stats["tcp_connections_seen"] = tcp.connections_seen
+        skype_tcp = {state.flow for state in tcp.finished}
+        stats["tcp_skype_connections"] = len(skype_tcp)
+        self.stats = stats
+        flows = []
+        for key, (units, ok, bad, blocks) in udp.flow_units.items():
+            first, last = udp.flow_frames[key]
+            a, _, b = key.removeprefix("udp ").partition(" <-> ")
+            status = "verified" if bad == 0 else f"{bad} unverified"
+            flows.append(FlowStats(key, "udp", a, b, first, last, units, ok, bad, blocks, status))
+        by_conn: dict[str, list[FlowStats]] = {}
+        for state in tcp.finished:
+            units, ok, bad, blocks = state.units
+            by_conn.setdefault(state.flow, []).append(
+                FlowStats(
+                    state.flow,
+                    "tcp",
+                    state.src,
+                    state.dst,
+                    state.first_frame,
+                    state.last_frame,
+                    units,
+                    ok,
+                    bad,
+                    blocks,
+                    state.status or "exact",
+                )
+            )
+        for key, halves in by_conn.items():
+            first = min(h.first_frame for h in halves)
+            last = max(h.last_frame for h in halves)
+            problems = sorted(f"{h.a} -> {h.b}: {h.status}" for h in halves if h.status != "exact")
+            status = "; ".join(problems) if problems else f"exact ({len(halves)} directions)"
+            a, _, b = key.removeprefix("tcp ").partition(" <-> ")
+            merged = FlowStats(
+                key,
+                "tcp",
+                a,
+                b,
+                first,
+                last,
+                sum(h.units for h in halves),
+                sum(h.verified for h in halves),
+                sum(h.unverified for h in halves),
+                sum(h.blocks for h in halves),
+                status,
+            )
+            flows.append(merged)
+        flows.sort(key=lambda f: f.first_frame)
+        self.flows = flows
+
+
+class _Pairing:
+    """Marks each reply block with the frame of the request it answers.
+
+    Only the reply is annotated: the request has usually been printed by the time its reply
+    arrives, and a streaming tool does not rewrite what it already showed.
+    """
+
+    def __init__(self) -> None:
+        self._pairer: RequestPairer[int] = RequestPairer(max_open=MAX_OPEN_REQUESTS)
+
+    def apply(self, record: Record) -> None:
+        if not record.blocks:
+            return
+        blocks = list(record.blocks)
+        for i, block in enumerate(blocks):
+            pairing = self._pairer.add(
+                record.frame,
+                src=record.src,
+                dst=record.dst,
+                command=block.command,
+                flags=block.flags,
+                reqid=block.reqid,
+            )
+            if pairing.outcome is Outcome.PAIRED:
+                blocks[i] = replace(block, reply_to_frame=pairing.request)
+        record.blocks = blocks
+
+
+def _size_of(source: Source) -> int | None:
+    if isinstance(source, str | os.PathLike) and os.fspath(source) != "-":
+        try:
+            return os.path.getsize(source)
+        except OSError:
+            return None
+    return None
+
+
+def _position(reader: object) -> int:
+    tell = getattr(reader, "bytes_read", None)
+    return int(tell) if isinstance(tell, int) else 0

@@ -1,0 +1,431 @@
+"""Classic Skype over UDP: classify, decrypt with the right public addresses, verify, reassemble.
+
+Every datagram goes through the same steps:
+
+1. parse its type (wire layer); anything that does not look like classic Skype is left alone;
+2. build the seed from the public addresses each side believes in (real source first, then
+   0.0.0.0) and check the CRC; a resend needs no address (id XOR the NAck's challenge);
+3. a datagram that fails every candidate is *held* (bounded) and tried again whenever a public
+   address is learned, because the NAck or the reply that reveals it often comes later;
+4. fragments are verified one by one and joined in index order into one message.
+
+An endpoint (address and port) becomes "Skype" when one of its datagrams verifies; only datagrams
+touching such an endpoint are reported, so DNS or Kazaa traffic never shows up as Skype.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+from skypeflux.capture.addresses import AddressBook, Learned, is_private
+from skypeflux.capture.describe import describe_blocks, public_address_claims
+from skypeflux.capture.netdecode import UdpDatagram
+from skypeflux.capture.records import (
+    CLEAR,
+    NOT_APPLICABLE,
+    UNVERIFIED,
+    VERIFIED,
+    Record,
+    Verification,
+)
+from skypeflux.wire import udp as wudp
+from skypeflux.wire.errors import WireError
+from skypeflux.wire.fragments import FragmentAssembler, Incomplete, Reassembled
+from skypeflux.wire.udp_crypt import Opened, open_payload_any, open_resend
+
+MAX_HELD = 4096  # datagrams waiting for a public address
+MAX_HELD_AGE = 20000  # frames a datagram may wait before it is given up
+MAX_FRAGMENT_SETS = 256
+MAX_TRIALS = 256  # seen addresses tried per datagram at the end of the capture
+
+
+_Parsed = wudp.Payload | wudp.Fragment | wudp.Ack | wudp.Nack | wudp.Opaque
+
+
+@dataclass(slots=True)
+class _Held:
+    dgram: UdpDatagram
+    parsed: _Parsed
+
+
+def _endpoint(ip: str, port: int) -> str:
+    return f"{ip}:{port}"
+
+
+class UdpDecoder:
+    """Sans-IO over parsed UDP datagrams: feed them in capture order, records come out via emit."""
+
+    def __init__(
+        self,
+        book: AddressBook,
+        emit: Callable[[Record], None],
+        hold: Callable[[int], None],
+        release: Callable[[int], None],
+        *,
+        try_seen_addresses: bool = True,
+    ) -> None:
+        self._book = book
+        self._emit = emit
+        self._hold = hold
+        self._release = release
+        self._try_seen = try_seen_addresses
+        self._skype_endpoints: set[str] = set()
+        self._held: OrderedDict[int, _Held] = OrderedDict()  # keyed by frame
+        self._fragments = FragmentAssembler(max_messages=MAX_FRAGMENT_SETS)
+        self._fragment_times: dict[tuple[str, str, int], float] = {}
+        self.counts: dict[str, int] = {}
+        self.flow_units: dict[
+            str, list[int]
+        ] = {}  # flow key -> [units, verified, unverified, blocks]
+        self.flow_frames: dict[str, list[int]] = {}  # flow key -> [first, last]
+        self.notes: list[Record] = []
+        self._learned_something = False
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def _count(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    @staticmethod
+    def flow_key(d: UdpDatagram) -> str:
+        a, b = sorted((_endpoint(d.src, d.sport), _endpoint(d.dst, d.dport)))
+        return f"udp {a} <-> {b}"
+
+    def _account(self, record: Record) -> None:
+        stats = self.flow_units.setdefault(record.flow, [0, 0, 0, 0])
+        if record.unit != "udp.message":
+            stats[0] += 1
+            if record.verification.status == VERIFIED:
+                stats[1] += 1
+            elif record.verification.status == UNVERIFIED:
+                stats[2] += 1
+        stats[3] += len(record.blocks)
+        span = self.flow_frames.setdefault(record.flow, [record.frame, record.frame])
+        span[0] = min(span[0], record.frame)
+        span[1] = max(span[1], record.frame)
+        self._emit(record)
+
+    def _base(self, d: UdpDatagram, unit: str, verification: Verification) -> Record:
+        return Record(
+            frame=d.frame,
+            time=d.ts,
+            unit=unit,
+            src=_endpoint(d.src, d.sport),
+            dst=_endpoint(d.dst, d.dport),
+            transport="udp",
+            verification=verification,
+            frames=[d.frame],
+            flow=self.flow_key(d),
+        )
+
+    def _note_learned(self, entry: Learned | None, d: UdpDatagram) -> None:
+        if entry is None:
+            return
+        note = self._base(
+            d,
+            "note",
+            Verification(CLEAR, "evidence", f"{entry.host} is {entry.public} ({entry.method})"),
+        )
+        note.info = {
+            "note": "public-address",
+            "host": entry.host,
+            "public": entry.public,
+            "method": entry.method,
+            "evidence_frame": entry.frame,
+        }
+        self.notes.append(note)
+        self._emit(note)
+        self._learned_something = True
+
+    # -- entry point -------------------------------------------------------------------------
+
+    def feed(self, d: UdpDatagram) -> None:
+        self._book.note_seen(d.src)
+        self._book.note_seen(d.dst)
+        payload = d.payload
+        if d.truncated:
+            if self._is_skype(d):
+                self._count("udp_truncated")
+                record = self._base(
+                    d, "udp.other", Verification(UNVERIFIED, "none", "cut by the snap length")
+                )
+                self._account(record)
+            return
+        if not wudp.looks_like_skype_udp(payload):
+            self._count("udp_not_skype")
+            return
+        try:
+            parsed = wudp.parse_datagram(payload)
+        except WireError:
+            self._count("udp_not_skype")
+            return
+        if isinstance(parsed, wudp.Resend):
+            self._resend(d, parsed)
+        elif not self._try(d, parsed, final=False):
+            self._keep(d, parsed)
+        while self._learned_something:
+            self._learned_something = False
+            self._retry_held()
+
+    def finish(self) -> None:
+        """End of capture: last attempts for held datagrams, then report what stays unverified."""
+        while self._held:
+            frame, held = self._held.popitem(last=False)
+            self._release(frame)
+            self._try(held.dgram, held.parsed, final=True)
+            while self._learned_something:
+                self._learned_something = False
+                self._retry_held()
+        for incomplete in self._fragments.flush():
+            self._incomplete(incomplete)
+
+    # -- held datagrams ----------------------------------------------------------------------
+
+    def _keep(self, d: UdpDatagram, parsed: _Parsed) -> None:
+        self._held[d.frame] = _Held(d, parsed)
+        self._hold(d.frame)
+        while len(self._held) > MAX_HELD or (
+            self._held and d.frame - next(iter(self._held)) > MAX_HELD_AGE
+        ):
+            frame, old = self._held.popitem(last=False)
+            self._release(frame)
+            self._try(old.dgram, old.parsed, final=True)
+
+    def _retry_held(self) -> None:
+        for frame in list(self._held):
+            held = self._held.get(frame)
+            if held is not None and self._try(held.dgram, held.parsed, final=False):
+                del self._held[frame]
+                self._release(frame)
+
+    # -- per type ----------------------------------------------------------------------------
+
+    def _is_skype(self, d: UdpDatagram) -> bool:
+        return (
+            _endpoint(d.src, d.sport) in self._skype_endpoints
+            or _endpoint(d.dst, d.dport) in self._skype_endpoints
+        )
+
+    def _confirm(self, d: UdpDatagram) -> None:
+        self._skype_endpoints.add(_endpoint(d.src, d.sport))
+        self._skype_endpoints.add(_endpoint(d.dst, d.dport))
+
+    def _try(self, d: UdpDatagram, parsed: _Parsed, *, final: bool) -> bool:
+        """Decode ``d`` if we can now; False means "hold it and try again later"."""
+        if isinstance(parsed, wudp.Ack | wudp.Nack):
+            return self._notice(d, parsed, final=final)
+        if isinstance(parsed, wudp.Opaque):
+            if self._is_skype(d):
+                self._count(f"udp_type_{parsed.type:02x}")
+                record = self._base(
+                    d, "udp.other", Verification(NOT_APPLICABLE, "none", "no known layout")
+                )
+                record.udp_type, record.udp_func, record.packet_id = (
+                    parsed.type,
+                    parsed.func,
+                    parsed.id,
+                )
+                self._account(record)
+                return True
+            if final:
+                self._count("udp_not_skype")
+            return final
+        opened = self._open(d, parsed, final=final)
+        if opened is None:
+            if not final:
+                return False
+            if not self._is_skype(d):
+                self._count("udp_not_skype")
+                return True
+            verification = Verification(
+                UNVERIFIED, "crc32", "CRC mismatch for every public-address pair tried"
+            )
+        else:
+            verification = opened[0]
+            self._confirm(d)
+        found = opened[1] if opened is not None else None
+        if isinstance(parsed, wudp.Fragment):
+            self._fragment(d, parsed, verification, found)
+        else:
+            self._payload(d, parsed, verification, found.plaintext if found else None)
+        return True
+
+    def _open(
+        self, d: UdpDatagram, parsed: wudp.Payload | wudp.Fragment, *, final: bool
+    ) -> tuple[Verification, Opened] | None:
+        """Find the public-address pair whose seed makes the CRC match."""
+        book = self._book
+        pairs = [(s, t) for s in book.source_candidates(d.src) for t in book.beliefs(d.dst)]
+        if final and self._try_seen:
+            extra_src = book.trial_candidates(d.src)[:MAX_TRIALS]
+            extra_dst = book.trial_candidates(d.dst)[:MAX_TRIALS]
+            pairs += [(s, d.dst) for s in extra_src] + [(d.src, t) for t in extra_dst]
+        opened = open_payload_any(parsed, pairs)
+        if opened is None or not opened.crc_ok:
+            return None
+        src_ip, dst_ip = opened.public_src or "", opened.public_dst or ""
+        self._learn_from_pair(d, src_ip, dst_ip)
+        detail = f"CRC {parsed.crc:08x} ok with public {src_ip} -> {dst_ip}"
+        return Verification(VERIFIED, "crc32", detail, opened.seed, src_ip, dst_ip), opened
+
+    def _learn_from_pair(self, d: UdpDatagram, src_ip: str, dst_ip: str) -> None:
+        """A pair found by trial is evidence too: remember it for the next datagram."""
+        book = self._book
+        if is_private(d.src) and src_ip not in book.beliefs(d.src) and src_ip != "0.0.0.0":
+            self._note_learned(book.learn(d.src, src_ip, d.frame, "trial decryption"), d)
+        if is_private(d.dst) and dst_ip not in book.beliefs(d.dst):
+            self._note_learned(book.learn(d.dst, dst_ip, d.frame, "trial decryption"), d)
+
+    def _payload(
+        self,
+        d: UdpDatagram,
+        parsed: wudp.Payload,
+        verification: Verification,
+        plaintext: bytes | None,
+    ) -> None:
+        self._count("udp_payload")
+        self._count("udp_payload_verified" if plaintext is not None else "udp_payload_unverified")
+        record = self._base(d, "udp.payload", verification)
+        record.udp_type, record.udp_func, record.packet_id = 0x02, parsed.func, parsed.id
+        record.info = {"iv": f"{parsed.iv:08x}", "crc": f"{parsed.crc:08x}"}
+        self._finish_plain(d, record, plaintext)
+
+    def _finish_plain(self, d: UdpDatagram, record: Record, plaintext: bytes | None) -> None:
+        if plaintext is not None:
+            record.plaintext = plaintext
+            record.blocks = describe_blocks(plaintext)
+            if is_private(d.dst):
+                for ip, _port, cmd in public_address_claims(record.blocks):
+                    self._note_learned(
+                        self._book.learn(d.dst, ip, d.frame, f"object 0x11 (cmd {cmd})"), d
+                    )
+        self._account(record)
+
+    def _resend(self, d: UdpDatagram, parsed: wudp.Resend) -> None:
+        opened = open_resend(parsed)
+        plaintext: bytes | None = opened.plaintext
+        if opened.crc_ok:
+            verification = Verification(
+                VERIFIED,
+                "crc32",
+                f"CRC {parsed.crc:08x} ok with seed id ^ challenge {parsed.challenge:08x}",
+                opened.seed,
+            )
+            self._confirm(d)
+        elif self._is_skype(d):
+            verification = Verification(
+                UNVERIFIED, "crc32", "CRC mismatch with seed id ^ challenge", opened.seed
+            )
+            plaintext = None
+        else:
+            self._count("udp_not_skype")
+            return
+        self._count("udp_resend")
+        self._count("udp_resend_verified" if plaintext is not None else "udp_resend_unverified")
+        record = self._base(d, "udp.resend", verification)
+        record.udp_type, record.udp_func, record.packet_id = 0x03, parsed.func, parsed.id
+        record.info = {
+            "challenge": f"{parsed.challenge:08x}",
+            "dest_ip": wudp.ip_text(parsed.dest_ip),
+            "crc": f"{parsed.crc:08x}",
+        }
+        self._finish_plain(d, record, plaintext)
+
+    def _notice(self, d: UdpDatagram, parsed: wudp.Ack | wudp.Nack, *, final: bool) -> bool:
+        if not self._is_skype(d):
+            if final:
+                self._count("udp_not_skype")
+            return final
+        is_nack = isinstance(parsed, wudp.Nack)
+        kind = "udp.nack" if is_nack else "udp.ack"
+        self._count(kind.replace(".", "_"))
+        record = self._base(d, kind, Verification(CLEAR, "none", "sent in clear"))
+        record.udp_type, record.udp_func, record.packet_id = parsed.TYPE, parsed.func, parsed.id
+        value = parsed.challenge if isinstance(parsed, wudp.Nack) else parsed.value
+        record.info = {"ip": parsed.ip_text, ("challenge" if is_nack else "value"): f"{value:08x}"}
+        self._account(record)
+        if is_private(d.dst):
+            method = "NAck" if is_nack else "ACK"
+            self._note_learned(self._book.learn(d.dst, parsed.ip_text, d.frame, method), d)
+        return True
+
+    # -- fragments ---------------------------------------------------------------------------
+
+    def _fragment(
+        self,
+        d: UdpDatagram,
+        parsed: wudp.Fragment,
+        verification: Verification,
+        opened: Opened | None,
+    ) -> None:
+        self._count("udp_fragment")
+        self._count("udp_fragment_verified" if opened else "udp_fragment_unverified")
+        record = self._base(d, "udp.fragment", verification)
+        record.udp_type, record.udp_func, record.packet_id = 0x0F, parsed.func, parsed.id
+        record.info = {
+            "ref_id": parsed.ref_id,
+            "index": parsed.index,
+            "last": parsed.last,
+            "iv": f"{parsed.iv:08x}",
+            "crc": f"{parsed.crc:08x}",
+        }
+        if opened is not None:
+            record.plaintext = opened.plaintext
+        self._account(record)
+        if opened is None:
+            return  # an unverified piece can never be part of a verified message
+        key = (record.src, record.dst, parsed.id)
+        self._fragment_times.setdefault(key, d.ts)
+        done = self._fragments.add(key, parsed, opened, d.frame)
+        if done is not None:
+            self._fragment_times.pop(key, None)
+            self._message(d, parsed, done, verification)
+        elif len(self._fragment_times) > 2 * MAX_FRAGMENT_SETS:
+            live = set(self._fragments.pending_keys())
+            self._fragment_times = {k: t for k, t in self._fragment_times.items() if k in live}
+
+    def _message(
+        self, d: UdpDatagram, parsed: wudp.Fragment, done: Reassembled, last: Verification
+    ) -> None:
+        verification = Verification(
+            VERIFIED,
+            "crc32",
+            f"{done.count} fragments, each CRC ok",
+            last.seed,
+            last.public_src,
+            last.public_dst,
+        )
+        self._count("udp_message")
+        record = self._base(d, "udp.message", verification)
+        record.frames = list(done.frames)
+        record.frame = max(done.frames)
+        record.udp_type, record.udp_func, record.packet_id = 0x0F, parsed.func, parsed.id
+        record.info = {"ref_id": done.ref_id, "fragments": done.count}
+        self._finish_plain(d, record, done.plaintext)
+
+    def _incomplete(self, incomplete: Incomplete) -> None:
+        key = cast(tuple[str, str, int], incomplete.key)
+        src, dst, packet_id = key
+        missing = (
+            "last fragment never seen"
+            if incomplete.last_index is None
+            else f"missing {incomplete.last_index + 1 - incomplete.have} fragment(s)"
+        )
+        self._count("udp_message_incomplete")
+        record = Record(
+            frame=incomplete.frames[0] if incomplete.frames else 0,
+            time=self._fragment_times.pop(key, 0.0),
+            unit="udp.message",
+            src=src,
+            dst=dst,
+            transport="udp",
+            verification=Verification(UNVERIFIED, "crc32", f"incomplete message: {missing}"),
+            frames=list(incomplete.frames),
+            flow=f"udp {min(src, dst)} <-> {max(src, dst)}",
+            packet_id=packet_id,
+            udp_type=0x0F,
+        )
+        self._account(record)

@@ -1,0 +1,280 @@
+"""The main job on real traffic: SkypeIRC.cap decoded and checked against its published figures
+(captures/README.md) and, unit by unit and block by block, against the oracles beside it."""
+
+from __future__ import annotations
+
+import socket
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import dpkt
+import pytest
+
+from skypeflux.capture.pipeline import DecodeOptions, Decoder
+from skypeflux.capture.records import VERIFIED, Record
+
+UDP_UNITS = {"udp.payload", "udp.resend", "udp.fragment", "udp.ack", "udp.nack", "udp.other"}
+
+
+@pytest.fixture(scope="module")
+def decoded(skypeirc_path: Path) -> tuple[Decoder, list[Record]]:
+    decoder = Decoder()
+    return decoder, list(decoder.run(skypeirc_path))
+
+
+def _by_unit(records: list[Record]) -> dict[str, list[Record]]:
+    out: dict[str, list[Record]] = {}
+    for r in records:
+        out.setdefault(r.unit, []).append(r)
+    return out
+
+
+def test_udp_figures(decoded: tuple[Decoder, list[Record]]) -> None:
+    _, records = decoded
+    units = _by_unit(records)
+    skype_udp = [r for r in records if r.unit in UDP_UNITS]
+    assert len(skype_udp) == 326
+    for unit, count in [("udp.payload", 233), ("udp.fragment", 54), ("udp.resend", 2)]:
+        assert len(units[unit]) == count
+        assert all(r.verification.status == VERIFIED for r in units[unit]), unit
+        assert all(r.verification.method == "crc32" for r in units[unit])
+    assert len(units["udp.ack"]) == 35
+    assert len(units["udp.nack"]) == 2
+    messages = units["udp.message"]
+    assert len(messages) == 6
+    assert all(r.verification.ok and len(r.frames) == 9 for r in messages)
+    assert all(11297 <= len(r.plaintext or b"") <= 11950 for r in messages)
+
+
+def test_public_address_learned_without_help(decoded: tuple[Decoder, list[Record]]) -> None:
+    decoder, records = decoded
+    notes = [r for r in records if r.unit == "note"]
+    assert notes, "no public address learned"
+    first = notes[0].info
+    assert first["host"] == "192.168.1.2"
+    assert first["public"] == "86.128.245.115"
+    assert first["method"] in {"NAck", "ACK"}
+    assert {n.info["public"] for n in notes} == {"86.128.245.115"}
+    assert decoder.learned == notes
+
+
+def test_outgoing_probes_used_unknown_source(decoded: tuple[Decoder, list[Record]]) -> None:
+    _, records = decoded
+    zero = sorted(
+        r.frame
+        for r in records
+        if r.unit == "udp.payload" and r.verification.public_src == "0.0.0.0"
+    )
+    assert zero == [176, 184, 185, 186, 187, 214, 1867, 1868, 1869, 1870, 1871]
+
+
+def test_udp_units_match_oracle(
+    decoded: tuple[Decoder, list[Record]], units_oracle: list[dict[str, Any]]
+) -> None:
+    _, records = decoded
+    mine = {r.frame: r for r in records if r.unit in {"udp.payload", "udp.resend", "udp.fragment"}}
+    oracle = [u for u in units_oracle if u["proto"] == "udp"]
+    assert len(oracle) == 289
+    assert set(mine) == {u["frame"] for u in oracle}
+    for unit in oracle:
+        record = mine[unit["frame"]]
+        assert record.plaintext is not None
+        assert record.plaintext.hex() == unit["plaintext"], unit["frame"]
+        assert record.verification.seed == int(unit["seed"], 16)
+        if "public_src" in unit and record.unit != "udp.resend":
+            assert record.verification.public_src == unit["public_src"]
+            assert record.verification.public_dst == unit["public_dst"]
+
+
+def test_tcp_figures(decoded: tuple[Decoder, list[Record]]) -> None:
+    decoder, records = decoded
+    units = _by_unit(records)
+    headers = units["tcp.header"]
+    assert len(headers) == 8
+    assert all(r.verification.ok for r in headers)
+    assert len({r.flow for r in headers}) == 4
+    assert decoder.stats["tcp_skype_connections"] == 4
+    assert len(units["tcp.data"]) == 41
+    assert len(units["tcp.control"]) == 11
+    assert sorted(r.frame for r in headers)[:2] == [273, 274]
+
+
+def test_tcp_directions_match_oracle(
+    decoded: tuple[Decoder, list[Record]], units_oracle: list[dict[str, Any]]
+) -> None:
+    _, records = decoded
+    oracle = [u for u in units_oracle if u["proto"] == "tcp"]
+    seeds = {(r.src, r.dst): r.info["seed"] for r in records if r.unit == "tcp.header"}
+    assert seeds == {(u["src"], u["dst"]): u["seed"] for u in oracle}
+    for unit in oracle:
+        frames = [
+            r
+            for r in records
+            if r.unit in {"tcp.data", "tcp.control"}
+            and (r.src, r.dst) == (unit["src"], unit["dst"])
+        ]
+        # body_frames rows: [offset, varint length, body length, flag]
+        expected = [(off, length) for off, _vlen, length, _flag in unit["body_frames"]]
+        assert [(r.info["stream_offset"], r.info["length"]) for r in frames] == expected
+
+
+def _copy_without(src: Path, dst: Path, drop: set[int]) -> None:
+    """Write ``src`` again without the frames in ``drop`` (a capture with a hole in it)."""
+    with src.open("rb") as fh_in, dst.open("wb") as fh_out:
+        reader = dpkt.pcap.Reader(fh_in)
+        writer = dpkt.pcap.Writer(fh_out, linktype=reader.datalink())
+        for number, (ts, buf) in enumerate(reader, start=1):
+            if number not in drop:
+                writer.writepkt(buf, ts)
+
+
+def test_hole_ends_direction_cleanly(skypeirc_path: Path, tmp_path: Path) -> None:
+    # Frame 1932 carries 660 bytes of 67.71.69.121:12492 -> 192.168.1.2:1092; without it that
+    # direction must stop at the hole: frames before it verified, nothing after it decrypted.
+    holed = tmp_path / "holed.pcap"
+    _copy_without(skypeirc_path, holed, {1932})
+    records = list(Decoder().run(holed))
+    direction = [r for r in records if (r.src, r.dst) == ("67.71.69.121:12492", "192.168.1.2:1092")]
+    (end,) = [r for r in direction if r.unit == "tcp.end"]
+    assert "hole of 660 bytes at stream offset 615" in end.verification.detail
+    assert not end.verification.ok and end.plaintext is None
+    before = [r for r in direction if r.unit != "tcp.end"]
+    assert before and all(r.verification.ok and r.frame < 1932 for r in before)
+    # the other direction and the rest of the capture are unaffected
+    assert sum(r.unit == "tcp.header" for r in records) == 8
+    assert sum(r.unit == "udp.payload" and r.verification.ok for r in records) == 233
+
+
+def test_blocks_match_oracle(
+    decoded: tuple[Decoder, list[Record]], blocks_oracle: list[dict[str, Any]]
+) -> None:
+    _, records = decoded
+    mine = [
+        (r.src, r.dst, b)
+        for r in records
+        if r.unit in {"udp.payload", "udp.resend", "udp.message", "tcp.data"}
+        for b in r.blocks
+    ]
+    assert len(mine) == 305 == len(blocks_oracle)
+    assert all(b.error is None and b.tree is not None for _, _, b in mine)
+    got = Counter((src, dst, b.command, b.flags, b.reqid, b.list_hex) for src, dst, b in mine)
+    want = Counter(
+        (o["src"], o["dst"], o["cmd"], o["flags"], o["reqid"], o["list_hex"]) for o in blocks_oracle
+    )
+    assert got == want
+    trees = {(src, dst, b.list_hex): b.tree for src, dst, b in mine}
+    for o in blocks_oracle:
+        tree = trees[(o["src"], o["dst"], o["list_hex"])]
+        assert _strip_names(tree) == o["tree"]
+
+
+def _strip_names(tree: Any) -> Any:
+    out = []
+    for node in tree:
+        value = node["value"]
+        if node["family"] == 5:
+            value = _strip_names(value)
+        out.append({"family": node["family"], "id": node["id"], "value": value})
+    return out
+
+
+def test_frame_333_carries_public_address(decoded: tuple[Decoder, list[Record]]) -> None:
+    _, records = decoded
+    (record,) = [r for r in records if r.frame == 333 and r.unit == "udp.payload"]
+    (block,) = record.blocks
+    assert (block.command, block.flags) == (36, 3)
+    assert block.tree is not None
+    (obj,) = block.tree
+    assert (obj["family"], obj["id"], obj["value"]) == (2, 0x11, "86.128.245.115:35990")
+    assert block.reply_to_frame is not None and block.reply_to_frame < 333
+
+
+def test_other_traffic_is_not_skype(
+    decoded: tuple[Decoder, list[Record]], units_oracle: list[dict[str, Any]]
+) -> None:
+    # IRC, DNS, Kazaa and the pseudo-TLS login/event-server TCP must not appear: every record
+    # belongs to the Skype UDP endpoint or to one of the four obfuscated TCP connections.
+    decoder, records = decoded
+    tcp_pairs = {(u["src"], u["dst"]) for u in units_oracle if u["proto"] == "tcp"}
+    for r in records:
+        if r.transport == "tcp":
+            assert (r.src, r.dst) in tcp_pairs, r
+        elif r.transport == "udp":
+            assert "192.168.1.2:35990" in (r.src, r.dst), r
+    assert all(r.plaintext is None for r in records if not r.verification.ok)
+    assert decoder.stats["udp_not_skype"] == decoder.stats["udp"] - 326
+    assert decoder.stats["tcp_connections_seen"] > 4
+
+
+def test_frame_order_and_user_address(skypeirc_path: Path) -> None:
+    decoder = Decoder(DecodeOptions(public_ips={"192.168.1.2": "86.128.245.115"}))
+    records = list(decoder.run(skypeirc_path))
+    frames = [r.frame for r in records]
+    assert frames == sorted(frames)
+    payloads = [r for r in records if r.unit == "udp.payload"]
+    assert len(payloads) == 233 and all(r.verification.ok for r in payloads)
+
+
+def test_missing_fragment_leaves_message_unverified(skypeirc_path: Path, tmp_path: Path) -> None:
+    holed = tmp_path / "nofrag.pcap"
+    _copy_without(skypeirc_path, holed, {1292})  # fragment 3 of message 0xaa30
+    records = list(Decoder().run(holed))
+    messages = [r for r in records if r.unit == "udp.message"]
+    assert sum(r.verification.ok for r in messages) == 5
+    (broken,) = [r for r in messages if not r.verification.ok]
+    assert broken.packet_id == 0xAA30
+    assert "missing 1 fragment(s)" in broken.verification.detail
+    assert broken.plaintext is None and not broken.blocks
+    assert sum(r.unit == "udp.fragment" for r in records) == 53
+
+
+def test_address_learned_later_releases_held_datagrams(skypeirc_path: Path, tmp_path: Path) -> None:
+    # Without the first NAck (215) the public address comes from a later ACK; every datagram
+    # received before that is held, then decoded, and the output stays in frame order.
+    holed = tmp_path / "nonack.pcap"
+    _copy_without(skypeirc_path, holed, {215})
+    records = list(Decoder().run(holed))
+    notes = [r for r in records if r.unit == "note"]
+    assert notes[0].info["public"] == "86.128.245.115"
+    assert notes[0].info["evidence_frame"] > 215
+    payloads = [r for r in records if r.unit == "udp.payload"]
+    assert len(payloads) == 233 and all(r.verification.ok for r in payloads)
+    assert [r.frame for r in records] == sorted(r.frame for r in records)
+
+
+def _udp_frame(src: str, dst: str, sport: int, dport: int, payload: bytes) -> bytes:
+    udp = dpkt.udp.UDP(sport=sport, dport=dport, data=payload)
+    udp.ulen = 8 + len(payload)
+    ip = dpkt.ip.IP(
+        src=socket.inet_aton(src), dst=socket.inet_aton(dst), p=dpkt.ip.IP_PROTO_UDP, data=udp
+    )
+    ip.len = 20 + udp.ulen
+    eth = dpkt.ethernet.Ethernet(src=b"\x02" * 6, dst=b"\x04" * 6, data=ip)
+    return bytes(eth)
+
+
+def test_public_address_found_by_trial(tmp_path: Path) -> None:
+    # A NATed host (10.0.0.5, public 86.128.245.115) whose public address only appears in the
+    # capture as the source of some other packet: trial decryption must find and report it.
+    from skypeflux.wire.udp_crypt import seal_payload
+
+    plain = bytes.fromhex("04da0115e74215")  # a real probe (cmd 27) from SkypeIRC.cap
+    sealed = seal_payload(
+        plain, packet_id=0x15E8, iv=0x2BB72FED, src_ip="82.253.163.244", dst_ip="86.128.245.115"
+    ).build()
+    path = tmp_path / "trial.pcap"
+    with path.open("wb") as fh:
+        writer = dpkt.pcap.Writer(fh)
+        writer.writepkt(_udp_frame("86.128.245.115", "8.8.4.4", 5353, 53, b"\x12\x34\x01\x00"), 1.0)
+        writer.writepkt(_udp_frame("82.253.163.244", "10.0.0.5", 33033, 40000, sealed), 2.0)
+    records = list(Decoder().run(path))
+    (payload,) = [r for r in records if r.unit == "udp.payload"]
+    assert payload.verification.ok
+    assert payload.verification.public_dst == "86.128.245.115"
+    assert payload.plaintext == plain
+    (note,) = [r for r in records if r.unit == "note"]
+    assert note.info["method"] == "trial decryption"
+    # and without trials nothing is claimed
+    quiet = list(Decoder(DecodeOptions(try_seen_addresses=False)).run(path))
+    assert not any(r.verification.ok for r in quiet)
