@@ -1,0 +1,188 @@
+"""The tshark-like text output: one line per command block, and with ``-V`` the object tree.
+
+tshark puts every PDU of a frame on one line; here a record with several command blocks gives one
+line per block, each repeating frame, time and addresses, so every line can be grepped and counted
+on its own. A record without blocks (an ACK, a TCP header, a note, an unverified datagram) gives
+one line.
+
+Plaintext and objects are printed only for verified records: an unverified record shows its
+verdict and reason, never what a wrong key made of its bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from skypeflux.capture.records import BlockInfo, Record
+from skypeflux.outputs.naming import (
+    command_kind_short,
+    family_name,
+    note_text,
+    unit_label,
+    verification_label,
+)
+from skypeflux.outputs.values import hex_preview, json_safe, render_value
+
+INDENT = "    "
+
+
+def relative_time(record: Record, origin: float) -> float:
+    """Seconds since the capture's first packet (tshark's ``frame.time_relative``)."""
+    return record.time - origin
+
+
+def _block_summary(block: BlockInfo, index: int, count: int) -> str:
+    parts = [f"cmd {block.command}"]
+    if block.name:
+        parts.append(block.name)
+    parts.append(command_kind_short(block.flags))
+    if block.reqid is not None:
+        parts.append(f"reqid 0x{block.reqid:04x}")
+    if block.reply_to_frame is not None:
+        parts.append(f"reply to #{block.reply_to_frame}")
+    if count > 1:
+        parts.append(f"[block {index + 1}/{count}]")
+    if block.error:
+        parts.append(f"(error: {block.error})")
+    return " ".join(parts)
+
+
+def _record_summary(record: Record) -> str:
+    if record.unit in ("note", "tcp.end"):
+        return note_text(record)
+    if record.packet_id is not None:
+        return f"id 0x{record.packet_id:04x}"
+    return ""
+
+
+def record_lines(
+    record: Record, origin: float, *, verbose: bool = False, full: bool = False
+) -> list[str]:
+    """The lines ``decode`` prints for one record (``verbose`` adds the indented detail)."""
+    head = (
+        f"{record.frame:>5} {relative_time(record, origin):>11.6f} "
+        f"{record.src:>21} -> {record.dst:<21} {unit_label(record):<16}"
+    )
+    verdict = "" if record.unit == "note" else verification_label(record)
+    blocks = record.blocks if record.verification.ok else []
+    lines: list[str] = []
+    if not blocks:
+        summary = _record_summary(record)
+        lines.append(_join(head, summary, verdict))
+        if verbose:
+            lines.extend(_record_detail(record))
+        return lines
+    for index, block in enumerate(blocks):
+        lines.append(_join(head, _block_summary(block, index, len(blocks)), verdict))
+        if verbose:
+            if index == 0:
+                lines.extend(_record_detail(record))
+            lines.extend(block_detail_lines(block, full=full))
+    return lines
+
+
+def _join(head: str, summary: str, verdict: str) -> str:
+    body = "  ".join(part for part in (summary, verdict) if part)
+    return f"{head} {body}".rstrip()
+
+
+def _record_detail(record: Record) -> list[str]:
+    """Where the unit came from and how it was verified: the first layer of ``-V``."""
+    verification = record.verification
+    lines = [f"{INDENT}unit {record.unit}, flow {record.flow or '-'}"]
+    if len(record.frames) > 1:
+        lines.append(f"{INDENT}frames {', '.join(str(frame) for frame in record.frames)}")
+    verdict = f"{INDENT}verification {verification.status} by {verification.method}"
+    if verification.detail:
+        verdict += f": {verification.detail}"
+    lines.append(verdict)
+    if verification.seed is not None:
+        seed = f"{INDENT}seed 0x{verification.seed:08x}"
+        if verification.public_src or verification.public_dst:
+            seed += f" from public {verification.public_src} -> {verification.public_dst}"
+        lines.append(seed)
+    if record.udp_func is not None:
+        lines.append(
+            f"{INDENT}udp func 0x{record.udp_func:02x} (type 0x{record.udp_type or 0:02x})"
+        )
+    for key, value in sorted(record.info.items()):
+        lines.append(f"{INDENT}{key}: {_info_value(value)}")
+    if verification.ok and record.plaintext is not None:
+        lines.append(f"{INDENT}plaintext {len(record.plaintext)} bytes")
+    return lines
+
+
+def _info_value(value: Any) -> str:
+    safe = json_safe(value)
+    if isinstance(safe, int) and not isinstance(safe, bool):
+        return f"{safe} (0x{safe:x})" if safe >= 0 else str(safe)
+    return str(safe)
+
+
+def block_detail_lines(block: BlockInfo, *, full: bool = False) -> list[str]:
+    """One block's header fields and its object tree, indented like ``tshark -V``."""
+    header = f"{INDENT}block at offset {block.offset}, {block.length} bytes: cmd {block.command}"
+    if block.name:
+        header += f" ({block.name})"
+    header += f", flags {block.flags}"
+    if block.reqid is not None:
+        header += f", reqid 0x{block.reqid:04x} ({block.reqid})"
+    lines = [header]
+    list_bytes = bytes.fromhex(block.list_hex) if block.list_hex else b""
+    if block.list_form is not None:
+        lines.append(f"{INDENT * 2}object list 0x{block.list_form:02x}, {len(list_bytes)} bytes")
+    if block.error:
+        lines.append(f"{INDENT * 2}error: {block.error}")
+        lines.append(f"{INDENT * 2}list bytes: {hex_preview(list_bytes, full=full)}")
+    if block.tree is not None:
+        lines.extend(object_tree_lines(block.tree, depth=3, full=full))
+    return lines
+
+
+def object_tree_lines(
+    tree: list[dict[str, Any]], *, depth: int = 0, full: bool = False
+) -> list[str]:
+    """Objects as ``family id 0x0b (11) name: value``, nested lists indented below their parent."""
+    lines: list[str] = []
+    pad = INDENT * depth
+    for node in tree:
+        family = int(node["family"])
+        ident = int(node["id"])
+        name = node.get("name")
+        label = f"{pad}{family_name(family)} id 0x{ident:02x} ({ident})"
+        if name:
+            label += f" {name}"
+        value = node.get("value")
+        if family == 5 and isinstance(value, list):
+            lines.append(f"{label}: {len(value)} objects")
+            lines.extend(object_tree_lines(value, depth=depth + 1, full=full))
+        else:
+            lines.append(f"{label}: {render_value(family, value, full=full)}")
+    return lines
+
+
+class TextWriter:
+    """Writes records as text lines; the time origin is the capture's first packet when known.
+
+    When the caller cannot tell when the first packet was captured, the first record written
+    becomes the origin (its relative time reads 0).
+    """
+
+    def __init__(
+        self,
+        out: TextIO,
+        *,
+        origin: float | None = None,
+        verbose: bool = False,
+        full: bool = False,
+    ) -> None:
+        self._out = out
+        self.origin = origin
+        self._verbose = verbose
+        self._full = full
+
+    def write(self, record: Record) -> None:
+        if self.origin is None:
+            self.origin = record.time
+        lines = record_lines(record, self.origin, verbose=self._verbose, full=self._full)
+        self._out.write("\n".join(lines) + "\n")

@@ -1,0 +1,88 @@
+"""The flows table: aligned columns and a faithful JSON form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from skypeflux.outputs.flows import COLUMNS, flow_to_json, format_flows_table
+
+
+@dataclass(frozen=True)
+class Flow:
+    key: str
+    transport: str
+    a: str
+    b: str
+    first_frame: int
+    last_frame: int
+    units: int
+    verified: int
+    unverified: int
+    blocks: int
+    status: str
+
+
+def _flow(
+    a: str, b: str, transport: str, frames: tuple[int, int], counts: str, status: str
+) -> Flow:
+    units, verified, unverified, blocks = (int(part) for part in counts.split("/"))
+    arrow = "<->" if transport == "udp" else "->"
+    return Flow(
+        f"{transport} {a} {arrow} {b}",
+        transport,
+        a,
+        b,
+        *frames,
+        units,
+        verified,
+        unverified,
+        blocks,
+        status,
+    )
+
+
+FLOWS = [
+    _flow("192.168.1.2:35990", "165.124.253.241:15294", "udp", (214, 1874), "6/6/0/6", "ok"),
+    _flow("192.168.1.2:1312", "68.206.150.243:57322", "tcp", (273, 1489), "13/13/0/2047", "ok"),
+    _flow("192.168.1.2:35990", "1.2.3.4:5", "udp", (1, 2), "2/0/2/0", "unverified: no address"),
+]
+
+
+def test_table_has_a_header_and_one_aligned_row_per_flow() -> None:
+    lines = format_flows_table(FLOWS).splitlines()
+    assert lines[0].split() == list(COLUMNS)
+    assert len(lines) == 1 + len(FLOWS)
+    # left-aligned columns start at the same position on every line
+    cells = {
+        "endpoints": lambda f: f" {f.a} ",
+        "frames": lambda f: f" {f.first_frame}-{f.last_frame} ",
+    }
+    for column, cell in cells.items():
+        starts = {lines[0].index(f" {column} ")} | {
+            line.index(cell(flow)) for line, flow in zip(lines[1:], FLOWS, strict=True)
+        }
+        assert len(starts) == 1, column
+    # right-aligned numbers end where their header ends
+    end = lines[0].index("blocks") + len("blocks")
+    for line, flow in zip(lines[1:], FLOWS, strict=True):
+        assert line[:end].endswith(f" {flow.blocks}")
+
+
+def test_udp_is_a_conversation_and_tcp_a_direction() -> None:
+    lines = format_flows_table(FLOWS).splitlines()
+    assert "192.168.1.2:35990 <-> 165.124.253.241:15294" in lines[1]
+    assert "192.168.1.2:1312 -> 68.206.150.243:57322" in lines[2]
+    assert lines[3].endswith("unverified: no address")
+
+
+def test_empty_table_is_just_the_header() -> None:
+    assert format_flows_table([]).splitlines() == ["  ".join(COLUMNS)]
+
+
+def test_json_keeps_every_field() -> None:
+    for flow in FLOWS:
+        data = json.loads(json.dumps(flow_to_json(flow)))
+        expected = asdict(flow)
+        expected["flow"] = expected.pop("key")
+        assert data == expected
