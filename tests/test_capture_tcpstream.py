@@ -110,7 +110,7 @@ def test_data_frames_and_initiators(
     directions = {e.direction.label(): e.direction for e in events}
     for unit in tcp_units:
         direction = directions[f"{unit['src']} -> {unit['dst']}"]
-        assert direction.data_frames == unit["frames"]
+        assert list(direction.data_frames) == unit["frames"]
         assert set(direction.data_frames) <= set(direction.frames)
     # the client opened the two supernode connections; peers opened the two to its port 35990
     initiators = {(e.connection.initiator.src, e.connection.initiator.sport) for e in events}

@@ -19,13 +19,15 @@ and at most ``max_connections`` are tracked (least recently active evicted first
 from __future__ import annotations
 
 from bisect import bisect_right, insort
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
 from skypeflux.capture.netdecode import ACK, FIN, RST, SYN, TcpSegment
 
 _MASK = 0xFFFF_FFFF
 _HALF = 0x8000_0000
+
+FRAME_HISTORY = 256  # frames remembered per direction, most recent first out
 
 # reasons carried by End
 END_FIN = "fin"  # the sender closed and every byte before its FIN was delivered
@@ -224,8 +226,9 @@ class TcpDirection:
     dport: int
     from_initiator: bool
     reassembler: StreamReassembler
-    frames: list[int] = field(default_factory=list)  # every segment, control ones included
-    data_frames: list[int] = field(default_factory=list)  # segments carrying payload
+    # The most recent frames of the direction (bounded: a long connection must not grow memory)
+    frames: deque[int] = field(default_factory=lambda: deque(maxlen=FRAME_HISTORY))
+    data_frames: deque[int] = field(default_factory=lambda: deque(maxlen=FRAME_HISTORY))
     syn_frame: int | None = None
     isn: int | None = None
 
