@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_crypto.py
 	$(PY) benchmarks/bench_objects.py
 	$(PY) benchmarks/bench_decode.py
+	$(PY) benchmarks/bench_memory.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info src/skypeflux/crypto/*.so
