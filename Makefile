@@ -8,19 +8,15 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): pyproject.toml setup.py
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
-
 demo: $(STAMP)
 	$(VENV)/bin/skypeflux demo
 
-test: $(STAMP)
+test: lint
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_crypto.py
@@ -28,5 +24,11 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_decode.py
 	$(PY) benchmarks/bench_memory.py
 
+$(STAMP): pyproject.toml setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
 clean:
-	rm -rf $(VENV) build src/*.egg-info src/skypeflux/crypto/*.so
+	rm -rf $(VENV) build src/*.egg-info src/skypeflux/*/*.so
