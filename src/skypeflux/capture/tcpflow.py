@@ -3,9 +3,10 @@
 Each direction opens with a clear 32-bit seed and ten encrypted bytes of known plaintext; when they
 decrypt to ``00 xx 00 00 00 01 00 00 00 01/03/0F`` the direction is Skype and the rest of it
 decrypts with RC4 restarted from the same key. The reassembled bytes are cut into frames as they
-arrive; a frame is reported at the capture frame that carried its last byte (as tshark does for
-reassembled PDUs). A hole in the capture ends the direction with a clear status instead of
-decrypting garbage; a direction whose header does not verify is not Skype and is not reported.
+arrive; a frame is reported at the capture frame that completed it: the one that carried its last
+byte, or a later one that filled a hole before it (as tshark does for reassembled PDUs). A hole
+in the capture ends the direction with a clear status instead of decrypting garbage; a direction
+whose header does not verify is not Skype and is not reported.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class TcpDecoder:
         self._tracker = TcpTracker()
         self._dirs: dict[int, _Direction] = {}  # id(TcpDirection) -> state
         self._times: dict[int, float] = {}
+        self._now = 0  # the capture frame being fed: bytes held for it are delivered "now"
         self.finished: list[_Direction] = []
         self.counts: dict[str, int] = {}
 
@@ -81,6 +83,7 @@ class TcpDecoder:
 
     def feed(self, seg: TcpSegment) -> None:
         self._times[seg.frame] = seg.ts
+        self._now = seg.frame
         for event in self._tracker.add(seg):
             self._event(event, seg.ts)
         self._times.pop(seg.frame, None)
@@ -131,12 +134,15 @@ class TcpDecoder:
             state.skype = False  # the direction started before the capture: no header to check
             return
         decoder = state.decoder
+        # Bytes that waited for a hole to fill are complete only at the frame that filled it;
+        # their own earlier frame would put later stream frames before earlier ones.
+        completed_at = max(chunk.frame, self._now)
         state.fed += len(chunk.data)
         state.ends.append(state.fed)
-        state.frames.append(chunk.frame)
+        state.frames.append(completed_at)
         state.times.append(ts)
         if not state.first_frame:
-            state.first_frame = chunk.frame
+            state.first_frame = completed_at
         was_waiting = decoder.status is DecoderStatus.WAITING
         frames = decoder.feed(chunk.data)
         if was_waiting and decoder.status is not DecoderStatus.WAITING:

@@ -117,7 +117,7 @@ class UdpDecoder:
             dst=_endpoint(d.dst, d.dport),
             transport="udp",
             verification=verification,
-            frames=[d.frame],
+            frames=list(d.frames),  # several when IP fragmented the datagram
             flow=self.flow_key(d),
         )
 
@@ -155,6 +155,8 @@ class UdpDecoder:
                 self._account(record)
             return
         if not wudp.looks_like_skype_udp(payload):
+            if self._is_skype(d) and self._opaque(d, payload):
+                return
             self._count("udp_not_skype")
             return
         try:
@@ -181,6 +183,18 @@ class UdpDecoder:
                 self._retry_held()
         for incomplete in self._fragments.flush():
             self._incomplete(incomplete)
+
+    def _opaque(self, d: UdpDatagram, payload: bytes) -> bool:
+        """A type with no known layout (0x0D media...) on an endpoint already proven Skype.
+
+        Such types have no CRC to check, so only the endpoint vouches for them: they are shown
+        (never decrypted) once it is Skype, and never held waiting for it to become so.
+        """
+        try:
+            parsed = wudp.parse_datagram(payload)
+        except WireError:
+            return False
+        return isinstance(parsed, wudp.Opaque) and self._try(d, parsed, final=True)
 
     # -- held datagrams ----------------------------------------------------------------------
 
