@@ -1,4 +1,4 @@
-"""Build hook for the optional C fast path of the key expansion and RC4.
+"""Build hook for the optional C fast paths (key expansion and RC4; the 0x42 range coder).
 
 Everything else is declared in pyproject.toml. The extension is optional: when no C compiler is
 available the install still succeeds and skypeflux runs on its pure-Python path.
@@ -31,7 +31,13 @@ setup(
             sources=["src/skypeflux/crypto/_fast.c"],
             extra_compile_args=["-O3"],
             optional=True,
-        )
+        ),
+        Extension(
+            "skypeflux.objects._fast42",
+            sources=["src/skypeflux/objects/_fast42.c"],
+            extra_compile_args=["-O3"],
+            optional=True,
+        ),
     ],
     cmdclass={"build_ext": OptionalBuildExt},
 )

@@ -8,7 +8,9 @@ Corpora:
 - "text-heavy": generated lists dominated by long strings (English, Russian, mixed UTF-8 chat
   lines), the case the reference C decoder is quoted at 17-80 MB/s for.
 
-Bytes/s counts the serialised list bytes (what a decoder reads, what an encoder writes).
+Bytes/s counts the serialised list bytes (what a decoder reads, what an encoder writes). Every
+0x42 figure is given for each range coder built (``pure``, and ``fast`` = the C ``_fast42``), in
+the same run, with the fast/pure ratio; 0x41 has no C path.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from skypeflux.objects import Obj, ObjectList, decode, encode
+from skypeflux.objects import Obj, ObjectList, available_backends, decode, encode
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SKYPEFLUX_SHARED", REPO.parent / "shared"))
@@ -94,15 +96,25 @@ def text_heavy_lists(count: int = 40, seed: int = 7) -> list[ObjectList]:
 
 def measure(name: str, blobs: list[bytes], runs: int) -> list[str]:
     total = sum(len(b) for b in blobs)
-    objects = [decode(b) for b in blobs]
+    objects = [decode(b, backend="pure") for b in blobs]
+    names = available_backends() if name.endswith("0x42") else ("pure",)
     lines = []
-    dec = _median_seconds(lambda: [decode(b) for b in blobs], runs)
-    enc = _median_seconds(lambda: [encode(d.objects, d.form) for d in objects], runs)
-    for what, secs in (("decode", dec), ("encode", enc)):
-        lines.append(
-            f"{name:24s} {what}: {total / secs / 1e6:7.3f} MB/s  {len(blobs) / secs:9.0f} lists/s"
-            f"  ({len(blobs)} lists, {total} bytes)"
-        )
+    for what in ("decode", "encode"):
+        speeds = {}
+        for backend in sorted(names, reverse=True):  # pure first: the baseline
+
+            def work(backend: str = backend, what: str = what) -> object:
+                if what == "decode":
+                    return [decode(b, backend=backend) for b in blobs]
+                return [encode(d.objects, d.form, backend=backend) for d in objects]
+
+            secs = _median_seconds(work, runs)
+            speeds[backend] = total / secs
+            ratio = f"  x{speeds[backend] / speeds['pure']:.1f}" if backend != "pure" else ""
+            lines.append(
+                f"{name:16s} {what} {backend:4s}: {total / secs / 1e6:8.3f} MB/s"
+                f"  {len(blobs) / secs:9.0f} lists/s  ({len(blobs)} lists, {total} bytes){ratio}"
+            )
     return lines
 
 

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from skypeflux.objects import Obj, ObjectList, ObjectsError, decode, encode, from_tree
+from skypeflux.objects import (
+    Obj,
+    ObjectList,
+    ObjectsError,
+    available_backends,
+    backends,
+    decode,
+    encode,
+    from_tree,
+)
 from skypeflux.objects.range_coder import SMALL_MODEL, VALUE_MODEL, RangeEncoder
 from skypeflux.objects.tables import HEADER
 
 Tree = list[dict[str, Any]]
+
+
+@pytest.fixture(params=available_backends(), autouse=True)
+def objects_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test here runs on each range coder built (pure, and the C one when present)."""
+    with backends.using(request.param) as chosen:
+        yield chosen.name
 
 
 def _cost(tree: Tree, form: int) -> int:

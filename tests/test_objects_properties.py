@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,11 +13,21 @@ from skypeflux.objects import (
     Family,
     Obj,
     ObjectList,
+    available_backends,
+    backends,
     decode,
     encode,
     from_tree,
     to_tree,
 )
+
+
+@pytest.fixture(params=available_backends(), autouse=True)
+def objects_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test here runs on each range coder built (pure, and the C one when present)."""
+    with backends.using(request.param) as chosen:
+        yield chosen.name
+
 
 U32 = st.one_of(
     st.integers(0, 0xFFFFFFFF),
@@ -75,7 +88,12 @@ def _repeating_siblings(levels: int) -> st.SearchStrategy[ObjectList]:
     )
 
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# the backend fixture only picks the coder, so sharing it across examples is what we want
+SETTINGS = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 @SETTINGS

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from skypeflux.objects import ObjectsError, decode, encode, from_tree, to_tree
+from skypeflux.objects import (
+    ObjectsError,
+    available_backends,
+    backends,
+    decode,
+    encode,
+    from_tree,
+    to_tree,
+)
 
 Vector = dict[str, Any]
+
+
+@pytest.fixture(params=available_backends(), autouse=True)
+def objects_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test here runs on each range coder built (pure, and the C one when present)."""
+    with backends.using(request.param) as chosen:
+        yield chosen.name
 
 
 def _ok(vectors: list[Vector], kind: str | None = None) -> list[Vector]:

@@ -4,10 +4,15 @@ A command body is an object list (spec/objects.md). This layer is sans-IO: bytes
 
 Public API:
 
-- ``decode(data, *, max_depth=8, budget=0x1000000) -> Decoded``: decode the list at the start of
-  ``data`` (first byte 0x41 or 0x42); ``Decoded`` has ``objects``, ``consumed`` (bytes the list
-  occupies; anything after it is left alone) and ``form`` (0x41 or 0x42).
-- ``encode(objects, form=0x42) -> bytes``: serialise; 0x42 sorts every level stably by id.
+- ``decode(data, *, max_depth=8, budget=0x1000000, backend=None) -> Decoded``: decode the list
+  at the start of ``data`` (first byte 0x41 or 0x42); ``Decoded`` has ``objects``, ``consumed``
+  (bytes the list occupies; anything after it is left alone) and ``form`` (0x41 or 0x42).
+- ``encode(objects, form=0x42, *, backend=None) -> bytes``: serialise; 0x42 sorts every level
+  stably by id.
+- ``backend_name()``, ``available_backends()``, ``set_default_backend(name)``: the 0x42 range
+  coder runs in C (``_fast42``) when it was built, else in pure Python; ``"pure"``/``"fast"``
+  in ``SKYPEFLUX_OBJECTS_BACKEND`` (read at import) or ``backend=`` on a call overrides that.
+  Both give identical results, errors and offsets.
 - ``to_tree(objects)`` / ``from_tree(tree)``: the vectors' JSON form.
 - Model: ``Obj(family, id, value)``, ``ObjectList``, ``Family``, ``Address``.
 - ``ObjectsError``: the one exception (a ``ValueError``) with ``offset``; decoding hostile bytes
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import backends
 from .coded42 import CODED_MARKER, encode_coded
 from .errors import ObjectsError
 from .model import Address, Family, Obj, ObjectList
@@ -41,9 +47,12 @@ __all__ = [
     "ObjectList",
     "ObjectsError",
     "Tree",
+    "available_backends",
+    "backend_name",
     "decode",
     "encode",
     "from_tree",
+    "set_default_backend",
     "to_tree",
 ]
 
@@ -69,12 +78,14 @@ def decode(
     *,
     max_depth: int = DEFAULT_MAX_DEPTH,
     budget: int = DEFAULT_BUDGET,
+    backend: str | None = None,
 ) -> Decoded:
     """Decode the object list at the start of ``data``.
 
     Raises ``ObjectsError`` (with the byte offset where decoding stopped) for anything that is
     not a complete, well-formed list within the limits.
     """
+    coder = backends.get(backend)
     if not isinstance(data, bytes):
         data = bytes(data)
     if not 0 <= max_depth <= MAX_DEPTH_LIMIT:
@@ -82,19 +93,37 @@ def decode(
     if budget < 0:
         raise ObjectsError(f"budget must not be negative, got {budget}")
     form = data[0] if data else 0
-    objects, end, _ = decode_list(data, 0, 0, max_depth, budget)
+    objects, end, _ = decode_list(data, 0, 0, max_depth, budget, coder)
     return Decoded(objects, end, RAW if form == RAW else CODED)
 
 
-def encode(objects: ObjectList | list[Obj], form: int = CODED) -> bytes:
+def encode(
+    objects: ObjectList | list[Obj], form: int = CODED, *, backend: str | None = None
+) -> bytes:
     """Serialise ``objects`` as a 0x41 (``form=0x41``) or 0x42 (default) list."""
+    coder = backends.get(backend)
     if not isinstance(objects, ObjectList):
         objects = ObjectList(objects)
     if form == CODED:
-        return encode_coded(objects)
+        return encode_coded(objects, coder)
     if form == RAW:
         try:
             return encode_raw(objects)
         except RecursionError:
             raise ObjectsError("lists nested too deeply to encode") from None
     raise ObjectsError(f"unknown list form 0x{form:02x} (0x41 raw or 0x42 coded)")
+
+
+def backend_name(backend: str | None = None) -> str:
+    """Name of the range coder a call with this ``backend=`` argument would use."""
+    return backends.get(backend).name
+
+
+def available_backends() -> tuple[str, ...]:
+    """Range coders usable in this process, preferred first (``"fast"`` only when built)."""
+    return backends.available()
+
+
+def set_default_backend(name: str | None) -> str:
+    """Make ``name`` the process-wide range coder (``None``: the automatic choice)."""
+    return backends.set_default(name).name

@@ -11,15 +11,18 @@ The encoder reproduces the reference packer's bytes: stable sort by id, longest 
 minimal family-1 length. A prefix never needs to stop early because of that clobbering: a
 history entry of family 5 is always the last entry written before its nested list restarts the
 history, so it can only be the last object of a repeat prefix, after which nothing is replayed.
+
+The range coder is the caller's ``Backend`` (pure Python or the optional C one).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .backends import Backend, SymbolDecoder
 from .errors import ObjectsError
 from .model import Address, Obj, ObjectList, Value
-from .range_coder import SMALL_MODEL, VALUE_MODEL, RangeDecoder, RangeEncoder
+from .range_coder import SMALL_MODEL, VALUE_MODEL
 from .tables import HEADER, HISTORY_SIZE, INITIAL_FAMILY_ORDER, symbol_lookup
 
 CODED_MARKER = 0x42
@@ -50,7 +53,7 @@ class _Decoding:
 
     __slots__ = ("budget", "coder", "max_depth", "raw", "slots")
 
-    def __init__(self, coder: RangeDecoder, max_depth: int, budget: int) -> None:
+    def __init__(self, coder: SymbolDecoder, max_depth: int, budget: int) -> None:
         self.coder = coder
         self.max_depth = max_depth
         self.budget = budget
@@ -143,7 +146,7 @@ class _Decoding:
 
 
 def decode_coded(
-    data: bytes, start: int, max_depth: int, budget: int
+    data: bytes, start: int, max_depth: int, budget: int, coder: Backend
 ) -> tuple[ObjectList, int, int]:
     """Decode the 0x42 list at ``data[start]``: (objects, end position, budget left).
 
@@ -151,7 +154,7 @@ def decode_coded(
     """
     if data[start] != CODED_MARKER:
         raise ObjectsError(f"unknown list marker 0x{data[start]:02x}", start + 1)
-    state = _Decoding(RangeDecoder(data, start + 1), max_depth, budget)
+    state = _Decoding(coder.decoder(data, start + 1), max_depth, budget)
     try:
         items = state.read_list(0)
     except RecursionError:
@@ -179,8 +182,8 @@ class _Encoding:
 
     __slots__ = ("coder", "raw", "slots")
 
-    def __init__(self) -> None:
-        self.coder = RangeEncoder(CODED_MARKER)
+    def __init__(self, coder: Backend) -> None:
+        self.coder = coder.encoder(CODED_MARKER)
         self.slots = (_Slot(), _Slot(), _Slot())
         self.raw = bytearray()
 
@@ -245,9 +248,9 @@ class _Encoding:
         coder.symbol(HEADER, 0)
 
 
-def encode_coded(objects: ObjectList | list[Obj]) -> bytes:
+def encode_coded(objects: ObjectList | list[Obj], coder: Backend) -> bytes:
     """The 0x42 serialisation of ``objects`` (every level stably sorted by id)."""
-    state = _Encoding()
+    state = _Encoding(coder)
     try:
         state.write_list(objects, 0)
     except RecursionError:

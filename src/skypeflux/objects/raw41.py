@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import coded42
+from .backends import Backend
 from .errors import ObjectsError
 from .model import Address, Obj, ObjectList, Value
 
@@ -41,12 +42,12 @@ def _varint(data: bytes, pos: int, end: int) -> tuple[int, int]:
 
 
 def decode_list(
-    data: bytes, pos: int, level: int, max_depth: int, budget: int
+    data: bytes, pos: int, level: int, max_depth: int, budget: int, coder: Backend
 ) -> tuple[ObjectList, int, int]:
     """Decode whichever list starts at ``data[pos]``: (objects, end position, budget left).
 
     Nested lists come back here, so a 0x42 list nested in a 0x41 one is decoded too: it gets a
-    fresh coder with the depth that is left, as in the reference dispatcher.
+    fresh coder (from ``coder``) with the depth that is left, as in the reference dispatcher.
     """
     end = len(data)
     if level >= max_depth:
@@ -54,7 +55,7 @@ def decode_list(
     if pos >= end:
         raise ObjectsError("input ends where a list should start", pos)
     if data[pos] != RAW_MARKER:
-        return coded42.decode_coded(data, pos, max_depth - level, budget)
+        return coded42.decode_coded(data, pos, max_depth - level, budget, coder)
     pos += 1
     byte = data[pos] if pos < end else 0x80
     if byte < 0x80:
@@ -105,7 +106,9 @@ def decode_list(
         elif family == 5:
             if budget < OBJECT_COST:
                 raise ObjectsError("memory budget exhausted", pos)
-            value, pos, budget = decode_list(data, pos, level + 1, max_depth, budget - OBJECT_COST)
+            value, pos, budget = decode_list(
+                data, pos, level + 1, max_depth, budget - OBJECT_COST, coder
+            )
         elif family == 1:
             if end - pos < 8:
                 raise ObjectsError("8-byte value runs past the input", pos)

@@ -1,0 +1,131 @@
+"""The two implementations of the 0x42 range coder and the choice between them.
+
+``range_coder`` is the specification; ``_fast42`` (optional C, built by setup.py) has the same
+classes with the same results, error verdicts and byte offsets (the tests run both on every
+vector, the property tests and a differential fuzz). Only the coder is duplicated: profiling
+put nearly all of a text-heavy list's time in the per-character string loop, while the list
+structure (context slots, move-to-front, raw area) costs little and stays in Python, written
+once.
+
+The C one is used when it was built, unless ``SKYPEFLUX_OBJECTS_BACKEND`` (read once, at import)
+or ``set_default`` says otherwise; asking for ``fast`` where it is not built is an error rather
+than a silent fallback, so a benchmark or test never measures the wrong thing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from . import range_coder
+from .errors import ObjectsError
+from .range_coder import NumberModel
+from .tables import CLASS_CHARS, NEXT_CLASS, WITHIN_CLASS, Cumulative
+
+ENV_VAR: Final = "SKYPEFLUX_OBJECTS_BACKEND"
+NAMES: Final = ("fast", "pure")
+
+
+class SymbolDecoder(Protocol):
+    """What the 0x42 list decoder needs of a range decoder (see ``range_coder.RangeDecoder``)."""
+
+    @property
+    def read_position(self) -> int: ...
+    def symbol(self, table: Cumulative, lookup: bytes, /) -> int: ...
+    def bits(self, count: int, /) -> int: ...
+    def number(self, model: NumberModel, nested: bool = False, /) -> int: ...
+    def string(self, budget: int, /) -> tuple[bytes, int]: ...
+    def reserve(self, size: int, /) -> None: ...
+    def finish(self) -> int: ...
+
+
+class SymbolEncoder(Protocol):
+    """What the 0x42 list encoder needs of a range encoder (see ``range_coder.RangeEncoder``)."""
+
+    def symbol(self, table: Cumulative, s: int, /) -> None: ...
+    def bits(self, count: int, value: int, /) -> None: ...
+    def number(self, model: NumberModel, value: int, /) -> None: ...
+    def string(self, text: bytes, /) -> None: ...
+    def finish(self) -> bytearray: ...
+
+
+class DecoderFactory(Protocol):
+    def __call__(self, data: bytes, start: int, /) -> SymbolDecoder: ...
+
+
+class EncoderFactory(Protocol):
+    def __call__(self, marker: int = 0x42, /) -> SymbolEncoder: ...
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One implementation of the range coder: its decoder and encoder classes."""
+
+    name: str
+    decoder: DecoderFactory
+    encoder: EncoderFactory
+
+
+PURE: Final = Backend("pure", range_coder.RangeDecoder, range_coder.RangeEncoder)
+
+
+def _load_fast() -> Backend | None:
+    try:
+        from . import _fast42
+    except ImportError:
+        return None
+    _fast42.load_tables(NEXT_CLASS, WITHIN_CLASS, CLASS_CHARS, ObjectsError)
+    return Backend("fast", _fast42.RangeDecoder, _fast42.RangeEncoder)
+
+
+FAST: Final = _load_fast()
+
+
+def available() -> tuple[str, ...]:
+    """Names of the back ends usable in this process, preferred first."""
+    return ("fast", "pure") if FAST is not None else ("pure",)
+
+
+def get(name: str | None = None) -> Backend:
+    """The back end called ``name``, or the current default when ``name`` is None."""
+    if name is None:
+        return DEFAULT
+    if name == "pure":
+        return PURE
+    if name == "fast":
+        if FAST is None:
+            raise ObjectsError("the C fast path (skypeflux.objects._fast42) is not built")
+        return FAST
+    raise ObjectsError(f"unknown objects backend {name!r}; expected one of {', '.join(NAMES)}")
+
+
+def _default() -> Backend:
+    requested = os.environ.get(ENV_VAR, "").strip().lower()
+    if requested:
+        return get(requested)
+    return FAST if FAST is not None else PURE
+
+
+DEFAULT: Backend = _default()
+
+
+def set_default(name: str | None) -> Backend:
+    """Change the process-wide back end (``None``: back to the automatic choice); returns it."""
+    global DEFAULT
+    DEFAULT = _default() if name is None else get(name)
+    return DEFAULT
+
+
+@contextmanager
+def using(name: str) -> Iterator[Backend]:
+    """Run a block with back end ``name``, then restore the previous one (tests, benchmarks)."""
+    global DEFAULT
+    previous = DEFAULT
+    DEFAULT = get(name)
+    try:
+        yield DEFAULT
+    finally:
+        DEFAULT = previous
