@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 from collections import Counter
 from pathlib import Path
@@ -278,3 +279,31 @@ def test_public_address_found_by_trial(tmp_path: Path) -> None:
     # and without trials nothing is claimed
     quiet = list(Decoder(DecodeOptions(try_seen_addresses=False)).run(path))
     assert not any(r.verification.ok for r in quiet)
+
+
+def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Random datagrams that merely look like type 0x02, from many public hosts to a private one:
+    # trial decryption with every seen address may be spent on only a few of them.
+    from skypeflux.capture import udpflow
+
+    rng = random.Random(7)
+    path = tmp_path / "lookalike.pcap"
+    with path.open("wb") as fh:
+        writer = dpkt.pcap.Writer(fh)
+        for i in range(300):
+            body = bytearray(rng.randbytes(40))
+            body[2] = 0x02
+            src = f"81.{i // 200}.{i % 200}.9"
+            writer.writepkt(_udp_frame(src, "10.0.0.5", 40000 + i, 5000, bytes(body)), float(i))
+    big_calls = 0
+    real = udpflow.open_payload_any
+
+    def counting(parsed: Any, pairs: list[tuple[str, str]]) -> Any:
+        nonlocal big_calls
+        big_calls += len(pairs) > 8
+        return real(parsed, pairs)
+
+    monkeypatch.setattr(udpflow, "open_payload_any", counting)
+    records = list(Decoder().run(path))
+    assert records == []
+    assert 0 < big_calls <= udpflow.MAX_BLIND_TRIALS

@@ -18,7 +18,7 @@ from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.netdecode import NetDecoder, TcpSegment, UdpDatagram
 from skypeflux.capture.reader import Source, open_capture
 from skypeflux.capture.records import Record
-from skypeflux.capture.tcpflow import TcpDecoder
+from skypeflux.capture.tcpflow import DirectionSummary, TcpDecoder
 from skypeflux.capture.udpflow import UdpDecoder
 from skypeflux.messages.pairing import Outcome, RequestPairer
 
@@ -120,7 +120,7 @@ class Decoder:
         stats.update(udp.counts)
         stats.update(tcp.counts)
         stats["tcp_connections_seen"] = tcp.connections_seen
-        skype_tcp = {state.flow for state in tcp.finished}
+        skype_tcp = {half.flow for half in tcp.finished}
         stats["tcp_skype_connections"] = len(skype_tcp)
         self.stats = stats
         flows = []
@@ -129,28 +129,15 @@ class Decoder:
             a, _, b = key.removeprefix("udp ").partition(" <-> ")
             status = "verified" if bad == 0 else f"{bad} unverified"
             flows.append(FlowStats(key, "udp", a, b, first, last, units, ok, bad, blocks, status))
-        by_conn: dict[str, list[FlowStats]] = {}
-        for state in tcp.finished:
-            units, ok, bad, blocks = state.units
-            by_conn.setdefault(state.flow, []).append(
-                FlowStats(
-                    state.flow,
-                    "tcp",
-                    state.src,
-                    state.dst,
-                    state.first_frame,
-                    state.last_frame,
-                    units,
-                    ok,
-                    bad,
-                    blocks,
-                    state.status or "exact",
-                )
-            )
+        by_conn: dict[str, list[DirectionSummary]] = {}
+        for half in tcp.finished:
+            by_conn.setdefault(half.flow, []).append(half)
         for key, halves in by_conn.items():
             first = min(h.first_frame for h in halves)
             last = max(h.last_frame for h in halves)
-            problems = sorted(f"{h.a} -> {h.b}: {h.status}" for h in halves if h.status != "exact")
+            problems = sorted(
+                f"{h.src} -> {h.dst}: {h.status}" for h in halves if h.status != "exact"
+            )
             status = "; ".join(problems) if problems else f"exact ({len(halves)} directions)"
             a, _, b = key.removeprefix("tcp ").partition(" <-> ")
             merged = FlowStats(

@@ -62,6 +62,22 @@ class _Direction:
             del self.ends[:i], self.frames[:i], self.times[:i]
 
 
+@dataclass(frozen=True, slots=True)
+class DirectionSummary:
+    """What the flows table needs of a finished Skype direction (its buffers are gone)."""
+
+    flow: str
+    src: str
+    dst: str
+    first_frame: int
+    last_frame: int
+    units: int
+    verified: int
+    unverified: int
+    blocks: int
+    status: str
+
+
 class TcpDecoder:
     """Sans-IO over TCP segments in capture order; records come out through ``emit``."""
 
@@ -71,7 +87,7 @@ class TcpDecoder:
         self._dirs: dict[int, _Direction] = {}  # id(TcpDirection) -> state
         self._times: dict[int, float] = {}
         self._now = 0  # the capture frame being fed: bytes held for it are delivered "now"
-        self.finished: list[_Direction] = []
+        self.finished: list[DirectionSummary] = []
         self.counts: dict[str, int] = {}
 
     def _count(self, key: str, n: int = 1) -> None:
@@ -91,8 +107,8 @@ class TcpDecoder:
     def finish(self) -> None:
         for event in self._tracker.finish():
             self._event(event, None)
-        for state in list(self._dirs.values()):
-            self._close(state, None)
+        for key in list(self._dirs):
+            self._close(key)
 
     # -- events ------------------------------------------------------------------------------
 
@@ -123,9 +139,9 @@ class TcpDecoder:
                     f"hole of {item.missing} bytes at stream offset {item.offset}: "
                     "decoding of this direction stopped",
                 )
-            self._close(state, id(event.direction))
+            self._close(id(event.direction))
         elif isinstance(item, End):
-            self._close(state, id(event.direction))
+            self._close(id(event.direction))
 
     def _chunk(self, state: _Direction, chunk: Chunk, ts: float) -> None:
         if state.skype is False:
@@ -227,22 +243,33 @@ class TcpDecoder:
         self._count("tcp_directions_cut")
         self._out(state, record)
 
-    def _close(self, state: _Direction, key: int | None) -> None:
-        if state.skype and not state.status:
+    def _close(self, key: int) -> None:
+        """The direction is over: say how it ended, keep its summary, drop its state."""
+        state = self._dirs.pop(key)
+        if not state.skype:
+            return
+        if not state.status:
             decoder = state.decoder
             if decoder.pending:
                 frame = state.frames[-1] if state.frames else state.last_frame
                 self._end(state, frame, f"stream ends inside a frame ({decoder.pending} bytes)")
             else:
                 state.status = "exact"
-        if state.skype:
-            self.finished.append(state)
-        for k, v in list(self._dirs.items()):
-            if v is state:
-                del self._dirs[k]
-        state.ends.clear()
-        state.frames.clear()
-        state.times.clear()
+        units, ok, bad, blocks = state.units
+        self.finished.append(
+            DirectionSummary(
+                state.flow,
+                state.src,
+                state.dst,
+                state.first_frame,
+                state.last_frame,
+                units,
+                ok,
+                bad,
+                blocks,
+                state.status,
+            )
+        )
 
     # -- records -----------------------------------------------------------------------------
 
