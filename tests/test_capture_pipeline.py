@@ -120,14 +120,16 @@ def test_tcp_directions_match_oracle(
         assert [(r.info["stream_offset"], r.info["length"]) for r in frames] == expected
 
 
-def _copy_without(src: Path, dst: Path, drop: set[int]) -> None:
-    """Write ``src`` again without the frames in ``drop`` (a capture with a hole in it)."""
+def _copy_without(src: Path, dst: Path, drop: set[int], cut: dict[int, int] | None = None) -> None:
+    """Write ``src`` again without the frames in ``drop`` (a capture with a hole in it), and
+    with the frames in ``cut`` kept to that many bytes (as a short snap length would)."""
+    cut = cut or {}
     with src.open("rb") as fh_in, dst.open("wb") as fh_out:
         reader = dpkt.pcap.Reader(fh_in)
         writer = dpkt.pcap.Writer(fh_out, linktype=reader.datalink())
         for number, (ts, buf) in enumerate(reader, start=1):
             if number not in drop:
-                writer.writepkt(buf, ts)
+                writer.writepkt(buf[: cut.get(number, len(buf))], ts)
 
 
 def test_hole_ends_direction_cleanly(skypeirc_path: Path, tmp_path: Path) -> None:
@@ -145,6 +147,21 @@ def test_hole_ends_direction_cleanly(skypeirc_path: Path, tmp_path: Path) -> Non
     # the other direction and the rest of the capture are unaffected
     assert sum(r.unit == "tcp.header" for r in records) == 8
     assert sum(r.unit == "udp.payload" and r.verification.ok for r in records) == 233
+
+
+def test_segment_cut_by_snap_length_ends_direction(skypeirc_path: Path, tmp_path: Path) -> None:
+    # Frame 1932 (660 bytes of 67.71.69.121:12492 -> 192.168.1.2:1092) kept to 200 bytes of
+    # TCP payload: the frames wholly inside those bytes still decode, then the direction stops.
+    cut = tmp_path / "cut.pcap"
+    _copy_without(skypeirc_path, cut, set(), {1932: 14 + 20 + 20 + 200})
+    records = list(Decoder().run(cut))
+    direction = [r for r in records if (r.src, r.dst) == ("67.71.69.121:12492", "192.168.1.2:1092")]
+    (end,) = [r for r in direction if r.unit == "tcp.end"]
+    assert end.frame == 1932
+    assert "frame 1932 cut by the snap length" in end.verification.detail
+    assert all(r.verification.ok for r in direction if r.unit != "tcp.end")
+    assert all(r.frame <= 1932 for r in direction)
+    assert sum(r.unit == "tcp.header" for r in records) == 8
 
 
 def test_blocks_match_oracle(

@@ -28,6 +28,7 @@ from skypeflux.wire.tcp import Frame, FrameKind
 from skypeflux.wire.tcp_stream import DecoderStatus, StreamDecoder
 
 HEADER_LEN = 14
+MAX_CUT_FRAMES = 1024
 
 
 @dataclass(slots=True)
@@ -87,6 +88,7 @@ class TcpDecoder:
         self._dirs: dict[int, _Direction] = {}  # id(TcpDirection) -> state
         self._times: dict[int, float] = {}
         self._now = 0  # the capture frame being fed: bytes held for it are delivered "now"
+        self._cut_frames: set[int] = set()  # frames whose segment the snap length cut short
         self.finished: list[DirectionSummary] = []
         self.counts: dict[str, int] = {}
 
@@ -100,9 +102,13 @@ class TcpDecoder:
     def feed(self, seg: TcpSegment) -> None:
         self._times[seg.frame] = seg.ts
         self._now = seg.frame
+        if seg.truncated and seg.payload:
+            self._cut_frames.add(seg.frame)
         for event in self._tracker.add(seg):
             self._event(event, seg.ts)
         self._times.pop(seg.frame, None)
+        if len(self._cut_frames) > MAX_CUT_FRAMES:  # cut segments still buffered out of order
+            self._cut_frames = set(sorted(self._cut_frames)[-MAX_CUT_FRAMES // 2 :])
 
     def finish(self) -> None:
         for event in self._tracker.finish():
@@ -132,7 +138,7 @@ class TcpDecoder:
         if isinstance(item, Chunk):
             self._chunk(state, item, ts if ts is not None else 0.0)
         elif isinstance(item, Gap):
-            if state.skype:
+            if state.skype and not state.status:
                 self._end(
                     state,
                     item.frame,
@@ -144,7 +150,7 @@ class TcpDecoder:
             self._close(id(event.direction))
 
     def _chunk(self, state: _Direction, chunk: Chunk, ts: float) -> None:
-        if state.skype is False:
+        if state.skype is False or state.status:
             return
         if state.fed == 0 and chunk.offset != 0:
             state.skype = False  # the direction started before the capture: no header to check
@@ -172,6 +178,18 @@ class TcpDecoder:
         if decoder.status is DecoderStatus.BROKEN and state.skype and not state.status:
             at = state.fed
             self._end(state, state.frame_at(at)[0], f"framing lost: {decoder.error}")
+        if chunk.frame in self._cut_frames:
+            # The bytes present are genuine; the rest of the segment is not in the capture.
+            self._cut_frames.discard(chunk.frame)
+            if state.skype and not state.status:
+                self._end(
+                    state,
+                    completed_at,
+                    f"segment in frame {chunk.frame} cut by the snap length: "
+                    "decoding of this direction stopped",
+                )
+            elif state.skype is None:
+                state.skype = False  # cut inside the header: nothing can be verified
         state.forget_before(state.base + (decoder.position - decoder.pending))
 
     def _header(self, state: _Direction) -> None:
