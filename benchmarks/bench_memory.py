@@ -1,12 +1,12 @@
 """Streaming check: peak memory while decoding must not grow with the length of the capture.
 
-Builds captures of 1, 4 and 16 back-to-back copies of SkypeIRC.cap (each copy shifted in time,
+Builds captures of 1, 4, 16 and 64 back-to-back copies of SkypeIRC.cap (each copy shifted in time,
 so every copy is new traffic on the same hosts), decodes each with the full pipeline while
 tracemalloc watches, and prints the peak of Python allocations and the time per copy. A decoder
 that kept every packet or record would grow 16x; a streaming one stays near flat (what remains
 is per-flow state: the flows table and the open flows).
 
-    python benchmarks/bench_memory.py [CAPTURE] [--copies 1 4 16]
+    python benchmarks/bench_memory.py [CAPTURE] [--copies 1 4 16 64]
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _repeat(src: Path, dst: Path, copies: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("capture", nargs="?", type=Path, default=DEFAULT)
-    parser.add_argument("--copies", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--copies", type=int, nargs="+", default=[1, 4, 16, 64])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         print(f"{'copies':>6} {'packets':>9} {'records':>8} {'peak MiB':>9} {'s/copy':>7}")

@@ -324,3 +324,25 @@ def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     records = list(Decoder().run(path))
     assert records == []
     assert 0 < big_calls <= udpflow.MAX_BLIND_TRIALS
+
+
+def test_tcp_reply_teaches_the_address_udp_waits_for(
+    decoded: tuple[Decoder, list[Record]], skypeirc_path: Path, tmp_path: Path
+) -> None:
+    # Without any NAck or ACK the first evidence is object 0x11 of the supernode's cmd 31 reply
+    # over TCP (frame 277); UDP replies received before it wait for it, then decode.
+    _, full = decoded
+    notices = {r.frame for r in full if r.unit in {"udp.ack", "udp.nack"}}
+    assert len(notices) == 37
+    quiet = tmp_path / "quiet.pcap"
+    _copy_without(skypeirc_path, quiet, notices)
+    records = list(Decoder().run(quiet))
+    first = next(r for r in records if r.unit == "note")
+    renumbered = 277 - sum(n < 277 for n in notices)  # dropping frames renumbers the rest
+    assert first.info["method"] == "object 0x11 (cmd 31)"
+    assert first.info["evidence_frame"] == renumbered
+    assert first.transport == "tcp" and first.info["public"] == "86.128.245.115"
+    early = [r for r in records if r.unit == "udp.payload" and r.frame < renumbered]
+    assert any(r.dst == "192.168.1.2:35990" for r in early)
+    assert all(r.verification.ok for r in records if r.unit == "udp.payload")
+    assert [r.frame for r in records] == sorted(r.frame for r in records)

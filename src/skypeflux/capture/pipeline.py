@@ -79,6 +79,10 @@ class Decoder:
             pairing.apply(record)
             emitter.push(record)
 
+        def emit_tcp(record: Record) -> None:
+            emit(record)
+            udp.learn_from(record)  # a TCP reply may reveal the public address UDP waits for
+
         udp = UdpDecoder(
             self.book,
             emit,
@@ -86,7 +90,7 @@ class Decoder:
             emitter.release,
             try_seen_addresses=self.options.try_seen_addresses,
         )
-        tcp = TcpDecoder(emit)
+        tcp = TcpDecoder(emit_tcp)
         net = NetDecoder()
         total = _size_of(source)
         with open_capture(source, skip_unsupported=True) as reader:

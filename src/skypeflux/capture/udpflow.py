@@ -125,14 +125,27 @@ class UdpDecoder:
             flow=self.flow_key(d),
         )
 
-    def _note_learned(self, entry: Learned | None, d: UdpDatagram) -> None:
+    def _note_learned(self, entry: Learned | None, origin: Record | UdpDatagram) -> None:
+        """Report a newly learned public address at the record or datagram that proved it."""
         if entry is None:
             return
-        note = self._base(
-            d,
-            "note",
-            Verification(CLEAR, "evidence", f"{entry.host} is {entry.public} ({entry.method})"),
+        verification = Verification(
+            CLEAR, "evidence", f"{entry.host} is {entry.public} ({entry.method})"
         )
+        if isinstance(origin, Record):
+            note = Record(
+                frame=origin.frame,
+                time=origin.time,
+                unit="note",
+                src=origin.src,
+                dst=origin.dst,
+                transport=origin.transport,
+                verification=verification,
+                frames=[origin.frame],
+                flow=origin.flow,
+            )
+        else:
+            note = self._base(origin, "note", verification)
         note.info = {
             "note": "public-address",
             "host": entry.host,
@@ -143,6 +156,28 @@ class UdpDecoder:
         self.notes.append(note)
         self._emit(note)
         self._learned_something = True
+
+    def _learn_from_claims(self, record: Record) -> None:
+        """Object 0x11 of a reply addressed to a private host is that host's public address."""
+        host = record.dst.rpartition(":")[0]
+        if not is_private(host):
+            return
+        for ip, _port, cmd in public_address_claims(record.blocks):
+            entry = self._book.learn(host, ip, record.frame, f"object 0x11 (cmd {cmd})")
+            self._note_learned(entry, record)
+
+    def learn_from(self, record: Record) -> None:
+        """Learn from a verified record of another transport (a TCP cmd 31 reply, say), then
+        decode whatever was waiting for that knowledge."""
+        if record.verification.ok and record.blocks:
+            self._learn_from_claims(record)
+            self._settle()
+
+    def _settle(self) -> None:
+        """Retry held datagrams until learning stops (a decoded one may teach more)."""
+        while self._learned_something:
+            self._learned_something = False
+            self._retry_held()
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -172,9 +207,7 @@ class UdpDecoder:
             self._resend(d, parsed)
         elif not self._try(d, parsed, final=False):
             self._keep(d, parsed)
-        while self._learned_something:
-            self._learned_something = False
-            self._retry_held()
+        self._settle()
 
     def finish(self) -> None:
         """End of capture: last attempts for held datagrams, then report what stays unverified."""
@@ -182,9 +215,7 @@ class UdpDecoder:
             frame, held = self._held.popitem(last=False)
             self._release(frame)
             self._try(held.dgram, held.parsed, final=True)
-            while self._learned_something:
-                self._learned_something = False
-                self._retry_held()
+            self._settle()
         for incomplete in self._fragments.flush():
             self._incomplete(incomplete)
 
@@ -319,12 +350,9 @@ class UdpDecoder:
         if plaintext is not None:
             record.plaintext = plaintext
             record.blocks = describe_blocks(plaintext)
-            if is_private(d.dst):
-                for ip, _port, cmd in public_address_claims(record.blocks):
-                    self._note_learned(
-                        self._book.learn(d.dst, ip, d.frame, f"object 0x11 (cmd {cmd})"), d
-                    )
         self._account(record)
+        if plaintext is not None:
+            self._learn_from_claims(record)
 
     def _resend(self, d: UdpDatagram, parsed: wudp.Resend) -> None:
         opened = open_resend(parsed)
