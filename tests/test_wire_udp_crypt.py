@@ -205,3 +205,37 @@ def test_assembler_memory_is_bounded(
     for dg, opened in pieces:
         assert small.add(key, dg, opened) is None
     assert small.evicted == 4 and len(small) == 0
+
+
+def test_fragments_of_two_messages_are_never_spliced() -> None:
+    # Same addresses and outer id, but a different request answered (the id came round again):
+    # the stale pieces are dropped, the new message is joined from its own pieces only.
+    from skypeflux.wire.fragments import FragmentAssembler
+    from skypeflux.wire.udp_crypt import open_payload, seal_fragment
+
+    src, dst = "82.253.163.244", "86.128.245.115"
+
+    def piece(ref: int, index: int, last: bool, body: bytes) -> tuple[Any, Any]:
+        frag = seal_fragment(
+            body,
+            packet_id=0x1234,
+            ref_id=ref,
+            index=index,
+            last=last,
+            iv=index,
+            src_ip=src,
+            dst_ip=dst,
+        )
+        return frag, open_payload(frag, src, dst)
+
+    assembler = FragmentAssembler()
+    key = (src, dst, 0x1234)
+    assert assembler.add(key, *piece(1, 0, False, b"old0")) is None
+    assert assembler.add(key, *piece(1, 1, False, b"old1")) is None
+    assert assembler.add(key, *piece(2, 0, False, b"new0")) is None
+    done = assembler.add(key, *piece(2, 1, True, b"new1"))
+    assert done is not None and done.plaintext == b"new0new1" and done.ref_id == 2
+    # a late copy of a piece of the finished message opens nothing
+    assert assembler.add(key, *piece(2, 1, True, b"new1")) is None
+    assert assembler.flush() == []
+    assert assembler.duplicates == 1 and assembler.evicted == 1

@@ -60,8 +60,6 @@ def describe_blocks(plaintext: bytes, base: int = 0) -> list[BlockInfo]:
     infos = []
     for block in parse_blocks(plaintext, base):
         tree = _named(to_tree(block.objects), block.command) if block.objects is not None else None
-        if tree is None and block.error is None and block.list_bytes:
-            tree = []
         infos.append(
             BlockInfo(
                 offset=block.offset,

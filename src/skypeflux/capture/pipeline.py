@@ -75,17 +75,13 @@ class Decoder:
         emitter = OrderedEmitter()
         pairing = _Pairing()
 
-        def emit(record: Record) -> None:
-            pairing.apply(record)
-            emitter.push(record)
-
         def emit_tcp(record: Record) -> None:
-            emit(record)
+            emitter.push(record)
             udp.learn_from(record)  # a TCP reply may reveal the public address UDP waits for
 
         udp = UdpDecoder(
             self.book,
-            emit,
+            emitter.push,
             emitter.hold,
             emitter.release,
             try_seen_addresses=self.options.try_seen_addresses,
@@ -93,27 +89,30 @@ class Decoder:
         tcp = TcpDecoder(emit_tcp)
         net = NetDecoder()
         total = _size_of(source)
+        last_frame, last_ts = 0, 0.0
         with open_capture(source, skip_unsupported=True) as reader:
             self.capture_format = reader.format
             count = 0
             for packet in reader:
                 if self.first_time is None:
                     self.first_time = packet.ts
+                last_frame, last_ts = packet.frame, packet.ts
                 item = net.decode(packet)
                 if isinstance(item, UdpDatagram):
                     udp.feed(item)
                 elif isinstance(item, TcpSegment):
                     tcp.feed(item)
                 if len(emitter):
-                    yield from emitter.drain()
+                    # paired as they leave, in frame order: a held request still finds its reply
+                    yield from map(pairing.apply, emitter.drain())
                 count += 1
                 if progress is not None and count % PROGRESS_EVERY == 0:
                     progress(count, _position(reader), total)
             self.truncated_file = reader.truncated
             self.warning = reader.warning
-            udp.finish()
-            tcp.finish()
-            yield from emitter.flush()
+            udp.finish(last_frame, last_ts)
+            tcp.finish(last_frame, last_ts)
+            yield from map(pairing.apply, emitter.flush())
             if progress is not None:
                 progress(count, total or 0, total)
         self.learned = list(udp.notes)
@@ -121,17 +120,24 @@ class Decoder:
 
     def _summarise(self, net: NetDecoder, udp: UdpDecoder, tcp: TcpDecoder) -> None:
         stats = dataclasses.asdict(net.stats)
+        stats.update(
+            {f"ip_fragments_{k}": v for k, v in dataclasses.asdict(net.fragments.stats).items()}
+        )
         stats.update(udp.counts)
+        stats.update(udp.fragment_counts())
         stats.update(tcp.counts)
         stats["tcp_connections_seen"] = tcp.connections_seen
         skype_tcp = {half.flow for half in tcp.finished}
         stats["tcp_skype_connections"] = len(skype_tcp)
         self.stats = stats
         flows = []
-        for key, (units, ok, bad, blocks) in udp.flow_units.items():
+        for key, (units, ok, bad, blocks, incomplete) in udp.flow_units.items():
             first, last = udp.flow_frames[key]
             a, _, b = key.removeprefix("udp ").partition(" <-> ")
-            status = "verified" if bad == 0 else f"{bad} unverified"
+            problems = [f"{bad} unverified"] if bad else []
+            if incomplete:
+                problems.append(f"{incomplete} incomplete message(s)")
+            status = ", ".join(problems) or "verified"
             flows.append(FlowStats(key, "udp", a, b, first, last, units, ok, bad, blocks, status))
         by_conn: dict[str, list[DirectionSummary]] = {}
         for half in tcp.finished:
@@ -165,16 +171,17 @@ class Decoder:
 class _Pairing:
     """Marks each reply block with the frame of the request it answers.
 
-    Only the reply is annotated: the request has usually been printed by the time its reply
-    arrives, and a streaming tool does not rewrite what it already showed.
+    Records are paired as they leave the reorder buffer, i.e. in frame order. Only the reply is
+    annotated: the request has been printed by the time its reply arrives, and a streaming tool
+    does not rewrite what it already showed.
     """
 
     def __init__(self) -> None:
         self._pairer: RequestPairer[int] = RequestPairer(max_open=MAX_OPEN_REQUESTS)
 
-    def apply(self, record: Record) -> None:
+    def apply(self, record: Record) -> Record:
         if not record.blocks:
-            return
+            return record
         blocks = list(record.blocks)
         for i, block in enumerate(blocks):
             pairing = self._pairer.add(
@@ -188,6 +195,7 @@ class _Pairing:
             if pairing.outcome is Outcome.PAIRED:
                 blocks[i] = replace(block, reply_to_frame=pairing.request)
         record.blocks = blocks
+        return record
 
 
 def _size_of(source: Source) -> int | None:

@@ -1,6 +1,6 @@
 """What the capture pipeline hands to the outputs: one record per thing a user reads.
 
-A record is plain data (no behaviour), so every output (text, JSON lines, pcapng export) renders
+A record is plain data (no behaviour), so every output (text, JSON lines) renders
 the same facts and the verification travels with the bytes it vouches for.
 
 Kinds of record (``Record.unit``):

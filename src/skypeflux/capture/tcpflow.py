@@ -27,7 +27,6 @@ from skypeflux.capture.tcpstream import Chunk, End, FlowEvent, Gap, TcpDirection
 from skypeflux.wire.tcp import Frame, FrameKind
 from skypeflux.wire.tcp_stream import DecoderStatus, StreamDecoder
 
-HEADER_LEN = 14
 MAX_CUT_FRAMES = 1024
 
 
@@ -86,8 +85,8 @@ class TcpDecoder:
         self._emit = emit
         self._tracker = TcpTracker()
         self._dirs: dict[int, _Direction] = {}  # id(TcpDirection) -> state
-        self._times: dict[int, float] = {}
         self._now = 0  # the capture frame being fed: bytes held for it are delivered "now"
+        self._now_ts = 0.0
         self._cut_frames: set[int] = set()  # frames whose segment the snap length cut short
         self.finished: list[DirectionSummary] = []
         self.counts: dict[str, int] = {}
@@ -100,17 +99,18 @@ class TcpDecoder:
         return self._tracker.connections_seen
 
     def feed(self, seg: TcpSegment) -> None:
-        self._times[seg.frame] = seg.ts
-        self._now = seg.frame
+        self._now, self._now_ts = seg.frame, seg.ts
         if seg.truncated and seg.payload:
             self._cut_frames.add(seg.frame)
         for event in self._tracker.add(seg):
             self._event(event, seg.ts)
-        self._times.pop(seg.frame, None)
         if len(self._cut_frames) > MAX_CUT_FRAMES:  # cut segments still buffered out of order
             self._cut_frames = set(sorted(self._cut_frames)[-MAX_CUT_FRAMES // 2 :])
 
-    def finish(self) -> None:
+    def finish(self, last_frame: int = 0, last_ts: float = 0.0) -> None:
+        """End of capture: directions still open end here, at the capture's last frame."""
+        if last_frame >= self._now:
+            self._now, self._now_ts = last_frame, last_ts
         for event in self._tracker.finish():
             self._event(event, None)
         for key in list(self._dirs):
@@ -141,9 +141,8 @@ class TcpDecoder:
             if state.skype and not state.status:
                 self._end(
                     state,
-                    item.frame,
-                    f"hole of {item.missing} bytes at stream offset {item.offset}: "
-                    "decoding of this direction stopped",
+                    f"hole of {item.missing} bytes at stream offset {item.offset} "
+                    f"(before frame {item.frame}): decoding of this direction stopped",
                 )
             self._close(id(event.direction))
         elif isinstance(item, End):
@@ -176,15 +175,13 @@ class TcpDecoder:
         for frame in frames:
             self._frame(state, frame)
         if decoder.status is DecoderStatus.BROKEN and state.skype and not state.status:
-            at = state.fed
-            self._end(state, state.frame_at(at)[0], f"framing lost: {decoder.error}")
+            self._end(state, f"framing lost: {decoder.error}")
         if chunk.frame in self._cut_frames:
             # The bytes present are genuine; the rest of the segment is not in the capture.
             self._cut_frames.discard(chunk.frame)
             if state.skype and not state.status:
                 self._end(
                     state,
-                    completed_at,
                     f"segment in frame {chunk.frame} cut by the snap length: "
                     "decoding of this direction stopped",
                 )
@@ -249,14 +246,12 @@ class TcpDecoder:
         record.info = {"kind": kind.value, "stream_offset": frame.offset, "length": frame.length}
         self._out(state, record)
 
-    def _end(self, state: _Direction, frame: int, reason: str) -> None:
+    def _end(self, state: _Direction, reason: str) -> None:
+        """The direction stops here: reported at the frame being processed (or, at the end of
+        the capture, its last frame), so records stay in frame order; the reason says where."""
         state.status = reason
         record = self._record(
-            state,
-            frame,
-            self._times.get(frame, 0.0),
-            "tcp.end",
-            Verification(UNVERIFIED, "none", reason),
+            state, self._now, self._now_ts, "tcp.end", Verification(UNVERIFIED, "none", reason)
         )
         self._count("tcp_directions_cut")
         self._out(state, record)
@@ -269,8 +264,7 @@ class TcpDecoder:
         if not state.status:
             decoder = state.decoder
             if decoder.pending:
-                frame = state.frames[-1] if state.frames else state.last_frame
-                self._end(state, frame, f"stream ends inside a frame ({decoder.pending} bytes)")
+                self._end(state, f"stream ends inside a frame ({decoder.pending} bytes)")
             else:
                 state.status = "exact"
         units, ok, bad, blocks = state.units

@@ -39,6 +39,7 @@ from skypeflux.wire.udp_crypt import Opened, open_payload_any, open_resend
 MAX_HELD = 4096  # datagrams waiting for a public address
 MAX_HELD_AGE = 20000  # frames a datagram may wait before it is given up
 MAX_FRAGMENT_SETS = 256
+FRAGMENT_TIMEOUT = 60.0  # seconds of capture time a fragmented message may take to complete
 MAX_TRIALS = 256  # seen addresses tried per datagram at the end of the capture
 # Trials on endpoints not (yet) known to be Skype cost up to 2 * MAX_TRIALS key schedules each
 # and mostly hit other protocols that merely look like Skype: only this many may fail.
@@ -80,9 +81,8 @@ class UdpDecoder:
         self._fragments = FragmentAssembler(max_messages=MAX_FRAGMENT_SETS)
         self._fragment_times: dict[tuple[str, str, int], float] = {}
         self.counts: dict[str, int] = {}
-        self.flow_units: dict[
-            str, list[int]
-        ] = {}  # flow key -> [units, verified, unverified, blocks]
+        # flow key -> [units, verified, unverified, blocks, incomplete messages]
+        self.flow_units: dict[str, list[int]] = {}
         self.flow_frames: dict[str, list[int]] = {}  # flow key -> [first, last]
         self.notes: list[Record] = []
         self._learned_something = False
@@ -99,13 +99,15 @@ class UdpDecoder:
         return f"udp {a} <-> {b}"
 
     def _account(self, record: Record) -> None:
-        stats = self.flow_units.setdefault(record.flow, [0, 0, 0, 0])
-        if record.unit != "udp.message":
+        stats = self.flow_units.setdefault(record.flow, [0, 0, 0, 0, 0])
+        if record.unit != "udp.message":  # a message is made of fragments already counted
             stats[0] += 1
             if record.verification.status == VERIFIED:
                 stats[1] += 1
             elif record.verification.status == UNVERIFIED:
                 stats[2] += 1
+        elif record.verification.status == UNVERIFIED:
+            stats[4] += 1
         stats[3] += len(record.blocks)
         span = self.flow_frames.setdefault(record.flow, [record.frame, record.frame])
         span[0] = min(span[0], record.frame)
@@ -209,15 +211,26 @@ class UdpDecoder:
             self._keep(d, parsed)
         self._settle()
 
-    def finish(self) -> None:
-        """End of capture: last attempts for held datagrams, then report what stays unverified."""
+    def fragment_counts(self) -> dict[str, int]:
+        """What the fragment assembler threw away, for the run's statistics."""
+        frags = self._fragments
+        return {
+            "udp_fragments_duplicate": frags.duplicates,
+            "udp_fragments_rejected": frags.rejected,
+            "udp_messages_evicted": frags.evicted,
+        }
+
+    def finish(self, last_frame: int = 0, last_ts: float = 0.0) -> None:
+        """End of capture: last attempts for held datagrams, then report what stays unverified
+        (incomplete fragmented messages at the capture's last frame, to keep frame order)."""
         while self._held:
             frame, held = self._held.popitem(last=False)
             self._release(frame)
             self._try(held.dgram, held.parsed, final=True)
             self._settle()
         for incomplete in self._fragments.flush():
-            self._incomplete(incomplete)
+            self._incomplete(incomplete, last_frame, last_ts)
+        self._fragment_times.clear()
 
     def _opaque(self, d: UdpDatagram, payload: bytes) -> bool:
         """A type with no known layout (0x0D media...) on an endpoint already proven Skype.
@@ -259,8 +272,11 @@ class UdpDecoder:
         )
 
     def _confirm(self, d: UdpDatagram) -> None:
-        self._skype_endpoints.add(_endpoint(d.src, d.sport))
-        self._skype_endpoints.add(_endpoint(d.dst, d.dport))
+        """Both endpoints are Skype now: held ACK/NAcks on them can be shown (and teach)."""
+        for end in (_endpoint(d.src, d.sport), _endpoint(d.dst, d.dport)):
+            if end not in self._skype_endpoints:
+                self._skype_endpoints.add(end)
+                self._learned_something = True
 
     def _try(self, d: UdpDatagram, parsed: _Parsed, *, final: bool) -> bool:
         """Decode ``d`` if we can now; False means "hold it and try again later"."""
@@ -428,14 +444,25 @@ class UdpDecoder:
         if opened is None:
             return  # an unverified piece can never be part of a verified message
         key = (record.src, record.dst, parsed.id)
-        self._fragment_times.setdefault(key, d.ts)
+        self._expire_fragments(d)
         done = self._fragments.add(key, parsed, opened, d.frame)
         if done is not None:
             self._fragment_times.pop(key, None)
             self._message(d, parsed, done, verification)
-        elif len(self._fragment_times) > 2 * MAX_FRAGMENT_SETS:
-            live = set(self._fragments.pending_keys())
-            self._fragment_times = {k: t for k, t in self._fragment_times.items() if k in live}
+        elif key in self._fragments.pending_keys():
+            self._fragment_times.setdefault(key, d.ts)
+
+    def _expire_fragments(self, d: UdpDatagram) -> None:
+        """Give up on messages whose first piece is older than FRAGMENT_TIMEOUT (capture time)."""
+        times = self._fragment_times
+        while times:
+            key, first = next(iter(times.items()))
+            if d.ts - first <= FRAGMENT_TIMEOUT and len(times) <= MAX_FRAGMENT_SETS:
+                return
+            del times[key]
+            incomplete = self._fragments.drop(key)
+            if incomplete is not None:
+                self._incomplete(incomplete, d.frame, d.ts)
 
     def _message(
         self, d: UdpDatagram, parsed: wudp.Fragment, done: Reassembled, last: Verification
@@ -456,9 +483,11 @@ class UdpDecoder:
         record.info = {"ref_id": done.ref_id, "fragments": done.count}
         self._finish_plain(d, record, done.plaintext)
 
-    def _incomplete(self, incomplete: Incomplete) -> None:
+    def _incomplete(self, incomplete: Incomplete, frame: int, ts: float) -> None:
+        """A message given up at ``frame`` (reported there, so the output stays in order)."""
         key = cast(tuple[str, str, int], incomplete.key)
         src, dst, packet_id = key
+        expected = "?" if incomplete.last_index is None else str(incomplete.last_index + 1)
         missing = (
             "last fragment never seen"
             if incomplete.last_index is None
@@ -466,8 +495,8 @@ class UdpDecoder:
         )
         self._count("udp_message_incomplete")
         record = Record(
-            frame=incomplete.frames[0] if incomplete.frames else 0,
-            time=self._fragment_times.pop(key, 0.0),
+            frame=max(frame, *incomplete.frames) if incomplete.frames else frame,
+            time=ts,
             unit="udp.message",
             src=src,
             dst=dst,
@@ -478,4 +507,10 @@ class UdpDecoder:
             packet_id=packet_id,
             udp_type=0x0F,
         )
+        record.info = {
+            "ref_id": incomplete.ref_id,
+            "fragments": incomplete.have,
+            "expected": expected,
+            "complete": False,
+        }
         self._account(record)

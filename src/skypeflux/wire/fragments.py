@@ -56,6 +56,8 @@ class FragmentAssembler:
 
     def __init__(self, max_messages: int = 256, max_bytes: int = 1 << 20) -> None:
         self._pending: OrderedDict[Hashable, _Pending] = OrderedDict()
+        # Messages completed lately: a retransmitted piece of one must not open a new message.
+        self._done: OrderedDict[Hashable, int] = OrderedDict()  # key -> ref_id
         self.max_messages = max_messages
         self.max_bytes = max_bytes
         self.rejected = 0
@@ -72,7 +74,16 @@ class FragmentAssembler:
         if not opened.crc_ok or not 0 <= fragment.index < FRAGMENT_LAST_BIT:
             self.rejected += 1
             return None
+        if self._done.get(key) == fragment.ref_id:
+            self.duplicates += 1
+            return None
         entry = self._pending.get(key)
+        if entry is not None and entry.ref_id != fragment.ref_id:
+            # Same addresses and id but another request answered: the id came round again.
+            # Never splice pieces of two messages; the stale one is given up.
+            del self._pending[key]
+            self.evicted += 1
+            entry = None
         if entry is None:
             entry = _Pending(fragment.ref_id)
             self._pending[key] = entry
@@ -96,6 +107,9 @@ class FragmentAssembler:
         if any(i not in entry.pieces for i in range(entry.last_index + 1)):
             return None
         del self._pending[key]
+        self._done[key] = entry.ref_id
+        if len(self._done) > self.max_messages:
+            self._done.popitem(last=False)
         order = range(entry.last_index + 1)
         joined = b"".join(entry.pieces[i] for i in order)
         frames = tuple(entry.frames[i] for i in order)
@@ -105,17 +119,14 @@ class FragmentAssembler:
         """Messages still waiting for pieces, oldest first."""
         return list(self._pending)
 
+    def drop(self, key: Hashable) -> Incomplete | None:
+        """Give up on one message (it waited too long); ``None`` if it is not pending."""
+        entry = self._pending.pop(key, None)
+        if entry is None:
+            return None
+        frames = tuple(entry.frames[i] for i in sorted(entry.frames))
+        return Incomplete(key, entry.ref_id, len(entry.pieces), entry.last_index, frames)
+
     def flush(self) -> list[Incomplete]:
         """Give up on every message still in progress (end of capture) and say what is missing."""
-        out = [
-            Incomplete(
-                key,
-                entry.ref_id,
-                len(entry.pieces),
-                entry.last_index,
-                tuple(entry.frames[i] for i in sorted(entry.frames)),
-            )
-            for key, entry in self._pending.items()
-        ]
-        self._pending.clear()
-        return out
+        return [found for key in list(self._pending) if (found := self.drop(key)) is not None]

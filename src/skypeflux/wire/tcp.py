@@ -10,6 +10,7 @@ import struct
 from dataclasses import dataclass
 from enum import Enum
 
+from skypeflux.crypto.seeds import looks_like_tcp_header
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.varint import encode_varint, read_varint, try_read_varint
 
@@ -20,7 +21,6 @@ HEADER_PLAIN_LEN = STREAM_HEADER_LEN - SEED_LEN
 LAST_WORD_INITIATOR = 0x01
 LAST_WORD_RESPONDER = 0x03
 LAST_WORD_SKYPE5 = 0x0F
-KNOWN_LAST_WORDS = (LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, LAST_WORD_SKYPE5)
 
 MAX_FRAME_BODY = 0x10000
 """Frames in real streams are a few hundred bytes; a longer length means we lost the framing."""
@@ -47,7 +47,7 @@ class HeaderPlain:
     @property
     def known_plaintext_ok(self) -> bool:
         """The check that makes a stream Skype: 8 fixed bytes (seq16 varies between peers)."""
-        return self.word1 == 1 and self.last_word in KNOWN_LAST_WORDS
+        return looks_like_tcp_header(self.build())
 
     @property
     def role(self) -> Role:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from skypeflux.crypto import decrypt, skype_crc32
+from skypeflux.crypto.seeds import resend_seed, udp_seed, udp_seed_input
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp import (
     TYPE_FRAGMENT,
@@ -25,29 +26,6 @@ from skypeflux.wire.udp import (
 
 UNKNOWN_ADDRESS = "0.0.0.0"
 """The source address a client uses before it knows its own public address."""
-
-
-def seed_input(src_ip: str | int, dst_ip: str | int, packet_id: int) -> bytes:
-    """The 12 bytes whose Skype CRC, XOR the IV, is the seed.
-
-    ``LE32 src ‖ LE32 dst ‖ LE16 id ‖ 00 00``, with the *public* addresses the sender assumed.
-    """
-    return (
-        ip_number(src_ip).to_bytes(4, "little")
-        + ip_number(dst_ip).to_bytes(4, "little")
-        + (packet_id & 0xFFFF).to_bytes(2, "little")
-        + b"\x00\x00"
-    )
-
-
-def payload_seed(src_ip: str | int, dst_ip: str | int, packet_id: int, iv: int) -> int:
-    """Seed of a type 0x02 payload or 0x0F fragment."""
-    return skype_crc32(seed_input(src_ip, dst_ip, packet_id)) ^ iv
-
-
-def resend_seed(packet_id: int, challenge: int) -> int:
-    """Seed of a type 0x03 resend: no addresses, just the id and the NAck's challenge."""
-    return (packet_id & 0xFFFF) ^ challenge
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +57,7 @@ def open_payload(datagram: Payload | Fragment, src_ip: str | int, dst_ip: str | 
     """Decrypt a 0x02 payload or one 0x0F fragment with the given public addresses."""
     if not isinstance(datagram, Payload | Fragment):
         raise WireError(f"cannot open a {type(datagram).__name__} with addresses", 2)
-    seed_bytes = seed_input(src_ip, dst_ip, datagram.id)
+    seed_bytes = udp_seed_input(src_ip, dst_ip, datagram.id)
     seed = skype_crc32(seed_bytes) ^ datagram.iv
     plain, computed = _open(seed, datagram.ciphertext, datagram.crc)
     return Opened(
@@ -125,7 +103,7 @@ def seal_payload(
     func: int = TYPE_PAYLOAD,
 ) -> Payload:
     """Encrypt ``plaintext`` into a 0x02 datagram (the inverse of :func:`open_payload`)."""
-    seed = payload_seed(src_ip, dst_ip, packet_id, iv)
+    seed = udp_seed(src_ip, dst_ip, packet_id, iv)
     return Payload(packet_id, iv, skype_crc32(plaintext), decrypt(seed, plaintext), func)
 
 
@@ -142,7 +120,7 @@ def seal_fragment(
     func: int = TYPE_FRAGMENT,
 ) -> Fragment:
     """Encrypt one fragment's share of a long payload."""
-    seed = payload_seed(src_ip, dst_ip, packet_id, iv)
+    seed = udp_seed(src_ip, dst_ip, packet_id, iv)
     crc = skype_crc32(plaintext)
     return Fragment(packet_id, ref_id, index, last, iv, crc, decrypt(seed, plaintext), func=func)
 
