@@ -3,7 +3,10 @@
 ``Decoder.run`` reads the capture packet by packet (never the whole file), hands UDP datagrams
 and TCP segments to their decoders, pairs requests with replies, and yields records as soon as no
 earlier frame is still waiting for a public address. Memory is bounded by the open flows: held
-datagrams, fragment sets, TCP reassembly buffers and the request table all have limits.
+datagrams, fragment sets, TCP reassembly buffers and the request table all have limits. What
+does grow is one small summary per Skype flow and endpoint (counters for the flows table, well
+under a kilobyte each), never anything per packet or per record
+(``benchmarks/bench_memory.py`` measures it).
 """
 
 from __future__ import annotations
