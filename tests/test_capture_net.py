@@ -184,6 +184,56 @@ def test_tcp_options_are_skipped() -> None:
     assert segment.flags == SYN and segment.payload == b""
 
 
+ROUTER_ALERT = b"\x94\x04\x00\x00"  # RFC 2113, 4 bytes
+RECORD_ROUTE = b"\x07\x07\x04" + b"\x0a\x00\x00\x01" + b"\x00"  # RFC 791, one hop, padded
+
+
+def _ip_with_options(transport: dpkt.Packet, options: bytes) -> bytes:
+    proto = dpkt.ip.IP_PROTO_UDP if isinstance(transport, dpkt.udp.UDP) else dpkt.ip.IP_PROTO_TCP
+    ip = dpkt.ip.IP(
+        src=socket.inet_aton(SRC),
+        dst=socket.inet_aton(DST),
+        p=proto,
+        id=9,
+        ttl=64,
+        hl=5 + len(options) // 4,
+        opts=options,
+        data=transport,
+    )
+    return bytes(ip)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [ROUTER_ALERT, ROUTER_ALERT + RECORD_ROUTE, b"\x01" * 40],
+    ids=["ihl6", "ihl8", "ihl15"],
+)
+@pytest.mark.parametrize("transport", ["udp", "tcp"])
+def test_ipv4_header_options_are_stepped_over(options: bytes, transport: str) -> None:
+    """IHL > 5: the transport header starts after the options, wherever dpkt puts it."""
+    inner = (
+        _udp(PAYLOAD)
+        if transport == "udp"
+        else dpkt.tcp.TCP(
+            sport=1312, dport=57322, seq=77, ack=99, flags=PSH | ACK, off=5, data=PAYLOAD
+        )
+    )
+    frame = _eth(_ip_with_options(inner, options))
+    parsed = dpkt.ethernet.Ethernet(frame)
+    assert parsed.data.hl == 5 + len(options) // 4 and parsed.data.opts == options
+    decoder = NetDecoder()
+    out = decoder.decode(_raw(frame + b"\0" * 4))  # plus an FCS the IP length must cut off
+    expected = UdpDatagram if transport == "udp" else TcpSegment
+    assert isinstance(out, expected)
+    assert out.payload == bytes(parsed.data.data.data) == PAYLOAD
+    assert (out.sport, out.dport) == (parsed.data.data.sport, parsed.data.data.dport)
+    assert not out.truncated and decoder.stats.malformed == 0
+    # the same header cut inside its options is malformed, not read from the wrong place
+    short = NetDecoder()
+    assert short.decode(_raw(frame[: 14 + 20 + len(options) - 2], wirelen=len(frame))) is None
+    assert short.stats.malformed == 1
+
+
 # -- snap length --------------------------------------------------------------------------
 
 
@@ -232,18 +282,23 @@ def test_snaplen_cut_inside_the_transport_header_is_malformed() -> None:
 # -- fragments ----------------------------------------------------------------------------
 
 
-def _fragments(payload: bytes, size: int, ident: int = 0x1234) -> list[bytes]:
-    """The IPv4 fragments (Ethernet frames) of one UDP datagram, ``size`` payload bytes each."""
+def _fragments(payload: bytes, size: int, ident: int = 0x1234, options: bytes = b"") -> list[bytes]:
+    """The IPv4 fragments (Ethernet frames) of one UDP datagram, ``size`` payload bytes each;
+    ``options`` (a multiple of 4 bytes) go into the first fragment's header only, as a router
+    does with options that are not copied to every fragment."""
     udp = bytes(_udp(payload, 35990, 4464))  # checksum left 0 (allowed in IPv4)
     frames = []
     for start in range(0, len(udp), size):
         piece = udp[start : start + size]
+        opts = options if start == 0 else b""
         ip = dpkt.ip.IP(
             src=socket.inet_aton(SRC),
             dst=socket.inet_aton(DST),
             p=17,
             id=ident,
             ttl=64,
+            hl=5 + len(opts) // 4,
+            opts=opts,
             data=piece,
         )
         ip.mf = int(start + size < len(udp))
@@ -273,6 +328,16 @@ def test_fragments_reassemble_in_any_order(order: str) -> None:
     assert datagram.frame == numbered[-1][0]
     assert datagram.frames == tuple(n for n, _ in numbered)
     assert decoder.stats.fragments == 3 and decoder.fragments.open_sets == 0
+
+
+def test_fragments_with_ip_options_in_the_first_reassemble() -> None:
+    frames = _fragments(BIG, 1480, options=ROUTER_ALERT + RECORD_ROUTE)
+    assert dpkt.ip.IP(frames[0][14:]).hl == 8  # the builder really wrote a longer header
+    decoder = NetDecoder()
+    out = [decoder.decode(_raw(f, frame=n)) for n, f in enumerate(frames, start=1)]
+    datagram = out[-1]
+    assert isinstance(datagram, UdpDatagram) and datagram.payload == BIG
+    assert decoder.stats.malformed == 0
 
 
 def _fragment(offset: int, data: bytes, more: bool, ident: int = 0x1234) -> bytes:

@@ -406,3 +406,16 @@ def test_duplicated_frames_change_nothing(
     assert sum(r.unit == "udp.payload" and r.verification.ok for r in records) == 2 * 233
     assert all("incomplete" not in f.status for f in decoder.flows)
     assert [r.frame for r in records] == sorted(r.frame for r in records)
+
+
+def test_capture_with_only_undecodable_link_types_is_an_error(tmp_path: Path) -> None:
+    # A pcapng whose only interface is 802.11 holds nothing we can read: say so (the CLI turns
+    # this into exit code 4), rather than reporting "no Skype traffic".
+    from skypeflux.capture.errors import CaptureError
+
+    path = tmp_path / "wifi.pcapng"
+    with path.open("wb") as fh:
+        writer = dpkt.pcapng.Writer(fh, linktype=105)
+        writer.writepkt(b"\x08\x00" + bytes(30), 1.0)
+    with pytest.raises(CaptureError, match="link types this tool cannot decode"):
+        list(Decoder().run(path))

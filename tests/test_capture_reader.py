@@ -14,12 +14,14 @@ import os
 import struct
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import dpkt  # type: ignore[import-untyped]
 import pytest
 
 from skypeflux.capture.errors import CaptureError
+from skypeflux.capture.pipeline import Decoder
 from skypeflux.capture.reader import RawPacket, open_capture, read_packets
 
 SKYPEIRC_SHA256 = "bac79a9c3413637f871193589d848697af895b7f2700d949022224d59aa6830f"
@@ -228,11 +230,14 @@ def test_pcapng_second_section_redefines_interfaces() -> None:
             _epb(">", 0, 2_500, b"b" * 20),
         ]
     )
-    packets = list(read_packets(io.BytesIO(content)))
+    with open_capture(io.BytesIO(content)) as reader:
+        assert reader.linktypes == [1]
+        packets = list(reader)
     assert [(p.frame, p.linktype, p.ts, p.data[:1]) for p in packets] == [
         (1, 1, 1.0, b"a"),
         (2, 101, 1_000_000_002.5, b"b"),
     ]
+    assert reader.linktypes == [101]  # interface 0 of the second section, not a third entry
 
 
 # -- errors -------------------------------------------------------------------------------
@@ -285,19 +290,84 @@ def test_truncated_last_pcapng_block_keeps_earlier_packets() -> None:
     assert reader.truncated and reader.warning is not None and "1 complete" in reader.warning
 
 
-def test_corrupt_record_length_is_an_error_with_offset() -> None:
+def test_corrupt_record_mid_file_stops_reading_with_a_warning() -> None:
     content = _pcap(PACKETS)
-    bad = content[: 24 + 16 + 60] + struct.pack("<IIII", 1, 0, 0x7FFF_FFFF, 10)
-    reader = open_capture(io.BytesIO(bad))
-    with pytest.raises(CaptureError, match="corrupt") as info:
-        list(reader)
-    assert info.value.offset == 24 + 16 + 60
-    assert info.value.packets_read == 1
+    bad = content[: 24 + 16 + 60] + struct.pack("<IIII", 1, 0, 0x7FFF_FFFF, 10) + b"\0" * 64
+    with open_capture(io.BytesIO(bad)) as reader:
+        packets = list(reader)  # no exception: what came before the bad record is good
+    assert [p.data for p in packets] == [PACKETS[0][2]]
+    assert reader.truncated and reader.stopped_at == 24 + 16 + 60
+    assert reader.warning is not None
+    for words in ("corrupt", "record length 2147483647", "at byte 100", "packet 2", "1 complete"):
+        assert words in reader.warning
 
 
-def test_unsupported_pcap_link_type_is_named() -> None:
+def _record_offset(content: bytes, frame: int) -> int:
+    """Byte offset of the pcap record header of ``frame`` (1-based), walking the lengths."""
+    at = 24
+    for _ in range(frame - 1):
+        at += 16 + struct.unpack_from("<I", content, at + 8)[0]
+    return at
+
+
+def test_corrupt_record_in_the_real_capture_keeps_everything_before_it(
+    skypeirc_path: Path, tmp_path: Path
+) -> None:
+    content = bytearray(skypeirc_path.read_bytes())
+    at = _record_offset(bytes(content), 1500)
+    struct.pack_into("<I", content, at + 8, 0x7FFF_FFFF)
+    cut = tmp_path / "corrupt.pcap"
+    cut.write_bytes(bytes(content))
+    with open_capture(cut) as reader:
+        packets = list(reader)
+    assert [(p.ts, p.data) for p in packets] == _dpkt_packets(skypeirc_path)[:1499]
+    assert reader.truncated and reader.stopped_at == at
+    assert reader.warning is not None and f"at byte {at} (packet 1500)" in reader.warning
+    # The pipeline finishes the work buffered before the cut, and says why it stopped.
+    decoder = Decoder()
+    got = [(r.frame, r.unit) for r in decoder.run(cut)]
+    whole = [(r.frame, r.unit) for r in Decoder().run(skypeirc_path)]
+    assert decoder.truncated_file and decoder.warning == reader.warning
+    assert got == [r for r in whole if r[0] < 1500] != []
+
+
+@pytest.mark.parametrize(
+    ("damage", "what"),
+    [
+        (lambda b: b[:-4] + struct.pack("<I", 99), "trailing length"),
+        (lambda b: b[:4] + struct.pack("<I", 0x7FFF_FFFC) + b[8:], "block length 2147483644"),
+        (lambda b: _block("<", 6, struct.pack("<IIIII", 7, 0, 0, 4, 4) + b"abcd"), "interface 7"),
+    ],
+    ids=["trailing-length", "block-length", "undeclared-interface"],
+)
+def test_corrupt_pcapng_block_mid_file_stops_reading(
+    damage: Callable[[bytes], bytes], what: str
+) -> None:
+    head = _shb() + _idb("<", 1) + _epb("<", 0, 1, b"x" * 20)
+    content = head + damage(_epb("<", 0, 2, b"y" * 20)) + _epb("<", 0, 3, b"z" * 20)
+    with open_capture(io.BytesIO(content)) as reader:
+        packets = list(reader)
+    assert [p.data for p in packets] == [b"x" * 20]
+    assert reader.truncated and reader.stopped_at == len(head)
+    assert reader.warning is not None and what in reader.warning
+
+
+def test_corrupt_pcapng_later_section_header_stops_but_the_first_raises() -> None:
+    bad_bom = _block("<", 0x0A0D0D0A, struct.pack("<IHHq", 0x11223344, 1, 0, -1))
+    first = _shb() + _idb("<", 1) + _epb("<", 0, 1, b"x" * 20)
+    with open_capture(io.BytesIO(first + bad_bom + _idb("<", 1))) as reader:
+        assert [p.data for p in reader] == [b"x" * 20]
+    assert reader.truncated and reader.warning is not None and "byte-order mark" in reader.warning
+    with pytest.raises(CaptureError, match=r"byte-order mark.*file header") as info:
+        open_capture(io.BytesIO(bad_bom + _idb("<", 1)))
+    assert info.value.offset == 0
+
+
+@pytest.mark.parametrize("skip", [False, True], ids=["strict", "skip-unsupported"])
+def test_unsupported_pcap_link_type_is_named(skip: bool) -> None:
+    # A pcap file has one link type: skipping every packet would be silence, not leniency.
     with pytest.raises(CaptureError, match=r"unsupported link type 105 \(IEEE802_11"):
-        open_capture(io.BytesIO(_pcap(PACKETS, linktype=105)))
+        open_capture(io.BytesIO(_pcap(PACKETS, linktype=105)), skip_unsupported=skip)
 
 
 def test_unsupported_pcapng_interface_errors_or_is_skipped() -> None:
@@ -319,3 +389,31 @@ def test_unsupported_pcapng_interface_errors_or_is_skipped() -> None:
         packets = list(reader)
     assert [(p.frame, p.data[:1]) for p in packets] == [(1, b"e"), (3, b"f")]
     assert reader.skipped_unsupported == 1
+    assert reader.skipped_linktypes == {127: 1} and reader.has_decodable_interface
+    assert reader.unsupported_note() == (
+        "<BytesIO>: 1 of 3 packets skipped, on link types this tool cannot decode "
+        "(1 on 127 (IEEE802_11_RADIOTAP (Wi-Fi)))"
+    )
+
+
+def test_pcapng_with_only_unsupported_interfaces_says_so() -> None:
+    content = b"".join(
+        [
+            _shb(),
+            _idb("<", 105),
+            _idb("<", 127),
+            _epb("<", 0, 1, b"a" * 20),
+            _epb("<", 1, 2, b"b" * 20),
+            _epb("<", 1, 3, b"c" * 20),
+        ]
+    )
+    with open_capture(io.BytesIO(content), skip_unsupported=True) as reader:
+        assert list(reader) == []
+    assert not reader.has_decodable_interface and not reader.truncated
+    assert reader.skipped_linktypes == {105: 1, 127: 2}
+    note = reader.unsupported_note()
+    assert note is not None and note.startswith("<BytesIO>: all 3 packets were on link types")
+    assert "1 on 105 (IEEE802_11 (Wi-Fi)), 2 on 127 (IEEE802_11_RADIOTAP" in note
+    with open_capture(io.BytesIO(_pcap(PACKETS))) as plain:
+        list(plain)
+    assert plain.has_decodable_interface and plain.unsupported_note() is None

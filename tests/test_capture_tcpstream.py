@@ -71,6 +71,12 @@ def _stream(items: list[StreamEvent]) -> bytes:
 
 
 @pytest.fixture(scope="module")
+def frame_times(skypeirc_path: Path) -> dict[int, float]:
+    """Capture time of every frame, as the reader gives it (events must carry the same)."""
+    return {p.frame: p.ts for p in read_packets(skypeirc_path)}
+
+
+@pytest.fixture(scope="module")
 def skypeirc_tcp(skypeirc_path: Path) -> tuple[TcpTracker, list[FlowEvent]]:
     return _run(_segments(skypeirc_path))
 
@@ -119,7 +125,7 @@ def test_data_frames_and_initiators(
 
 
 def test_supernode_reply_direction_is_complete(
-    skypeirc_tcp: tuple[TcpTracker, list[FlowEvent]],
+    skypeirc_tcp: tuple[TcpTracker, list[FlowEvent]], frame_times: dict[int, float]
 ) -> None:
     """spec/protocol.md speaks of a 654-byte hole in 67.71.69.121:12492 -> client. The TCP layer
     has none: sequence numbers run without a break over 1,548 bytes (37 + 578 + 660 + 48 + 82 +
@@ -137,26 +143,29 @@ def test_supernode_reply_direction_is_complete(
         48,
         75,
     ]
-    assert items[-1] == End(1548, END_RST, 2194)
+    assert items[-1] == End(1548, END_RST, 2194, frame_times[2194])
 
 
-def test_a_missing_frame_becomes_a_gap(skypeirc_path: Path) -> None:
+def test_a_missing_frame_becomes_a_gap(skypeirc_path: Path, frame_times: dict[int, float]) -> None:
     # Without frame 1932 (660 bytes at stream offset 615) the direction must stop there.
     _, events = _run(_segments(skypeirc_path, drop=frozenset({1932})))
     items = _by_direction(events)["67.71.69.121:12492 -> 192.168.1.2:1092"]
     assert len(_stream(items)) == 615
     gaps = [i for i in items if isinstance(i, Gap)]
-    assert gaps == [Gap(615, 660, 1990)]  # 1990 carries the first bytes after the hole
+    # 1990 carries the first bytes after the hole
+    assert gaps == [Gap(615, 660, 1990, frame_times[1990])]
     assert items[-1] is gaps[0]
 
 
 def test_fin_before_the_data_it_closes_is_a_gap(
-    skypeirc_tcp: tuple[TcpTracker, list[FlowEvent]],
+    skypeirc_tcp: tuple[TcpTracker, list[FlowEvent]], frame_times: dict[int, float]
 ) -> None:
-    # Frame 882: 213.165.187.162 sends FIN at ISN+1+138 but the 138 bytes never appear.
+    # Frame 882: 213.165.187.162 sends FIN at ISN+1+138 but the 138 bytes never appear. The
+    # direction waits for them (a retransmission could still come), and when the connection
+    # ends without them the hole is reported at the FIN, the first frame after it.
     _, events = skypeirc_tcp
     items = _by_direction(events)["213.165.187.162:60229 -> 192.168.1.2:2627"]
-    assert items == [Gap(0, 138, 882)]
+    assert items == [Gap(0, 138, 882, frame_times[882])]
 
 
 def test_connections_are_bounded(skypeirc_path: Path) -> None:
@@ -226,11 +235,54 @@ def test_fin_and_rst() -> None:
     assert clean.add(1, b"bye", 4, fin=True) == [Chunk(0, b"bye", 4), End(3, END_FIN, 4)]
     holed = StreamReassembler()
     holed.syn(0)
-    assert holed.add(11, b"", 5, fin=True) == [Gap(0, 10, 5)]
+    assert holed.add(11, b"", 5, fin=True, ts=5.5) == []  # the 10 bytes may still come
+    assert holed.finish(9, ts=9.5) == [Gap(0, 10, 5, 5.5)]  # they did not: a hole at the FIN
     reset = StreamReassembler()
     reset.syn(0)
     assert _feed(reset, (1, b"a", 1)) == [Chunk(0, b"a", 1)]
     assert reset.add(2, b"", 2, rst=True) == [End(1, END_RST, 2)]
+
+
+def test_fin_before_a_retransmission_waits_for_it() -> None:
+    """A lost segment retransmitted after the FIN: the stream is complete, not holed."""
+    r = StreamReassembler()
+    r.syn(1000)
+    assert r.add(1001, b"aaaa", 1, ts=1.0) == [Chunk(0, b"aaaa", 1)]
+    assert r.add(1009, b"cccc", 3, fin=True, ts=3.0) == []
+    assert not r.done
+    assert r.add(1005, b"bbbb", 4, ts=4.0) == [
+        Chunk(4, b"bbbb", 4),
+        Chunk(8, b"cccc", 3),
+        End(12, END_FIN, 4, 4.0),
+    ]
+    assert r.done and r.add(1013, b"late", 5) == []
+
+
+def test_fin_with_a_hole_ends_as_a_gap_on_rst_or_buffer_limit() -> None:
+    reset = StreamReassembler()
+    reset.syn(0)
+    assert _feed(reset, (1, b"ab", 1)) == [Chunk(0, b"ab", 1)]
+    assert reset.add(9, b"ij", 2, fin=True, ts=2.0) == []
+    # the reset names the first bytes after the hole (frame 2), not the reset itself
+    assert reset.add(11, b"", 3, rst=True, ts=3.0) == [Gap(2, 6, 2, 2.0)]
+    bounded = StreamReassembler(max_buffered=4)
+    bounded.syn(0)
+    assert bounded.add(20, b"", 1, fin=True, ts=1.0) == []
+    assert bounded.add(5, b"xyz", 2, ts=2.0) == []
+    assert bounded.add(9, b"pq", 3, ts=3.0) == [Gap(0, 4, 2, 2.0)]  # 5 bytes held > 4
+
+
+def test_bytes_beyond_the_fin_are_not_stream_bytes() -> None:
+    r = StreamReassembler()
+    r.syn(0)
+    assert r.add(12, b"after", 1) == []  # held: the FIN is not known yet
+    assert r.add(5, b"efgh", 2, fin=True) == []  # ends the stream at offset 8
+    assert r.buffered == 4
+    assert r.add(1, b"abcdXY", 3) == [
+        Chunk(0, b"abcd", 3),
+        Chunk(4, b"efgh", 2),
+        End(8, END_FIN, 3),
+    ]
 
 
 def test_finish_reports_a_hole_left_open() -> None:
@@ -285,10 +337,10 @@ def test_rst_ends_both_directions() -> None:
     tracker.add(_seg(B, A, 500, SYN | ACK, frame=2))
     tracker.add(_seg(B, A, 501, PSH | ACK, b"x", frame=3))
     tracker.add(_seg(B, A, 510, PSH | ACK, b"z", frame=4))  # 8 bytes missing before it
-    events = tracker.add(_seg(A, B, 101, RST, frame=5))
+    events = tracker.add(_seg(A, B, 101, RST, frame=5, ts=5.0))
     assert [(e.direction.sport, e.event) for e in events] == [
-        (1111, End(0, END_RST, 5)),
-        (2222, Gap(1, 8, 4)),
+        (1111, End(0, END_RST, 5, 5.0)),
+        (2222, Gap(1, 8, 4)),  # frame 4 came at time 0.0
     ]
 
 
@@ -299,7 +351,7 @@ def test_idle_connections_are_evicted_in_capture_time() -> None:
     other = (("10.0.0.3", 3333), ("10.0.0.4", 4444))
     events = tracker.add(_seg(*other, 9, PSH | ACK, b"new", frame=3, ts=62.0))
     assert [(e.direction.sport, e.event) for e in events] == [
-        (1111, End(3, END_IDLE, 3)),
+        (1111, End(3, END_IDLE, 3, 62.0)),  # at the segment that showed the time had passed
         (3333, Chunk(0, b"new", 3)),
     ]
     assert len(tracker.open_connections) == 1
@@ -324,13 +376,15 @@ def test_a_new_syn_on_the_same_ports_is_a_new_connection() -> None:
 
 def test_finish_closes_what_is_still_open() -> None:
     tracker = TcpTracker()
-    tracker.add(_seg(A, B, 100, SYN, frame=1))
-    tracker.add(_seg(A, B, 101, PSH | ACK, b"abc", frame=2))
-    tracker.add(_seg(B, A, 7, PSH | ACK, b"q", frame=3))
-    tracker.add(_seg(B, A, 20, PSH | ACK, b"r", frame=4))
+    tracker.add(_seg(A, B, 100, SYN, frame=1, ts=1.0))
+    tracker.add(_seg(A, B, 101, PSH | ACK, b"abc", frame=2, ts=2.0))
+    tracker.add(_seg(B, A, 7, PSH | ACK, b"q", frame=3, ts=3.0))
+    tracker.add(_seg(B, A, 20, PSH | ACK, b"r", frame=4, ts=4.0))
+    tracker.add(_seg(A, B, 104, ACK, frame=5, ts=5.0))
+    # each direction ends at its own last frame, with that frame's time
     assert [(e.direction.sport, e.event) for e in tracker.finish()] == [
-        (1111, End(3, END_CAPTURE, 2)),
-        (2222, Gap(1, 12, 4)),
+        (1111, End(3, END_CAPTURE, 5, 5.0)),
+        (2222, Gap(1, 12, 4, 4.0)),
     ]
     assert tracker.open_connections == []
 
@@ -372,6 +426,32 @@ def test_any_segmentation_reassembles_to_the_original(
     events += r.finish(len(pieces) + 1)
     assert _stream(events) == data
     assert events[-1] == End(len(data), END_CAPTURE, len(pieces) + 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_segmentation())
+def test_a_fin_in_any_arrival_order_ends_the_complete_stream(
+    case: tuple[bytes, int, list[tuple[int, int]]],
+) -> None:
+    """Every segment that reaches the end carries the FIN, wherever it falls in the arrival
+    order: the stream still comes out whole and ends with END_FIN at the last missing piece."""
+    data, isn, pieces = case
+    r = StreamReassembler()
+    r.syn(isn)
+    events: list[StreamEvent] = []
+    for frame, (start, end) in enumerate(pieces, start=1):
+        fin = end == len(data)
+        events += r.add((isn + 1 + start) & 0xFFFF_FFFF, data[start:end], frame, fin=fin)
+    covered: set[int] = set()
+    completing = 0
+    for frame, (start, end) in enumerate(pieces, start=1):
+        covered.update(range(start, end))
+        if len(covered) == len(data):
+            completing = frame
+            break
+    assert _stream(events) == data
+    assert events[-1] == End(len(data), END_FIN, completing)
+    assert r.done and r.finish(len(pieces) + 1) == []
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,9 +1,11 @@
 """The one exception the capture layer raises, so a caller has a single thing to catch.
 
-Everything that can go wrong while *opening or reading a file* (missing file, not a capture,
-corrupt record, link type we cannot decode) ends here with a sentence a user can act on. Problems
-inside a single packet are not exceptions: the decoders count them and move on, because one bad
-packet must not end the analysis of a capture.
+Everything that makes a file unreadable from the start (missing file, not a capture, corrupt or
+cut file header, link type we cannot decode) ends here with a sentence a user can act on. A record
+cut or corrupt *after* good packets is not an exception: the reader stops there and says so in
+its ``warning``, so the packets before it still get decoded. Problems inside a single packet are
+not exceptions either: the decoders count them and move on, because one bad packet must not end
+the analysis of a capture.
 """
 
 from __future__ import annotations

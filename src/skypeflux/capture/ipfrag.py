@@ -23,13 +23,11 @@ FragmentKey = tuple[bytes, bytes, int, int]  # (src, dst, identification, protoc
 class Reassembled:
     """A complete IP payload rebuilt from fragments.
 
-    ``frame`` is the frame of the fragment that completed it (the datagram exists from then on);
-    ``frames`` lists every frame that carried a piece, in arrival order.
+    ``frames`` lists every frame that carried a piece, in arrival order; the last one completed
+    it, and the caller, which is handling that frame, already knows its number and time.
     """
 
     payload: bytes
-    frame: int
-    ts: float
     frames: tuple[int, ...]
 
 
@@ -105,7 +103,7 @@ class FragmentReassembler:
             if piece_offset < total:
                 kept = piece[: total - piece_offset]
                 buf[piece_offset : piece_offset + len(kept)] = kept
-        return Reassembled(bytes(buf), frame, ts, tuple(frag_set.frames))
+        return Reassembled(bytes(buf), tuple(frag_set.frames))
 
     def _expire(self, now: float) -> None:
         sets = self._sets

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from skypeflux.capture.addresses import AddressBook
 from skypeflux.capture.emitter import OrderedEmitter
+from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.netdecode import NetDecoder, TcpSegment, UdpDatagram
 from skypeflux.capture.reader import Source, open_capture
 from skypeflux.capture.records import Record
@@ -72,6 +73,7 @@ class Decoder:
         self.capture_format = ""
         self.truncated_file = False
         self.warning: str | None = None  # what the reader had to say (a cut file), in words
+        self.skipped_note: str | None = None  # packets on link types we cannot decode
         self.first_time: float | None = None  # time of the first packet (tshark's origin)
 
     def run(self, source: Source, progress: ProgressCallback | None = None) -> Iterator[Record]:
@@ -113,6 +115,10 @@ class Decoder:
                     progress(count, _position(reader), total)
             self.truncated_file = reader.truncated
             self.warning = reader.warning
+            self.skipped_note = reader.unsupported_note()
+            if reader.skipped_unsupported and reader.skipped_unsupported == reader.packets_read:
+                # nothing was decodable: that is "not a capture we can read", not "no Skype"
+                raise CaptureError(self.skipped_note or "no packet on a decodable link type")
             udp.finish(last_frame, last_ts)
             tcp.finish(last_frame, last_ts)
             yield from map(pairing.apply, emitter.flush())

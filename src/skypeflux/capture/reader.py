@@ -10,6 +10,11 @@ is also faster than a read call per header and per packet.
 
 The format is recognised by its first four bytes, never by the file name. Nothing is read twice
 and nothing seeks, so a pipe or standard input works like a file; memory holds one read block.
+
+Only a bad *file header* raises (:class:`CaptureError`): then nothing in the file can be trusted.
+A record that is cut or corrupt later on ends the iteration instead, with ``truncated`` set and a
+``warning`` that says what was wrong and where, because the packets before it are good and a
+caller that has buffered work for them (reassembly, pairing) must get the chance to finish it.
 """
 
 from __future__ import annotations
@@ -169,11 +174,26 @@ def _hex_preview(data: bytes) -> str:
     return f"{data.hex(' ')} ({text!r})"
 
 
+class _Corruption(Exception):
+    """A record that cannot be right; internal, turned into a warning or a CaptureError."""
+
+    def __init__(self, what: str, offset: int) -> None:
+        super().__init__(what)
+        self.what = what
+        self.offset = offset
+
+
 class CaptureReader:
     """Iterates over the packets of one pcap or pcapng capture.
 
-    Open it with :func:`open_capture`. After iteration, ``truncated`` says whether the last record
-    was cut short (the packets before it were all delivered) and ``warning`` says so in words.
+    Open it with :func:`open_capture`. After iteration, ``truncated`` says whether reading stopped
+    before the end of the file (a cut or corrupt record; the packets before it were all
+    delivered), ``stopped_at`` the byte offset of that record and ``warning`` says so in words.
+
+    pcapng interfaces of a link type we cannot decode are skipped only with ``skip_unsupported``:
+    ``skipped_linktypes`` counts their packets per link type, and ``has_decodable_interface`` says
+    whether the file had anything else, so a caller can explain an empty result
+    (:meth:`unsupported_note`).
     """
 
     def __init__(
@@ -188,7 +208,10 @@ class CaptureReader:
         self.packets_read = 0
         self.truncated = False
         self.warning: str | None = None
+        self.stopped_at: int | None = None  # byte offset of the cut or corrupt record
         self.skipped_unsupported = 0  # packets on interfaces whose link type we cannot decode
+        self.skipped_linktypes: dict[int, int] = {}  # link type -> packets skipped
+        self.has_decodable_interface = False  # any interface (pcap: the file) we can decode
         self._fh = fh
         self._owns = owns_file
         self._skip_unsupported = skip_unsupported
@@ -230,6 +253,24 @@ class CaptureReader:
         """Bytes consumed from the file so far (for progress against the file size)."""
         return self._src.offset
 
+    def unsupported_note(self) -> str | None:
+        """A sentence about skipped packets (``None`` when none were skipped), naming their link
+        types; it says when they were *all* the packets, which explains an empty decode."""
+        if not self.skipped_unsupported:
+            return None
+        kinds = ", ".join(
+            f"{count} on {linktype_name(linktype)}"
+            for linktype, count in sorted(self.skipped_linktypes.items())
+        )
+        total = self.skipped_unsupported
+        if total == self.packets_read:
+            lead = f"all {total} packets" if total > 1 else "the only packet"
+            return f"{self.name}: {lead} were on link types this tool cannot decode ({kinds})"
+        return (
+            f"{self.name}: {total} of {self.packets_read} packets skipped, on link types this "
+            f"tool cannot decode ({kinds})"
+        )
+
     def close(self) -> None:
         if self._owns:
             self._fh.close()
@@ -242,12 +283,8 @@ class CaptureReader:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _check_linktype(self, linktype: int, offset: int) -> bool:
-        if linktype in DECODABLE_LINKTYPES:
-            return True
-        if self._skip_unsupported:
-            return False
-        raise CaptureError(
+    def _unsupported(self, linktype: int, offset: int) -> CaptureError:
+        return CaptureError(
             f"{self.name}: unsupported link type {linktype_name(linktype)}; this tool decodes "
             "Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback captures",
             offset=offset,
@@ -256,17 +293,27 @@ class CaptureReader:
 
     def _cut(self, what: str, offset: int, have: int, want: int) -> None:
         self.truncated = True
+        self.stopped_at = offset
         self.warning = (
             f"{self.name}: file is truncated: {what} at byte {offset} has {have} of {want} "
             f"bytes; {self.packets_read} complete packets were read before it"
         )
 
-    def _corrupt(self, what: str, offset: int) -> CaptureError:
+    def _stop_corrupt(self, problem: _Corruption) -> None:
+        """Corruption after the file header: keep what was read, say where reading stopped."""
+        self.truncated = True
+        self.stopped_at = problem.offset
+        self.warning = (
+            f"{self.name}: corrupt capture: {problem.what} at byte {problem.offset} "
+            f"(packet {self.packets_read + 1}); reading stopped there, "
+            f"{self.packets_read} complete packets were read before it"
+        )
+
+    def _header_error(self, problem: _Corruption) -> CaptureError:
         return CaptureError(
-            f"{self.name}: corrupt capture: {what} at byte {offset} "
-            f"({self.packets_read} packets read before it)",
-            offset=offset,
-            packets_read=self.packets_read,
+            f"{self.name}: corrupt capture: {problem.what} at byte {problem.offset} "
+            "(in the file header: nothing could be read)",
+            offset=problem.offset,
         )
 
     def _pcap(self, magic: bytes) -> Iterator[RawPacket]:
@@ -282,7 +329,9 @@ class CaptureReader:
         _vmaj, _vmin, _zone, _sigfigs, _snaplen, network = struct.unpack(order + "HHiIII", rest)
         linktype = network & 0xFFFF  # the upper bits may describe an FCS, not the link type
         self.linktypes = [linktype]
-        self._check_linktype(linktype, 20)
+        if linktype not in DECODABLE_LINKTYPES:  # one link type for the whole file: say so now
+            raise self._unsupported(linktype, 20)
+        self.has_decodable_interface = True
         rec = struct.Struct(order + "IIII")
         frame = 0
         while True:
@@ -294,7 +343,8 @@ class CaptureReader:
                 return
             sec, frac, caplen, wirelen = rec.unpack_from(head)
             if caplen > MAX_RECORD:
-                raise self._corrupt(f"record length {caplen}", at)
+                self._stop_corrupt(_Corruption(f"record length {caplen}", at))
+                return
             data = src.take(caplen)
             if len(data) < caplen:
                 self._cut(f"packet {frame + 1}", at, len(data), caplen)
@@ -304,6 +354,16 @@ class CaptureReader:
             yield RawPacket(frame, sec + frac / units, linktype, data, caplen, wirelen)
 
     def _pcapng(self) -> Iterator[RawPacket]:
+        try:
+            yield from self._pcapng_blocks()
+        except _Corruption as problem:
+            if problem.offset == 0:  # the first section header is the file header
+                raise self._header_error(problem) from None
+            self._stop_corrupt(problem)
+
+    def _pcapng_blocks(self) -> Iterator[RawPacket]:
+        """The packets of a pcapng file; raises :class:`_Corruption` where the blocks stop
+        making sense."""
         src = self._src
         order = "<"
         # per interface: (linktype, snaplen, units per second, offset seconds, decodable)
@@ -332,25 +392,27 @@ class CaptureReader:
                 elif bom == b"\x1a\x2b\x3c\x4d":
                     order = ">"
                 else:
-                    raise self._corrupt(f"section header byte-order mark {bom.hex()}", at)
-                interfaces = []
+                    raise _Corruption(f"section header byte-order mark {bom.hex()}", at)
+                interfaces = []  # interface ids restart in every section
+                self.linktypes = []
             blen = struct.unpack_from(order + "I", head, 4)[0]
             if blen < 12 or blen % 4 or blen > MAX_RECORD:
-                raise self._corrupt(f"block length {blen}", at)
+                raise _Corruption(f"block length {blen}", at)
             body = head[8:] + src.take(blen - 12)
             if len(body) < blen - 8:
                 self._cut(f"block of type 0x{btype:x}", at, 8 + len(body), blen)
                 return
             if struct.unpack_from(order + "I", body, blen - 12)[0] != blen:
-                raise self._corrupt("block whose trailing length does not match", at)
+                raise _Corruption("block whose trailing length does not match", at)
             if btype == 0x0A0D0D0A:
                 major = struct.unpack_from(order + "H", body, 4)[0]
                 if major != 1:
-                    raise self._corrupt(f"pcapng version {major} section", at)
+                    raise _Corruption(f"pcapng version {major} section", at)
             elif btype == 1:  # interface description
                 linktype, _res, snaplen = struct.unpack_from(order + "HHI", body)
                 units, offset_s = _idb_time_options(body, 8, blen - 12, order)
                 ok = linktype in DECODABLE_LINKTYPES
+                self.has_decodable_interface |= ok
                 interfaces.append((linktype, snaplen, units, offset_s, ok))
                 self.linktypes.append(linktype)
             elif btype in (6, 2, 3):  # enhanced, obsolete and simple packet blocks
@@ -370,14 +432,20 @@ class CaptureReader:
                     if interfaces and interfaces[0][1]:
                         caplen = min(caplen, interfaces[0][1])
                 if iface >= len(interfaces):
-                    raise self._corrupt(f"packet on undeclared interface {iface}", at)
+                    raise _Corruption(f"packet on undeclared interface {iface}", at)
                 if start + caplen > blen - 12:
-                    raise self._corrupt(f"packet length {caplen} beyond its block", at)
+                    raise _Corruption(f"packet length {caplen} beyond its block", at)
                 linktype, _snap, units, offset_s, ok = interfaces[iface]
-                frame += 1
-                if not ok and not self._check_linktype(linktype, at):
+                if not ok:
+                    if not self._skip_unsupported:
+                        raise self._unsupported(linktype, at)
+                    frame += 1
+                    self.packets_read = frame  # read, not delivered: frame numbers stay true
                     self.skipped_unsupported += 1
+                    skipped = self.skipped_linktypes
+                    skipped[linktype] = skipped.get(linktype, 0) + 1
                     continue
+                frame += 1
                 self.packets_read = frame
                 sec, frac = divmod((hi << 32) | lo, units)
                 yield RawPacket(
@@ -419,7 +487,8 @@ def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureRe
 
     Header problems (missing file, not a capture, unsupported pcap link type) raise
     :class:`CaptureError` here, before any packet is read. With ``skip_unsupported`` packets on
-    pcapng interfaces of an undecodable link type are counted and skipped instead of raising.
+    pcapng interfaces of an undecodable link type are counted and skipped instead of raising; a
+    pcap file has one link type, so an undecodable one always raises.
     """
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
@@ -450,7 +519,7 @@ def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureRe
 
 
 def read_packets(source: Source, *, skip_unsupported: bool = False) -> Iterator[RawPacket]:
-    """Every packet of a capture; a truncated last record just ends the iteration.
+    """Every packet of a capture; a cut or corrupt record just ends the iteration.
 
     Use :func:`open_capture` instead when the caller must report truncation.
     """

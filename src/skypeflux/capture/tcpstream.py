@@ -6,10 +6,16 @@ that as :class:`Chunk` events (``offset`` counted from the first byte after the 
 first byte seen when the handshake is missing), drops retransmitted bytes (keeping the first copy
 where copies overlap), buffers early segments, and survives sequence-number wrap-around.
 
-When bytes are missing for good (the buffer of early data is full, the sender closed with FIN or
-RST, or the capture ended) it emits one :class:`Gap` with the offset and size of the hole and
-delivers nothing more in that direction: data after a hole cannot be framed, and guessing would
-turn a capture problem into wrong plaintext. A direction that ends cleanly gets an :class:`End`.
+A FIN only marks where the stream ends: segments lost before it are often retransmitted after
+it, so the direction ends (:class:`End`) once every byte before the FIN has been delivered, and
+bytes claimed to lie beyond the FIN are dropped. Bytes are missing for good only when the
+connection is reset (RST), the buffer of early data is full, or no more segments will come (end
+of capture, idle eviction). Then it emits one :class:`Gap` with the offset and size of the first
+hole and delivers nothing more in that direction: data after a hole cannot be framed, and
+guessing would turn a capture problem into wrong plaintext.
+
+Every :class:`Gap` and :class:`End` names a capture frame and that frame's capture time ``ts``,
+so a caller can report where (and when) the direction stopped without keeping its own table.
 
 Memory is bounded by the open connections: early data per direction is capped
 (``max_buffered``), idle connections are evicted after ``idle_timeout`` seconds of capture time,
@@ -49,20 +55,24 @@ class Chunk:
 @dataclass(frozen=True, slots=True)
 class Gap:
     """``missing`` bytes at ``offset`` never arrived; ``frame`` is the first frame after them
-    (or the frame that closed the direction). Nothing more is delivered for this direction."""
+    (the one holding the next bytes, or the FIN), ``ts`` its capture time. Nothing more is
+    delivered for this direction."""
 
     offset: int
     missing: int
     frame: int
+    ts: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class End:
-    """The direction ended after ``offset`` bytes, all delivered; ``reason`` is an END_* value."""
+    """The direction ended after ``offset`` bytes, all delivered; ``reason`` is an END_* value,
+    ``frame`` the frame that ended it and ``ts`` that frame's capture time."""
 
     offset: int
     reason: str
     frame: int
+    ts: float = 0.0
 
 
 StreamEvent = Chunk | Gap | End
@@ -78,9 +88,11 @@ class StreamReassembler:
         self.done = False  # an End or a Gap was emitted
         self.duplicate_bytes = 0  # retransmitted / overlapping bytes dropped
         self._starts: list[int] = []  # offsets of the buffered pieces, sorted
-        self._pieces: dict[int, tuple[bytes, int]] = {}  # offset -> (data, frame)
+        self._pieces: dict[int, tuple[bytes, int, float]] = {}  # offset -> (data, frame, ts)
         self._buffered = 0
-        self._fin_offset: int | None = None
+        self._fin_offset: int | None = None  # where the sender's FIN says the stream ends
+        self._fin_frame = 0
+        self._fin_ts = 0.0
 
     @property
     def buffered(self) -> int:
@@ -93,37 +105,51 @@ class StreamReassembler:
             self.base = (seq + 1) & _MASK
 
     def add(
-        self, seq: int, payload: bytes, frame: int, *, fin: bool = False, rst: bool = False
+        self,
+        seq: int,
+        payload: bytes,
+        frame: int,
+        *,
+        fin: bool = False,
+        rst: bool = False,
+        ts: float = 0.0,
     ) -> list[StreamEvent]:
-        """Take one segment (``seq`` of its first payload byte) and return what it releases."""
+        """Take one segment (``seq`` of its first payload byte, captured in ``frame`` at ``ts``)
+        and return what it releases."""
         if self.done:
             if payload:
                 self.duplicate_bytes += len(payload)
             return []
         if self.base is None:
             if not payload and not fin:
-                return self._close(END_RST, frame) if rst else []
+                return self._close(END_RST, frame, ts) if rst else []
             self.base = seq & _MASK
         offset = self._unwrap(seq)
         events: list[StreamEvent] = []
-        if payload:
-            self._take(offset, payload, frame, events)
         if fin and self._fin_offset is None:
-            self._fin_offset = offset + len(payload)
+            self._fin_offset = fin_at = offset + len(payload)
+            self._fin_frame, self._fin_ts = frame, ts
+            self._drop_beyond(fin_at)
+        if payload:
+            self._take(offset, payload, frame, ts, events)
         if self.done:
             return events
         if self._fin_offset is not None and self.next_offset >= self._fin_offset:
-            events.extend(self._close(END_FIN, frame))
-        elif self._fin_offset is not None or rst:
-            events.extend(self._close(END_RST if rst else END_FIN, frame))
+            events.extend(self._close(END_FIN, frame, ts))
+        elif rst:
+            events.extend(self._close(END_RST, frame, ts))
+        # A FIN with bytes still missing before it waits: they are usually retransmitted.
         return events
 
-    def finish(self, frame: int, reason: str = END_CAPTURE) -> list[StreamEvent]:
-        """No more segments will come (end of capture, eviction, reset by the peer)."""
+    def finish(
+        self, frame: int, reason: str = END_CAPTURE, *, ts: float = 0.0
+    ) -> list[StreamEvent]:
+        """No more segments will come (end of capture, eviction, reset by the peer): a hole
+        still open becomes a Gap. ``frame`` and ``ts`` name the moment, for an End."""
         if self.done or self.base is None:
             self.done = True
             return []
-        return self._close(reason, frame)
+        return self._close(reason, frame, ts)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -136,8 +162,16 @@ class StreamReassembler:
             delta -= 1 << 32
         return self.next_offset + delta
 
-    def _take(self, offset: int, payload: bytes, frame: int, events: list[StreamEvent]) -> None:
+    def _take(
+        self, offset: int, payload: bytes, frame: int, ts: float, events: list[StreamEvent]
+    ) -> None:
         end = offset + len(payload)
+        fin = self._fin_offset
+        if fin is not None and end > fin:  # bytes past the FIN cannot belong to the stream
+            if offset >= fin:
+                return
+            payload = payload[: fin - offset]
+            end = fin
         nxt = self.next_offset
         if end <= nxt:
             self.duplicate_bytes += len(payload)
@@ -151,17 +185,17 @@ class StreamReassembler:
             self.next_offset = end
             return
         # Through the buffer, so bytes held earlier keep precedence over this later copy.
-        self._hold(offset, payload, frame)
+        self._hold(offset, payload, frame, ts)
         self._release(events)
-        if self._buffered > self.max_buffered:
-            events.extend(self._close(END_CAPTURE, frame))
+        if self._buffered > self.max_buffered:  # give up: the hole before the buffer stays
+            events.extend(self._close(END_CAPTURE, frame, ts))
 
     def _release(self, events: list[StreamEvent]) -> None:
         """Deliver buffered pieces that the new data made contiguous."""
         starts, pieces = self._starts, self._pieces
         while starts and starts[0] <= self.next_offset:
             start = starts.pop(0)
-            data, frame = pieces.pop(start)
+            data, frame, _ts = pieces.pop(start)
             self._buffered -= len(data)
             end = start + len(data)
             if end <= self.next_offset:
@@ -172,7 +206,7 @@ class StreamReassembler:
             events.append(Chunk(self.next_offset, data[skip:], frame))
             self.next_offset = end
 
-    def _hold(self, offset: int, payload: bytes, frame: int) -> None:
+    def _hold(self, offset: int, payload: bytes, frame: int, ts: float) -> None:
         """Buffer the parts of a segment not already buffered (the first copy of a byte wins)."""
         starts, pieces = self._starts, self._pieces
         end = offset + len(payload)
@@ -195,21 +229,35 @@ class StreamReassembler:
         kept = 0
         for start, stop in fresh:
             insort(starts, start)
-            pieces[start] = (payload[start - offset : stop - offset], frame)
+            pieces[start] = (payload[start - offset : stop - offset], frame, ts)
             kept += stop - start
         self._buffered += kept
         self.duplicate_bytes += len(payload) - kept
 
-    def _close(self, reason: str, frame: int) -> list[StreamEvent]:
+    def _drop_beyond(self, limit: int) -> None:
+        """Forget buffered bytes at or after stream offset ``limit`` (the FIN's)."""
+        starts, pieces = self._starts, self._pieces
+        while starts and starts[-1] >= limit:
+            self._buffered -= len(pieces.pop(starts.pop())[0])
+        if starts:
+            last = starts[-1]
+            data, frame, ts = pieces[last]
+            if last + len(data) > limit:
+                pieces[last] = (data[: limit - last], frame, ts)
+                self._buffered -= last + len(data) - limit
+
+    def _close(self, reason: str, frame: int, ts: float) -> list[StreamEvent]:
         self.done = True
         event: StreamEvent
+        nxt = self.next_offset
         if self._starts:
             first = self._starts[0]
-            event = Gap(self.next_offset, first - self.next_offset, self._pieces[first][1])
-        elif self._fin_offset is not None and self._fin_offset > self.next_offset:
-            event = Gap(self.next_offset, self._fin_offset - self.next_offset, frame)
+            _data, at_frame, at_ts = self._pieces[first]
+            event = Gap(nxt, first - nxt, at_frame, at_ts)
+        elif self._fin_offset is not None and self._fin_offset > nxt:
+            event = Gap(nxt, self._fin_offset - nxt, self._fin_frame, self._fin_ts)
         else:
-            event = End(self.next_offset, reason, frame)
+            event = End(nxt, reason, frame, ts)
         self._starts.clear()
         self._pieces.clear()
         self._buffered = 0
@@ -229,8 +277,8 @@ class TcpDirection:
     # The most recent frames of the direction (bounded: a long connection must not grow memory)
     frames: deque[int] = field(default_factory=lambda: deque(maxlen=FRAME_HISTORY))
     data_frames: deque[int] = field(default_factory=lambda: deque(maxlen=FRAME_HISTORY))
-    syn_frame: int | None = None
-    isn: int | None = None
+    isn: int | None = None  # tells a retransmitted SYN from one that opens a new connection
+    last_ts: float = 0.0  # capture time of frames[-1]
 
     @property
     def done(self) -> bool:
@@ -310,7 +358,7 @@ class TcpTracker:
                 or first.reassembler.base is not None
                 or conn.done
             ):
-                self._finish(conn, seg.frame, END_REUSED, events)
+                self._finish(conn, seg.frame, seg.ts, END_REUSED, events)
                 del self._table[key]
                 conn = None
         if conn is None:
@@ -322,22 +370,22 @@ class TcpTracker:
         direction = conn.initiator if fwd else conn.responder
         other = conn.responder if fwd else conn.initiator
         direction.frames.append(seg.frame)
+        direction.last_ts = seg.ts
         seq = seg.seq
         if flags & SYN:
             if direction.isn is None:
                 direction.isn = seq
-                direction.syn_frame = seg.frame
                 direction.reassembler.syn(seq)
             seq = (seq + 1) & _MASK
         if seg.payload:
             direction.data_frames.append(seg.frame)
         rst = bool(flags & RST)
         for item in direction.reassembler.add(
-            seq, seg.payload, seg.frame, fin=bool(flags & FIN), rst=rst
+            seq, seg.payload, seg.frame, fin=bool(flags & FIN), rst=rst, ts=seg.ts
         ):
             events.append(FlowEvent(conn, direction, item))
         if rst:  # a reset ends the connection for both sides
-            for item in other.reassembler.finish(seg.frame, END_RST):
+            for item in other.reassembler.finish(seg.frame, END_RST, ts=seg.ts):
                 events.append(FlowEvent(conn, other, item))
         return events
 
@@ -345,7 +393,7 @@ class TcpTracker:
         """End of capture: close every open direction (a hole still open becomes a Gap)."""
         events: list[FlowEvent] = []
         for conn in self._table.values():
-            self._finish(conn, 0, END_CAPTURE, events, last_frames=True)
+            self._finish(conn, 0, 0.0, END_CAPTURE, events, last_frames=True)
         self._table.clear()
         return events
 
@@ -369,7 +417,7 @@ class TcpTracker:
         while len(self._table) > self.max_connections:
             _, oldest = self._table.popitem(last=False)
             self.evicted += 1
-            self._finish(oldest, seg.frame, END_IDLE, events)
+            self._finish(oldest, seg.frame, seg.ts, END_IDLE, events)
         return conn
 
     def _direction(self, src: Endpoint, dst: Endpoint, from_initiator: bool) -> TcpDirection:
@@ -390,18 +438,22 @@ class TcpTracker:
                 return
             del table[key]
             self.evicted += 1
-            self._finish(oldest, frame, END_IDLE, events)
+            self._finish(oldest, frame, now, END_IDLE, events)
 
     @staticmethod
     def _finish(
         conn: TcpConnection,
         frame: int,
+        ts: float,
         reason: str,
         events: list[FlowEvent],
         *,
         last_frames: bool = False,
     ) -> None:
+        """Close both directions at ``frame`` (or, with ``last_frames``, each at its own last)."""
         for direction in (conn.initiator, conn.responder):
-            at = direction.frames[-1] if last_frames and direction.frames else frame
-            for item in direction.reassembler.finish(at, reason):
+            at, at_ts = frame, ts
+            if last_frames and direction.frames:
+                at, at_ts = direction.frames[-1], direction.last_ts
+            for item in direction.reassembler.finish(at, reason, ts=at_ts):
                 events.append(FlowEvent(conn, direction, item))
