@@ -133,20 +133,6 @@ def test_stdin_gives_the_same_output(skypeirc_path: Path, json_lines: list[dict[
     assert [json.loads(line) for line in result.stdout.splitlines()] == json_lines
 
 
-def test_public_ip_option_is_accepted(skypeirc_path: Path) -> None:
-    result = _run(
-        "decode",
-        str(skypeirc_path),
-        "--public-ip",
-        "192.168.1.2=86.128.245.115",
-        "--unit",
-        "udp.payload",
-        "--verified",
-    )
-    assert result.exit_code == EXIT_OK
-    assert len(result.stdout.splitlines()) >= 233
-
-
 def test_flows_table_and_json(skypeirc_path: Path) -> None:
     table = _run("flows", str(skypeirc_path))
     assert table.exit_code == EXIT_OK
@@ -171,12 +157,30 @@ def _dns_only_pcap(path: Path) -> None:
         writer.writepkt(bytes(frame), ts=1.0)
 
 
-def test_no_skype_traffic_is_exit_1(tmp_path: Path) -> None:
+@pytest.mark.parametrize("args", [["decode"], ["decode", "--json"], ["flows"], ["flows", "--json"]])
+def test_no_skype_traffic_is_exit_1_with_one_line_saying_so(
+    tmp_path: Path, args: list[str]
+) -> None:
+    path = tmp_path / "dns.pcap"
+    _dns_only_pcap(path)  # one UDP packet, DNS
+    result = _run(*args, str(path))
+    assert result.exit_code == EXIT_NO_SKYPE, result.output
+    assert result.stdout == ""  # no empty flows table either
+    assert result.stderr == f"skypeflux: no Skype traffic in {path} (1 packet: 1 UDP, 0 TCP)\n"
+
+
+def test_no_skype_traffic_on_stdin_names_standard_input(tmp_path: Path) -> None:
     path = tmp_path / "dns.pcap"
     _dns_only_pcap(path)
-    for command in ("decode", "flows"):
-        result = _run(command, str(path))
-        assert result.exit_code == EXIT_NO_SKYPE, result.output
+    result = _run("decode", "-", input=path.read_bytes())
+    assert result.exit_code == EXIT_NO_SKYPE
+    assert result.stderr.startswith("skypeflux: no Skype traffic in standard input (1 packet")
+
+
+def test_filters_selecting_nothing_print_no_no_skype_message(skypeirc_path: Path) -> None:
+    result = _run("decode", str(skypeirc_path), "--cmd", "probe_ok", "--transport", "tcp")
+    assert result.exit_code == EXIT_OK
+    assert result.stdout == "" and result.stderr == ""
 
 
 def test_demo_decodes_the_example(monkeypatch: pytest.MonkeyPatch, shared_dir: Path) -> None:

@@ -1,15 +1,24 @@
-"""The command line's contract without decoding anything: help, version, usage and file errors."""
+"""The command line's contract: help, version, usage, environment, file and internal errors."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from skypeflux import __version__
+from conftest import REPO
+from skypeflux import __version__, crypto, objects
+from skypeflux.capture.pipeline import Decoder
+from skypeflux.capture.records import Record
 from skypeflux.cli import main as cli_main
 from skypeflux.cli.main import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_NOT_A_CAPTURE,
     EXIT_UNREADABLE,
     EXIT_USAGE,
@@ -85,22 +94,174 @@ def test_not_a_capture_on_stdin_is_exit_4(runner: CliRunner) -> None:
     _one_error_line(result.stderr)
 
 
+def _usage_error(stderr: str, command: str = "skypeflux decode") -> str:
+    """A usage error: the one error format, then where the help is; nothing of click's own."""
+    lines = stderr.splitlines()
+    assert len(lines) == 2, stderr
+    assert lines[0].startswith("skypeflux: error: ")
+    assert lines[1] == f"Try '{command} -h' for help."
+    assert "Error:" not in stderr and "Traceback" not in stderr
+    return lines[0]
+
+
 @pytest.mark.parametrize(
-    "args",
+    ("args", "says"),
     [
-        ["--frame", "9-5"],
-        ["--frame", "abc"],
-        ["--addr", "not-an-ip"],
-        ["--transport", "sctp"],
-        ["--unit", "udp.bogus"],
-        ["--public-ip", "192.168.1.2=nowhere"],
-        ["--no-such-option"],
+        (["--frame", "9-5"], "empty frame range"),
+        (["--frame", "abc"], "frame range"),
+        (["--frame", "0"], "frames count from 1"),
+        (["--frame", "0-3"], "frames count from 1"),
+        (["--addr", "not-an-ip"], "IPv4"),
+        (["--transport", "sctp"], "sctp"),
+        (["--unit", "udp.bogus"], "udp.bogus"),
+        (["--public-ip", "192.168.1.2=nowhere"], "--public-ip"),
+        (["--no-such-option"], "--no-such-option"),
+        (["--cmd", "adress_reply"], "did you mean address_reply"),
+        (["--cmd", "address_reply?", "--cmd", "probe_refsed"], "did you mean probe_refused"),
+        (["--json", "-V"], "--json and -V do not combine"),
+        (["--json", "--full"], "--json and --full do not combine"),
+        (["--full"], "--full only changes the -V object tree"),
     ],
 )
-def test_usage_errors_are_exit_2(runner: CliRunner, skypeirc_path: Path, args: list[str]) -> None:
+def test_usage_errors_are_exit_2_in_the_one_error_format(
+    runner: CliRunner, skypeirc_path: Path, args: list[str], says: str
+) -> None:
     result = runner.invoke(cli, ["decode", str(skypeirc_path), *args])
     assert result.exit_code == EXIT_USAGE
     assert result.stdout == ""
+    assert says in _usage_error(result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [(["nosuchcommand"], "skypeflux"), (["--nosuchoption"], "skypeflux"), (["flows"], None)],
+)
+def test_usage_errors_outside_decode_use_the_same_format(
+    runner: CliRunner, args: list[str], command: str | None
+) -> None:
+    result = runner.invoke(cli, args)
+    assert result.exit_code == EXIT_USAGE
+    _usage_error(result.stderr, command or f"skypeflux {args[0]}")
+
+
+def test_no_arguments_still_prints_the_help(runner: CliRunner) -> None:
+    result = runner.invoke(cli, [])
+    assert "Usage: skypeflux" in result.output and "Exit codes:" in result.output
+    assert "skypeflux: error" not in result.output
+
+
+# --- the environment ------------------------------------------------------------------------
+
+
+def _cli_process(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The console script's way in (``main()``), in a fresh process with this environment."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), **env_extra}
+    code = "from skypeflux.cli.main import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "says"),
+    [
+        ("SKYPEFLUX_BACKEND", "unknown crypto backend 'bogus'"),
+        ("SKYPEFLUX_OBJECTS_BACKEND", "unknown objects backend 'bogus'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["decode", "flows"])
+def test_a_bad_backend_variable_is_a_usage_error(
+    skypeirc_path: Path, variable: str, says: str, command: str
+) -> None:
+    result = _cli_process({variable: "bogus"}, command, str(skypeirc_path))
+    assert result.returncode == EXIT_USAGE
+    line = _one_error_line(result.stderr)
+    assert f"{variable}=bogus" in line and says in line
+    assert result.stdout == ""
+
+
+def test_help_works_whatever_the_backend_variables_say() -> None:
+    result = _cli_process({"SKYPEFLUX_BACKEND": "bogus"}, "decode", "--help")
+    assert result.returncode == 0 and "SKYPEFLUX_BACKEND" in result.stdout
+
+
+@pytest.fixture
+def no_fast_paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process as if neither C extension had been built, with nothing resolved yet."""
+    for module in (crypto.backends, objects.backends):
+        monkeypatch.setattr(module, "FAST", None)
+        monkeypatch.setattr(module, "_chosen", None)
+    yield
+
+
+@pytest.mark.parametrize(
+    ("variable", "extension"),
+    [("SKYPEFLUX_BACKEND", "crypto._fast"), ("SKYPEFLUX_OBJECTS_BACKEND", "objects._fast42")],
+)
+@pytest.mark.usefixtures("no_fast_paths")
+def test_asking_for_an_unbuilt_fast_path_is_a_usage_error(
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    skypeirc_path: Path,
+    variable: str,
+    extension: str,
+) -> None:
+    monkeypatch.setenv(variable, "fast")
+    result = runner.invoke(cli, ["decode", str(skypeirc_path)])
+    assert result.exit_code == EXIT_USAGE
+    line = _one_error_line(result.stderr)
+    assert f"{variable}=fast" in line and f"skypeflux.{extension}) is not built" in line
+
+
+# --- our own failures -------------------------------------------------------------------------
+
+
+def _failing_run(exc: BaseException) -> Callable[..., Iterator[Record]]:
+    """A ``Decoder.run`` that fails with ``exc`` once the decoding starts."""
+
+    def run(self: Decoder, source: object, progress: object = None) -> Iterator[Record]:
+        raise exc
+        yield  # a generator, like the real one
+
+    return run
+
+
+@pytest.mark.parametrize("command", ["decode", "flows"])
+def test_an_internal_error_is_one_line_and_exit_5(
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    skypeirc_path: Path,
+    command: str,
+) -> None:
+    monkeypatch.delenv("SKYPEFLUX_DEBUG", raising=False)
+    monkeypatch.setattr(Decoder, "run", _failing_run(ZeroDivisionError("a bug\nin two lines")))
+    result = runner.invoke(cli, [command, str(skypeirc_path)])
+    assert result.exit_code == EXIT_INTERNAL
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith("skypeflux: internal error: ZeroDivisionError: a bug / in two")
+    assert "report" in lines[0] and "SKYPEFLUX_DEBUG=1" in lines[0]
+
+
+def test_skypeflux_debug_adds_the_traceback(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, skypeirc_path: Path
+) -> None:
+    monkeypatch.setenv("SKYPEFLUX_DEBUG", "1")
+    monkeypatch.setattr(Decoder, "run", _failing_run(ZeroDivisionError("a bug")))
+    result = runner.invoke(cli, ["decode", str(skypeirc_path)])
+    assert result.exit_code == EXIT_INTERNAL
+    assert result.stderr.startswith("skypeflux: internal error: ZeroDivisionError")
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.rstrip().endswith("ZeroDivisionError: a bug")
+
+
+def test_ctrl_c_is_exit_130_not_no_skype(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, skypeirc_path: Path
+) -> None:
+    monkeypatch.setattr(Decoder, "run", _failing_run(KeyboardInterrupt()))
+    result = runner.invoke(cli, ["decode", str(skypeirc_path)])
+    assert result.exit_code == EXIT_INTERRUPTED
+    assert result.stderr == "skypeflux: interrupted\n"
 
 
 def test_public_ip_forms() -> None:
@@ -117,3 +278,24 @@ def test_demo_without_the_example_capture_says_what_to_pass(
     result = runner.invoke(cli, ["demo"])
     assert result.exit_code == EXIT_UNREADABLE
     assert "skypeflux decode" in _one_error_line(result.stderr)
+
+
+def test_packets_on_undecodable_interfaces_are_reported(
+    skypeirc_path: Path, tmp_path: Path
+) -> None:
+    # pcapng with the real capture on an Ethernet interface plus one 802.11 packet on a second
+    # interface: the Skype traffic decodes, and the skipped packet is mentioned on stderr.
+    import dpkt
+
+    path = tmp_path / "mixed.pcapng"
+    with skypeirc_path.open("rb") as fh_in, path.open("wb") as fh_out:
+        writer = dpkt.pcapng.Writer(fh_out, linktype=dpkt.pcap.DLT_EN10MB)
+        for ts, buf in dpkt.pcap.Reader(fh_in):
+            writer.writepkt(buf, ts)
+    with path.open("ab") as fh_out:  # a second section whose only interface is 802.11
+        writer = dpkt.pcapng.Writer(fh_out, linktype=105)
+        writer.writepkt(b"\x08\x00" + bytes(30), 1.0)
+    result = CliRunner().invoke(cli, ["decode", str(path)])
+    assert result.exit_code == 0
+    assert "cmd 36" in result.stdout
+    assert "1 of 2264 packets skipped" in result.stderr

@@ -16,6 +16,7 @@ from skypeflux.crypto import (
     CryptoError,
     available_backends,
     backend_name,
+    backends,
     decrypt,
     expand_key,
     keystream,
@@ -44,6 +45,29 @@ def test_env_var_selects_pure() -> None:
 def test_env_var_rejects_unknown_backend() -> None:
     result = _name_under_env("gpu")
     assert result.returncode != 0 and "CryptoError" in result.stderr
+    assert "SKYPEFLUX_BACKEND=gpu: unknown crypto backend 'gpu'" in result.stderr
+
+
+def test_a_bad_env_var_does_not_break_the_import() -> None:
+    # Resolved on first use: importing (the command line's own import) must still work.
+    env = {**os.environ, "SKYPEFLUX_BACKEND": "gpu", "PYTHONPATH": str(REPO / "src")}
+    code = "import skypeflux.crypto as c; print(c.backend_name('pure'))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "pure", result.stderr
+
+
+def test_env_var_asking_for_an_unbuilt_fast_path_is_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SKYPEFLUX_BACKEND", "fast")
+    monkeypatch.setattr(backends, "FAST", None)
+    monkeypatch.setattr(backends, "_chosen", None)
+    with pytest.raises(CryptoError, match=r"SKYPEFLUX_BACKEND=fast: .*not built"):
+        backend_name()
+    with pytest.raises(CryptoError, match="not built"):
+        keystream(1, 4)  # every call resolves the default the same way, none falls back
 
 
 def test_automatic_choice_prefers_fast() -> None:

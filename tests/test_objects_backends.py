@@ -79,9 +79,27 @@ def test_env_var_selects_fast() -> None:
     assert result.returncode == 0 and result.stdout.strip() == "fast", result.stderr
 
 
-def test_env_var_with_an_unknown_name_fails_at_import() -> None:
+def test_env_var_with_an_unknown_name_fails_on_first_use_not_at_import() -> None:
     result = _name_under_env("turbo")
-    assert result.returncode != 0 and "unknown objects backend 'turbo'" in result.stderr
+    assert result.returncode != 0
+    assert "SKYPEFLUX_OBJECTS_BACKEND=turbo: unknown objects backend 'turbo'" in result.stderr
+    assert "ObjectsError" in result.stderr
+    env = {**os.environ, backends.ENV_VAR: "turbo", "PYTHONPATH": str(REPO / "src")}
+    code = "import skypeflux.objects as o; print(o.backend_name('pure'))"
+    imported = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert imported.returncode == 0 and imported.stdout.strip() == "pure", imported.stderr
+
+
+def test_env_var_asking_for_an_unbuilt_fast_path_is_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(backends.ENV_VAR, "fast")
+    monkeypatch.setattr(backends, "FAST", None)
+    monkeypatch.setattr(backends, "_chosen", None)
+    with pytest.raises(ObjectsError, match=r"SKYPEFLUX_OBJECTS_BACKEND=fast: .*not built"):
+        decode(b"\x42\x00")
 
 
 def test_default_is_fast_when_built_and_the_setter_overrides_it() -> None:
@@ -90,7 +108,7 @@ def test_default_is_fast_when_built_and_the_setter_overrides_it() -> None:
         assert set_default_backend(None) == automatic
         assert set_default_backend("pure") == "pure"
         assert backend_name() == "pure"
-        assert backends.DEFAULT is backends.PURE
+        assert backends.get() is backends.PURE
     finally:
         set_default_backend(None)
     assert backend_name() == automatic

@@ -154,6 +154,42 @@ def test_fragment_labels() -> None:
     assert "UDP frag 9/9 " in record_lines(fragment(8, True), EPOCH)[0]
 
 
+def test_message_labels_count_fragments_not_frames_received(records: list[Record]) -> None:
+    whole = next(r for r in records if r.unit == "udp.message")
+    count = len(whole.frames)
+    assert f"UDP message ({count} frags) cmd " in record_lines(whole, EPOCH)[0]
+    missing = Verification(UNVERIFIED, "crc32", f"incomplete message: missing {count - 3} ...")
+    cut = dataclasses.replace(
+        whole,
+        frames=whole.frames[:3],
+        verification=missing,
+        blocks=[],
+        info={"fragments": 3, "expected": str(count), "complete": False},
+    )
+    (line,) = record_lines(cut, EPOCH)
+    assert f"UDP message, incomplete (3 of {count} fragments)" in line
+    assert "frags)" not in line and "UNVERIFIED: incomplete message" in line
+    # the last fragment alone says how many there are; without it the total is unknown
+    unknown = dataclasses.replace(cut, frames=whole.frames[:1], info={"expected": "?"})
+    assert "UDP message, incomplete (1 of ? fragments)" in record_lines(unknown, EPOCH)[0]
+
+
+def test_a_stopped_tcp_direction_gives_its_reason_once() -> None:
+    reason = "hole of 578 bytes at stream offset 37 (before frame 1905): decoding stopped"
+    end = Record(
+        frame=2154,
+        time=EPOCH,
+        unit="tcp.end",
+        src="67.71.69.121:12492",
+        dst="192.168.1.2:1092",
+        transport="tcp",
+        verification=Verification(UNVERIFIED, "none", reason),
+    )
+    (line,) = record_lines(end, EPOCH)
+    assert line.count("hole of 578 bytes") == 1
+    assert line.endswith(f"TCP end          UNVERIFIED: {reason}")
+
+
 def test_clear_and_note_records() -> None:
     ack = Record(
         frame=5,

@@ -7,11 +7,17 @@ Exit codes (also in ``skypeflux --help``):
 * 1: the run worked but the capture holds nothing Skype (like ``grep`` finding no match, so a
   script can tell "no Skype here" from "decoded"); filters that select nothing do not count, the
   capture did hold Skype traffic;
-* 2: usage error (click's convention);
+* 2: usage error (click's convention), including a bad ``SKYPEFLUX_BACKEND`` or
+  ``SKYPEFLUX_OBJECTS_BACKEND`` (the environment is part of how the command was called);
 * 3: the capture file is missing or unreadable;
-* 4: not a capture, unsupported link type, or truncated beyond use.
+* 4: not a capture, unsupported link type, or truncated beyond use;
+* 5: internal error, a bug of ours: one line asking to report it (the traceback only with
+  ``SKYPEFLUX_DEBUG=1``), so a script can tell our failure from its own mistakes;
+* 130: interrupted (Ctrl-C), the shell's convention, so it never reads as "no Skype" (1).
 
-Errors are one line on stderr, ``skypeflux: error: ...``; no tracebacks for a user's mistake.
+Every error is ``skypeflux: error: ...`` on stderr, usage errors included (click's own
+``Error: ...`` format is replaced, see :class:`SkypefluxGroup`); a usage error adds one line
+saying where the help is. No tracebacks for a user's mistake.
 """
 
 from __future__ import annotations
@@ -20,14 +26,15 @@ import ipaddress
 import json
 import os
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import IO, Any, BinaryIO, NoReturn
 
 import click
 
-from skypeflux import __version__
+from skypeflux import __version__, crypto, objects
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import Record
@@ -43,6 +50,10 @@ EXIT_NO_SKYPE = 1
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_NOT_A_CAPTURE = 4
+EXIT_INTERNAL = 5
+EXIT_INTERRUPTED = 130
+
+DEBUG_ENV = "SKYPEFLUX_DEBUG"
 
 DEMO_CAPTURE = Path("captures") / "SkypeIRC.cap"
 
@@ -57,11 +68,20 @@ Examples:
 
 \b
 Exit codes:
-  0  decoded (or the reader of a pipe stopped early)
-  1  the capture holds no Skype traffic
-  2  usage error
-  3  capture missing or unreadable
-  4  not a capture, unsupported link type, or truncated beyond use
+  0    decoded (or the reader of a pipe stopped early)
+  1    the capture holds no Skype traffic
+  2    usage error, or a bad SKYPEFLUX_BACKEND / SKYPEFLUX_OBJECTS_BACKEND
+  3    capture missing or unreadable
+  4    not a capture, unsupported link type, or truncated beyond use
+  5    internal error (a bug: please report it)
+  130  interrupted
+
+\b
+Environment:
+  SKYPEFLUX_BACKEND          crypto back end: fast (C, the default when built) or pure
+  SKYPEFLUX_OBJECTS_BACKEND  0x42 range coder: fast (C, the default when built) or pure
+  SKYPEFLUX_DEBUG=1          print the traceback of an internal error
+  SKYPEFLUX_SHARED           folder holding captures/SkypeIRC.cap, for demo
 """
 
 
@@ -76,6 +96,74 @@ class Failure(Exception):
 def _fail(failure: Failure) -> NoReturn:
     click.echo(f"skypeflux: error: {failure}", err=True)
     raise click.exceptions.Exit(failure.code)
+
+
+class _UsageError(click.UsageError):
+    """A click usage error shown in this tool's format: the error, then where the help is."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"skypeflux: error: {self.format_message()}", file=file, err=True)
+        if self.ctx is not None:
+            hint = f"{self.ctx.command_path} {self.ctx.help_option_names[0]}"
+            click.echo(f"Try '{hint}' for help.", file=file, err=True)
+
+
+def _restyled(exc: click.ClickException) -> NoReturn:
+    """Re-raise a click error so that click shows it in this tool's format."""
+    if type(exc).show not in (click.ClickException.show, click.UsageError.show):
+        raise exc  # ours, or one with its own display (``skypeflux`` alone prints the help)
+    if isinstance(exc, click.UsageError):
+        raise _UsageError(exc.format_message(), exc.ctx) from None
+    # Any other click error (none is raised today): one line, click's exit code.
+    click.echo(f"skypeflux: error: {exc.format_message()}", err=True)
+    raise click.exceptions.Exit(exc.exit_code) from None
+
+
+def _internal_error(exc: BaseException) -> NoReturn:
+    """A bug: one line that says so and asks for a report, the traceback only on request."""
+    what = " / ".join(str(exc).split("\n")) or "(no message)"
+    click.echo(
+        f"skypeflux: internal error: {type(exc).__name__}: {what}; this is a bug in skypeflux, "
+        f"please report it with the command line (set {DEBUG_ENV}=1 for the traceback)",
+        err=True,
+    )
+    if os.environ.get(DEBUG_ENV, "").strip() not in ("", "0"):
+        click.echo(traceback.format_exc().rstrip("\n"), err=True)
+    raise click.exceptions.Exit(EXIT_INTERNAL)
+
+
+class SkypefluxGroup(click.Group):
+    """The command group, with one error format and an exit code for every way a run can end.
+
+    click shows usage errors as ``Error: ...`` and lets any other exception escape as a
+    traceback. Catching both here, around parsing and around the subcommands, covers every
+    entry point (the console script, ``python -m``, click's test runner) in one place.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            _restyled(exc)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            _restyled(exc)
+        except (click.exceptions.Exit, click.Abort, BrokenPipeError):
+            raise  # ordinary ends: an exit code chosen on purpose, a closed pipe
+        except KeyboardInterrupt:
+            click.echo("skypeflux: interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:  # the last line of defence: reported as a bug
+            _internal_error(exc)
 
 
 def parse_public_ip(text: str) -> tuple[str | None, str]:
@@ -140,6 +228,10 @@ def _user_errors(progress: ProgressLine | None = None) -> Iterator[None]:
         if progress is not None:
             progress.clear()
         _fail(_as_failure(exc))
+    except BaseException:
+        if progress is not None:
+            progress.clear()  # the message that follows must not share a line with it
+        raise
 
 
 def _silence_stdout() -> None:
@@ -152,8 +244,31 @@ def _silence_stdout() -> None:
         pass  # not a real file (tests): nothing will flush into a closed pipe
 
 
+def _check_backends() -> None:
+    """Resolve both back ends before decoding: a bad environment variable is the user's to fix,
+    and deeper down it would be caught as a per-unit decoding failure and read as bad data."""
+    try:
+        crypto.backend_name()
+        objects.backend_name()
+    except (crypto.CryptoError, objects.ObjectsError) as exc:
+        _fail(Failure(EXIT_USAGE, str(exc)))
+
+
 def _decoder(public_ip: tuple[str, ...]) -> Decoder:
+    _check_backends()
     return Decoder(DecodeOptions(public_ips=_public_ips(public_ip), try_seen_addresses=True))
+
+
+def _say_no_skype(decoder: Decoder, capture: str) -> None:
+    """Exit code 1 alone reads as a failure: say what the capture held instead."""
+    stats = decoder.stats
+    where = "standard input" if capture == "-" else capture
+    packets = stats.get("packets", 0)
+    click.echo(
+        f"skypeflux: no Skype traffic in {where} ({packets} packet{'' if packets == 1 else 's'}: "
+        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP)",
+        err=True,
+    )
 
 
 def _stdout_is_terminal() -> bool:
@@ -176,7 +291,12 @@ progress_option = click.option(
 )
 
 
-@click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    "skypeflux",
+    cls=SkypefluxGroup,
+    epilog=_EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "--version", prog_name="skypeflux")
 def cli() -> None:
     """De-obfuscate, verify and decode classic peer-to-peer Skype traffic (2004-2014).
@@ -189,7 +309,13 @@ def cli() -> None:
 @cli.command(epilog=_EPILOG)
 @click.argument("capture", metavar="CAPTURE")
 @click.option("-V", "--verbose", is_flag=True, help="Print the object tree after each line.")
-@click.option("--json", "as_json", is_flag=True, help="JSON lines, one object per record.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="JSON lines, one object per record, each with its whole object tree (so -V and "
+    "--full do not apply).",
+)
 @click.option("--full", is_flag=True, help="With -V, show blobs and long lists in full.")
 @public_ip_option
 @click.option(
@@ -197,7 +323,8 @@ def cli() -> None:
     "commands",
     multiple=True,
     metavar="NUM|NAME",
-    help="Only records with a block of this command (number, 0x.., or name). Repeatable.",
+    help="Only records with a block of this command: a number, 0x.., or a name such as "
+    "address_reply (case, - and _ and a trailing ? do not matter). Repeatable.",
 )
 @click.option(
     "--addr",
@@ -260,13 +387,28 @@ def decode(
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    _check_output_options(as_json, verbose, full)
     decoder = _decoder(public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with _user_errors(progress):
         found = _decode_to_stdout(
             decoder, _source(capture), record_filter, progress, as_json, verbose, full
         )
+    if not found:
+        _say_no_skype(decoder, capture)
     raise click.exceptions.Exit(EXIT_OK if found else EXIT_NO_SKYPE)
+
+
+def _check_output_options(as_json: bool, verbose: bool, full: bool) -> None:
+    """Options that would change nothing are refused, not silently ignored."""
+    if as_json and (verbose or full):
+        option = "-V" if verbose else "--full"
+        raise click.UsageError(
+            f"--json and {option} do not combine: every JSON line already carries the whole "
+            "object tree (-V and --full shape the text output)"
+        )
+    if full and not verbose:
+        raise click.UsageError("--full only changes the -V object tree; add -V")
 
 
 def _decode_to_stdout(
@@ -300,10 +442,13 @@ def _decode_to_stdout(
 
 
 def _warn_if_truncated(decoder: Decoder) -> None:
-    """A capture cut short (a full disk, a killed tcpdump) still decodes up to the cut: say so."""
+    """A capture cut short (a full disk, a killed tcpdump) still decodes up to the cut, and
+    packets on link types we cannot decode are skipped: say so, so nothing is lost silently."""
     if decoder.truncated_file:
         reason = decoder.warning or "the capture is truncated"
         click.echo(f"skypeflux: warning: {reason}; decoded what came before the cut", err=True)
+    if decoder.skipped_note:
+        click.echo(f"skypeflux: warning: {decoder.skipped_note}", err=True)
 
 
 def _time_origin(decoder: Decoder, first: Record) -> float:
@@ -326,7 +471,9 @@ def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: 
         progress.clear()
         _warn_if_truncated(decoder)
         table = decoder.flows
-        if as_json:
+        if not table:
+            _say_no_skype(decoder, capture)
+        elif as_json:
             for flow in table:
                 click.echo(json.dumps(flow_to_json(flow), separators=(",", ":")))
         else:
@@ -365,8 +512,8 @@ def demo(verbose: bool, no_progress: bool) -> None:
                 "pass a capture instead: skypeflux decode SkypeIRC.cap",
             )
         )
-    click.echo(f"# skypeflux decode {capture}")
     decoder = _decoder(())
+    click.echo(f"# skypeflux decode {capture}")
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with _user_errors(progress):
         found = _decode_to_stdout(

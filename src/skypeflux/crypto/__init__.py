@@ -2,8 +2,9 @@
 
 Everything here is bytes in, values out. The key expansion and RC4 have two back ends with
 identical results: a pure-Python one that reads as the specification, and a generated C one
-(``_fast``) chosen automatically when it was built. ``SKYPEFLUX_BACKEND=pure|fast`` (read at
-import) or ``backend="pure"|"fast"`` on each call overrides the choice.
+(``_fast``) chosen automatically when it was built. ``SKYPEFLUX_BACKEND=pure|fast`` (read on
+first use; a bad value raises ``CryptoError`` then, never at import) or ``backend="pure"|"fast"``
+on each call overrides the choice.
 
 Public API:
 

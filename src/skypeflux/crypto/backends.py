@@ -1,9 +1,13 @@
 """The two implementations of the crypto primitives and the choice between them.
 
 Both back ends expose the same operations with the same results (the tests run every vector
-through each). The C one is used when it was built, unless ``SKYPEFLUX_BACKEND`` (read once, at
-import) or a ``backend=`` argument says otherwise; asking for ``fast`` where it is not built is an
-error rather than a silent fallback, so a benchmark or CI run never measures the wrong thing.
+through each). The C one is used when it was built, unless ``SKYPEFLUX_BACKEND`` or a
+``backend=`` argument says otherwise; asking for ``fast`` where it is not built is an error rather
+than a silent fallback, so a benchmark or CI run never measures the wrong thing.
+
+The environment variable is read on first use, not at import: importing the package must not
+fail on a bad value (the command line could not even print its error), and a program can check
+the choice up front with ``get()`` and report the ``CryptoError`` its own way.
 """
 
 from __future__ import annotations
@@ -97,10 +101,13 @@ def available() -> tuple[str, ...]:
     return ("fast", "pure") if FAST is not None else ("pure",)
 
 
+_chosen: Backend | None = None  # the default, once resolved; None: not resolved yet
+
+
 def get(name: str | None = None) -> Backend:
     """The back end called ``name``, or the default one when ``name`` is None."""
     if name is None:
-        return DEFAULT
+        return _chosen if _chosen is not None else set_default(None)
     if name == "pure":
         return PURE
     if name == "fast":
@@ -110,18 +117,19 @@ def get(name: str | None = None) -> Backend:
     raise CryptoError(f"unknown crypto backend {name!r}; expected one of {', '.join(NAMES)}")
 
 
-def _default() -> Backend:
+def _automatic() -> Backend:
+    """What ``SKYPEFLUX_BACKEND`` asks for, else the fastest one built."""
     requested = os.environ.get(ENV_VAR, "").strip().lower()
-    if requested:
+    if not requested:
+        return FAST if FAST is not None else PURE
+    try:
         return get(requested)
-    return FAST if FAST is not None else PURE
-
-
-DEFAULT: Backend = _default()
+    except CryptoError as exc:
+        raise CryptoError(f"{ENV_VAR}={requested}: {exc}") from None
 
 
 def set_default(name: str | None) -> Backend:
     """Change the process-wide default (``None``: back to the automatic choice); returns it."""
-    global DEFAULT
-    DEFAULT = _default() if name is None else get(name)
-    return DEFAULT
+    global _chosen
+    _chosen = _automatic() if name is None else get(name)
+    return _chosen

@@ -11,7 +11,8 @@ Public API:
   stably by id.
 - ``backend_name()``, ``available_backends()``, ``set_default_backend(name)``: the 0x42 range
   coder runs in C (``_fast42``) when it was built, else in pure Python; ``"pure"``/``"fast"``
-  in ``SKYPEFLUX_OBJECTS_BACKEND`` (read at import) or ``backend=`` on a call overrides that.
+  in ``SKYPEFLUX_OBJECTS_BACKEND`` (read on first use, so a bad value raises ``ObjectsError``
+  then, never at import) or ``backend=`` on a call overrides that.
   Both give identical results, errors and offsets.
 - ``to_tree(objects)`` / ``from_tree(tree)``: the vectors' JSON form.
 - Model: ``Obj(family, id, value)``, ``ObjectList``, ``Family``, ``Address``.

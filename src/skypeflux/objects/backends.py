@@ -7,9 +7,11 @@ put nearly all of a text-heavy list's time in the per-character string loop, whi
 structure (context slots, move-to-front, raw area) costs little and stays in Python, written
 once.
 
-The C one is used when it was built, unless ``SKYPEFLUX_OBJECTS_BACKEND`` (read once, at import)
-or ``set_default`` says otherwise; asking for ``fast`` where it is not built is an error rather
-than a silent fallback, so a benchmark or test never measures the wrong thing.
+The C one is used when it was built, unless ``SKYPEFLUX_OBJECTS_BACKEND`` or ``set_default`` says
+otherwise; asking for ``fast`` where it is not built is an error rather than a silent fallback, so
+a benchmark or test never measures the wrong thing. The variable is read on first use, not at
+import, so a bad value surfaces as an ``ObjectsError`` a caller can report (the command line
+checks it before decoding), never as an import failure.
 """
 
 from __future__ import annotations
@@ -89,10 +91,13 @@ def available() -> tuple[str, ...]:
     return ("fast", "pure") if FAST is not None else ("pure",)
 
 
+_chosen: Backend | None = None  # the default, once resolved; None: not resolved yet
+
+
 def get(name: str | None = None) -> Backend:
     """The back end called ``name``, or the current default when ``name`` is None."""
     if name is None:
-        return DEFAULT
+        return _chosen if _chosen is not None else set_default(None)
     if name == "pure":
         return PURE
     if name == "fast":
@@ -102,30 +107,31 @@ def get(name: str | None = None) -> Backend:
     raise ObjectsError(f"unknown objects backend {name!r}; expected one of {', '.join(NAMES)}")
 
 
-def _default() -> Backend:
+def _automatic() -> Backend:
+    """What ``SKYPEFLUX_OBJECTS_BACKEND`` asks for, else the fastest one built."""
     requested = os.environ.get(ENV_VAR, "").strip().lower()
-    if requested:
+    if not requested:
+        return FAST if FAST is not None else PURE
+    try:
         return get(requested)
-    return FAST if FAST is not None else PURE
-
-
-DEFAULT: Backend = _default()
+    except ObjectsError as exc:
+        raise ObjectsError(f"{ENV_VAR}={requested}: {exc.reason}") from None
 
 
 def set_default(name: str | None) -> Backend:
     """Change the process-wide back end (``None``: back to the automatic choice); returns it."""
-    global DEFAULT
-    DEFAULT = _default() if name is None else get(name)
-    return DEFAULT
+    global _chosen
+    _chosen = _automatic() if name is None else get(name)
+    return _chosen
 
 
 @contextmanager
 def using(name: str) -> Iterator[Backend]:
     """Run a block with back end ``name``, then restore the previous one (tests, benchmarks)."""
-    global DEFAULT
-    previous = DEFAULT
-    DEFAULT = get(name)
+    global _chosen
+    previous = _chosen
+    _chosen = get(name)
     try:
-        yield DEFAULT
+        yield _chosen
     finally:
-        DEFAULT = previous
+        _chosen = previous

@@ -9,12 +9,14 @@ Parsing is separate from matching so the command line can report a bad value as 
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from skypeflux.capture.records import UNVERIFIED, Record
+from skypeflux.messages.names_data import COMMANDS
 from skypeflux.outputs.naming import UNIT_KINDS
 from skypeflux.outputs.values import split_endpoint
 
@@ -53,7 +55,6 @@ class RecordFilter:
     """All conditions at once; an empty filter selects everything."""
 
     commands: frozenset[int] = frozenset()
-    command_names: frozenset[str] = frozenset()
     addresses: tuple[AddressPattern, ...] = ()
     verified: bool | None = None  # True: verified only; False: failed verification only
     units: frozenset[str] = frozenset()
@@ -82,35 +83,57 @@ class RecordFilter:
             for pattern in self.addresses
         ):
             return False
-        return not (self.commands or self.command_names) or self._matches_command(record)
+        return not self.commands or self._matches_command(record)
 
     def _matches_command(self, record: Record) -> bool:
         if not record.verification.ok:
             return False
-        for block in record.blocks:
-            if block.command in self.commands:
-                return True
-            if block.name is not None and _name_key(block.name) in self.command_names:
-                return True
-        return False
+        return any(block.command in self.commands for block in record.blocks)
 
     def apply(self, records: Iterable[Record]) -> Iterator[Record]:
         return (record for record in records if self.matches(record))
 
 
 def _name_key(name: str) -> str:
-    return re.sub(r"[\s_-]+", "", name).lower()
+    """Names match loosely: case, '-', '_', spaces and the '?' of a guessed name do not count."""
+    return re.sub(r"[\s_-]+", "", name.strip().rstrip("?")).lower()
 
 
-def parse_command(text: str) -> int | str:
-    """``36`` or ``0x24`` -> 36; anything else is a command name (matched loosely)."""
+# Names are resolved to numbers when the filter is built, so a typo is reported at once instead of
+# silently matching nothing, and a guessed name (shown as "address_reply?") matches with or
+# without its '?'.
+_COMMAND_BY_KEY: dict[str, int] = {
+    _name_key(name): number for number, (name, _) in COMMANDS.items()
+}
+
+
+def _unknown_command(text: str) -> ValueError:
+    display = {_name_key(name): name for name, _ in COMMANDS.values()}
+    close = difflib.get_close_matches(_name_key(text), list(display), n=3, cutoff=0.6)
+    hint = (
+        f"; did you mean {' or '.join(display[key] for key in close)}?"
+        if close
+        else "; give its number instead"
+    )
+    return ValueError(f"unknown command name {text.strip()!r}{hint}")
+
+
+def parse_command(text: str) -> int:
+    """``36``, ``0x24`` or a name from the command table (``address_reply``) -> 36.
+
+    Numbers are taken as they are (a capture may hold commands no table names); names must be in
+    the table, else ValueError suggests the closest ones.
+    """
     text = text.strip()
     if not text:
         raise ValueError("empty command")
     try:
         number = int(text, 0)
     except ValueError:
-        return _name_key(text)
+        number = _COMMAND_BY_KEY.get(_name_key(text), -1)
+        if number < 0:
+            raise _unknown_command(text) from None
+        return number
     if number < 0:
         raise ValueError(f"command number must not be negative: {text}")
     return number
@@ -145,6 +168,8 @@ def parse_frame_range(text: str) -> FrameRange:
     first_text, dash, last_text = match.groups()
     first = int(first_text) if first_text else None
     last = int(last_text) if last_text else None
+    if first == 0 or last == 0:
+        raise ValueError(f"frames count from 1, so {text!r} names no frame")
     if not dash:
         last = first
     if first is not None and last is not None and first > last:
@@ -168,19 +193,11 @@ def build_filter(
     frames: str | None = None,
 ) -> RecordFilter:
     """A filter from the command line's text values; raises ValueError naming the bad value."""
-    numbers: set[int] = set()
-    names: set[str] = set()
-    for text in commands:
-        parsed = parse_command(text)
-        if isinstance(parsed, int):
-            numbers.add(parsed)
-        else:
-            names.add(parsed)
+    numbers = frozenset(parse_command(text) for text in commands)
     if transport is not None and transport not in TRANSPORTS:
         raise ValueError(f"transport must be udp or tcp, not {transport!r}")
     return RecordFilter(
-        commands=frozenset(numbers),
-        command_names=frozenset(names),
+        commands=numbers,
         addresses=tuple(parse_address(text) for text in addresses),
         verified=verified,
         units=frozenset(parse_unit(text) for text in units),

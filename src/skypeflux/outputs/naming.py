@@ -101,7 +101,7 @@ def unit_label(record: Record) -> str:
             return f"UDP frag {index + 1}/{index + 1}"
         return f"UDP frag {index + 1}"
     if unit == "udp.message":
-        return f"UDP message ({len(record.frames)} frags)" if record.frames else "UDP message"
+        return _message_label(record)
     if unit == "udp.ack":
         return "UDP ack"
     if unit == "udp.nack":
@@ -113,6 +113,19 @@ def unit_label(record: Record) -> str:
     if unit == "note":
         return "note"
     return unit
+
+
+def _message_label(record: Record) -> str:
+    """A reassembled message says how many fragments it has; an incomplete one says how many
+    arrived of how many expected ("?" when the last fragment, which alone gives the count,
+    never came), never a count of frames that reads as if the message were whole."""
+    have = _info_int(record, "fragments") or len(record.frames)
+    if record.verification.ok:
+        return f"UDP message ({have} frags)" if have else "UDP message"
+    expected = record.info.get("expected")
+    if isinstance(expected, bool) or not isinstance(expected, int | str) or expected in ("", 0):
+        expected = "?"
+    return f"UDP message, incomplete ({have} of {expected} fragments)"
 
 
 def note_text(record: Record) -> str:

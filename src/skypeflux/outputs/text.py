@@ -48,8 +48,10 @@ def _block_summary(block: BlockInfo, index: int, count: int) -> str:
 
 
 def _record_summary(record: Record) -> str:
-    if record.unit in ("note", "tcp.end"):
+    if record.unit == "note":
         return note_text(record)
+    if record.unit == "tcp.end":
+        return ""  # the reason is the verdict's text already ("UNVERIFIED: hole of ...")
     if record.packet_id is not None:
         return f"id 0x{record.packet_id:04x}"
     return ""
