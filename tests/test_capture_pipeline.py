@@ -419,3 +419,50 @@ def test_capture_with_only_undecodable_link_types_is_an_error(tmp_path: Path) ->
         writer.writepkt(b"\x08\x00" + bytes(30), 1.0)
     with pytest.raises(CaptureError, match="link types this tool cannot decode"):
         list(Decoder().run(path))
+
+
+def test_a_clock_jump_does_not_lose_tcp(skypeirc_path: Path, tmp_path: Path) -> None:
+    # One unrelated TCP packet (frame 1000) stamped 700 s ahead: every Skype TCP frame still
+    # decodes, no connection is forgotten.
+    jumped = tmp_path / "jump.pcap"
+    with skypeirc_path.open("rb") as fh_in, jumped.open("wb") as fh_out:
+        reader = dpkt.pcap.Reader(fh_in)
+        writer = dpkt.pcap.Writer(fh_out, linktype=reader.datalink())
+        for number, (ts, buf) in enumerate(reader, start=1):
+            writer.writepkt(buf, ts + 700.0 if number == 1000 else ts)
+    records = list(Decoder().run(jumped))
+    assert sum(r.unit == "tcp.data" and r.verification.ok for r in records) == 41
+    assert not [r for r in records if r.unit == "tcp.end"]
+
+
+def test_a_datagram_that_never_verifies_does_not_stall_output(
+    skypeirc_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A random datagram that looks like type 0x02, sent to the NATed host before its public
+    # address is known, is held; it must be given up after a bounded wait, not keep every later
+    # record back until the end of the capture.
+    from skypeflux.capture import pipeline
+
+    lookalike = bytearray(random.Random(3).randbytes(60))
+    lookalike[2] = 0x02
+    path = tmp_path / "stall.pcap"
+    with skypeirc_path.open("rb") as fh_in, path.open("wb") as fh_out:
+        reader = dpkt.pcap.Reader(fh_in)
+        writer = dpkt.pcap.Writer(fh_out, linktype=reader.datalink())
+        for number, (ts, buf) in enumerate(reader, start=1):
+            if number == 1:
+                junk = _udp_frame("81.2.3.4", "192.168.1.2", 4000, 35990, bytes(lookalike))
+                writer.writepkt(junk, ts)
+            writer.writepkt(buf, ts)
+    monkeypatch.setattr(pipeline, "PROGRESS_EVERY", 1)
+    read = 0
+
+    def progress(frames: int, _done: int, _total: int | None) -> None:
+        nonlocal read
+        read = frames
+
+    lag = []
+    for record in Decoder().run(path, progress=progress):
+        lag.append(read - record.frame)
+    assert len(lag) > 300
+    assert max(lag) < 100  # records leave at most a few dozen packets after their frame

@@ -345,7 +345,7 @@ def test_rst_ends_both_directions() -> None:
 
 
 def test_idle_connections_are_evicted_in_capture_time() -> None:
-    tracker = TcpTracker(idle_timeout=60.0)
+    tracker = TcpTracker(idle_timeout=60.0, idle_floor=0)
     tracker.add(_seg(A, B, 100, SYN, frame=1, ts=0.0))
     tracker.add(_seg(A, B, 101, PSH | ACK, b"abc", frame=2, ts=1.0))
     other = (("10.0.0.3", 3333), ("10.0.0.4", 4444))
@@ -355,6 +355,20 @@ def test_idle_connections_are_evicted_in_capture_time() -> None:
         (3333, Chunk(0, b"new", 3)),
     ]
     assert len(tracker.open_connections) == 1
+
+
+def test_a_clock_jump_does_not_end_a_small_table() -> None:
+    # One segment stamped far ahead (a clock step, merged captures) must not end the few open
+    # connections: idle eviction only trims a table larger than idle_floor.
+    tracker = TcpTracker(idle_timeout=60.0, idle_floor=4)
+    tracker.add(_seg(A, B, 100, SYN, frame=1, ts=0.0))
+    tracker.add(_seg(A, B, 101, PSH | ACK, b"abc", frame=2, ts=1.0))
+    other = (("10.0.0.3", 3333), ("10.0.0.4", 4444))
+    assert [e.event for e in tracker.add(_seg(*other, 9, PSH | ACK, b"x", frame=3, ts=700.0))] == [
+        Chunk(0, b"x", 3)
+    ]
+    (ev,) = tracker.add(_seg(A, B, 104, PSH | ACK, b"def", frame=4, ts=2.0))
+    assert ev.event == Chunk(3, b"def", 4) and ev.connection.number == 1
 
 
 def test_a_new_syn_on_the_same_ports_is_a_new_connection() -> None:

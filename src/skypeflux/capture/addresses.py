@@ -83,6 +83,10 @@ class AddressBook:
     def all_learned(self) -> list[Learned]:
         return [entry for entries in self._learned.values() for entry in entries]
 
+    def knows(self, host: str) -> bool:
+        """Whether a public address other than the host's own is known for ``host``."""
+        return bool(self._learned.get(host)) or (is_private(host) and None in self._user)
+
     def beliefs(self, host: str) -> list[str]:
         """Public addresses ``host`` may believe it has, most likely first (no duplicates)."""
         out: list[str] = [entry.public for entry in self._learned.get(host, ())]

@@ -102,6 +102,7 @@ class Decoder:
                 if self.first_time is None:
                     self.first_time = packet.ts
                 last_frame, last_ts = packet.frame, packet.ts
+                udp.expire(last_frame, last_ts)
                 item = net.decode(packet)
                 if isinstance(item, UdpDatagram):
                     udp.feed(item)

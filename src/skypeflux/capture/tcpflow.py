@@ -23,7 +23,15 @@ from skypeflux.capture.records import (
     Record,
     Verification,
 )
-from skypeflux.capture.tcpstream import Chunk, End, FlowEvent, Gap, TcpDirection, TcpTracker
+from skypeflux.capture.tcpstream import (
+    END_IDLE,
+    Chunk,
+    End,
+    FlowEvent,
+    Gap,
+    TcpDirection,
+    TcpTracker,
+)
 from skypeflux.wire.tcp import Frame, FrameKind
 from skypeflux.wire.tcp_stream import DecoderStatus, StreamDecoder
 
@@ -146,6 +154,8 @@ class TcpDecoder:
                 )
             self._close(id(event.direction))
         elif isinstance(item, End):
+            if item.reason == END_IDLE and state.skype and not state.status:
+                self._end(state, "no traffic for a long time: connection forgotten (idle)")
             self._close(id(event.direction))
 
     def _chunk(self, state: _Direction, chunk: Chunk, ts: float) -> None:

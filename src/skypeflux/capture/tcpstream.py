@@ -18,8 +18,9 @@ Every :class:`Gap` and :class:`End` names a capture frame and that frame's captu
 so a caller can report where (and when) the direction stopped without keeping its own table.
 
 Memory is bounded by the open connections: early data per direction is capped
-(``max_buffered``), idle connections are evicted after ``idle_timeout`` seconds of capture time,
-and at most ``max_connections`` are tracked (least recently active evicted first).
+(``max_buffered``), idle connections are evicted after ``idle_timeout`` seconds of capture time
+once more than ``idle_floor`` are open, and at most ``max_connections`` are tracked (least
+recently active evicted first).
 """
 
 from __future__ import annotations
@@ -326,9 +327,14 @@ class TcpTracker:
         max_connections: int = 4096,
         idle_timeout: float = 600.0,
         max_buffered: int = 1 << 20,
+        idle_floor: int = 256,
     ) -> None:
         self.max_connections = max_connections
         self.idle_timeout = idle_timeout
+        # Idle eviction only trims a table larger than this: a few open connections cost little,
+        # and a clock step (or a merge of captures from hosts whose clocks differ) must not end
+        # live connections just because one segment carries a time far ahead.
+        self.idle_floor = idle_floor
         self.max_buffered = max_buffered
         self.connections_seen = 0
         self.evicted = 0
@@ -432,7 +438,7 @@ class TcpTracker:
 
     def _evict_idle(self, now: float, frame: int, events: list[FlowEvent]) -> None:
         table = self._table
-        while table:
+        while len(table) > self.idle_floor:
             key, oldest = next(iter(table.items()))
             if now - oldest.last_ts <= self.idle_timeout:
                 return

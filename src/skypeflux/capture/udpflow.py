@@ -37,7 +37,10 @@ from skypeflux.wire.fragments import FragmentAssembler, Incomplete, Reassembled
 from skypeflux.wire.udp_crypt import Opened, open_payload_any, open_resend
 
 MAX_HELD = 4096  # datagrams waiting for a public address
-MAX_HELD_AGE = 20000  # frames a datagram may wait before it is given up
+# A held datagram keeps every later record waiting (output is in frame order), so it may wait
+# only so long: in the example capture the NAck that frees a datagram comes ~6 s after it.
+MAX_HELD_AGE = 5000  # frames
+MAX_HELD_SECONDS = 30.0  # seconds of capture time
 MAX_FRAGMENT_SETS = 256
 FRAGMENT_TIMEOUT = 60.0  # seconds of capture time a fragmented message may take to complete
 MAX_TRIALS = 256  # seen addresses tried per datagram at the end of the capture
@@ -207,8 +210,8 @@ class UdpDecoder:
             return
         if isinstance(parsed, wudp.Resend):
             self._resend(d, parsed)
-        elif not self._try(d, parsed, final=False):
-            self._keep(d, parsed)
+        elif not self._try(d, parsed, final=False) and not self._keep(d, parsed):
+            self._try(d, parsed, final=True)
         self._settle()
 
     def fragment_counts(self) -> dict[str, int]:
@@ -246,15 +249,37 @@ class UdpDecoder:
 
     # -- held datagrams ----------------------------------------------------------------------
 
-    def _keep(self, d: UdpDatagram, parsed: _Parsed) -> None:
+    def _keep(self, d: UdpDatagram, parsed: _Parsed) -> bool:
+        """Hold ``d`` for later; False when waiting cannot help (then it is decided now)."""
+        if not isinstance(parsed, wudp.Ack | wudp.Nack) and not self._may_learn(d):
+            return False
         self._held[d.frame] = _Held(d, parsed)
         self._hold(d.frame)
-        while len(self._held) > MAX_HELD or (
-            self._held and d.frame - next(iter(self._held)) > MAX_HELD_AGE
-        ):
-            frame, old = self._held.popitem(last=False)
-            self._release(frame)
-            self._try(old.dgram, old.parsed, final=True)
+        while len(self._held) > MAX_HELD:
+            self._give_up_oldest()
+        return True
+
+    def _may_learn(self, d: UdpDatagram) -> bool:
+        """Whether a public address that would change this datagram's seed can still be learned:
+        a private side whose public address is not known yet."""
+        book = self._book
+        return any(is_private(ip) and not book.knows(ip) for ip in (d.src, d.dst))
+
+    def _give_up_oldest(self) -> None:
+        frame, old = self._held.popitem(last=False)
+        self._release(frame)
+        self._try(old.dgram, old.parsed, final=True)
+        self._settle()
+
+    def expire(self, frame: int, ts: float) -> None:
+        """Give up on datagrams that waited too long; called for every packet of the capture,
+        so a datagram that will never verify cannot stall the output."""
+        held = self._held
+        while held:
+            first_frame, first = next(iter(held.items()))
+            if frame - first_frame <= MAX_HELD_AGE and ts - first.dgram.ts <= MAX_HELD_SECONDS:
+                return
+            self._give_up_oldest()
 
     def _retry_held(self) -> None:
         for frame in list(self._held):

@@ -27,6 +27,7 @@ import array
 from collections.abc import Iterable
 
 from . import backends
+from . import seeds as seeds
 from .backends import WORD_TYPECODE
 from .crc import crc16_xmodem as crc16_xmodem
 from .crc import skype_crc32 as skype_crc32
