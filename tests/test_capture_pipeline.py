@@ -466,3 +466,18 @@ def test_a_datagram_that_never_verifies_does_not_stall_output(
         lag.append(read - record.frame)
     assert len(lag) > 300
     assert max(lag) < 100  # records leave at most a few dozen packets after their frame
+
+
+def test_tcp_records_name_every_segment_that_carried_them(
+    decoded: tuple[Decoder, list[Record]], units_oracle: list[dict[str, Any]]
+) -> None:
+    _, records = decoded
+    for unit in (u for u in units_oracle if u["proto"] == "tcp"):
+        mine = [
+            r
+            for r in records
+            if (r.src, r.dst) == (unit["src"], unit["dst"]) and r.unit.startswith("tcp.")
+        ]
+        carried = sorted({f for r in mine for f in r.frames})
+        assert carried == unit["frames"]
+        assert all(r.frame == max(r.frames) for r in mine)

@@ -239,6 +239,11 @@ def test_tcp_port_443_with_pseudo_tls(tmp_path: Path, tls_streams: TlsStreams, s
     assert decoder.stats["tcp_skype_connections"] == 1
     (flow,) = decoder.flows
     assert flow.status == "exact (2 directions)" and flow.unverified == 0
+    # a record names every segment that carried its bytes, and is reported at the last one
+    for record in records:
+        assert record.frame == max(record.frames)
+        if size == 5 and record.unit == "tcp.data":
+            assert len(record.frames) >= (record.info["length"] + 1) // 5
 
 
 def test_tcp_reordered_duplicated_overlapping(tmp_path: Path, tls_streams: TlsStreams) -> None:

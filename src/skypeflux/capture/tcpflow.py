@@ -11,7 +11,7 @@ whose header does not verify is not Skype and is not reported.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,7 +50,8 @@ class _Direction:
     fed: int = 0  # stream bytes fed so far
     base: int = 0  # stream offset of the first byte after the header
     ends: list[int] = field(default_factory=list)  # stream end offset of each chunk
-    frames: list[int] = field(default_factory=list)  # capture frame of each chunk
+    frames: list[int] = field(default_factory=list)  # frame that completed each chunk
+    carried: list[int] = field(default_factory=list)  # frame that carried each chunk
     times: list[float] = field(default_factory=list)
     units: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # units, ok, not ok, blocks
     first_frame: int = 0
@@ -63,11 +64,17 @@ class _Direction:
         i = min(i, len(self.frames) - 1)
         return self.frames[i], self.times[i]
 
+    def frames_between(self, start: int, end: int) -> list[int]:
+        """Every capture frame that carried a byte of stream range ``[start, end)``."""
+        first = bisect_right(self.ends, start)
+        last = min(bisect_left(self.ends, end), len(self.carried) - 1)
+        return sorted(set(self.carried[first : last + 1]))
+
     def forget_before(self, stream_offset: int) -> None:
         """Drop chunk bookkeeping wholly before ``stream_offset`` (keeps memory bounded)."""
         i = bisect_left(self.ends, stream_offset)
         if i > 0:
-            del self.ends[:i], self.frames[:i], self.times[:i]
+            del self.ends[:i], self.frames[:i], self.times[:i], self.carried[:i]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +178,7 @@ class TcpDecoder:
         state.fed += len(chunk.data)
         state.ends.append(state.fed)
         state.frames.append(completed_at)
+        state.carried.append(chunk.frame)
         state.times.append(ts)
         if not state.first_frame:
             state.first_frame = completed_at
@@ -213,6 +221,7 @@ class TcpDecoder:
             ts,
             "tcp.header",
             Verification(VERIFIED, "tcp-header", detail, header.seed),
+            state.frames_between(0, state.base),
         )
         record.info = {
             "seed": f"{header.seed:08x}",
@@ -226,8 +235,10 @@ class TcpDecoder:
     def _frame(self, state: _Direction, frame: Frame) -> None:
         header = state.decoder.header
         assert header is not None
-        end = state.base + frame.offset + frame.total_len
+        start = state.base + frame.offset
+        end = start + frame.total_len
         capture_frame, ts = state.frame_at(end)
+        carriers = state.frames_between(start, end)
         kind = frame.kind
         seed = header.seed
         if kind is FrameKind.DATA:
@@ -239,7 +250,7 @@ class TcpDecoder:
                 verification = Verification(
                     VERIFIED, "tcp-header+framing", "header ok, frame and blocks exact", seed
                 )
-            record = self._record(state, capture_frame, ts, "tcp.data", verification)
+            record = self._record(state, capture_frame, ts, "tcp.data", verification, carriers)
             record.packet_id = frame.packet_id
             if not bad:
                 record.plaintext = frame.body
@@ -249,7 +260,7 @@ class TcpDecoder:
             verification = Verification(
                 VERIFIED, "tcp-header+framing", f"header ok, {kind.value} frame exact", seed
             )
-            record = self._record(state, capture_frame, ts, "tcp.control", verification)
+            record = self._record(state, capture_frame, ts, "tcp.control", verification, carriers)
             record.packet_id = frame.packet_id
             record.plaintext = frame.body
             self._count("tcp_control_frames")
@@ -296,8 +307,15 @@ class TcpDecoder:
     # -- records -----------------------------------------------------------------------------
 
     def _record(
-        self, state: _Direction, frame: int, ts: float, unit: str, verification: Verification
+        self,
+        state: _Direction,
+        frame: int,
+        ts: float,
+        unit: str,
+        verification: Verification,
+        carriers: list[int] | None = None,
     ) -> Record:
+        """A record reported at ``frame``; ``carriers`` are all the frames that held its bytes."""
         return Record(
             frame=frame,
             time=ts,
@@ -306,7 +324,7 @@ class TcpDecoder:
             dst=state.dst,
             transport="tcp",
             verification=verification,
-            frames=[frame],
+            frames=carriers or [frame],
             flow=state.flow,
         )
 
