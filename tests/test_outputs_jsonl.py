@@ -184,3 +184,22 @@ def test_notes_and_clear_records_validate(validator: jsonschema.Draft202012Valid
     assert note_line["srcport"] is None
     assert ack_line["frame.time_relative"] == 2.0
     assert ack_line["skypeflux.udp.id"] == 0x15E8 and ack_line["skypeflux.note"] is None
+
+
+def test_64_bit_values_also_come_as_exact_hex(
+    records: list[Record], validator: jsonschema.Draft202012Validator
+) -> None:
+    # The node id of cmd 30 (0xe1578809c1364cf2) is above 2^53: JavaScript would round the
+    # number, so family-1 objects carry the same value as hex too.
+    seen = []
+    for record in records:
+        line = record_to_json(record, 0.0)
+        validator.validate(line)
+        for block in line["skypeflux.blocks"]:
+            for obj in block["skypeflux.objects"]:
+                if obj["skypeflux.obj.family"] == 1:
+                    assert int(obj["skypeflux.obj.hex"], 16) == obj["skypeflux.obj.value"]
+                    seen.append(obj["skypeflux.obj.hex"])
+                else:
+                    assert "skypeflux.obj.hex" not in obj
+    assert "0xe1578809c1364cf2" in seen

@@ -47,6 +47,8 @@ def object_to_json(node: dict[str, Any]) -> dict[str, Any]:
         out["skypeflux.obj.value"] = json_safe(value)
     if family == 3:
         out["skypeflux.obj.text"] = string_text(value)
+    if family == 1 and isinstance(value, int):
+        out["skypeflux.obj.hex"] = f"0x{value:016x}"  # exact where JSON numbers are doubles
     return out
 
 
