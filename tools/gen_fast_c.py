@@ -339,17 +339,56 @@ static int parse_seed(PyObject *obj, uint32_t *seed)
     return 0;
 }
 
+/* The same checks and messages as rc4.check_length, so both back ends refuse alike. */
 static int parse_length(PyObject *obj, Py_ssize_t *n)
 {
-    *n = PyNumber_AsSsize_t(obj, PyExc_OverflowError);
+    if (!PyLong_Check(obj) || PyBool_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "n must be an int, not %.100s", Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    *n = PyLong_AsSsize_t(obj);
     if (*n == -1 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyErr_Clear();
+            PyErr_Format(crypto_error, "keystream length %R is too large", obj);
+        }
         return -1;
     }
     if (*n < 0) {
-        PyErr_Format(crypto_error, "length must not be negative, got %zd", *n);
+        PyErr_Format(crypto_error, "keystream length must not be negative, got %zd", *n);
         return -1;
     }
     return 0;
+}
+
+/*
+ * A C-contiguous byte view of any buffer-protocol object, as rc4.byte_view gives the pure back
+ * end: a strided view (memoryview(b)[::2]) is copied rather than refused, and ints, lists and
+ * str are a TypeError (bytes(5) would silently mean five zero bytes). Release with
+ * PyBuffer_Release; the view keeps the copy alive.
+ */
+static int get_bytes(PyObject *obj, Py_buffer *view, const char *what)
+{
+    if (!PyObject_CheckBuffer(obj)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s must be a bytes-like object (bytes, bytearray, memoryview), not %.100s",
+                     what, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    if (PyObject_GetBuffer(obj, view, PyBUF_SIMPLE) == 0) {
+        return 0;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_BufferError)) {
+        return -1;
+    }
+    PyErr_Clear();
+    PyObject *copy = PyBytes_FromObject(obj);
+    if (copy == NULL) {
+        return -1;
+    }
+    int status = PyObject_GetBuffer(copy, view, PyBUF_SIMPLE);
+    Py_DECREF(copy);
+    return status;
 }
 
 static int check_nargs(const char *name, Py_ssize_t nargs, Py_ssize_t want)
@@ -377,8 +416,10 @@ static RC4Object *new_rc4(void)
 static PyObject *RC4_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     Py_buffer key;
+    PyObject *key_obj;
     static char *names[] = {"key", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*:RC4", names, &key)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:RC4", names, &key_obj) ||
+        get_bytes(key_obj, &key, "key") < 0) {
         return NULL;
     }
     if (key.len == 0) {
@@ -397,7 +438,7 @@ static PyObject *RC4_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 static PyObject *apply_to_buffer(rc4_state *st, PyObject *data)
 {
     Py_buffer in;
-    if (PyObject_GetBuffer(data, &in, PyBUF_SIMPLE) < 0) {
+    if (get_bytes(data, &in, "data") < 0) {
         return NULL;
     }
     PyObject *result = PyBytes_FromStringAndSize(NULL, in.len);
@@ -462,7 +503,9 @@ static PyTypeObject RC4Type = {
     .tp_name = "skypeflux.crypto._fast.RC4",
     .tp_basicsize = sizeof(RC4Object),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "RC4 state (C). RC4(key) runs the key schedule over any non-empty key.",
+    .tp_doc = "RC4 state (C). RC4(key) runs the key schedule over any non-empty key.\n\n"
+              "Not thread-safe: crypt() on 8 KiB or more releases the GIL while it advances\n"
+              "this object's state, so share no cipher between threads (copy() one each).",
     .tp_methods = RC4_methods,
     .tp_new = RC4_new,
 };
@@ -531,7 +574,7 @@ static PyObject *fast_keystream_batch(PyObject *Py_UNUSED(module), PyObject *con
     if (check_nargs("keystream_batch", nargs, 2) < 0 || parse_length(args[1], &n) < 0) {
         return NULL;
     }
-    if (PyObject_GetBuffer(args[0], &seeds, PyBUF_SIMPLE) < 0) {
+    if (get_bytes(args[0], &seeds, "seeds") < 0) {
         return NULL;
     }
     if (seeds.len % 4 != 0) {

@@ -13,17 +13,26 @@ Public API:
 - ``decrypt(seed, data) -> bytes``: ``data`` XOR ``keystream(seed, len(data))`` (what one UDP
   datagram needs; the same call encrypts).
 - ``cipher_for_seed(seed)`` / ``RC4(key)``: stream ciphers with ``crypt``, ``peek`` (no advance)
-  and ``copy``, for TCP streams.
+  and ``copy``, for TCP streams. They are not thread-safe (the C one runs long inputs without
+  the GIL while it advances its state): share none between threads; ``copy()`` one for each.
 - ``keystream_batch(seeds, n=16) -> bytes``: ``n`` keystream bytes per seed, concatenated;
-  the fast path for trying many candidate seeds.
+  the fast path for trying many candidate seeds. ``seeds`` are ints or a buffer of 32-bit words
+  (``array('I')``); ``bytes`` / ``bytearray`` are refused, since their items are single bytes.
 - ``skype_crc32(data, crc=0xFFFFFFFF)``, ``crc16_xmodem(data, crc=0)``.
 - ``backend_name()``, ``available_backends()``, ``set_default_backend(name)``.
-- ``CryptoError``: the layer's one exception (a ``ValueError``) for unusable arguments.
+- ``CryptoError``: the layer's one exception (a ``ValueError``) for unusable argument values.
+- ``seeds``: the submodule deriving the seeds Skype keys its packets with.
+
+Arguments are checked here, once, the same way whichever back end runs: ``data`` and ``key``
+take any buffer-protocol object (bytes, bytearray, memoryview, array...; a non-contiguous view
+is copied) and anything else (an int, a list, a str) is a ``TypeError``; a seed or length of
+the wrong type is a ``TypeError``; a value out of range is a ``CryptoError``.
 """
 
 from __future__ import annotations
 
 import array
+import sys
 from collections.abc import Iterable
 
 from . import backends
@@ -34,6 +43,7 @@ from .crc import skype_crc32 as skype_crc32
 from .errors import CryptoError as CryptoError
 from .rc4 import Buffer as Buffer
 from .rc4 import StreamCipher as StreamCipher
+from .rc4 import byte_view, check_length
 
 __all__ = [
     "RC4",
@@ -48,9 +58,12 @@ __all__ = [
     "expand_key",
     "keystream",
     "keystream_batch",
+    "seeds",
     "set_default_backend",
     "skype_crc32",
 ]
+
+_LITTLE = sys.byteorder == "little"
 
 
 def backend_name(backend: str | None = None) -> str:
@@ -75,22 +88,25 @@ def expand_key(seed: int, *, backend: str | None = None) -> bytes:
 
 def keystream(seed: int, n: int, *, backend: str | None = None) -> bytes:
     """The first ``n`` RC4 keystream bytes for ``seed``."""
-    return backends.get(backend).keystream(seed, n)
+    return backends.get(backend).keystream(seed, check_length(n))
 
 
 def decrypt(seed: int, data: Buffer, *, backend: str | None = None) -> bytes:
     """``data`` XOR the keystream of ``seed`` from position 0 (also encrypts)."""
-    return backends.get(backend).decrypt(seed, data)
+    return backends.get(backend).decrypt(seed, byte_view(data))
 
 
 def cipher_for_seed(seed: int, *, backend: str | None = None) -> StreamCipher:
-    """A fresh RC4 stream keyed by ``expand_key(seed)``, at keystream position 0."""
+    """A fresh RC4 stream keyed by ``expand_key(seed)``, at keystream position 0.
+
+    The cipher is not thread-safe: keep it to one thread (``copy()`` gives another its own).
+    """
     return backends.get(backend).cipher_for_seed(seed)
 
 
 def RC4(key: Buffer, *, backend: str | None = None) -> StreamCipher:
-    """A fresh RC4 stream keyed by ``key`` (any non-empty length)."""
-    return backends.get(backend).rc4(key)
+    """A fresh RC4 stream keyed by ``key`` (any non-empty length). Not thread-safe."""
+    return backends.get(backend).rc4(byte_view(key, "key"))
 
 
 def keystream_batch(
@@ -101,19 +117,48 @@ def keystream_batch(
 ) -> bytes:
     """``n`` keystream bytes for each seed, concatenated in order.
 
-    ``seeds`` is an iterable of ints, or (cheapest) an ``array.array`` / memoryview of native
-    32-bit words; the C back end runs several key schedules at once over it.
+    ``seeds`` is an iterable of ints, or (cheapest) a buffer of native 32-bit words: an
+    ``array.array('I')``, a memoryview of one, or any buffer-protocol object of format
+    i/I/l/L and item size 4; the C back end runs several key schedules at once over it.
+    ``bytes`` and ``bytearray`` are refused with a ``TypeError``: iterating them yields one
+    seed per *byte*, which is never what a caller holding packed words meant.
     """
-    if isinstance(seeds, array.array | memoryview):
-        if seeds.itemsize != 4:
-            raise CryptoError(f"seed buffer items must be 4 bytes, not {seeds.itemsize}")
-        words: Buffer = seeds if isinstance(seeds, memoryview) else memoryview(seeds)
+    check_length(n)
+    return backends.get(backend).keystream_batch(_seed_words(seeds), n)
+
+
+_WORD_FORMATS = frozenset(
+    prefix + code for prefix in ("", "@", "=", "<" if _LITTLE else ">") for code in "iIlL"
+)
+"""Struct formats of a 4-byte word read in native order, as the back ends read seeds."""
+
+
+def _seed_words(seeds: object) -> Buffer:
+    """The seeds as a contiguous buffer of native 32-bit words, checked."""
+    if isinstance(seeds, bytes | bytearray | str):
+        raise TypeError(
+            f"seeds must be ints or a buffer of 32-bit words (array('I') or a memoryview of "
+            f"one), not {type(seeds).__name__}: its items would each be taken as a seed"
+        )
+    try:
+        view = memoryview(seeds)  # type: ignore[arg-type]  # non-buffers raise, handled below
+    except TypeError:
+        pass
     else:
-        values = list(seeds)
-        for index, seed in enumerate(values):
-            if isinstance(seed, bool) or not isinstance(seed, int):
-                raise TypeError(f"seed {index} must be an int, not {type(seed).__name__}")
-            if not 0 <= seed <= 0xFFFFFFFF:
-                raise CryptoError(f"seed {index} ({seed}) is outside 0..0xFFFFFFFF")
-        words = memoryview(array.array(WORD_TYPECODE, values))
-    return backends.get(backend).keystream_batch(words, n)
+        if view.itemsize != 4 or view.format not in _WORD_FORMATS:
+            raise CryptoError(
+                f"seed buffer items must be 4-byte integers, not format {view.format!r} "
+                f"of {view.itemsize} bytes"
+            )
+        return view if view.c_contiguous else view.tobytes()
+    if not isinstance(seeds, Iterable):
+        raise TypeError(
+            f"seeds must be ints or a buffer of 32-bit words, not {type(seeds).__name__}"
+        )
+    values = list(seeds)
+    for index, seed in enumerate(values):
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"seed {index} must be an int, not {type(seed).__name__}")
+        if not 0 <= seed <= 0xFFFFFFFF:
+            raise CryptoError(f"seed {index} ({seed}) is outside 0..0xFFFFFFFF")
+    return memoryview(array.array(WORD_TYPECODE, values))

@@ -21,7 +21,7 @@ from typing import Final, Literal
 
 from . import expansion
 from .errors import CryptoError
-from .rc4 import RC4, Buffer, StreamCipher
+from .rc4 import RC4, Buffer, StreamCipher, byte_view, check_length
 
 ENV_VAR: Final = "SKYPEFLUX_BACKEND"
 NAMES: Final = ("fast", "pure")
@@ -56,9 +56,8 @@ def _pure_decrypt(seed: int, data: Buffer) -> bytes:
 
 
 def _pure_keystream_batch(seeds: Buffer, n: int) -> bytes:
-    if n < 0:
-        raise CryptoError(f"keystream length must not be negative, got {n}")
-    raw = memoryview(seeds).cast("B")
+    check_length(n)
+    raw = memoryview(byte_view(seeds, "seeds"))
     if len(raw) % 4:
         raise CryptoError(f"seed buffer length {len(raw)} is not a multiple of 4")
     words = raw.cast(WORD_TYPECODE)

@@ -1,20 +1,68 @@
 """RC4 in pure Python, with the two extras Skype's TCP header check needs: peek and copy.
 
 This is the readable reference for the C fast path (``_fast.RC4``); both expose the same
-``crypt`` / ``peek`` / ``copy`` interface so callers never care which one they hold.
+``crypt`` / ``peek`` / ``copy`` interface so callers never care which one they hold. The argument
+checks live here too (``byte_view``, ``check_length``): the C glue repeats them with the same
+messages, so a caller sees one behaviour whichever back end runs.
+
+Cipher objects are not thread-safe: ``crypt`` advances shared state, and the C one releases the
+GIL while it does so for inputs of 8 KiB or more. Give each thread its own (``copy()``).
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Protocol, Self
 
 from .errors import CryptoError
 
 Buffer = bytes | bytearray | memoryview
+_BYTE_STRINGS = (bytes, bytearray)
+_MAX_LENGTH = sys.maxsize
+
+
+def byte_view(data: object, what: str = "data") -> Buffer:
+    """``data`` as flat bytes: bytes and bytearray as they are, other buffers as a byte view.
+
+    Any buffer-protocol object is accepted and read as its raw bytes (an ``array('I')`` is its
+    memory, not its items); a non-contiguous one (``memoryview(b)[::2]``) is copied, as the C
+    glue does too. Everything else is a ``TypeError``: an int or a list would otherwise be taken
+    by ``bytearray()`` as a length or as byte values. Runs on every datagram: plain bytes take
+    the first test and nothing else.
+    """
+    if type(data) is bytes or isinstance(data, _BYTE_STRINGS):
+        return data
+    try:
+        view = memoryview(data)  # type: ignore[arg-type]  # checked at run time, just below
+    except TypeError:
+        raise TypeError(
+            f"{what} must be a bytes-like object (bytes, bytearray, memoryview), "
+            f"not {type(data).__name__}"
+        ) from None
+    if not view.c_contiguous:
+        return view.tobytes()
+    return view if view.format == "B" and view.ndim == 1 else view.cast("B")
+
+
+def check_length(n: object) -> int:
+    """A keystream length: an int (not a bool), 0..sys.maxsize (a C back end's limit)."""
+    if type(n) is int and 0 <= n <= _MAX_LENGTH:
+        return n
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"n must be an int, not {type(n).__name__}")
+    if n < 0:
+        raise CryptoError(f"keystream length must not be negative, got {n}")
+    if n > _MAX_LENGTH:
+        raise CryptoError(f"keystream length {n} is too large")
+    return n
 
 
 class StreamCipher(Protocol):
-    """What both backends' RC4 objects provide."""
+    """What both backends' RC4 objects provide.
+
+    Not thread-safe: each call advances (or, for ``peek``, reads) state held in the object, and
+    the C implementation runs long inputs without the GIL. Share none between threads.
+    """
 
     def crypt(self, data: Buffer) -> bytes:
         """Encrypt or decrypt ``data`` (the same operation), advancing the keystream."""
@@ -30,12 +78,12 @@ class StreamCipher(Protocol):
 
 
 class RC4:
-    """RC4 state: the 256-byte permutation and the two indices."""
+    """RC4 state: the 256-byte permutation and the two indices. Not thread-safe (see above)."""
 
     __slots__ = ("_i", "_j", "_s")
 
     def __init__(self, key: Buffer) -> None:
-        key = bytes(key)
+        key = bytes(byte_view(key, "key"))
         if not key:
             raise CryptoError("RC4 key must not be empty")
         s = list(range(256))
@@ -51,7 +99,7 @@ class RC4:
     def _run(self, data: Buffer, advance: bool) -> bytes:
         s = self._s if advance else self._s.copy()
         i, j = self._i, self._j
-        out = bytearray(data)
+        out = bytearray(byte_view(data))
         for pos in range(len(out)):
             i = (i + 1) & 0xFF
             si = s[i]
@@ -74,9 +122,7 @@ class RC4:
 
     def keystream(self, n: int) -> bytes:
         """The next ``n`` keystream bytes (advances the state)."""
-        if n < 0:
-            raise CryptoError(f"keystream length must not be negative, got {n}")
-        return self._run(bytes(n), advance=True)
+        return self._run(bytes(check_length(n)), advance=True)
 
     def copy(self) -> Self:
         """An independent cipher in the same state."""

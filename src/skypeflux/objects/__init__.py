@@ -19,10 +19,17 @@ Public API:
 - ``ObjectsError``: the one exception (a ``ValueError``) with ``offset``; decoding hostile bytes
   raises nothing else.
 
+Arguments are checked before any work: ``data`` may be any buffer-protocol object (bytes,
+bytearray, memoryview...; a non-contiguous view is copied), ``max_depth``, ``budget`` and
+``form`` must be ints (not bools). A wrong *type* (an int or list or str as ``data``, a float
+depth, ``None`` as budget or form) is a ``TypeError``, as in the crypto layer; a wrong *value*
+(a depth beyond ``MAX_DEPTH_LIMIT``, a negative budget, an unknown form) is an ``ObjectsError``.
+
 Limits against hostile input follow the reference decoder: ``max_depth`` nesting levels (8 means
-levels 0..7), and a memory ``budget`` charged 16 per object, string and blob bytes, 4 per
-int-list element (and 16 per nested 0x41 list). Counts and lengths are checked against the bytes
-present before anything is allocated.
+levels 0..7; at most ``MAX_DEPTH_LIMIT``, which also bounds ``to_tree``, ``from_tree`` and
+``ObjectList.sorted_by_id``), and a memory ``budget`` charged 16 per object, string and blob
+bytes, 4 per int-list element (and 16 per nested 0x41 list). Counts and lengths are checked
+against the bytes present before anything is allocated.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from dataclasses import dataclass
 from . import backends
 from .coded42 import CODED_MARKER, encode_coded
 from .errors import ObjectsError
-from .model import Address, Family, Obj, ObjectList
+from .model import MAX_DEPTH_LIMIT, Address, Family, Obj, ObjectList
 from .raw41 import RAW_MARKER, decode_list, encode_raw
 from .tree import Tree, from_tree, to_tree
 
@@ -40,6 +47,7 @@ __all__ = [
     "CODED",
     "DEFAULT_BUDGET",
     "DEFAULT_MAX_DEPTH",
+    "MAX_DEPTH_LIMIT",
     "RAW",
     "Address",
     "Decoded",
@@ -61,8 +69,26 @@ RAW = RAW_MARKER
 CODED = CODED_MARKER
 DEFAULT_MAX_DEPTH = 8
 DEFAULT_BUDGET = 0x1000000
-MAX_DEPTH_LIMIT = 64
-"""Deeper limits are refused: recursion this deep says the caller's limit is a mistake."""
+
+
+def _input_bytes(data: object) -> bytes:
+    """``data`` as bytes, from any buffer; ``bytes(5)`` or ``bytes([0x41, 0])`` would otherwise
+    turn an int or a list into input the decoder happily accepts."""
+    if isinstance(data, bytes):
+        return data
+    try:
+        return memoryview(data).tobytes()  # type: ignore[arg-type]  # non-buffers: below
+    except TypeError:
+        raise TypeError(
+            "data must be a bytes-like object (bytes, bytearray, memoryview), "
+            f"not {type(data).__name__}"
+        ) from None
+
+
+def _int_argument(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +113,11 @@ def decode(
     not a complete, well-formed list within the limits.
     """
     coder = backends.get(backend)
-    if not isinstance(data, bytes):
-        data = bytes(data)
+    if type(data) is not bytes:
+        data = _input_bytes(data)
+    if type(max_depth) is not int or type(budget) is not int:  # the common case skips a call
+        _int_argument("max_depth", max_depth)
+        _int_argument("budget", budget)
     if not 0 <= max_depth <= MAX_DEPTH_LIMIT:
         raise ObjectsError(f"max_depth must be 0..{MAX_DEPTH_LIMIT}, got {max_depth}")
     if budget < 0:
@@ -103,6 +132,7 @@ def encode(
 ) -> bytes:
     """Serialise ``objects`` as a 0x41 (``form=0x41``) or 0x42 (default) list."""
     coder = backends.get(backend)
+    _int_argument("form", form)
     if not isinstance(objects, ObjectList):
         objects = ObjectList(objects)
     if form == CODED:

@@ -403,6 +403,13 @@ static PyObject *Decoder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_ValueError, "start must not be negative");
         return NULL;
     }
+    /* Bounding start keeps every later pos++ (at most MAX_OVERRUN past limit) far from
+     * PY_SSIZE_T_MAX, where the increment would be signed overflow. */
+    if (start > PyBytes_GET_SIZE(data) + MAX_OVERRUN) {
+        PyErr_Format(PyExc_ValueError, "start %zd is beyond the end of the data (%zd bytes)", start,
+                     PyBytes_GET_SIZE(data));
+        return NULL;
+    }
     Decoder *d = (Decoder *)type->tp_alloc(type, 0);
     if (d == NULL)
         return NULL;

@@ -18,6 +18,21 @@ from .errors import ObjectsError
 
 U32_MAX = 0xFFFFFFFF
 U64_MAX = 0xFFFFFFFFFFFFFFFF
+MAX_DEPTH_LIMIT = 64
+"""The most nesting levels anything here handles: decoders refuse a deeper ``max_depth`` and
+the recursive helpers (``sorted_by_id``, ``to_tree``, ``from_tree``) a deeper list, so hostile
+or cyclic input ends in an ``ObjectsError`` rather than a ``RecursionError``."""
+
+
+def check_nesting(level: int) -> None:
+    """Refuse a list at nesting ``level`` (0: the top list) that no decoder could produce."""
+    if level >= MAX_DEPTH_LIMIT:
+        raise ObjectsError(f"lists nested deeper than {MAX_DEPTH_LIMIT} levels")
+
+
+def _is_decimal(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` alone also accepts '²' and other digits int() refuses."""
+    return text.isascii() and text.isdigit()
 
 
 class Family(IntEnum):
@@ -53,17 +68,22 @@ class Address:
     @classmethod
     def from_host(cls, host: str, port: int) -> Address:
         """Build from a dotted quad such as ``"192.168.1.2"``."""
+        if not isinstance(host, str):
+            raise ObjectsError(f"not a dotted IPv4 address: {host!r}")
         parts = host.split(".")
-        if len(parts) != 4 or not all(p.isdigit() and int(p) <= 255 for p in parts):
+        if len(parts) != 4 or not all(_is_decimal(p) and int(p) <= 255 for p in parts):
             raise ObjectsError(f"not a dotted IPv4 address: {host!r}")
         a, b, c, d = (int(p) for p in parts)
         return cls((a << 24) | (b << 16) | (c << 8) | d, port)
 
     @classmethod
     def parse(cls, text: str) -> Address:
-        """Build from ``"a.b.c.d:port"`` (the vectors' tree form)."""
+        """Build from ``"a.b.c.d:port"`` (the vectors' tree form); anything else raises
+        ``ObjectsError``."""
+        if not isinstance(text, str):
+            raise ObjectsError(f"an address must be a string a.b.c.d:port, got {text!r}")
         host, sep, port = text.rpartition(":")
-        if not sep or not port.isdigit():
+        if not sep or not _is_decimal(port):
             raise ObjectsError(f"not an address of the form a.b.c.d:port: {text!r}")
         return cls.from_host(host, int(port))
 
@@ -242,9 +262,16 @@ class ObjectList(Sequence[Obj]):
         return [obj[1] for obj in self._items]
 
     def sorted_by_id(self) -> ObjectList:
-        """Stably sorted by id at every level: what a 0x42 encode-decode round trip gives back."""
+        """Stably sorted by id at every level: what a 0x42 encode-decode round trip gives back.
+
+        Lists nested deeper than ``MAX_DEPTH_LIMIT`` levels raise ``ObjectsError``.
+        """
+        return self._sorted_from(0)
+
+    def _sorted_from(self, level: int) -> ObjectList:
+        check_nesting(level)
         items = [
-            _new_tuple(Obj, (obj[0], obj[1], obj[2].sorted_by_id()))
+            _new_tuple(Obj, (obj[0], obj[1], obj[2]._sorted_from(level + 1)))
             if isinstance(obj[2], ObjectList)
             else obj
             for obj in self._items

@@ -67,7 +67,15 @@ class RangeDecoder:
     __slots__ = ("bit", "code", "data", "limit", "pos", "range", "start")
 
     def __init__(self, data: bytes, start: int) -> None:
-        """Start decoding at ``data[start]``, the first byte after the 0x42 marker."""
+        """Start decoding at ``data[start]``, the first byte after the 0x42 marker.
+
+        ``start`` must lie in 0..len(data) + MAX_OVERRUN (the C twin needs the bound to keep
+        its position arithmetic from overflowing; both refuse alike with ``ValueError``).
+        """
+        if start < 0:
+            raise ValueError("start must not be negative")
+        if start > len(data) + MAX_OVERRUN:
+            raise ValueError(f"start {start} is beyond the end of the data ({len(data)} bytes)")
         self.data = data
         self.limit = len(data)
         self.pos = start

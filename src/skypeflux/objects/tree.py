@@ -12,13 +12,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import ObjectsError
-from .model import Address, Family, Obj, ObjectList
+from .model import Address, Family, Obj, ObjectList, check_nesting
 
 Tree = list[dict[str, Any]]
 
 
 def to_tree(objects: Iterable[Obj]) -> Tree:
-    """The tree form of ``objects`` (nested lists recursively)."""
+    """The tree form of ``objects`` (nested lists recursively, at most ``MAX_DEPTH_LIMIT``
+    levels: deeper ones raise ``ObjectsError``)."""
+    return _to_tree(objects, 0)
+
+
+def _to_tree(objects: Iterable[Obj], level: int) -> Tree:
+    check_nesting(level)
     out: Tree = []
     for obj in objects:
         family, oid = obj[0], obj[1]
@@ -28,7 +34,7 @@ def to_tree(objects: Iterable[Obj]) -> Tree:
         elif family == Family.STRING or family == Family.BLOB:
             shown = value.hex()
         elif family == Family.LIST:
-            shown = to_tree(value)
+            shown = _to_tree(value, level + 1)
         elif family == Family.INT_LIST:
             shown = list(value)
         else:
@@ -38,7 +44,13 @@ def to_tree(objects: Iterable[Obj]) -> Tree:
 
 
 def from_tree(tree: Tree) -> ObjectList:
-    """Build an ``ObjectList`` from its tree form; a malformed tree raises ``ObjectsError``."""
+    """Build an ``ObjectList`` from its tree form; a malformed tree, or one nested deeper than
+    ``MAX_DEPTH_LIMIT`` levels, raises ``ObjectsError``."""
+    return _from_tree(tree, 0)
+
+
+def _from_tree(tree: Tree, level: int) -> ObjectList:
+    check_nesting(level)
     if not isinstance(tree, list):
         raise ObjectsError(f"a tree is a list of objects, got {type(tree).__name__}")
     items = []
@@ -52,7 +64,7 @@ def from_tree(tree: Tree) -> ObjectList:
             elif family in (Family.STRING, Family.BLOB):
                 value = bytes.fromhex(value) if isinstance(value, str) else value
             elif family == Family.LIST:
-                value = from_tree(value)
+                value = _from_tree(value, level + 1)
         except ValueError as exc:  # bytes.fromhex on bad hex
             if isinstance(exc, ObjectsError):
                 raise
