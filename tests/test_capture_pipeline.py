@@ -481,3 +481,27 @@ def test_tcp_records_name_every_segment_that_carried_them(
         carried = sorted({f for r in mine for f in r.frames})
         assert carried == unit["frames"]
         assert all(r.frame == max(r.frames) for r in mine)
+
+
+def test_the_same_traffic_an_hour_later_decodes_again(
+    decoded: tuple[Decoder, list[Record]], skypeirc_path: Path, tmp_path: Path
+) -> None:
+    # The capture twice, the copy an hour later: same hosts, ports, datagram ids and even TCP
+    # sequence numbers. The second copy is new traffic (not retransmissions of the first) and
+    # must give the same records as the first, apart from the address already learned.
+    _, once = decoded
+    twice = tmp_path / "twice.pcap"
+    with skypeirc_path.open("rb") as fh_in, twice.open("wb") as fh_out:
+        reader = dpkt.pcap.Reader(fh_in)
+        packets = list(reader)
+        writer = dpkt.pcap.Writer(fh_out, linktype=reader.datalink())
+        for shift in (0.0, 3600.0 + packets[-1][0] - packets[0][0]):
+            for ts, buf in packets:
+                writer.writepkt(buf, ts + shift)
+    records = list(Decoder().run(twice))
+
+    def units(rs: list[Record]) -> Counter[str]:
+        return Counter(r.unit for r in rs if r.verification.status != "unverified")
+
+    second = [r for r in records if r.frame > len(packets)]
+    assert units(second) == units(once) - Counter({"note": 1})

@@ -354,7 +354,7 @@ class TcpTracker:
         conn = self._table.get(key)
         flags = seg.flags
         opening = flags & (SYN | ACK) == SYN
-        if conn is not None and opening and conn.initiator.isn != seg.seq:
+        if conn is not None and opening and (conn.initiator.isn != seg.seq or conn.done):
             # A SYN with a new ISN opens a new connection on the same addresses and ports,
             # unless the connection so far was only a SYN/ACK or ACKs waiting for this SYN.
             first = conn.initiator

@@ -470,7 +470,7 @@ class UdpDecoder:
             return  # an unverified piece can never be part of a verified message
         key = (record.src, record.dst, parsed.id)
         self._expire_fragments(d)
-        done = self._fragments.add(key, parsed, opened, d.frame)
+        done = self._fragments.add(key, parsed, opened, d.frame, d.ts)
         if done is not None:
             self._fragment_times.pop(key, None)
             self._message(d, parsed, done, verification)

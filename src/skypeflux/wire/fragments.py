@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from skypeflux.wire.udp import FRAGMENT_LAST_BIT, Fragment
 from skypeflux.wire.udp_crypt import Opened
 
+DONE_MEMORY = 60.0
+"""Seconds (of the caller's clock, ``now``) during which a piece of a finished message is taken
+for a retransmission; after that the same id and request id start a new message."""
+
 
 @dataclass(frozen=True, slots=True)
 class Reassembled:
@@ -57,7 +61,7 @@ class FragmentAssembler:
     def __init__(self, max_messages: int = 256, max_bytes: int = 1 << 20) -> None:
         self._pending: OrderedDict[Hashable, _Pending] = OrderedDict()
         # Messages completed lately: a retransmitted piece of one must not open a new message.
-        self._done: OrderedDict[Hashable, int] = OrderedDict()  # key -> ref_id
+        self._done: OrderedDict[Hashable, tuple[int, float]] = OrderedDict()  # (ref, when)
         self.max_messages = max_messages
         self.max_bytes = max_bytes
         self.rejected = 0
@@ -68,13 +72,14 @@ class FragmentAssembler:
         return len(self._pending)
 
     def add(
-        self, key: Hashable, fragment: Fragment, opened: Opened, frame: int = 0
+        self, key: Hashable, fragment: Fragment, opened: Opened, frame: int = 0, now: float = 0.0
     ) -> Reassembled | None:
         """Store one fragment; return the whole message once its last missing piece arrives."""
         if not opened.crc_ok or not 0 <= fragment.index < FRAGMENT_LAST_BIT:
             self.rejected += 1
             return None
-        if self._done.get(key) == fragment.ref_id:
+        done = self._done.get(key)
+        if done is not None and done[0] == fragment.ref_id and now - done[1] <= DONE_MEMORY:
             self.duplicates += 1
             return None
         entry = self._pending.get(key)
@@ -107,7 +112,8 @@ class FragmentAssembler:
         if any(i not in entry.pieces for i in range(entry.last_index + 1)):
             return None
         del self._pending[key]
-        self._done[key] = entry.ref_id
+        self._done[key] = (entry.ref_id, now)
+        self._done.move_to_end(key)
         if len(self._done) > self.max_messages:
             self._done.popitem(last=False)
         order = range(entry.last_index + 1)
