@@ -189,8 +189,8 @@ def test_help_works_whatever_the_backend_variables_say() -> None:
 def no_fast_paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """This process as if neither C extension had been built, with nothing resolved yet."""
     for module in (crypto.backends, objects.backends):
-        monkeypatch.setattr(module, "FAST", None)
-        monkeypatch.setattr(module, "_chosen", None)
+        monkeypatch.setattr(module.CHOICE, "fast", None)
+        monkeypatch.setattr(module.CHOICE, "_chosen", None)
     yield
 
 

@@ -62,8 +62,8 @@ def test_env_var_asking_for_an_unbuilt_fast_path_is_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SKYPEFLUX_BACKEND", "fast")
-    monkeypatch.setattr(backends, "FAST", None)
-    monkeypatch.setattr(backends, "_chosen", None)
+    monkeypatch.setattr(backends.CHOICE, "fast", None)
+    monkeypatch.setattr(backends.CHOICE, "_chosen", None)
     with pytest.raises(CryptoError, match=r"SKYPEFLUX_BACKEND=fast: .*not built"):
         backend_name()
     with pytest.raises(CryptoError, match="not built"):

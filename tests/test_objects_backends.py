@@ -96,8 +96,8 @@ def test_env_var_asking_for_an_unbuilt_fast_path_is_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(backends.ENV_VAR, "fast")
-    monkeypatch.setattr(backends, "FAST", None)
-    monkeypatch.setattr(backends, "_chosen", None)
+    monkeypatch.setattr(backends.CHOICE, "fast", None)
+    monkeypatch.setattr(backends.CHOICE, "_chosen", None)
     with pytest.raises(ObjectsError, match=r"SKYPEFLUX_OBJECTS_BACKEND=fast: .*not built"):
         decode(b"\x42\x00")
 
@@ -117,7 +117,7 @@ def test_default_is_fast_when_built_and_the_setter_overrides_it() -> None:
 def test_unknown_or_missing_backends_raise_the_layer_error(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ObjectsError, match="unknown objects backend"):
         decode(b"\x42\x00", backend="turbo")
-    monkeypatch.setattr(backends, "FAST", None)
+    monkeypatch.setattr(backends.CHOICE, "fast", None)
     assert backends.available() == ("pure",)
     with pytest.raises(ObjectsError, match="not built"):
         backends.get("fast")

@@ -13,18 +13,18 @@ the choice up front with ``get()`` and report the ``CryptoError`` its own way.
 from __future__ import annotations
 
 import array
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Final, Literal
+
+from skypeflux.backend_choice import BackendChoice
 
 from . import expansion
 from .errors import CryptoError
 from .rc4 import RC4, Buffer, StreamCipher, byte_view, check_length
 
 ENV_VAR: Final = "SKYPEFLUX_BACKEND"
-NAMES: Final = ("fast", "pure")
 #: array typecode of a native 32-bit unsigned word (the batch API's seed format).
 WORD_TYPECODE: Final[Literal["I", "L"]] = "I" if array.array("I").itemsize == 4 else "L"
 
@@ -95,40 +95,17 @@ def _load_fast() -> Backend | None:
 FAST: Final = _load_fast()
 
 
-def available() -> tuple[str, ...]:
-    """Names of the back ends usable in this process, preferred first."""
-    return ("fast", "pure") if FAST is not None else ("pure",)
+CHOICE: Final = BackendChoice(
+    pure=PURE,
+    fast=FAST,
+    env_var=ENV_VAR,
+    what="crypto",
+    extension="skypeflux.crypto._fast",
+    error=CryptoError,
+)
+"""The process-wide choice, read from ``SKYPEFLUX_BACKEND`` on first use."""
 
-
-_chosen: Backend | None = None  # the default, once resolved; None: not resolved yet
-
-
-def get(name: str | None = None) -> Backend:
-    """The back end called ``name``, or the default one when ``name`` is None."""
-    if name is None:
-        return _chosen if _chosen is not None else set_default(None)
-    if name == "pure":
-        return PURE
-    if name == "fast":
-        if FAST is None:
-            raise CryptoError("the C fast path (skypeflux.crypto._fast) is not built")
-        return FAST
-    raise CryptoError(f"unknown crypto backend {name!r}; expected one of {', '.join(NAMES)}")
-
-
-def _automatic() -> Backend:
-    """What ``SKYPEFLUX_BACKEND`` asks for, else the fastest one built."""
-    requested = os.environ.get(ENV_VAR, "").strip().lower()
-    if not requested:
-        return FAST if FAST is not None else PURE
-    try:
-        return get(requested)
-    except CryptoError as exc:
-        raise CryptoError(f"{ENV_VAR}={requested}: {exc}") from None
-
-
-def set_default(name: str | None) -> Backend:
-    """Change the process-wide default (``None``: back to the automatic choice); returns it."""
-    global _chosen
-    _chosen = _automatic() if name is None else get(name)
-    return _chosen
+available = CHOICE.available
+get = CHOICE.get
+set_default = CHOICE.set_default
+using = CHOICE.using

@@ -16,11 +16,10 @@ checks it before decoding), never as an import failure.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final, Protocol
+
+from skypeflux.backend_choice import BackendChoice
 
 from . import range_coder
 from .errors import ObjectsError
@@ -28,7 +27,6 @@ from .range_coder import NumberModel
 from .tables import CLASS_CHARS, NEXT_CLASS, WITHIN_CLASS, Cumulative
 
 ENV_VAR: Final = "SKYPEFLUX_OBJECTS_BACKEND"
-NAMES: Final = ("fast", "pure")
 
 
 class SymbolDecoder(Protocol):
@@ -86,52 +84,17 @@ def _load_fast() -> Backend | None:
 FAST: Final = _load_fast()
 
 
-def available() -> tuple[str, ...]:
-    """Names of the back ends usable in this process, preferred first."""
-    return ("fast", "pure") if FAST is not None else ("pure",)
+CHOICE: Final = BackendChoice(
+    pure=PURE,
+    fast=FAST,
+    env_var=ENV_VAR,
+    what="objects",
+    extension="skypeflux.objects._fast42",
+    error=ObjectsError,
+)
+"""The process-wide choice, read from ``SKYPEFLUX_OBJECTS_BACKEND`` on first use."""
 
-
-_chosen: Backend | None = None  # the default, once resolved; None: not resolved yet
-
-
-def get(name: str | None = None) -> Backend:
-    """The back end called ``name``, or the current default when ``name`` is None."""
-    if name is None:
-        return _chosen if _chosen is not None else set_default(None)
-    if name == "pure":
-        return PURE
-    if name == "fast":
-        if FAST is None:
-            raise ObjectsError("the C fast path (skypeflux.objects._fast42) is not built")
-        return FAST
-    raise ObjectsError(f"unknown objects backend {name!r}; expected one of {', '.join(NAMES)}")
-
-
-def _automatic() -> Backend:
-    """What ``SKYPEFLUX_OBJECTS_BACKEND`` asks for, else the fastest one built."""
-    requested = os.environ.get(ENV_VAR, "").strip().lower()
-    if not requested:
-        return FAST if FAST is not None else PURE
-    try:
-        return get(requested)
-    except ObjectsError as exc:
-        raise ObjectsError(f"{ENV_VAR}={requested}: {exc.reason}") from None
-
-
-def set_default(name: str | None) -> Backend:
-    """Change the process-wide back end (``None``: back to the automatic choice); returns it."""
-    global _chosen
-    _chosen = _automatic() if name is None else get(name)
-    return _chosen
-
-
-@contextmanager
-def using(name: str) -> Iterator[Backend]:
-    """Run a block with back end ``name``, then restore the previous one (tests, benchmarks)."""
-    global _chosen
-    previous = _chosen
-    _chosen = get(name)
-    try:
-        yield _chosen
-    finally:
-        _chosen = previous
+available = CHOICE.available
+get = CHOICE.get
+set_default = CHOICE.set_default
+using = CHOICE.using
