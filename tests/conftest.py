@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__import__("os").environ.get("SKYPEFLUX_SHARED", REPO.parent / "shared"))
+from tests.helpers.paths import SHARED
 
 
 def _need(path: Path) -> Path:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHARED
 from skypeflux.objects import available_backends, backends
+from tests.helpers.paths import REPO, SHARED
 
 FUZZ_COUNT = 100_000
 

@@ -18,7 +18,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
 from skypeflux.objects import (
     Obj,
     ObjectsError,
@@ -32,6 +31,7 @@ from skypeflux.objects import (
 )
 from skypeflux.objects.range_coder import SMALL_MODEL, VALUE_MODEL, RangeDecoder, RangeEncoder
 from skypeflux.objects.tables import CLASS_CHARS, HEADER, NEXT_CLASS, WITHIN_CLASS, symbol_lookup
+from tests.helpers.paths import REPO
 
 needs_fast = pytest.mark.skipif("fast" not in available_backends(), reason="C fast path not built")
 Outcome = tuple[Any, ...]

@@ -28,7 +28,7 @@ from skypeflux.wire.tls_prefix import (
     SERVER_HELLO_START,
 )
 from skypeflux.wire.udp_crypt import seal_fragment, seal_payload, seal_resend
-from synth import (
+from tests.helpers.synth import (
     LINKS,
     Packet,
     TcpConversation,

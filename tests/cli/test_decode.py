@@ -16,8 +16,7 @@ from click.testing import CliRunner, Result
 
 from skypeflux.cli.main import EXIT_NO_SKYPE, EXIT_OK, cli
 from skypeflux.outputs.jsonl import load_schema
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers.paths import REPO
 
 
 def _run(*args: str, **kwargs: Any) -> Result:

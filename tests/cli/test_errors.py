@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
 from skypeflux import __version__, crypto, objects
 from skypeflux.capture.pipeline import Decoder
 from skypeflux.capture.records import Record
@@ -25,6 +24,7 @@ from skypeflux.cli.main import (
     cli,
     parse_public_ip,
 )
+from tests.helpers.paths import REPO
 
 
 @pytest.fixture

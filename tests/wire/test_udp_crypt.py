@@ -18,7 +18,7 @@ from skypeflux.wire.udp_crypt import (
     seal_payload,
     seal_resend,
 )
-from test_wire_udp import HOST_PUBLIC, skype_datagrams
+from tests.helpers.samples import HOST_PUBLIC, skype_datagrams
 
 HOST_PRIVATE = "192.168.1.2"
 

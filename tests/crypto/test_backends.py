@@ -6,7 +6,6 @@ import array
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -23,8 +22,8 @@ from skypeflux.crypto import (
     keystream_batch,
     set_default_backend,
 )
+from tests.helpers.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 seeds = st.integers(min_value=0, max_value=0xFFFFFFFF)
 needs_fast = pytest.mark.skipif("fast" not in available_backends(), reason="C fast path not built")
 

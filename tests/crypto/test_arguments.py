@@ -12,14 +12,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from skypeflux import crypto
 from skypeflux.crypto import CryptoError, available_backends
+from tests.helpers.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 BACKENDS = [
     "pure",
     pytest.param(

@@ -17,7 +17,7 @@ from skypeflux.outputs.filters import (
     parse_command,
     parse_frame_range,
 )
-from test_outputs_oracle import oracle_records
+from tests.helpers.oracle import oracle_records
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from skypeflux.outputs.jsonl import (
     object_to_json,
     record_to_json,
 )
-from test_outputs_oracle import EPOCH, oracle_records
+from tests.helpers.oracle import EPOCH, oracle_records
 
 
 @pytest.fixture(scope="module")

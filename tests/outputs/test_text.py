@@ -17,7 +17,7 @@ from skypeflux.capture.records import (
     Verification,
 )
 from skypeflux.outputs.text import TextWriter, object_tree_lines, record_lines
-from test_outputs_oracle import EPOCH, oracle_records
+from tests.helpers.oracle import EPOCH, oracle_records
 
 
 @pytest.fixture(scope="module")
