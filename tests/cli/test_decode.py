@@ -14,7 +14,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
-from skypeflux.cli.main import EXIT_NO_SKYPE, EXIT_OK, cli
+from skypeflux.cli.app import cli
+from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK
 from skypeflux.outputs.jsonl import load_schema
 from tests.helpers.paths import REPO
 
@@ -192,7 +193,7 @@ def test_demo_decodes_the_example(monkeypatch: pytest.MonkeyPatch, shared_dir: P
 
 def test_closed_pipe_is_quiet(skypeirc_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    code = "from skypeflux.cli.main import main; main()"
+    code = "from skypeflux.cli.app import main; main()"
     proc = subprocess.Popen(
         [sys.executable, "-c", code, "decode", "-V", "--full", str(skypeirc_path)],
         stdout=subprocess.PIPE,

@@ -17,7 +17,8 @@ import dpkt
 import pytest
 from click.testing import CliRunner, Result
 
-from skypeflux.cli.main import EXIT_OK, cli
+from skypeflux.cli.app import cli
+from skypeflux.cli.errors import EXIT_OK
 
 CLIENT = "192.168.1.2"
 PUBLIC = "86.128.245.115"

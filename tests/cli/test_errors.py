@@ -14,16 +14,16 @@ from click.testing import CliRunner
 from skypeflux import __version__, crypto, objects
 from skypeflux.capture.pipeline import Decoder
 from skypeflux.capture.records import Record
-from skypeflux.cli import main as cli_main
-from skypeflux.cli.main import (
+from skypeflux.cli.app import cli
+from skypeflux.cli.commands import demo as demo_command
+from skypeflux.cli.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_NOT_A_CAPTURE,
     EXIT_UNREADABLE,
     EXIT_USAGE,
-    cli,
-    parse_public_ip,
 )
+from skypeflux.cli.options import parse_public_ip
 from tests.helpers.paths import REPO
 
 
@@ -156,7 +156,7 @@ def test_no_arguments_still_prints_the_help(runner: CliRunner) -> None:
 def _cli_process(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """The console script's way in (``main()``), in a fresh process with this environment."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), **env_extra}
-    code = "from skypeflux.cli.main import main; main()"
+    code = "from skypeflux.cli.app import main; main()"
     return subprocess.run(
         [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False
     )
@@ -274,7 +274,7 @@ def test_public_ip_forms() -> None:
 def test_demo_without_the_example_capture_says_what_to_pass(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli_main, "find_demo_capture", lambda start=None: None)
+    monkeypatch.setattr(demo_command, "find_demo_capture", lambda start=None: None)
     result = runner.invoke(cli, ["demo"])
     assert result.exit_code == EXIT_UNREADABLE
     assert "skypeflux decode" in _one_error_line(result.stderr)

@@ -1,1 +1,1 @@
-"""The ``skypeflux`` command line (click). The entry point is :func:`skypeflux.cli.main.main`."""
+"""The ``skypeflux`` command line (click). The entry point is :func:`skypeflux.cli.app.main`."""

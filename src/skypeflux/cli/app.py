@@ -1,0 +1,76 @@
+"""The ``skypeflux`` command group: one error format, the exit codes, and the commands.
+
+Each command lives in its own module under :mod:`skypeflux.cli.commands`; this module only
+assembles them. Exit codes and the error format are in :mod:`skypeflux.cli.errors`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from skypeflux import __version__
+from skypeflux.cli.commands.decode import decode
+from skypeflux.cli.commands.demo import demo
+from skypeflux.cli.commands.flows import flows
+from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, restyled
+from skypeflux.cli.help_text import EPILOG
+
+
+class SkypefluxGroup(click.Group):
+    """The command group, with one error format and an exit code for every way a run can end.
+
+    click shows usage errors as ``Error: ...`` and lets any other exception escape as a
+    traceback. Catching both here, around parsing and around the subcommands, covers every
+    entry point (the console script, ``python -m``, click's test runner) in one place.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            restyled(exc)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            restyled(exc)
+        except (click.exceptions.Exit, click.Abort, BrokenPipeError):
+            raise  # ordinary ends: an exit code chosen on purpose, a closed pipe
+        except KeyboardInterrupt:
+            click.echo("skypeflux: interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:  # the last line of defence: reported as a bug
+            internal_error(exc)
+
+
+@click.group(
+    "skypeflux",
+    cls=SkypefluxGroup,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, "--version", prog_name="skypeflux")
+def cli() -> None:
+    """De-obfuscate, verify and decode classic peer-to-peer Skype traffic (2004-2014).
+
+    CAPTURE is a pcap or pcapng file, or - for standard input. Nothing is shown as decrypted
+    unless it was verified (CRC32, or a known TCP header with exact framing).
+    """
+
+
+for _command in (decode, flows, demo):
+    cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point (``skypeflux``)."""
+    return cli.main(args=argv, prog_name="skypeflux")

@@ -1,0 +1,1 @@
+"""One module per ``skypeflux`` command; :mod:`skypeflux.cli.app` registers them."""

@@ -1,0 +1,46 @@
+"""``skypeflux flows``: one line per Skype flow of a capture."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, user_errors
+from skypeflux.cli.help_text import EPILOG
+from skypeflux.cli.options import (
+    make_decoder,
+    open_source,
+    progress_option,
+    public_ip_option,
+    say_no_skype,
+    warn_if_truncated,
+)
+from skypeflux.cli.progress import ProgressLine
+from skypeflux.outputs.flows import flow_to_json, format_flows_table
+
+
+@click.command(epilog=EPILOG)
+@click.argument("capture", metavar="CAPTURE")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines, one object per flow.")
+@public_ip_option
+@progress_option
+def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: bool) -> None:
+    """Summarise the Skype flows of CAPTURE: endpoints, frames, units verified, status."""
+    decoder = make_decoder(public_ip)
+    progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
+    with user_errors(progress):
+        for _record in decoder.run(open_source(capture), progress=progress):
+            pass
+        progress.clear()
+        warn_if_truncated(decoder)
+        table = decoder.flows
+        if not table:
+            say_no_skype(decoder, capture)
+        elif as_json:
+            for flow in table:
+                click.echo(json.dumps(flow_to_json(flow), separators=(",", ":")))
+        else:
+            click.echo(format_flows_table(table), nl=False)
+    raise click.exceptions.Exit(EXIT_OK if table else EXIT_NO_SKYPE)

@@ -1,0 +1,133 @@
+"""Exit codes and the one error format of the command line.
+
+Exit codes (also in ``skypeflux --help``):
+
+* 0: the run worked and found Skype traffic (or the reader of a pipe stopped early, as in
+  ``| head``: like ripgrep, a closed pipe is not an error of ours);
+* 1: the run worked but the capture holds nothing Skype (like ``grep`` finding no match, so a
+  script can tell "no Skype here" from "decoded"); filters that select nothing do not count, the
+  capture did hold Skype traffic;
+* 2: usage error (click's convention), including a bad ``SKYPEFLUX_BACKEND`` or
+  ``SKYPEFLUX_OBJECTS_BACKEND`` (the environment is part of how the command was called);
+* 3: the capture file is missing or unreadable;
+* 4: not a capture, unsupported link type, or truncated beyond use;
+* 5: internal error, a bug of ours: one line asking to report it (the traceback only with
+  ``SKYPEFLUX_DEBUG=1``), so a script can tell our failure from its own mistakes;
+* 130: interrupted (Ctrl-C), the shell's convention, so it never reads as "no Skype" (1).
+
+Every error is ``skypeflux: error: ...`` on stderr, usage errors included (click's own
+``Error: ...`` format is replaced, see :class:`SkypefluxGroup`); a usage error adds one line
+saying where the help is. No tracebacks for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any, NoReturn
+
+import click
+
+from skypeflux.capture.errors import CaptureError
+from skypeflux.cli.progress import ProgressLine
+
+EXIT_OK = 0
+EXIT_NO_SKYPE = 1
+EXIT_USAGE = 2
+EXIT_UNREADABLE = 3
+EXIT_NOT_A_CAPTURE = 4
+EXIT_INTERNAL = 5
+EXIT_INTERRUPTED = 130
+
+DEBUG_ENV = "SKYPEFLUX_DEBUG"
+
+
+class Failure(Exception):
+    """A user-facing error with its exit code; printed as one line, no traceback."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def fail(failure: Failure) -> NoReturn:
+    click.echo(f"skypeflux: error: {failure}", err=True)
+    raise click.exceptions.Exit(failure.code)
+
+
+class StyledUsageError(click.UsageError):
+    """A click usage error shown in this tool's format: the error, then where the help is."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"skypeflux: error: {self.format_message()}", file=file, err=True)
+        if self.ctx is not None:
+            hint = f"{self.ctx.command_path} {self.ctx.help_option_names[0]}"
+            click.echo(f"Try '{hint}' for help.", file=file, err=True)
+
+
+def restyled(exc: click.ClickException) -> NoReturn:
+    """Re-raise a click error so that click shows it in this tool's format."""
+    if type(exc).show not in (click.ClickException.show, click.UsageError.show):
+        raise exc  # ours, or one with its own display (``skypeflux`` alone prints the help)
+    if isinstance(exc, click.UsageError):
+        raise StyledUsageError(exc.format_message(), exc.ctx) from None
+    # Any other click error (none is raised today): one line, click's exit code.
+    click.echo(f"skypeflux: error: {exc.format_message()}", err=True)
+    raise click.exceptions.Exit(exc.exit_code) from None
+
+
+def internal_error(exc: BaseException) -> NoReturn:
+    """A bug: one line that says so and asks for a report, the traceback only on request."""
+    what = " / ".join(str(exc).split("\n")) or "(no message)"
+    click.echo(
+        f"skypeflux: internal error: {type(exc).__name__}: {what}; this is a bug in skypeflux, "
+        f"please report it with the command line (set {DEBUG_ENV}=1 for the traceback)",
+        err=True,
+    )
+    if os.environ.get(DEBUG_ENV, "").strip() not in ("", "0"):
+        click.echo(traceback.format_exc().rstrip("\n"), err=True)
+    raise click.exceptions.Exit(EXIT_INTERNAL)
+
+
+def as_failure(exc: Exception) -> Failure:
+    """The exit code and message for an error a user can act on."""
+    if isinstance(exc, Failure):
+        return exc
+    if isinstance(exc, CaptureError):
+        cause = exc.__cause__ or exc.__context__
+        code = EXIT_UNREADABLE if isinstance(cause, OSError) else EXIT_NOT_A_CAPTURE
+        return Failure(code, str(exc))
+    if isinstance(exc, OSError):
+        return Failure(EXIT_UNREADABLE, f"cannot read the capture: {exc.strerror or exc}")
+    raise exc
+
+
+@contextmanager
+def user_errors(progress: ProgressLine | None = None) -> Iterator[None]:
+    """Turn capture errors into one-line messages and a closed stdout into a quiet exit."""
+    try:
+        yield
+    except BrokenPipeError:
+        silence_stdout()
+        raise click.exceptions.Exit(EXIT_OK) from None
+    except (Failure, CaptureError, OSError) as exc:
+        if progress is not None:
+            progress.clear()
+        fail(as_failure(exc))
+    except BaseException:
+        if progress is not None:
+            progress.clear()  # the message that follows must not share a line with it
+        raise
+
+
+def silence_stdout() -> None:
+    """After the reader closed the pipe, point stdout at /dev/null so the final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests): nothing will flush into a closed pipe

@@ -1,0 +1,150 @@
+"""Options and helpers that several commands share: public addresses, the capture source,
+the back ends, and decoding a capture to standard output."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from typing import BinaryIO
+
+import click
+
+from skypeflux import crypto, objects
+from skypeflux.capture.pipeline import DecodeOptions, Decoder
+from skypeflux.capture.records import Record
+from skypeflux.cli.errors import EXIT_UNREADABLE, EXIT_USAGE, Failure, fail
+from skypeflux.cli.progress import ProgressLine
+from skypeflux.outputs.filters import RecordFilter
+from skypeflux.outputs.jsonl import JsonLinesWriter
+from skypeflux.outputs.text import TextWriter
+
+
+def parse_public_ip(text: str) -> tuple[str | None, str]:
+    """``[PRIVATE=]PUBLIC`` -> (private or None for every private host, public)."""
+    private, sep, public = text.partition("=")
+    if not sep:
+        private, public = "", text
+    try:
+        public = str(ipaddress.IPv4Address(public.strip()))
+        host = str(ipaddress.IPv4Address(private.strip())) if sep else None
+    except ValueError:
+        raise ValueError(f"expected [PRIVATE=]PUBLIC with IPv4 addresses, got {text!r}") from None
+    return host, public
+
+
+def public_ips(values: tuple[str, ...]) -> dict[str | None, str]:
+    out: dict[str | None, str] = {}
+    for text in values:
+        try:
+            host, public = parse_public_ip(text)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--public-ip") from None
+        out[host] = public
+    return out
+
+
+def open_source(capture: str) -> str | BinaryIO:
+    """The capture as the pipeline takes it; unreadable files fail here with exit code 3."""
+    if capture == "-":
+        return sys.stdin.buffer
+    try:
+        with open(capture, "rb"):
+            pass
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise Failure(EXIT_UNREADABLE, f"{capture}: cannot read: {reason}") from None
+    return capture
+
+
+def check_backends() -> None:
+    """Resolve both back ends before decoding: a bad environment variable is the user's to fix,
+    and deeper down it would be caught as a per-unit decoding failure and read as bad data."""
+    try:
+        crypto.backend_name()
+        objects.backend_name()
+    except (crypto.CryptoError, objects.ObjectsError) as exc:
+        fail(Failure(EXIT_USAGE, str(exc)))
+
+
+def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
+    check_backends()
+    return Decoder(DecodeOptions(public_ips=public_ips(public_ip), try_seen_addresses=True))
+
+
+def say_no_skype(decoder: Decoder, capture: str) -> None:
+    """Exit code 1 alone reads as a failure: say what the capture held instead."""
+    stats = decoder.stats
+    where = "standard input" if capture == "-" else capture
+    packets = stats.get("packets", 0)
+    click.echo(
+        f"skypeflux: no Skype traffic in {where} ({packets} packet{'' if packets == 1 else 's'}: "
+        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP)",
+        err=True,
+    )
+
+
+def stdout_is_terminal() -> bool:
+    stream = sys.stdout
+    return bool(getattr(stream, "isatty", None) and stream.isatty())
+
+
+public_ip_option = click.option(
+    "--public-ip",
+    "public_ip",
+    multiple=True,
+    metavar="[PRIVATE=]PUBLIC",
+    help="Public address of a host behind NAT (PRIVATE=PUBLIC), or of every private host "
+    "(PUBLIC alone). Repeatable. Usually learned from the capture itself.",
+)
+
+
+progress_option = click.option(
+    "--no-progress",
+    is_flag=True,
+    help="Never show the progress line (it is only shown when stderr is a terminal anyway).",
+)
+
+
+def decode_to_stdout(
+    decoder: Decoder,
+    source: str | BinaryIO,
+    record_filter: RecordFilter,
+    progress: ProgressLine,
+    as_json: bool,
+    verbose: bool,
+    full: bool,
+) -> bool:
+    """Stream the records to stdout; True when the capture held any Skype record at all."""
+    out = sys.stdout
+    writer: TextWriter | JsonLinesWriter = (
+        JsonLinesWriter(out) if as_json else TextWriter(out, verbose=verbose, full=full)
+    )
+    wipe = progress.enabled and stdout_is_terminal()
+    found = False
+    for record in decoder.run(source, progress=progress):
+        found = True
+        if writer.origin is None:
+            writer.origin = time_origin(decoder, record)
+        if record_filter.matches(record):
+            if wipe:
+                progress.clear()
+            writer.write(record)
+    progress.clear()
+    out.flush()
+    warn_if_truncated(decoder)
+    return found
+
+
+def warn_if_truncated(decoder: Decoder) -> None:
+    """A capture cut short (a full disk, a killed tcpdump) still decodes up to the cut, and
+    packets on link types we cannot decode are skipped: say so, so nothing is lost silently."""
+    if decoder.truncated_file:
+        reason = decoder.warning or "the capture is truncated"
+        click.echo(f"skypeflux: warning: {reason}; decoded what came before the cut", err=True)
+    if decoder.skipped_note:
+        click.echo(f"skypeflux: warning: {decoder.skipped_note}", err=True)
+
+
+def time_origin(decoder: Decoder, first: Record) -> float:
+    """The capture's first packet time (tshark's origin); the first record's when unknown."""
+    return decoder.first_time if decoder.first_time is not None else first.time
