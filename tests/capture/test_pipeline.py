@@ -301,7 +301,7 @@ def test_public_address_found_by_trial(tmp_path: Path) -> None:
 def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Random datagrams that merely look like type 0x02, from many public hosts to a private one:
     # trial decryption with every seen address may be spent on only a few of them.
-    from skypeflux.capture import udpflow
+    from skypeflux.capture.skype import udp_decoder as udpflow
 
     rng = random.Random(7)
     path = tmp_path / "lookalike.pcap"

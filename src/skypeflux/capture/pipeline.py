@@ -16,14 +16,14 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from skypeflux.capture.addresses import AddressBook
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.netdecode import NetDecoder, TcpSegment, UdpDatagram
-from skypeflux.capture.reader import Source, open_capture
+from skypeflux.capture.files.reader import Source, open_capture
+from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
 from skypeflux.capture.records import Record
-from skypeflux.capture.tcpflow import DirectionSummary, TcpDecoder
-from skypeflux.capture.udpflow import UdpDecoder
+from skypeflux.capture.skype.addresses import AddressBook
+from skypeflux.capture.skype.tcp_decoder import DirectionSummary, TcpDecoder
+from skypeflux.capture.skype.udp_decoder import UdpDecoder
 from skypeflux.messages.pairing import Outcome, RequestPairer
 
 ProgressCallback = Callable[[int, int, int | None], None]

@@ -18,8 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from socket import inet_ntoa
 
-from skypeflux.capture.ipfrag import FragmentReassembler
-from skypeflux.capture.reader import (
+from skypeflux.capture.files.reader import (
     DECODABLE_LINKTYPES,
     LINKTYPE_ETHERNET,
     LINKTYPE_IPV4,
@@ -33,6 +32,7 @@ from skypeflux.capture.reader import (
     LINKTYPE_RAW_DLT14,
     RawPacket,
 )
+from skypeflux.capture.net.ip_fragments import FragmentReassembler
 
 # TCP flag bits
 FIN = 0x01

@@ -29,7 +29,7 @@ from bisect import bisect_right, insort
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
-from skypeflux.capture.netdecode import ACK, FIN, RST, SYN, TcpSegment
+from skypeflux.capture.net.packets import ACK, FIN, RST, SYN, TcpSegment
 
 _MASK = 0xFFFF_FFFF
 _HALF = 0x8000_0000

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skypeflux.capture.netdecode import ACK, FIN, PSH, RST, SYN, NetDecoder, TcpSegment
-from skypeflux.capture.reader import read_packets
-from skypeflux.capture.tcpstream import (
+from skypeflux.capture.files.reader import read_packets
+from skypeflux.capture.net.packets import ACK, FIN, PSH, RST, SYN, NetDecoder, TcpSegment
+from skypeflux.capture.net.tcp_reassembly import (
     END_CAPTURE,
     END_FIN,
     END_IDLE,

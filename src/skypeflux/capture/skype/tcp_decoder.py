@@ -15,15 +15,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from skypeflux.capture.describe import describe_blocks
-from skypeflux.capture.netdecode import TcpSegment
-from skypeflux.capture.records import (
-    UNVERIFIED,
-    VERIFIED,
-    Record,
-    Verification,
-)
-from skypeflux.capture.tcpstream import (
+from skypeflux.capture.net.packets import TcpSegment
+from skypeflux.capture.net.tcp_reassembly import (
     END_IDLE,
     Chunk,
     End,
@@ -32,6 +25,13 @@ from skypeflux.capture.tcpstream import (
     TcpDirection,
     TcpTracker,
 )
+from skypeflux.capture.records import (
+    UNVERIFIED,
+    VERIFIED,
+    Record,
+    Verification,
+)
+from skypeflux.capture.skype.describe import describe_blocks
 from skypeflux.wire.tcp import Frame, FrameKind
 from skypeflux.wire.tcp_stream import DecoderStatus, StreamDecoder
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import dpkt  # type: ignore[import-untyped]
 import pytest
 
-from skypeflux.capture.ipfrag import FragmentReassembler
-from skypeflux.capture.netdecode import (
+from skypeflux.capture.files.reader import RawPacket, open_capture, read_packets
+from skypeflux.capture.net.ip_fragments import FragmentReassembler
+from skypeflux.capture.net.packets import (
     ACK,
     PSH,
     SYN,
@@ -25,7 +26,6 @@ from skypeflux.capture.netdecode import (
     TcpSegment,
     UdpDatagram,
 )
-from skypeflux.capture.reader import RawPacket, open_capture, read_packets
 
 SRC, DST = "192.168.1.2", "86.128.245.115"
 MAC_A, MAC_B = b"\x00\x11\x22\x33\x44\x55", b"\x66\x77\x88\x99\xaa\xbb"

@@ -20,9 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from skypeflux.capture.addresses import AddressBook, Learned, is_private
-from skypeflux.capture.describe import describe_blocks, public_address_claims
-from skypeflux.capture.netdecode import UdpDatagram
+from skypeflux.capture.net.packets import UdpDatagram
 from skypeflux.capture.records import (
     CLEAR,
     NOT_APPLICABLE,
@@ -31,6 +29,8 @@ from skypeflux.capture.records import (
     Record,
     Verification,
 )
+from skypeflux.capture.skype.addresses import AddressBook, Learned, is_private
+from skypeflux.capture.skype.describe import describe_blocks, public_address_claims
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.fragments import FragmentAssembler, Incomplete, Reassembled

@@ -1,0 +1,1 @@
+"""Skype session logic: UDP and TCP decoding, the public-address book, block descriptions."""
