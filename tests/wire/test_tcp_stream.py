@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skypeflux.ipv4 import ip_text
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.tcp import FrameKind, Role, ack_frame, build_frame, data_frame
 from skypeflux.wire.tcp_stream import (
@@ -23,7 +24,6 @@ from skypeflux.wire.tcp_stream import (
     open_stream_header,
 )
 from skypeflux.wire.tls_prefix import TlsPrefix
-from skypeflux.wire.udp import ip_text
 
 Direction = tuple[dict[str, Any], list[bytes]]
 

@@ -3,7 +3,6 @@ the back ends, and decoding a capture to standard output."""
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 from typing import BinaryIO
 
@@ -14,6 +13,7 @@ from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import Record
 from skypeflux.cli.errors import EXIT_UNREADABLE, EXIT_USAGE, Failure, fail
 from skypeflux.cli.progress import ProgressLine
+from skypeflux.ipv4 import ip_number, ip_text
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.jsonl import JsonLinesWriter
 from skypeflux.outputs.text import TextWriter
@@ -25,8 +25,8 @@ def parse_public_ip(text: str) -> tuple[str | None, str]:
     if not sep:
         private, public = "", text
     try:
-        public = str(ipaddress.IPv4Address(public.strip()))
-        host = str(ipaddress.IPv4Address(private.strip())) if sep else None
+        public = ip_text(ip_number(public.strip()))
+        host = ip_text(ip_number(private.strip())) if sep else None
     except ValueError:
         raise ValueError(f"expected [PRIVATE=]PUBLIC with IPv4 addresses, got {text!r}") from None
     return host, public

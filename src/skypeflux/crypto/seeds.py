@@ -11,6 +11,8 @@ import struct
 from dataclasses import dataclass
 from typing import Final
 
+from skypeflux.ipv4 import ip_number
+
 from . import backends
 from .crc import skype_crc32
 from .errors import CryptoError
@@ -27,16 +29,10 @@ TCP_HEADER_KINDS: Final = frozenset({0x01, 0x03, 0x0F})
 
 def address_value(address: Address) -> int:
     """An IPv4 address as the number a<<24|b<<16|c<<8|d (dotted string, int or IPv4Address)."""
-    if isinstance(address, bool):
-        raise TypeError("an address cannot be a bool")
-    if isinstance(address, int):
-        if not 0 <= address <= 0xFFFFFFFF:
-            raise CryptoError(f"address {address} is outside 0..0xFFFFFFFF")
-        return address
     try:
-        return int(ipaddress.IPv4Address(address))
+        return ip_number(address)
     except ValueError as exc:
-        raise CryptoError(f"not an IPv4 address: {address!r}") from exc
+        raise CryptoError(str(exc)) from None
 
 
 def _u32(name: str, value: int) -> int:

@@ -8,11 +8,12 @@ building gives back the exact bytes that were parsed. Decryption lives in
 
 from __future__ import annotations
 
-import ipaddress
 import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
+from skypeflux import ipv4
+from skypeflux.ipv4 import ip_text
 from skypeflux.wire.errors import WireError
 
 TYPE_MASK = 0x8F
@@ -43,21 +44,12 @@ _NOTICE = struct.Struct(">HBII")
 _START = struct.Struct(">HB")
 
 
-def ip_text(address: int) -> str:
-    """Dotted form of an IPv4 address held as a big-endian 32-bit number."""
-    return str(ipaddress.IPv4Address(address))
-
-
 def ip_number(address: str | int) -> int:
     """The 32-bit number of an IPv4 address given as text or already as a number."""
-    if isinstance(address, int):
-        if not 0 <= address <= 0xFFFFFFFF:
-            raise WireError(f"IPv4 address {address} out of range", 0)
-        return address
     try:
-        return int(ipaddress.IPv4Address(address))
+        return ipv4.ip_number(address)
     except ValueError as exc:
-        raise WireError(f"not an IPv4 address: {address!r}", 0) from exc
+        raise WireError(str(exc), 0) from None
 
 
 def _check_func(func: int, expected: int) -> None:

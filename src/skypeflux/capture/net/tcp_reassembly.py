@@ -28,6 +28,7 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from skypeflux.capture.net.packets import ACK, FIN, RST, SYN, TcpSegment
 
@@ -36,12 +37,22 @@ _HALF = 0x8000_0000
 
 FRAME_HISTORY = 256  # frames remembered per direction, most recent first out
 
-# reasons carried by End
-END_FIN = "fin"  # the sender closed and every byte before its FIN was delivered
-END_RST = "rst"  # the connection was reset; every byte seen before it was delivered
-END_CAPTURE = "capture-end"  # the capture ended with the direction still open
-END_IDLE = "idle"  # evicted after idle_timeout (or to make room), nothing was missing
-END_REUSED = "reused"  # a new connection (new SYN) took the same addresses and ports
+
+class EndReason(StrEnum):
+    """Why a direction ended with every byte delivered (carried by :class:`End`)."""
+
+    FIN = "fin"  # the sender closed and every byte before its FIN was delivered
+    RST = "rst"  # the connection was reset; every byte seen before it was delivered
+    CAPTURE = "capture-end"  # the capture ended with the direction still open
+    IDLE = "idle"  # evicted after idle_timeout (or to make room), nothing was missing
+    REUSED = "reused"  # a new connection (new SYN) took the same addresses and ports
+
+
+END_FIN = EndReason.FIN
+END_RST = EndReason.RST
+END_CAPTURE = EndReason.CAPTURE
+END_IDLE = EndReason.IDLE
+END_REUSED = EndReason.REUSED
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +78,11 @@ class Gap:
 
 @dataclass(frozen=True, slots=True)
 class End:
-    """The direction ended after ``offset`` bytes, all delivered; ``reason`` is an END_* value,
+    """The direction ended after ``offset`` bytes, all delivered; ``reason`` says why,
     ``frame`` the frame that ended it and ``ts`` that frame's capture time."""
 
     offset: int
-    reason: str
+    reason: EndReason
     frame: int
     ts: float = 0.0
 
@@ -143,7 +154,7 @@ class StreamReassembler:
         return events
 
     def finish(
-        self, frame: int, reason: str = END_CAPTURE, *, ts: float = 0.0
+        self, frame: int, reason: EndReason = END_CAPTURE, *, ts: float = 0.0
     ) -> list[StreamEvent]:
         """No more segments will come (end of capture, eviction, reset by the peer): a hole
         still open becomes a Gap. ``frame`` and ``ts`` name the moment, for an End."""
@@ -247,7 +258,7 @@ class StreamReassembler:
                 pieces[last] = (data[: limit - last], frame, ts)
                 self._buffered -= last + len(data) - limit
 
-    def _close(self, reason: str, frame: int, ts: float) -> list[StreamEvent]:
+    def _close(self, reason: EndReason, frame: int, ts: float) -> list[StreamEvent]:
         self.done = True
         event: StreamEvent
         nxt = self.next_offset
@@ -451,7 +462,7 @@ class TcpTracker:
         conn: TcpConnection,
         frame: int,
         ts: float,
-        reason: str,
+        reason: EndReason,
         events: list[FlowEvent],
         *,
         last_frames: bool = False,
