@@ -214,7 +214,7 @@ class TcpDecoder:
         assert header is not None
         frame, ts = state.frame_at(state.base)
         prefix = state.decoder.tls_prefix
-        detail = f"seed {header.seed:08x}, known header {header.plain.build().hex()}"
+        detail = f"seed {header.seed:08x}, known header {header.plain.hex()}"
         if prefix is not None:
             detail += ", after a pseudo-TLS prefix"
         record = self._record(
@@ -227,8 +227,8 @@ class TcpDecoder:
         )
         record.info = {
             "seed": f"{header.seed:08x}",
-            "header": header.plain.build().hex(),
-            "role": header.plain.role.value,
+            "header": header.plain.hex(),
+            "role": header.role.value,
             "tls_prefix": prefix is not None,
         }
         self._count("tcp_directions")

@@ -39,7 +39,7 @@ from skypeflux.capture.skype.describe import describe_blocks, public_address_cla
 from skypeflux.ipv4 import Endpoint, ip_text
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.errors import WireError
-from skypeflux.wire.fragments import FragmentAssembler, Incomplete, Reassembled
+from skypeflux.wire.fragments import DONE_MEMORY, FragmentAssembler, Incomplete, Reassembled
 from skypeflux.wire.udp_crypt import Opened, open_payload_any, open_resend
 
 MAX_HELD = 4096  # datagrams waiting for a public address
@@ -48,7 +48,9 @@ MAX_HELD = 4096  # datagrams waiting for a public address
 MAX_HELD_AGE = 5000  # frames
 MAX_HELD_SECONDS = 30.0  # seconds of capture time
 MAX_FRAGMENT_SETS = 256
-FRAGMENT_TIMEOUT = 60.0  # seconds of capture time a fragmented message may take to complete
+# Seconds of capture time a fragmented message may take to complete: the same lifetime after
+# which the assembler takes a piece of a finished message for a new one (one fact, one home).
+FRAGMENT_TIMEOUT = DONE_MEMORY
 MAX_TRIALS = 256  # seen addresses tried per datagram at the end of the capture
 # Trials on endpoints not (yet) known to be Skype cost up to 2 * MAX_TRIALS key schedules each
 # and mostly hit other protocols that merely look like Skype: only this many may fail.
