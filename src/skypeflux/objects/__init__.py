@@ -40,8 +40,9 @@ from . import backends
 from .backends import Backend, BackendArg
 from .coded42 import CODED_MARKER, encode_coded
 from .errors import ObjectsError
+from .lists import decode_list
 from .model import MAX_DEPTH_LIMIT, Address, Family, Obj, ObjectList
-from .raw41 import RAW_MARKER, decode_list, encode_raw
+from .raw41 import RAW_MARKER, encode_raw
 from .tree import Tree, from_tree, to_tree
 
 __all__ = [
