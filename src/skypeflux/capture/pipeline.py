@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.reader import Source, open_capture
@@ -75,10 +76,21 @@ class Decoder:
         self.warning: str | None = None  # what the reader had to say (a cut file), in words
         self.skipped_note: str | None = None  # packets on link types we cannot decode
         self.first_time: float | None = None  # time of the first packet (tshark's origin)
+        # one outcome per packet read (see capture.accounting); they add up to packets_read
+        self.outcomes: dict[str, int] = {}
+        self.reasons: dict[str, int] = {}  # malformed or cut packets, by reason
 
     def run(self, source: Source, progress: ProgressCallback | None = None) -> Iterator[Record]:
+        """Decode ``source`` (a path, ``"-"`` or a binary file object), yielding records in
+        frame order; each run starts afresh, so one Decoder may run several captures."""
+        self._reset()
         emitter = OrderedEmitter()
         pairing = _Pairing()
+        account = PacketAccount()
+
+        def leave(record: Record) -> Record:
+            account.record(record)
+            return pairing.apply(record)
 
         def emit_tcp(record: Record) -> None:
             emitter.push(record)
@@ -110,7 +122,7 @@ class Decoder:
                     tcp.feed(item)
                 if len(emitter):
                     # paired as they leave, in frame order: a held request still finds its reply
-                    yield from map(pairing.apply, emitter.drain())
+                    yield from map(leave, emitter.drain())
                 count += 1
                 if progress is not None and count % PROGRESS_EVERY == 0:
                     progress(count, _position(reader), total)
@@ -122,11 +134,28 @@ class Decoder:
                 raise CaptureError(self.skipped_note or "no packet on a decodable link type")
             udp.finish(last_frame, last_ts)
             tcp.finish(last_frame, last_ts)
-            yield from map(pairing.apply, emitter.flush())
+            yield from map(leave, emitter.flush())
             if progress is not None:
                 progress(count, total or 0, total)
+            self.outcomes = account.outcomes(
+                packets_read=reader.packets_read,
+                skipped_link=reader.skipped_unsupported,
+                net=net,
+                udp_not_skype=udp.counts.get("udp_not_skype", 0),
+                tcp_skype_segments=tcp.counts.get("tcp_skype_segments", 0),
+            )
+        self.reasons = dict(net.reasons)
         self.learned = list(udp.notes)
         self._summarise(net, udp, tcp)
+
+    def _reset(self) -> None:
+        """Forget what an earlier run learned: the same capture twice gives the same output."""
+        self.book = AddressBook(self.options.public_ips)
+        self.flows, self.stats, self.learned = [], {}, []
+        self.outcomes, self.reasons = {}, {}
+        self.capture_format, self.truncated_file = "", False
+        self.warning = self.skipped_note = None
+        self.first_time = None
 
     def _summarise(self, net: NetDecoder, udp: UdpDecoder, tcp: TcpDecoder) -> None:
         stats = dataclasses.asdict(net.stats)

@@ -280,6 +280,7 @@ class TcpDirection:
     data_frames: deque[int] = field(default_factory=lambda: deque(maxlen=FRAME_HISTORY))
     isn: int | None = None  # tells a retransmitted SYN from one that opens a new connection
     last_ts: float = 0.0  # capture time of frames[-1]
+    segments: int = 0  # segments seen in this direction (for the per-packet accounting)
 
     @property
     def done(self) -> bool:
@@ -377,6 +378,7 @@ class TcpTracker:
         other = conn.responder if fwd else conn.initiator
         direction.frames.append(seg.frame)
         direction.last_ts = seg.ts
+        direction.segments += 1
         seq = seg.seq
         if flags & SYN:
             if direction.isn is None:

@@ -57,6 +57,7 @@ class _Direction:
     first_frame: int = 0
     last_frame: int = 0
     status: str = ""
+    wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
 
     def frame_at(self, stream_end: int) -> tuple[int, float]:
         """Capture frame (and time) that carried stream byte ``stream_end - 1``."""
@@ -142,7 +143,11 @@ class TcpDecoder:
             ini = conn.initiator
             flow = f"tcp {ini.src}:{ini.sport} <-> {ini.dst}:{ini.dport}"
             state = _Direction(
-                StreamDecoder(strict_header=True), f"{d.src}:{d.sport}", f"{d.dst}:{d.dport}", flow
+                StreamDecoder(strict_header=True),
+                f"{d.src}:{d.sport}",
+                f"{d.dst}:{d.dport}",
+                flow,
+                wire=d,
             )
             self._dirs[key] = state
         return state
@@ -282,6 +287,8 @@ class TcpDecoder:
         state = self._dirs.pop(key)
         if not state.skype:
             return
+        if state.wire is not None:
+            self._count("tcp_skype_segments", state.wire.segments)
         if not state.status:
             decoder = state.decoder
             if decoder.pending:
