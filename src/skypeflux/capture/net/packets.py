@@ -50,8 +50,9 @@ _VLAN_TAGS = frozenset({0x8100, 0x88A8, 0x9100})  # 802.1Q, 802.1ad (QinQ), old 
 _AF_INET = 2
 _AF_INET6 = frozenset({10, 24, 28, 30})  # Linux, NetBSD/OpenBSD, FreeBSD, macOS
 
-# An IPv4 total length of 0 (segmentation offload) takes the captured length, up to this bound
-MAX_IP_LENGTH_ZERO = 256 * 1024
+# An IPv4 total length of 0 (segmentation offload) takes the captured length, up to the largest
+# length the field could have said (a hostile packet of megabytes is cut there, and reported)
+MAX_IP_LENGTH_ZERO = 65535
 
 _U16 = struct.Struct("!H")
 _IPV4 = struct.Struct("!BxHHHBB2x4s4s")  # ver/ihl, total length, id, flags/frag, ttl, proto
@@ -272,18 +273,21 @@ class NetDecoder:
             return None
         stats.ipv4 += 1
         captured = len(data) - pos
+        beyond = False
         if total == 0:  # segmentation offload: the header does not know the length
             # Bounded: a hostile "length 0" packet of megabytes would otherwise become one
             # segment whose records are all held at once. Beyond the bound it counts as cut.
-            total = min(captured + max(packet.wirelen - packet.caplen, 0), self.max_ip_length_zero)
+            claimed = captured + max(packet.wirelen - packet.caplen, 0)
+            total = min(claimed, self.max_ip_length_zero)
+            beyond = claimed > total
             if total < ihl:
                 self._malformed("IPv4 total length 0 on a short packet")
                 return None
         elif total < ihl:
             self._malformed("IPv4 total length below its header length")
             return None
-        cut = total > captured
-        end = pos + total if not cut else len(data)
+        cut = total > captured or beyond
+        end = pos + min(total, captured)
         frames: tuple[int, ...] = (packet.frame,)
         if frag & 0x3FFF:  # more-fragments bit or a fragment offset
             stats.fragments += 1
