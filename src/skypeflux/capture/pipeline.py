@@ -12,7 +12,9 @@ under a kilobyte each), never anything per packet or per record
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -238,12 +240,15 @@ class _Pairing:
 
 
 def _size_of(source: Source) -> int | None:
-    if isinstance(source, str | os.PathLike) and os.fspath(source) != "-":
-        try:
-            return os.path.getsize(source)
-        except OSError:
-            return None
-    return None
+    """The capture's size for the progress line: of a path, or of a regular file opened by the
+    caller (``None`` for pipes, sockets and anything else without a size)."""
+    try:
+        if isinstance(source, str | os.PathLike):
+            return None if os.fspath(source) == "-" else os.path.getsize(source)
+        info = os.fstat(source.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def _position(reader: object) -> int:
