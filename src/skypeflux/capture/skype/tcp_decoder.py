@@ -58,6 +58,7 @@ class _Direction:
     first_frame: int = 0
     last_frame: int = 0
     status: str = ""
+    wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
 
     def frame_at(self, stream_end: int) -> tuple[int, float]:
         """Capture frame (and time) that carried stream byte ``stream_end - 1``."""
@@ -155,6 +156,7 @@ class TcpDecoder:
                 f"{d.src}:{d.sport}",
                 f"{d.dst}:{d.dport}",
                 flow,
+                wire=d,
             )
             self._dirs[key] = state
         return state
@@ -296,6 +298,8 @@ class TcpDecoder:
         state = self._dirs.pop(key)
         if not state.skype:
             return
+        if state.wire is not None:
+            self._count("tcp_skype_segments", state.wire.segments)
         if not state.status:
             decoder = state.decoder
             if decoder.pending:

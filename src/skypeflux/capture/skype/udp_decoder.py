@@ -202,6 +202,8 @@ class UdpDecoder:
                     d, "udp.other", Verification(UNVERIFIED, "none", "cut by the snap length")
                 )
                 self._account(record)
+            else:
+                self._count("udp_not_skype")  # cut, on endpoints not known to be Skype
             return
         if not wudp.looks_like_skype_udp(payload):
             if self._is_skype(d) and self._opaque(d, payload):
