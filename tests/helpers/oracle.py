@@ -23,6 +23,7 @@ from skypeflux.capture.records import (
     Verification,
 )
 from skypeflux.ipv4 import Endpoint
+from skypeflux.messages.blocks import build_block
 from skypeflux.objects import from_tree
 
 EPOCH = 1156503000.0  # any fixed origin: the oracles carry frame numbers, not times
@@ -149,3 +150,8 @@ def oracle_records(units: list[dict[str, Any]], blocks: list[dict[str, Any]]) ->
         )
     records.sort(key=lambda record: record.frame)
     return records
+
+
+def oracle_block(row: dict[str, Any]) -> bytes:
+    """A real command block from SkypeIRC.blocks.jsonl, rebuilt with the project's encoder."""
+    return build_block(row["cmd"], row["flags"], row["reqid"], bytes.fromhex(row["list_hex"]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import Enum
 
-from skypeflux.crypto import StreamCipher, cipher_for_seed, decrypt
+from skypeflux.crypto import BackendArg, StreamCipher, cipher_for_seed, decrypt
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.tcp import (
     LAST_WORD_INITIATOR,
@@ -33,7 +33,7 @@ from skypeflux.wire.tls_prefix import (
 )
 
 
-def open_stream_header(first: bytes, *, backend: str | None = None) -> StreamHeader:
+def open_stream_header(first: bytes, *, backend: BackendArg = None) -> StreamHeader:
     """Decrypt the 14-byte header (``ok`` says whether it is Skype's); raises
     :class:`WireError` if it is short. ``backend`` picks the crypto back end."""
     if len(first) < STREAM_HEADER_LEN:
@@ -74,8 +74,10 @@ class StreamDecoder:
         strict_header: bool = False,
         allow_tls_prefix: bool = True,
         max_body: int = MAX_FRAME_BODY,
+        backend: BackendArg = None,
     ) -> None:
         self.strict_header = strict_header
+        self.backend = backend
         self.allow_tls_prefix = allow_tls_prefix
         self.max_body = max_body
         self.status = DecoderStatus.WAITING
@@ -143,7 +145,7 @@ class StreamDecoder:
             break
         if len(head) < STREAM_HEADER_LEN:
             return b""
-        header = open_stream_header(bytes(head[:STREAM_HEADER_LEN]))
+        header = open_stream_header(bytes(head[:STREAM_HEADER_LEN]), backend=self.backend)
         rest = bytes(head[STREAM_HEADER_LEN:])
         head.clear()
         self.header = header
@@ -151,7 +153,7 @@ class StreamDecoder:
             self._fail("stream header known plaintext does not match", 0)
             self.dropped += len(rest)
             return b""
-        self._cipher = cipher_for_seed(header.seed)
+        self._cipher = cipher_for_seed(header.seed, backend=self.backend)
         self.status = DecoderStatus.FRAMING
         return rest
 
@@ -187,10 +189,14 @@ def decode_stream(
     strict_header: bool = False,
     allow_tls_prefix: bool = True,
     max_body: int = MAX_FRAME_BODY,
+    backend: BackendArg = None,
 ) -> tuple[StreamDecoder, list[Frame]]:
     """Decode a whole direction at once (convenience over :class:`StreamDecoder`)."""
     decoder = StreamDecoder(
-        strict_header=strict_header, allow_tls_prefix=allow_tls_prefix, max_body=max_body
+        strict_header=strict_header,
+        allow_tls_prefix=allow_tls_prefix,
+        max_body=max_body,
+        backend=backend,
     )
     return decoder, decoder.feed(data)
 

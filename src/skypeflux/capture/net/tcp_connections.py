@@ -5,9 +5,10 @@
 tagged with their connection and direction (:class:`FlowEvent`). A SYN after a finished
 connection on the same addresses opens a new one.
 
-Memory is bounded by the open connections: idle connections are evicted after ``idle_timeout``
-seconds of capture time once more than ``idle_floor`` are open, and at most ``max_connections``
-are tracked (least recently active evicted first).
+Memory is bounded by the open connections: all directions share one buffer budget
+(``max_memory_total``), idle connections are evicted after ``idle_timeout`` seconds of capture
+time once more than ``idle_floor`` are open, and at most ``max_connections`` are tracked (least
+recently active evicted first).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from skypeflux.capture.net.tcp_reassembly import (
     END_REUSED,
     END_RST,
     FRAME_HISTORY,
+    MAX_BUFFERED,
+    MAX_MEMORY,
+    MAX_MEMORY_TOTAL,
+    MAX_PIECES,
+    BufferBudget,
     EndReason,
     StreamEvent,
     StreamReassembler,
@@ -45,6 +51,7 @@ class TcpDirection:
     data_frames: deque[int] = field(default_factory=lambda: deque(maxlen=FRAME_HISTORY))
     isn: int | None = None  # tells a retransmitted SYN from one that opens a new connection
     last_ts: float = 0.0  # capture time of frames[-1]
+    segments: int = 0  # segments seen in this direction (for the per-packet accounting)
 
     @property
     def done(self) -> bool:
@@ -91,8 +98,11 @@ class TcpTracker:
         *,
         max_connections: int = 4096,
         idle_timeout: float = 600.0,
-        max_buffered: int = 1 << 20,
+        max_buffered: int = MAX_BUFFERED,
         idle_floor: int = 256,
+        max_memory: int = MAX_MEMORY,
+        max_pieces: int = MAX_PIECES,
+        max_memory_total: int = MAX_MEMORY_TOTAL,
     ) -> None:
         self.max_connections = max_connections
         self.idle_timeout = idle_timeout
@@ -101,6 +111,9 @@ class TcpTracker:
         # live connections just because one segment carries a time far ahead.
         self.idle_floor = idle_floor
         self.max_buffered = max_buffered
+        self.max_memory = max_memory
+        self.max_pieces = max_pieces
+        self.budget = BufferBudget(max_memory_total)
         self.connections_seen = 0
         self.evicted = 0
         self._table: OrderedDict[_Key, TcpConnection] = OrderedDict()  # least recent first
@@ -142,6 +155,7 @@ class TcpTracker:
         other = conn.responder if fwd else conn.initiator
         direction.frames.append(seg.frame)
         direction.last_ts = seg.ts
+        direction.segments += 1
         seq = seg.seq
         if flags & SYN:
             if direction.isn is None:
@@ -198,7 +212,12 @@ class TcpTracker:
             dst[0],
             dst[1],
             from_initiator,
-            StreamReassembler(max_buffered=self.max_buffered),
+            StreamReassembler(
+                max_buffered=self.max_buffered,
+                max_memory=self.max_memory,
+                max_pieces=self.max_pieces,
+                budget=self.budget,
+            ),
         )
 
     def _evict_idle(self, now: float, frame: int, events: list[FlowEvent]) -> None:

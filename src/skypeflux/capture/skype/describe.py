@@ -14,6 +14,7 @@ from skypeflux.capture.records import BlockInfo
 from skypeflux.messages.addresses import public_address_claims as block_claims
 from skypeflux.messages.blocks import parse_blocks
 from skypeflux.messages.names import command_info
+from skypeflux.objects import BackendArg
 
 
 def _command_label(command: int) -> str | None:
@@ -21,7 +22,9 @@ def _command_label(command: int) -> str | None:
     return info.label if info is not None else None
 
 
-def describe_blocks(plaintext: bytes, base: int = 0) -> list[BlockInfo]:
+def describe_blocks(
+    plaintext: bytes, base: int = 0, *, objects_backend: BackendArg = None
+) -> list[BlockInfo]:
     """Every command block of ``plaintext`` with its decoded objects and command name."""
     return [
         BlockInfo(
@@ -36,7 +39,7 @@ def describe_blocks(plaintext: bytes, base: int = 0) -> list[BlockInfo]:
             list_bytes=bytes(block.list_bytes),
             error=block.error,
         )
-        for block in parse_blocks(plaintext, base)
+        for block in parse_blocks(plaintext, base, objects_backend=objects_backend)
     ]
 
 

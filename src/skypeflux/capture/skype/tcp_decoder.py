@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from skypeflux import crypto, objects
 from skypeflux.capture.flows import FlowCounters
 from skypeflux.capture.net.packets import TcpSegment
 from skypeflux.capture.net.tcp_connections import FlowEvent, TcpDirection, TcpTracker
@@ -54,6 +55,7 @@ class _Direction:
     times: list[float] = field(default_factory=list)
     counts: FlowCounters = field(default_factory=FlowCounters)
     status: str = ""
+    wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
 
     def frame_at(self, stream_end: int) -> tuple[int, float]:
         """Capture frame (and time) that carried stream byte ``stream_end - 1``."""
@@ -88,7 +90,15 @@ class DirectionSummary:
 class TcpDecoder:
     """Sans-IO over TCP segments in capture order; records come out through ``emit``."""
 
-    def __init__(self, emit: Callable[[Record], None]) -> None:
+    def __init__(
+        self,
+        emit: Callable[[Record], None],
+        *,
+        crypto_backend: crypto.BackendArg = None,
+        objects_backend: objects.BackendArg = None,
+    ) -> None:
+        self._crypto = crypto.get_backend(crypto_backend)
+        self._objects = objects.get_backend(objects_backend)
         self._emit = emit
         self._tracker = TcpTracker()
         self._dirs: dict[int, _Direction] = {}  # id(TcpDirection) -> state
@@ -134,10 +144,11 @@ class TcpDecoder:
             ini = conn.initiator
             flow = FlowKey.tcp(Endpoint.of(ini.src, ini.sport), Endpoint.of(ini.dst, ini.dport))
             state = _Direction(
-                StreamDecoder(strict_header=True),
+                StreamDecoder(strict_header=True, backend=self._crypto),
                 Endpoint.of(d.src, d.sport),
                 Endpoint.of(d.dst, d.dport),
                 flow,
+                wire=d,
             )
             self._dirs[key] = state
         return state
@@ -237,7 +248,9 @@ class TcpDecoder:
         kind = frame.kind
         seed = header.seed
         if kind is FrameKind.DATA:
-            blocks = describe_blocks(frame.blocks, frame.payload_offset)
+            blocks = describe_blocks(
+                frame.blocks, frame.payload_offset, objects_backend=self._objects
+            )
             bad = [b.error for b in blocks if b.error]
             if bad:
                 verification = Verification(UNVERIFIED, Method.TCP_HEADER_FRAMING, bad[0], seed)
@@ -285,6 +298,8 @@ class TcpDecoder:
         state = self._dirs.pop(key)
         if not state.skype:
             return
+        if state.wire is not None:
+            self._count("tcp_skype_segments", state.wire.segments)
         if not state.status:
             decoder = state.decoder
             if decoder.pending:
