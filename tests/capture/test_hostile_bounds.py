@@ -12,7 +12,7 @@ import io
 import struct
 
 from skypeflux.capture import Decoder
-from skypeflux.capture.files.reader import RawPacket
+from skypeflux.capture.files import RawPacket
 from skypeflux.capture.net.ip_fragments import MAX_PIECES, FragmentReassembler
 from skypeflux.capture.net.packets import MAX_IP_LENGTH_ZERO, NetDecoder, TcpSegment
 from skypeflux.capture.net.tcp_reassembly import (

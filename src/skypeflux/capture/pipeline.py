@@ -18,10 +18,11 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from skypeflux import crypto, objects
 from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.reader import Source, open_capture
+from skypeflux.capture.files.source import Source, open_capture
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
 from skypeflux.capture.records import Record
 from skypeflux.capture.skype.addresses import AddressBook
@@ -40,11 +41,15 @@ class DecodeOptions:
 
     ``public_ips`` maps a captured (private) address to its public one; the key ``None`` applies
     to every private host. ``try_seen_addresses`` lets the decoder try, as a last resort, public
-    addresses seen in the capture for datagrams nothing else decrypts.
+    addresses seen in the capture for datagrams nothing else decrypts. ``crypto_backend`` and
+    ``objects_backend`` are the implementations the decoders use (default: the C ones when
+    built); the command line fills them from its environment variables, nothing below reads them.
     """
 
     public_ips: dict[str | None, str] = field(default_factory=dict)
     try_seen_addresses: bool = True
+    crypto_backend: crypto.Backend = field(default_factory=crypto.get_backend)
+    objects_backend: objects.Backend = field(default_factory=objects.get_backend)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +109,14 @@ class Decoder:
             emitter.hold,
             emitter.release,
             try_seen_addresses=self.options.try_seen_addresses,
+            crypto_backend=self.options.crypto_backend,
+            objects_backend=self.options.objects_backend,
         )
-        tcp = TcpDecoder(emit_tcp)
+        tcp = TcpDecoder(
+            emit_tcp,
+            crypto_backend=self.options.crypto_backend,
+            objects_backend=self.options.objects_backend,
+        )
         net = NetDecoder()
         total = _size_of(source)
         last_frame, last_ts = 0, 0.0

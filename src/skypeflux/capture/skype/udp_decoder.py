@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
+from skypeflux import crypto, objects
 from skypeflux.capture.net.packets import UdpDatagram
 from skypeflux.capture.records import (
     CLEAR,
@@ -73,7 +74,11 @@ class UdpDecoder:
         release: Callable[[int], None],
         *,
         try_seen_addresses: bool = True,
+        crypto_backend: crypto.BackendArg = None,
+        objects_backend: objects.BackendArg = None,
     ) -> None:
+        self._crypto = crypto.get_backend(crypto_backend)
+        self._objects = objects.get_backend(objects_backend)
         self._book = book
         self._emit = emit
         self._hold = hold
@@ -357,7 +362,7 @@ class UdpDecoder:
             extra_dst = book.trial_candidates(d.dst)[:MAX_TRIALS]
             pairs += [(s, d.dst) for s in extra_src] + [(d.src, t) for t in extra_dst]
             blind = not self._is_skype(d)
-        opened = open_payload_any(parsed, pairs)
+        opened = open_payload_any(parsed, pairs, backend=self._crypto)
         if opened is None or not opened.crc_ok:
             if blind:
                 self._blind_trials -= 1
@@ -392,13 +397,13 @@ class UdpDecoder:
     def _finish_plain(self, d: UdpDatagram, record: Record, plaintext: bytes | None) -> None:
         if plaintext is not None:
             record.plaintext = plaintext
-            record.blocks = describe_blocks(plaintext)
+            record.blocks = describe_blocks(plaintext, objects_backend=self._objects)
         self._account(record)
         if plaintext is not None:
             self._learn_from_claims(record)
 
     def _resend(self, d: UdpDatagram, parsed: wudp.Resend) -> None:
-        opened = open_resend(parsed)
+        opened = open_resend(parsed, backend=self._crypto)
         plaintext: bytes | None = opened.plaintext
         if opened.crc_ok:
             verification = Verification(
