@@ -13,6 +13,7 @@ import struct
 
 from skypeflux.capture import Decoder
 from skypeflux.capture.files import RawPacket
+from skypeflux.capture.net import build
 from skypeflux.capture.net.ip_fragments import MAX_PIECES, FragmentReassembler
 from skypeflux.capture.net.packets import MAX_IP_LENGTH_ZERO, NetDecoder, TcpSegment
 from skypeflux.capture.net.tcp_reassembly import (
@@ -23,7 +24,6 @@ from skypeflux.capture.net.tcp_reassembly import (
     TcpTracker,
 )
 from tests.helpers.mutate import Pkt, pcap_bytes
-from tests.helpers.synth import tcp_ip, udp_ip
 
 KEY = (b"\x01\x02\x03\x04", b"\x05\x06\x07\x08", 7, 17)
 
@@ -41,11 +41,17 @@ def test_duplicate_fragments_are_dropped_not_stored() -> None:
 
 
 def test_a_set_of_too_many_pieces_is_dropped() -> None:
-    frags = FragmentReassembler()
-    for i in range(MAX_PIECES + 50):  # distinct overlapping pieces, never complete
-        frags.add(KEY, 8 * (i % 4000), True, b"z" * 16, i + 1, 1.0)
+    limit = 100
+    frags = FragmentReassembler(max_pieces=limit)
+    for i in range(limit + 50):  # distinct overlapping pieces, never complete
+        frags.add(KEY, 8 * i, True, b"z" * 16, i + 1, 1.0)
     assert frags.stats.overflowed >= 1
-    assert frags.stored_bytes <= 16 * MAX_PIECES
+    assert frags.stored_bytes <= 16 * limit
+
+
+def test_the_default_piece_limit_admits_every_8_byte_offset() -> None:
+    # The smallest legal fragment carries 8 bytes: a 64 KiB datagram may come in 8,192 pieces.
+    assert MAX_PIECES * 8 >= 65535 - 20
 
 
 def test_all_sets_together_are_bounded_in_bytes() -> None:
@@ -99,7 +105,7 @@ def _length_zero(small_ip: bytes, size: int) -> bytes:
 
 def test_ip_length_zero_is_bounded() -> None:
     """Total length 0 (offload) on a 2 MB packet: at most MAX_IP_LENGTH_ZERO bytes of it."""
-    ip = _length_zero(tcp_ip("1.2.3.4", 1, "5.6.7.8", 2, seq=1, ack=0, flags=0x18), 2_000_000)
+    ip = _length_zero(build.tcp("1.2.3.4", 1, "5.6.7.8", 2, seq=1, ack=0, flags=0x18), 2_000_000)
     packet = RawPacket(1, 1.0, 101, ip, len(ip), len(ip))
     net = NetDecoder()
     seg = net.decode(packet)
@@ -109,8 +115,8 @@ def test_ip_length_zero_is_bounded() -> None:
 
 
 def test_ip_length_zero_capture_decodes_in_bounded_memory() -> None:
-    tcp = _length_zero(tcp_ip("1.2.3.4", 1, "5.6.7.8", 2, seq=1, ack=0, flags=0x18), 3_000_000)
-    udp = _length_zero(udp_ip("1.2.3.4", 1, "5.6.7.8", 2, b"0123"), 3_000_000)
+    tcp = _length_zero(build.tcp("1.2.3.4", 1, "5.6.7.8", 2, seq=1, ack=0, flags=0x18), 3_000_000)
+    udp = _length_zero(build.udp("1.2.3.4", 1, "5.6.7.8", 2, b"0123"), 3_000_000)
     pkts = [Pkt(101, tcp, len(tcp), 1.0), Pkt(101, udp, len(udp), 2.0)]
     decoder = Decoder()
     records = list(decoder.run(io.BytesIO(pcap_bytes(pkts))))

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from skypeflux.capture.files import open_capture
+from skypeflux.capture.net.build import LINKS, fragment, udp
+from skypeflux.capture.net.tcp_build import TcpConversation
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
 from skypeflux.wire.tcp_stream import encode_stream
 from skypeflux.wire.udp_crypt import seal_fragment, seal_payload, seal_resend
-from tests.helpers.synth import LINKS, TcpConversation, ip_fragments, udp_ip
 
 MAX_SLICE = 50
 
@@ -65,8 +66,8 @@ _S, _SP = "68.206.150.243", 33033
 def synthesized_ips(rng: random.Random) -> list[list[bytes]]:
     """IPv4 packets of a few small Skype scenes built with the project's own encoders."""
     body = bytes.fromhex("0aa3c2c4e0074142010007ac01")  # a tiny block: cmd, reqid, 0x41 list
-    up = lambda p, i=1: udp_ip(_A, _AP, _B, _BP, p, i)  # noqa: E731
-    down = lambda p, i=1: udp_ip(_B, _BP, _A, _AP, p, i)  # noqa: E731
+    up = lambda p, i=1: udp(_A, _AP, _B, _BP, p, ident=i)  # noqa: E731
+    down = lambda p, i=1: udp(_B, _BP, _A, _AP, p, ident=i)  # noqa: E731
     scenes: list[list[bytes]] = []
     payload = seal_payload(body, packet_id=0x1234, iv=0x2BB72FED, src_ip=_A, dst_ip=_B).build()
     ack = wudp.Ack(0x1234, wudp.ip_number(_A), 0xDEADBEEF, func=0x45).build()
@@ -89,26 +90,26 @@ def synthesized_ips(rng: random.Random) -> list[list[bytes]]:
     ]
     scenes.append([down(f, 100 + i) for i, f in enumerate(frags)])
     whole = down(frags[0], 200)
-    scenes.append(ip_fragments(whole, 8 * rng.randrange(1, 40)))
+    scenes.append(fragment(whole, 8 * rng.randrange(1, 40)))
     conv = TcpConversation(_C, _CP, _S, _SP)
     frames = [data_frame(0x2000 + 2 * i, body) for i in range(4)] + [ack_frame(7)]
     client = encode_stream(0x5EED0001, frames, seq16=0x1234, last_word=LAST_WORD_INITIATOR)
     server = encode_stream(0x0BADCAFE, frames, seq16=0x4321, last_word=LAST_WORD_RESPONDER)
     size = rng.randrange(1, 64)
     tcp = conv.handshake()
-    tcp += [p for _, p in conv.stream(True, client, size)]
-    tcp += [p for _, p in conv.stream(False, server, size)]
+    tcp += [s.packet for s in conv.stream(True, client, size)]
+    tcp += [s.packet for s in conv.stream(False, server, size)]
     tcp += [conv.fin(True, len(client)), conv.fin(False, len(server))]
     scenes.append(tcp)
     return scenes
 
 
 def frame_for(rng: random.Random, ips: list[bytes], ts: float) -> list[Pkt]:
-    linktype, framing = LINKS[rng.choice(sorted(LINKS))]
+    chosen = LINKS[rng.choice(sorted(LINKS))]
     out = []
     for i, ip in enumerate(ips):
-        data = framing(ip)
-        out.append(Pkt(linktype, data, len(data), ts + i * 0.01))
+        data = chosen.frame(ip)
+        out.append(Pkt(chosen.linktype, data, len(data), ts + i * 0.01))
     return out
 
 

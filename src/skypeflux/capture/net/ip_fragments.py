@@ -19,7 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 MAX_DATAGRAM = 65535  # largest IPv4 datagram; fragments reaching beyond it are dropped
-MAX_PIECES = 128  # fragments kept per set (64 KiB in 1,500-byte frames takes 45)
+MAX_PIECES = 8192  # fragments kept per set: one per 8-byte offset of the largest datagram
 MAX_SET_BYTES = 2 * MAX_DATAGRAM  # stored bytes per set (overlaps included)
 MAX_BYTES = 16 * 1024 * 1024  # stored bytes of all open sets together
 
