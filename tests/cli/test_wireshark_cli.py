@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from skypeflux.outputs.wireshark import PLUGIN_NAME, personal_plugin_dir, plugin_path
 
 from skypeflux.cli.app import cli
 from skypeflux.crypto import expand_key
-from skypeflux.outputs.wireshark import PLUGIN_NAME, personal_plugin_dir, plugin_path
 
 
 def test_lua_prints_the_plugin() -> None:
