@@ -101,7 +101,9 @@ class DaskRunner:
         self, datagrams: Sequence[Datagram], work: Sequence[Chunk], backend: str
     ) -> Iterator[Result]:
         queue = iter(work)
-        shared = self._client.scatter(tuple(datagrams), broadcast=True)
+        # one object for the datagrams, under a key of its own (hash=False): a later search of
+        # the same datagrams must not share it while this one's references are released
+        [shared] = self._client.scatter([tuple(datagrams)], broadcast=True, hash=False)
         running: dict[Any, Chunk] = {}
 
         def submit() -> Any:
