@@ -135,3 +135,14 @@ def test_resume_without_a_checkpoint_is_a_usage_error(
 def test_a_bad_range_or_host_is_a_usage_error(runner: CliRunner, capture: NatedCapture) -> None:
     assert _recover(runner, capture, "--range", "81.56.0.0/40")[0] == 2
     assert _recover(runner, capture, "--host", "999.1.1.1")[0] == 2
+
+
+def test_the_pure_back_end_finds_the_same_address(
+    runner: CliRunner, capture: NatedCapture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SKYPEFLUX_BACKEND reaches the workers: the pure search (slow, so a /22 around it).
+    monkeypatch.setenv("SKYPEFLUX_BACKEND", "pure")
+    third = int(capture.public.split(".")[2]) & ~3
+    code, out = _recover(runner, capture, "--range", f"81.56.{third}.0/22")
+    assert code == EXIT_OK and out.splitlines()[-1] == f"--public-ip {HOST}={capture.public}"
+    assert "M/s" in out.splitlines()[0]
