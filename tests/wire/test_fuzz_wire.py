@@ -7,9 +7,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.helpers.paths import REPO, SHARED
 
 COUNT = 10_000
+
+pytestmark = pytest.mark.slow  # 10,000 mutated inputs per parser
 
 
 def test_wire_fuzzer_finds_nothing() -> None:
