@@ -169,6 +169,9 @@ def recover_ip(
                 click.echo(_report(target, state))
                 if state.found is not None:
                     found[target.address] = state.found.address
+        except KeyboardInterrupt:
+            click.echo(f"skypeflux: search saved in {path}; --resume continues it", err=True)
+            raise
         finally:
             runner.close()
     for private, public in found.items():
