@@ -191,6 +191,12 @@ def _search(
 ) -> HostState:
     key = fingerprint(host.address, host.datagrams, work)
     state = checkpoint.hosts.get(host.address)
+    if state is not None and state.fingerprint != key:
+        click.echo(
+            f"skypeflux: the checkpoint of {host.address} is for another search (datagrams, "
+            "ranges or chunk size differ): starting afresh",
+            err=True,
+        )
     if state is None or state.fingerprint != key:
         state = checkpoint.hosts[host.address] = HostState(key)
     if state.finished:
