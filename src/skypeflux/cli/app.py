@@ -14,7 +14,9 @@ from skypeflux import __version__
 from skypeflux.cli.commands.decode import decode
 from skypeflux.cli.commands.demo import demo
 from skypeflux.cli.commands.flows import flows
+from skypeflux.cli.commands.keylog import keylog
 from skypeflux.cli.commands.recover_ip import recover_ip
+from skypeflux.cli.commands.wireshark import wireshark
 from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, output_error, restyled, say
 from skypeflux.cli.help_text import EPILOG
 
@@ -75,7 +77,7 @@ def cli() -> None:
     """
 
 
-for _command in (decode, flows, recover_ip, demo):
+for _command in (decode, flows, recover_ip, demo, keylog, wireshark):
     cli.add_command(_command)
 
 
