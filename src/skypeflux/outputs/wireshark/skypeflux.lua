@@ -1117,6 +1117,15 @@ local TLS_CLIENT_HELLO = "\128\70\1\3\1\0\45\0\0\0\16"
 local TLS_SERVER_HELLO = "\22\3\1\0\74\2\0\0\70\3\1\64\27\228\134"
 M.TLS_PREFIXES = { { TLS_CLIENT_HELLO, 72 }, { TLS_SERVER_HELLO, 79 } }
 
+-- Whether `s` (possibly shorter than a signature) may still be the start of a hello.
+function M.could_be_tls_prefix(s)
+    for _, p in ipairs(M.TLS_PREFIXES) do
+        local n = math.min(#s, #p[1])
+        if s:sub(1, n) == p[1]:sub(1, n) then return true end
+    end
+    return false
+end
+
 function M.tls_prefix_length(s)
     for _, p in ipairs(M.TLS_PREFIXES) do
         if s:sub(1, #p[1]) == p[1] then return p[2] end
@@ -1755,7 +1764,7 @@ local function tcp_feed(d, frame, seg, data)
     if d.broken then return end
     if not d.header_done then
         d.head = d.head .. data
-        if d.prefix == nil and #d.head >= 15 then
+        if d.prefix == nil and (#d.head >= 15 or not M.could_be_tls_prefix(d.head)) then
             d.prefix = M.tls_prefix_length(d.head)
         end
         local need = (d.prefix or 0) + 14
@@ -1763,7 +1772,7 @@ local function tcp_feed(d, frame, seg, data)
         local h = d.head:sub(d.prefix + 1, need)
         d.seed = be32(h, 0)
         d.header_done = true
-        seg.header = { at = #d.head - #data, prefix = d.prefix }
+        seg.header = { stream_at = d.prefix, prefix = d.prefix }
         local key = keylog().keys[d.seed]
         if key then
             local plain = rc4(key, h:sub(5))
@@ -1785,6 +1794,32 @@ local function tcp_feed(d, frame, seg, data)
     end
 end
 
+local MAX_FUTURE = 256 -- out-of-order segments a direction may hold while a gap is open
+
+-- Bytes at stream `offset` arrive: take what is new, judge the header, decrypt and frame.
+local function tcp_apply(d, frame, seg, offset, data)
+    local new = data:sub(d.have - offset + 1)
+    if #new == 0 then return false end
+    d.have = d.have + #new
+    if not d.verdict_final then
+        -- the header often travels alone: judge on the first 24 stream bytes, whatever
+        -- segments bring them; "strong" as soon as it shows, "weak" is final at 24 bytes
+        d.sample = (d.sample or "") .. new
+        local prefix = M.tls_prefix_length(d.sample)
+        if prefix > 0 then
+            d.tls_hello = d.sample:sub(1, 1) == "\22" and "server" or "client"
+        end
+        -- (while the bytes may still become a pseudo-TLS hello, wait for more)
+        if prefix > 0 or #d.sample >= 15 or not M.could_be_tls_prefix(d.sample) then
+            local head = d.sample:sub(prefix + 1, prefix + 24)
+            d.verdict = M.tcp_header_verdict(head)
+            d.verdict_final = d.verdict == "strong" or #head >= 24
+        end
+    end
+    tcp_feed(d, frame, seg, new)
+    return true
+end
+
 local function first_pass_tcp(tvb, pinfo, key, src, dst)
     local fi = f_tcp_seq()
     if not fi then return nil end
@@ -1793,7 +1828,7 @@ local function first_pass_tcp(tvb, pinfo, key, src, dst)
     local d = S.dirs[key]
     if not d then
         d = { start = seq, have = 0, head = "", pending = "", body_pos = 0, src = src, dst = dst,
-            first_frame = pinfo.number }
+            first_frame = pinfo.number, future = {} }
         S.dirs[key] = d
         local done = f_tcp_completeness and f_tcp_completeness()
         if done and done.value % 2 == 0 then
@@ -1815,38 +1850,53 @@ local function first_pass_tcp(tvb, pinfo, key, src, dst)
         return seg
     end
     if offset > d.have then
-        d.broken = d.broken or sformat("%d bytes missing at stream offset %d", offset - d.have, d.have)
-        seg.note = d.broken
-        d.have = offset + #s
+        if #d.future >= MAX_FUTURE then
+            d.broken = d.broken or sformat("bytes missing at stream offset %d", d.have)
+            seg.note = d.broken
+        else
+            d.future[#d.future + 1] = { offset = offset, data = s }
+            seg.note = "out of order: waits for earlier bytes"
+        end
         return seg
     end
-    local new = s:sub(d.have - offset + 1)
-    if #new == 0 then
+    if not tcp_apply(d, pinfo.number, seg, offset, s) then
         seg.note = "retransmission"
-        return seg
     end
-    d.have = d.have + #new
-    if not d.verdict_final then
-        -- the header often travels alone: judge on the first 24 stream bytes, whatever
-        -- segments bring them; "strong" as soon as it shows, "weak" is final at 24 bytes
-        d.sample = (d.sample or "") .. new
-        local prefix = #d.sample >= 15 and M.tls_prefix_length(d.sample) or 0
-        local head = d.sample:sub(prefix + 1, prefix + 24)
-        d.verdict = M.tcp_header_verdict(head)
-        d.verdict_final = d.verdict == "strong" or #head >= 24
+    local progressed = true
+    while progressed do -- a gap just filled: the segments that waited for it follow
+        progressed = false
+        for k, f in ipairs(d.future) do
+            if f.offset <= d.have then
+                table.remove(d.future, k)
+                tcp_apply(d, pinfo.number, seg, f.offset, f.data)
+                progressed = true
+                break
+            end
+        end
     end
-    tcp_feed(d, pinfo.number, seg, new)
     return seg
 end
 
-local function tcp_marked(key, rkey)
+local function strong(d)
+    return d and (d.verified or d.verdict == "strong" or d.tls_hello == "server")
+end
+
+-- Why direction `key` is Skype, or nil. Skype's pseudo-TLS server hello is 15 fixed bytes
+-- (with a timestamp of 2004), evidence enough; its client hello is a plain SSLv2 start, so on
+-- the first pass it is only claimed provisionally (to keep the TLS dissector off the
+-- connection) and later passes require the stream header or the reverse direction.
+local function tcp_marked(key, rkey, visited)
     local d = S.dirs[key]
     if not d then return nil end
     if d.verified then return "known header decrypted with a key from the key log" end
+    if d.tls_hello == "server" then return "Skype's pseudo-TLS server hello" end
     if d.verdict == "strong" then return "stream header: keystream reuse shows frames" end
     local r = S.dirs[rkey]
-    if d.verdict == "weak" and r and (r.verdict == "strong" or r.verified) then
+    if (d.verdict == "weak" or d.tls_hello) and strong(r) then
         return "stream header; its reverse direction is Skype"
+    end
+    if d.tls_hello == "client" and not visited then
+        return "Skype's pseudo-TLS client hello (provisional)"
     end
     return nil
 end
@@ -1857,12 +1907,12 @@ local function show_tcp(tvb, pinfo, tree, seg, d, reason)
     t:add(F["skypeflux.heuristic"], tvb(), reason)
     local info = {}
     if seg.header then
-        local at = seg.header.at + seg.header.prefix
+        local at = seg.header.stream_at - seg.offset
         t:append_text(sformat(", TCP stream header, seed 0x%08x", d.seed))
         if seg.header.prefix > 0 then
-            t:add(F["skypeflux.tcp.tls_prefix"], tvb(0, math.min(seg.header.prefix, tvb:len())), seg.header.prefix)
+            t:add(F["skypeflux.tcp.tls_prefix"], tvb(), seg.header.prefix)
         end
-        if at >= 0 and at + 14 <= tvb:len() then
+        if at >= 0 and at + 4 <= tvb:len() and tvb(at, 4):uint() == d.seed then
             t:add(F["skypeflux.tcp.seed"], tvb(at, 4))
         else
             t:add(F["skypeflux.tcp.seed"], tvb(), d.seed)
@@ -1931,7 +1981,7 @@ local function heur_tcp(tvb, pinfo, tree)
         seg = first_pass_tcp(tvb, pinfo, key, a, b) or { frames = {} }
         S.tcp[frame] = seg
     end
-    local reason = tcp_marked(key, rkey)
+    local reason = tcp_marked(key, rkey, pinfo.visited)
     if not reason then return false end
     show_tcp(tvb, pinfo, tree, seg, S.dirs[key], reason)
     return true
