@@ -14,6 +14,9 @@ import random
 from pathlib import Path
 from typing import Any
 
+from skypeflux.capture.net.build import fragment as ip_fragments
+from skypeflux.capture.net.build import udp as udp_packet
+from skypeflux.capture.net.tcp_build import TcpConversation
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
 from skypeflux.wire.tcp_stream import encode_stream
@@ -24,20 +27,18 @@ from skypeflux.wire.tls_prefix import (
     SERVER_HELLO_START,
 )
 from skypeflux.wire.udp_crypt import seal_fragment, seal_payload, seal_resend
+from tests.helpers.captures import timed, write_capture
+from tests.helpers.oracle import oracle_block
 from tests.helpers.paths import SHARED
-from tests.helpers.synth import (
-    TcpConversation,
-    ip_fragments,
-    oracle_block,
-    timed,
-    udp_ip,
-    write_capture,
-)
 
 ALICE, BOB, BOB_PORT = "86.128.245.115", "84.228.208.91", 4464
 NAT_HOST, NAT_PORT = "10.0.0.5", 33033
 CLIENT, SUPERNODE = "192.168.7.20", "68.206.150.243"
 FRAGMENT_BODY = wudp.FULL_FRAGMENT_LEN - wudp.FRAGMENT_HEADER_LEN
+
+
+def udp_ip(src: str, sport: int, dst: str, dport: int, payload: bytes, ident: int = 1) -> bytes:
+    return udp_packet(src, sport, dst, dport, payload, ident=ident)
 
 
 def _rows() -> list[dict[str, Any]]:
@@ -91,8 +92,8 @@ def synthetic_capture(path: Path) -> Path:
     server = SERVER_HELLO_START + rng.randbytes(SERVER_HELLO_LEN - len(SERVER_HELLO_START))
     server += _direction(0x0BADCAFE, LAST_WORD_RESPONDER, down_rows, 0x7000)
     conv = TcpConversation(CLIENT, 1312, SUPERNODE, 443)
-    ups = [p for _, p in conv.stream(True, client, 61)]
-    downs = [p for _, p in conv.stream(False, server, 61)]
+    ups = [seg.packet for seg in conv.stream(True, client, 61)]
+    downs = [seg.packet for seg in conv.stream(False, server, 61)]
     ups[3], ups[4] = ups[4], ups[3]
     downs.insert(6, downs[5])
     segments: list[bytes] = []

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import struct
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -17,6 +16,8 @@ from typing import Any
 
 import dpkt
 
+from skypeflux.capture.files.writer import Interface, write_capture
+from skypeflux.capture.files.writer import Packet as FilePacket
 from skypeflux.outputs.wireshark import KEYLOG_PREFERENCE, plugin_path
 
 DRIVER = Path(__file__).resolve().parents[1] / "wireshark" / "lua_driver.lua"
@@ -86,23 +87,23 @@ def fields(capture: Path, names: Sequence[str], *args: str, **kw: Any) -> list[l
 
 
 def read_pcap(path: Path) -> tuple[int, list[tuple[float, bytes]]]:
+    """The link type and (time, bytes) of every packet of a pcap or pcapng of one link type
+    (dpkt reads any link type; the product's reader refuses those it cannot decode)."""
     with path.open("rb") as fh:
-        reader = dpkt.pcap.Reader(fh)
+        reader = dpkt.pcap.UniversalReader(fh)
         return reader.datalink(), [(ts, bytes(buf)) for ts, buf in reader]
 
 
 def write_pcap(
     path: Path, linktype: int, packets: Iterable[tuple[float, bytes]], snap: int | None = None
 ) -> Path:
-    """A classic pcap; ``snap`` cuts every packet to that many bytes (original length kept)."""
-    with path.open("wb") as fh:
-        fh.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, linktype))
-        for ts, buf in packets:
-            kept = buf if snap is None else buf[:snap]
-            sec = int(ts)
-            usec = round((ts - sec) * 1e6)
-            fh.write(struct.pack("<IIII", sec, usec, len(kept), len(buf)))
-            fh.write(kept)
+    """A classic pcap (the product's writer); ``snap`` cuts every packet to that many bytes,
+    keeping its original length, as a capture with a small snap length does."""
+    out = [
+        FilePacket(ts, buf if snap is None else buf[:snap], wirelen=len(buf))
+        for ts, buf in packets
+    ]
+    write_capture(path, out, format="pcap", interfaces=[Interface(linktype)])
     return path
 
 
@@ -188,17 +189,20 @@ def _mutate_udp(data: bytearray, udp: Any, names: _AddressMap, rng: random.Rando
         data[2] = 0x02  # a query that now has a Skype payload's layout
 
 
-def flip_bits(source: Path, target: Path, seed: int, share: float = 0.3) -> Path:
-    """A copy in which ``share`` of the packets have a few random bits flipped past byte 34
-    (Ethernet and IPv4 headers stay readable, so the damage reaches UDP, TCP and Skype)."""
+def flip_bits(
+    source: Path, target: Path, seed: int, share: float = 0.3, after: int = 34
+) -> Path:
+    """A copy in which ``share`` of the packets have a few random bits flipped past byte
+    ``after`` (34: Ethernet and IPv4 headers stay readable, so the damage reaches UDP, TCP and
+    Skype; in an export, past the tags, the plaintext)."""
     rng = random.Random(seed)
     linktype, packets = read_pcap(source)
     out = []
     for ts, buf in packets:
         data = bytearray(buf)
-        if len(data) > 40 and rng.random() < share:
+        if len(data) > after + 6 and rng.random() < share:
             for _ in range(rng.randint(1, 4)):
-                i = rng.randrange(34, len(data))
+                i = rng.randrange(after, len(data))
                 data[i] ^= 1 << rng.randrange(8)
         out.append((ts, bytes(data)))
     return write_pcap(target, linktype, out)

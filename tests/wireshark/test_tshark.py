@@ -225,11 +225,82 @@ def test_synthesized_capture_decrypts_like_the_product(workdir: Path) -> None:
     assert shown_blocks(capture, log, *options) == as_columns(expected)
 
 
-def _damaged(skypeirc_path: Path, workdir: Path) -> list[Path]:
+@pytest.fixture(scope="module")
+def exported(skypeirc_path: Path, workdir: Path) -> Path:
+    out = workdir / "SkypeIRC.export.pcapng"
+    done = run_cli("export", str(skypeirc_path), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def exported_blocks(capture: Path, *args: str) -> dict[int, list[tuple[Any, ...]]]:
+    """Blocks of an export as tshark shows them, by original frame (several units may share
+    one, as two TCP frames in one segment do)."""
+    names = ["skypeflux.orig_frame", "skypeflux.cmd", "skypeflux.reqid",
+             "skypeflux.reply_to_frame"]
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for frame, cmds, reqids, replies in fields(capture, names, "-Y", "skypeflux.cmd", *args):
+        got = out.setdefault(int(frame), [(), (), ()])
+        got[0] += tuple(int(c) for c in cmds.split(","))
+        got[1] += tuple(int(r, 16) for r in reqids.split(",") if r)
+        got[2] += tuple(int(r) for r in replies.split(",") if r)
+    return out
+
+
+def test_export_shows_the_same_305_blocks(exported: Path, decoded: list[dict[str, Any]]) -> None:
+    assert exported_blocks(exported) == as_columns(blocks_by_frame(decoded))
+
+
+def test_export_without_the_plugin_keeps_plaintext_addresses_and_frames(
+    exported: Path, decoded: list[dict[str, Any]]
+) -> None:
+    names = ["exported_pdu.orig_fno", "exported_pdu.ipv4_src", "exported_pdu.src_port",
+             "exported_pdu.ipv4_dst", "exported_pdu.dst_port", "exported_pdu.exported_pdu",
+             "exported_pdu.prot_name", "frame.time_epoch"]
+    command = ["tshark", "-n", "-r", str(exported), "-T", "fields"]
+    done = subprocess.run(
+        command + [x for n in names for x in ("-e", n)],
+        capture_output=True, text=True, check=True, timeout=300,
+    )
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    verified = [r for r in decoded if r["skypeflux.verified"] and r["skypeflux.plaintext"]]
+    assert len(rows) == len(verified) == 347
+    for row, record in zip(rows, verified, strict=True):
+        frame, src, sport, dst, dport, payload, name, when = row
+        plain = record["skypeflux.plaintext"]
+        blocks = record["skypeflux.unit"] in {"udp.payload", "udp.resend", "udp.message",
+                                              "tcp.data"}
+        assert int(frame) == record["frame"]
+        assert (src, int(sport), dst, int(dport)) == (
+            record["ip.src"], record["srcport"], record["ip.dst"], record["dstport"]
+        )
+        assert payload == (plain[4:] if record["skypeflux.unit"] == "tcp.data" else plain)
+        assert name == ("skypeflux" if blocks else "data")
+        assert abs(float(when) - record["frame.time_epoch"]) < 1e-6
+
+
+def test_export_with_other_packets_interleaved(
+    skypeirc_path: Path, workdir: Path, decoded: list[dict[str, Any]]
+) -> None:
+    out = workdir / "with-other.pcapng"
+    done = run_cli("export", str(skypeirc_path), "-o", str(out), "--with-other")
+    assert done.returncode == 0, done.stderr
+    covered = {f for r in decoded for f in r["frames"]}
+    total = len(read_packets(skypeirc_path)[1])
+    rows = fields(out, ["frame.number", "frame.comment"], "-Y", "!exported_pdu")
+    assert len(rows) == total - len(covered) == 2263 - len(covered)
+    originals = [int(c.removeprefix("original frame ")) for _, c in rows]
+    assert originals == sorted(set(range(1, total + 1)) - covered)
+    assert exported_blocks(out) == as_columns(blocks_by_frame(decoded))
+
+
+def _damaged(skypeirc_path: Path, workdir: Path, exported: Path) -> list[Path]:
     linktype, packets = read_packets(skypeirc_path)
     raw = skypeirc_path.read_bytes()
     cut = workdir / "cut.pcap"
     cut.write_bytes(raw[: len(raw) * 2 // 3 + 7])  # ends inside a packet
+    cut_export = workdir / "cut-export.pcapng"
+    cut_export.write_bytes(exported.read_bytes()[: exported.stat().st_size // 2 + 5])
     return [
         cut,
         write_pcap(workdir / "snap60.pcap", linktype, packets, snap=60),
@@ -237,11 +308,17 @@ def _damaged(skypeirc_path: Path, workdir: Path) -> list[Path]:
         *(flip_bits(skypeirc_path, workdir / f"flipped{s}.pcap", seed=s) for s in (1, 2, 3)),
         mutate(skypeirc_path, workdir / "mutated2.pcap", seed=2),
         _synthetic(workdir),
+        exported,
+        cut_export,
+        *(flip_bits(exported, workdir / f"export-flipped{s}.pcap", seed=s, after=40)
+          for s in (1, 2)),
     ]
 
 
-def test_no_lua_error_anywhere(skypeirc_path: Path, workdir: Path, keylog: Path) -> None:
-    for capture in [skypeirc_path, *_damaged(skypeirc_path, workdir)]:
+def test_no_lua_error_anywhere(
+    skypeirc_path: Path, workdir: Path, keylog: Path, exported: Path
+) -> None:
+    for capture in [skypeirc_path, *_damaged(skypeirc_path, workdir, exported)]:
         for log in (None, keylog):
             for extra in ((), HEURISTIC_FIRST):
                 out = tshark(capture, "-V", *extra, keylog=log, check=False)

@@ -13,6 +13,7 @@ import click
 from skypeflux import __version__
 from skypeflux.cli.commands.decode import decode
 from skypeflux.cli.commands.demo import demo
+from skypeflux.cli.commands.export import export
 from skypeflux.cli.commands.flows import flows
 from skypeflux.cli.commands.keylog import keylog
 from skypeflux.cli.commands.recover_ip import recover_ip
@@ -77,7 +78,7 @@ def cli() -> None:
     """
 
 
-for _command in (decode, flows, recover_ip, demo, keylog, wireshark):
+for _command in (decode, flows, recover_ip, demo, keylog, export, wireshark):
     cli.add_command(_command)
 
 

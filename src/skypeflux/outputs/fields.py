@@ -71,6 +71,9 @@ FIELDS: tuple[Field, ...] = (
       "seed (0.0.0.0 when the sender did not know its own)."),
     F("skypeflux.public.dst", "ipv4", "Public destination", "Public destination address used in "
       "the UDP seed."),
+    F("skypeflux.orig_frame", "uint32", "Original frame", "In a capture written by skypeflux "
+      "export: the unit's frame number in the original capture (reply-to frames count the "
+      "same way).", "dec"),
     F("skypeflux.heuristic", "string", "Recognised by", "Which clear-header evidence made the "
       "heuristic take this packet."),
     # UDP datagram headers (spec protocol.md 1)

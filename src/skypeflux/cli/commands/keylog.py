@@ -6,13 +6,23 @@ import sys
 
 import click
 
-from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, EXIT_UNREADABLE, Failure, user_errors
+from skypeflux.cli.errors import (
+    EXIT_NO_SKYPE,
+    EXIT_OK,
+    OutputFailure,
+    safe_text,
+    say,
+    user_errors,
+    writing,
+)
 from skypeflux.cli.help_text import EPILOG
 from skypeflux.cli.options import (
+    echo_out,
     make_decoder,
     open_source,
     progress_option,
     public_ip_option,
+    require_stdout,
     say_no_skype,
     warn_if_truncated,
 )
@@ -43,6 +53,8 @@ def keylog(capture: str, output: str, public_ip: tuple[str, ...], no_progress: b
     log = KeyLog()
     found = False
     with user_errors(progress):
+        if output == "-":
+            require_stdout()
         for record in decoder.run(open_source(capture), progress=progress):
             found = True
             log.add(record)
@@ -53,18 +65,15 @@ def keylog(capture: str, output: str, public_ip: tuple[str, ...], no_progress: b
             raise click.exceptions.Exit(EXIT_NO_SKYPE)
         text = log.text()
         if output == "-":
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            echo_out(text, nl=False)
+            with writing():
+                sys.stdout.flush()
         else:
             try:
                 with open(output, "w", encoding="ascii") as fh:
                     fh.write(text)
             except OSError as exc:
                 reason = (exc.strerror or str(exc)).lower()
-                raise Failure(EXIT_UNREADABLE, f"{output}: cannot write: {reason}") from None
-            click.echo(
-                f"skypeflux: wrote {len(log.seeds)} keys for {log.units} verified units "
-                f"to {output}",
-                err=True,
-            )
+                raise OutputFailure(f"{safe_text(output)}: cannot write: {reason}") from None
+            say(f"skypeflux: wrote {len(log.seeds)} keys ({log.units} verified units) to {output}")
     raise click.exceptions.Exit(EXIT_OK)

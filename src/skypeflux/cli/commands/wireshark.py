@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from skypeflux.cli.errors import EXIT_UNREADABLE, Failure, fail
+from skypeflux.cli.errors import OutputFailure, fail, say, user_errors, writing
+from skypeflux.cli.options import require_stdout
 from skypeflux.outputs.wireshark import KEYLOG_PREFERENCE, install, plugin_text
 
 
@@ -19,8 +20,11 @@ def wireshark() -> None:
 @wireshark.command("lua")
 def lua() -> None:
     """Print the plugin (one Lua file) to standard output."""
-    sys.stdout.write(plugin_text())
-    sys.stdout.flush()
+    with user_errors():  # a reader that stops early is exit 0, a full disk exit 6
+        require_stdout()
+        with writing():
+            sys.stdout.write(plugin_text())
+            sys.stdout.flush()
 
 
 @wireshark.command("install")
@@ -37,10 +41,10 @@ def install_command(directory: Path | None) -> None:
     try:
         target = install(directory)
     except OSError as exc:
-        fail(Failure(EXIT_UNREADABLE, f"cannot install the plugin: {exc.strerror or exc}"))
-    click.echo(f"skypeflux: installed {target}", err=True)
-    click.echo(
-        f"skypeflux: restart Wireshark, then set Edit > Preferences > Protocols > SKYPEFLUX > "
-        f"Key log file (or tshark -o {KEYLOG_PREFERENCE}:FILE) to a file from skypeflux keylog",
-        err=True,
+        reason = (exc.strerror or str(exc)).lower()
+        fail(OutputFailure(f"cannot install the plugin: {reason}"))
+    say(f"skypeflux: installed {target}")
+    say(
+        f"skypeflux: restart Wireshark, then set Edit > Preferences > Protocols > skypeflux > "
+        f"Key log file (or tshark -o {KEYLOG_PREFERENCE}:FILE) to a file from skypeflux keylog"
     )

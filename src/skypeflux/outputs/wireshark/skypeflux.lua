@@ -1213,6 +1213,7 @@ F["skypeflux.verify.detail"] = ProtoField.string("skypeflux.verify.detail", "Ver
 F["skypeflux.seed"] = ProtoField.uint32("skypeflux.seed", "Seed", base.HEX, nil, nil, "The 32-bit RC4 seed of the unit.")
 F["skypeflux.public.src"] = ProtoField.ipv4("skypeflux.public.src", "Public source", "Public source address used in the UDP seed (0.0.0.0 when the sender did not know its own).")
 F["skypeflux.public.dst"] = ProtoField.ipv4("skypeflux.public.dst", "Public destination", "Public destination address used in the UDP seed.")
+F["skypeflux.orig_frame"] = ProtoField.uint32("skypeflux.orig_frame", "Original frame", base.DEC, nil, nil, "In a capture written by skypeflux export: the unit's frame number in the original capture (reply-to frames count the same way).")
 F["skypeflux.heuristic"] = ProtoField.string("skypeflux.heuristic", "Recognised by", base.UNICODE, "Which clear-header evidence made the heuristic take this packet.")
 F["skypeflux.udp.id"] = ProtoField.uint16("skypeflux.udp.id", "ID", base.HEX, nil, nil, "UDP datagram id (bytes 0-1, big-endian).")
 F["skypeflux.udp.func"] = ProtoField.uint8("skypeflux.udp.func", "Func", base.HEX, nil, nil, "The raw func byte (byte 2) of the datagram.")
@@ -1298,6 +1299,7 @@ local function reset()
         open = {},       -- "src>dst#reqid" -> request block (pairing)
         dirs = {},       -- "src>dst" -> one TCP direction
         tcp = {},        -- frame -> {dir, offset, header, frames, note}
+        export = {},     -- frame -> blocks of an exported PDU
     }
 end
 reset()
@@ -1400,15 +1402,25 @@ local function block_summary(b)
     return concat(parts, " ")
 end
 
+-- A range of `tvb` clamped to its bytes: a block that runs past its plaintext (the reason it
+-- is "not exact") still gets a place in the tree.
+local function span(tvb, at, len)
+    local n = tvb:len()
+    if at > n then at = n end
+    if len > n - at then len = n - at end
+    if len < 0 then len = 0 end
+    return tvb(at, len)
+end
+
 -- `ptvb` holds the plaintext the blocks were parsed from, starting at `base` in it.
 local function add_blocks(tree, ptvb, base, blocks)
     for _, b in ipairs(blocks) do
-        local whole = ptvb(base + b.offset, b.length)
+        local whole = span(ptvb, base + b.offset, b.length)
         local node = tree:add(F["skypeflux.block"], whole)
         node:set_text("Command block: " .. block_summary(b) .. (b.error and " [not exact]" or ""))
         local size_len = b.size_len or 1
-        node:add(F["skypeflux.block.size"], ptvb(base + b.offset, size_len), b.size)
-        local cmd_range = ptvb(base + b.offset + size_len, b.cmd_len or 1)
+        node:add(F["skypeflux.block.size"], span(ptvb, base + b.offset, size_len), b.size)
+        local cmd_range = span(ptvb, base + b.offset + size_len, b.cmd_len or 1)
         node:add(F["skypeflux.cmd"], cmd_range, b.command)
         local entry = COMMANDS[b.command]
         if entry then
@@ -1417,7 +1429,7 @@ local function add_blocks(tree, ptvb, base, blocks)
         end
         node:add(F["skypeflux.cmd.flags"], cmd_range, b.flags)
         if b.reqid then
-            node:add(F["skypeflux.reqid"], ptvb(base + b.list_offset - 2, 2), b.reqid)
+            node:add(F["skypeflux.reqid"], span(ptvb, base + b.list_offset - 2, 2), b.reqid)
         end
         if b.reply_to then
             node:add(F["skypeflux.reply_to_frame"], whole, b.reply_to)
@@ -1426,8 +1438,8 @@ local function add_blocks(tree, ptvb, base, blocks)
             node:add(F["skypeflux.reply_in_frame"], whole, b.reply_in)
         end
         if #b.list > 0 then
-            local list_range = ptvb(base + b.list_offset, #b.list)
-            node:add(F["skypeflux.list.form"], ptvb(base + b.list_offset, 1), sbyte(b.list, 1))
+            local list_range = span(ptvb, base + b.list_offset, #b.list)
+            node:add(F["skypeflux.list.form"], span(ptvb, base + b.list_offset, 1), sbyte(b.list, 1))
             if b.items then
                 add_objects(node, list_range, b.items, b.command, true)
             end
@@ -1985,6 +1997,37 @@ local function heur_tcp(tvb, pinfo, tree)
     if not reason then return false end
     show_tcp(tvb, pinfo, tree, seg, S.dirs[key], reason)
     return true
+end
+
+---------------------------------------------------------------------------------------------
+-- Captures written by `skypeflux export`: Exported PDUs whose payload is verified command
+-- blocks, with the original addresses, ports and frame number in their tags
+---------------------------------------------------------------------------------------------
+
+local have_fno, f_orig_fno = pcall(Field.new, "exported_pdu.orig_fno")
+if not have_fno then f_orig_fno = nil end
+
+function proto.dissector(tvb, pinfo, tree)
+    local fi = f_orig_fno and f_orig_fno()
+    local frame = fi and fi.value or pinfo.number
+    local src, dst = ipv4_of(pinfo.src), ipv4_of(pinfo.dst)
+    local a = src and ep_text(src, pinfo.src_port) or tostring(pinfo.src)
+    local b = dst and ep_text(dst, pinfo.dst_port) or tostring(pinfo.dst)
+    local r = S.export[pinfo.number]
+    if not pinfo.visited and not r then
+        r = { blocks = tvb:len() > 0 and describe(tvb:raw(0, tvb:len()), frame, a, b) or {} }
+        S.export[pinfo.number] = r
+    end
+    pinfo.cols.protocol = "SKYPE"
+    local t = tree:add(proto, tvb())
+    t:append_text(sformat(", decrypted by skypeflux, original frame %d", frame))
+    t:add(F["skypeflux.orig_frame"], tvb(0, 0), frame)
+    t:add(F["skypeflux.verified"], tvb(0, 0), true)
+    if r then
+        add_blocks(t, tvb, 0, r.blocks)
+        pinfo.cols.info = "decrypted " .. info_of(r.blocks)
+    end
+    return tvb:len()
 end
 
 proto:register_heuristic("udp", heur_udp)
