@@ -148,7 +148,7 @@ def test_cmd_37_client_version_is_text(
 
 def skype_frames(decoded: list[dict[str, Any]]) -> tuple[set[int], set[tuple[str, str]]]:
     """UDP frames and TCP directions the product proved to be Skype."""
-    udp = {f for r in decoded if r["skypeflux.unit"] in UDP_UNITS for f in r["frames"]}
+    udp = {r["frame"] for r in decoded if r["skypeflux.unit"] in UDP_UNITS}
     tcp = {
         (f"{r['ip.src']}:{r['srcport']}", f"{r['ip.dst']}:{r['dstport']}")
         for r in decoded
@@ -292,6 +292,18 @@ def test_export_with_other_packets_interleaved(
     originals = [int(c.removeprefix("original frame ")) for _, c in rows]
     assert originals == sorted(set(range(1, total + 1)) - covered)
     assert exported_blocks(out) == as_columns(blocks_by_frame(decoded))
+
+
+def test_heuristic_on_two_parties_and_pseudo_tls(workdir: Path) -> None:
+    # One client and one peer only (no endpoint with many peers): the ids that ACK, NAck and
+    # resend echo prove the pair; on port 443 the pseudo-TLS hellos open the streams.
+    capture = _synthetic(workdir)
+    dec = run_cli("decode", "--json", str(capture))
+    udp_want, tcp_want = skype_frames([json.loads(line) for line in dec.stdout.splitlines()])
+    assert len(udp_want) == 15 and len(tcp_want) == 2
+    udp, tcp = marked(capture)
+    assert udp == udp_want
+    assert set(tcp) == tcp_want
 
 
 def _damaged(skypeirc_path: Path, workdir: Path, exported: Path) -> list[Path]:

@@ -1300,6 +1300,8 @@ local function reset()
         dirs = {},       -- "src>dst" -> one TCP direction
         tcp = {},        -- frame -> {dir, offset, header, frames, note}
         export = {},     -- frame -> blocks of an exported PDU
+        sent = {},       -- "src>dst" -> {datagram id -> type}, for the echo evidence
+        echo = {},       -- "a|b" -> true once ids echo between a and b
     }
 end
 reset()
@@ -1329,7 +1331,10 @@ local function ep_text(ip, port)
     return ip_text(ip) .. ":" .. port
 end
 
-local function in_error_packet()
+-- A datagram quoted inside an ICMP error is not traffic of its own.
+local function in_error_packet(pinfo)
+    local ok, quoted = pcall(function() return pinfo.in_error_pkt end)
+    if ok and quoted ~= nil then return quoted end
     return f_icmp() ~= nil
 end
 
@@ -1509,6 +1514,28 @@ local function count_udp(verdict, a, b)
                 e.npeers = e.npeers + 1
             end
         end
+    end
+end
+
+-- Two endpoints prove each other when one echoes the other's datagram id the way Skype does:
+-- an ACK or NAck carries the id of the datagram it answers, a resend the id of the NAck.
+local function note_echo(r, a, b)
+    local sent = S.sent[a .. ">" .. b]
+    if not sent then
+        sent = {}
+        S.sent[a .. ">" .. b] = sent
+    end
+    local t = r.type
+    local back = S.sent[b .. ">" .. a]
+    local echo = false
+    if (t == 0x05 or t == 0x07) and back then
+        echo = back[r.id] == 0x02 or back[r.id] == 0x03 or back[r.id] == 0x0F
+    elseif t == 0x03 and back then
+        echo = back[r.id] == 0x07
+    end
+    if not sent[r.id] then sent[r.id] = t end
+    if echo then
+        S.echo[a .. "|" .. b], S.echo[b .. "|" .. a] = true, true
     end
 end
 
@@ -1695,7 +1722,7 @@ local function show_udp(tvb, pinfo, tree, r, reason)
 end
 
 local function heur_udp(tvb, pinfo, tree)
-    if in_error_packet() then return false end
+    if in_error_packet(pinfo) then return false end
     local src, dst = ipv4_of(pinfo.src), ipv4_of(pinfo.dst)
     if not src or not dst then return false end
     local frame = pinfo.number
@@ -1712,6 +1739,7 @@ local function heur_udp(tvb, pinfo, tree)
         end
         r = first_pass_udp(s, size, frame, src, pinfo.src_port, dst, pinfo.dst_port,
             tvb:len() < size, verdict)
+        note_echo(r, a, b)
         S.udp[frame] = r
     end
     if not r or r.verdict == "bad" then return false end
@@ -1723,6 +1751,8 @@ local function heur_udp(tvb, pinfo, tree)
     elseif clean_a and clean_b and (proven_a or proven_b) then
         reason = sformat("%s layout; endpoint %s", UDP_TYPES[r.type] or "known",
             proven_a and a or b)
+    elseif clean_a and clean_b and S.echo[a .. "|" .. b] then
+        reason = sformat("%s layout; ACK/NAck ids echo this pair's datagrams", UDP_TYPES[r.type] or "known")
     else
         return false
     end
@@ -1833,11 +1863,12 @@ local function tcp_apply(d, frame, seg, offset, data)
 end
 
 local function first_pass_tcp(tvb, pinfo, key, src, dst)
+    -- Field values exist only when Wireshark builds a tree on this pass (tshark -2 without a
+    -- filter does not): without the sequence number, segments are taken in frame order.
     local fi = f_tcp_seq()
-    if not fi then return nil end
-    local seq = fi.value
     local s = tvb:raw(0, tvb:len())
     local d = S.dirs[key]
+    local seq = fi and fi.value or (d and (d.start + d.have) % TWO32) or 0
     if not d then
         d = { start = seq, have = 0, head = "", pending = "", body_pos = 0, src = src, dst = dst,
             first_frame = pinfo.number, future = {} }
@@ -1982,7 +2013,7 @@ local function show_tcp(tvb, pinfo, tree, seg, d, reason)
 end
 
 local function heur_tcp(tvb, pinfo, tree)
-    if in_error_packet() then return false end
+    if in_error_packet(pinfo) then return false end
     local src, dst = ipv4_of(pinfo.src), ipv4_of(pinfo.dst)
     if not src or not dst then return false end
     local a, b = ep_text(src, pinfo.src_port), ep_text(dst, pinfo.dst_port)
