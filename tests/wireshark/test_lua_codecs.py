@@ -17,7 +17,8 @@ import pytest
 from skypeflux import objects
 from skypeflux.crypto import skype_crc32
 from skypeflux.crypto.seeds import udp_seed
-from skypeflux.objects import ObjectsError
+from skypeflux.messages.blocks import parse_blocks
+from skypeflux.objects import ObjectsError, to_tree
 from skypeflux.outputs.fields import BY_NAME
 from skypeflux.outputs.wireshark import generate, plugin_path
 from skypeflux.wire.udp import parse_datagram
@@ -154,3 +155,75 @@ def test_plugin_uses_only_registered_fields() -> None:
     assert used and used <= set(BY_NAME)
     declared = set(re.findall(r'^F\["([^"]+)"\] = ProtoField', text, re.M))
     assert declared == set(BY_NAME)
+
+
+def _mutants(vectors: list[dict[str, Any]], count: int, seed: int) -> list[str]:
+    """Edited copies of the vectors: bit flips, cuts, inserted and repeated bytes."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        data = bytearray(bytes.fromhex(rng.choice(vectors)["hex"]))
+        for _ in range(rng.randint(1, 3)):
+            roll = rng.random()
+            if roll < 0.5 and len(data) > 1:
+                i = rng.randrange(1, len(data))
+                data[i] ^= 1 << rng.randrange(8)
+            elif roll < 0.7:
+                del data[rng.randrange(1, len(data) + 1) :]
+            elif roll < 0.9:
+                data.insert(rng.randrange(1, len(data) + 1), rng.randrange(256))
+            else:
+                i = rng.randrange(1, len(data) + 1)
+                data[i:i] = data[1:i][: rng.randrange(1, 9)]
+        out.append(bytes(data).hex())
+    return out
+
+
+@pytest.mark.parametrize("lua", LUAS)
+def test_edited_object_lists_get_the_same_verdict(
+    lua: str, object_vectors: list[dict[str, Any]]
+) -> None:
+    # Hostile input: the Lua decoder must accept exactly what the product accepts, with the
+    # same tree and length, and refuse the rest without any other error.
+    lists = _mutants(object_vectors, 3000, seed=4142)
+    answers = run_lua(lua, (f"objects {h}" for h in lists))
+    accepted = 0
+    for hex_list, got in zip(lists, answers, strict=True):
+        assert "bug" not in got, (hex_list, got)
+        if got["ok"]:
+            got["tree"] = _comparable(got["tree"])
+            accepted += 1
+        else:
+            got = {"ok": False}
+        assert got == _python(hex_list), hex_list
+    assert 300 < accepted < 2700  # both outcomes well represented
+
+
+@pytest.mark.parametrize("lua", LUAS)
+def test_edited_plaintexts_split_into_the_same_blocks(
+    lua: str, blocks_oracle: list[dict[str, Any]]
+) -> None:
+    rng = random.Random(305)
+    texts = []
+    for _ in range(1500):
+        rows = rng.sample(blocks_oracle, rng.randint(1, 3))
+        data = bytearray(bytes.fromhex("".join(r["header_hex"] + r["list_hex"] for r in rows)))
+        for _ in range(rng.randint(0, 2)):
+            if rng.random() < 0.6:
+                data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+            else:
+                del data[rng.randrange(1, len(data) + 1) :]
+        texts.append(bytes(data))
+    answers = run_lua(lua, (f"blocks {t.hex()}" for t in texts))
+    for text, got in zip(texts, answers, strict=True):
+        want = [
+            (b.command, b.flags, b.reqid, b.error is None, _comparable(to_tree(b.objects))
+             if b.objects is not None and b.error is None else None)
+            for b in parse_blocks(text)
+        ]
+        mine = [
+            (b["cmd"], b["flags"], b["reqid"], b["error"] is None,
+             _comparable(b["tree"]) if b["tree"] is not None and b["error"] is None else None)
+            for b in got["blocks"]
+        ]
+        assert mine == want, text.hex()
