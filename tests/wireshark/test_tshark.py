@@ -146,6 +146,37 @@ def test_cmd_37_client_version_is_text(
         assert f'(string): "{text}"' in out
 
 
+def _names(objects: list[dict[str, Any]]) -> list[tuple[str, bool]]:
+    """(name, guessed) of every named object, depth first, as the JSON output gives them."""
+    out = []
+    for obj in objects:
+        name = obj["skypeflux.obj.name"]
+        if name is not None:
+            out.append((name.removesuffix("?"), name.endswith("?")))
+        if obj["skypeflux.obj.family"] == 5:
+            out.extend(_names(obj["skypeflux.obj.value"]))
+    return out
+
+
+def test_object_names_as_in_the_product(
+    skypeirc_path: Path, keylog: Path, decoded: list[dict[str, Any]]
+) -> None:
+    want: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    for r in decoded:
+        for b in r["skypeflux.blocks"]:
+            want[r["frame"]].extend(_names(b["skypeflux.objects"] or []))
+    names = ["frame.number", "skypeflux.obj.name", "skypeflux.obj.name_guessed"]
+    got = {
+        int(frame): list(
+            zip(n.split(","), (g in ("1", "True") for g in guessed.split(",")), strict=True)
+        )
+        for frame, n, guessed in fields(skypeirc_path, names, "-Y", "skypeflux.obj.name",
+                                        keylog=keylog)
+    }
+    assert got == {frame: names for frame, names in want.items() if names}
+    assert sum(len(v) for v in got.values()) > 300
+
+
 def skype_frames(decoded: list[dict[str, Any]]) -> tuple[set[int], set[tuple[str, str]]]:
     """UDP frames and TCP directions the product proved to be Skype."""
     udp = {r["frame"] for r in decoded if r["skypeflux.unit"] in UDP_UNITS}
