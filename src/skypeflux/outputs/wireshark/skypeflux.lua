@@ -384,14 +384,14 @@ local OBJECTS_BY_COMMAND = {
         ids = { [11] = { "directory_blob", false }, [31] = { "presence_flag", true } },
     },
     [14] = {
-        typed = { [3] = { "user_name", false }, [5] = { "query", false }, [14] = { "result_kinds", true } },
+        paths = { ["0:3"] = { "user_name", false }, ["0:5"] = { "query", false }, ["1:6"] = { "result_kinds", true } },
     },
     [15] = {
         ids = { [11] = { "directory_blob", false } },
-        typed = { [5] = { "result", false } },
+        paths = { ["0:5"] = { "result", false } },
     },
     [18] = {
-        typed = { [3] = { "user_name", true }, [5] = { "query", true } },
+        paths = { ["0:3"] = { "user_name", true }, ["0:5"] = { "query", true } },
     },
     [29] = {
         ids = { [3] = { "supernode_address", false } },
@@ -424,14 +424,14 @@ local OBJECTS_BY_COMMAND = {
         ids = { [17] = { "candidate_address", true } },
     },
     [47] = {
-        typed = { [0] = { "bcm_id", false }, [8] = { "bcm_version", false }, [13] = { "bcm", false } },
+        paths = { ["0:0"] = { "bcm_id", false }, ["1:0"] = { "bcm_version", false }, ["1:5"] = { "bcm", false } },
     },
     [48] = {
         ids = { [0] = { "bcm_id", false }, [3] = { "bcm_blob", false } },
     },
     [53] = {
         ids = { [1] = { "peer_location", false } },
-        typed = { [3] = { "target_name", false }, [19] = { "own_name", false }, [29] = { "target", false } },
+        paths = { ["0:3"] = { "target_name", false }, ["2:3"] = { "own_name", false }, ["3:5"] = { "target", false } },
     },
     [60] = {
         ids = { [11] = { "directory_blob", false } },
@@ -1175,14 +1175,15 @@ end
 
 M.COMMANDS, M.OBJECTS_BY_COMMAND, M.OBJECTS_GENERIC = COMMANDS, OBJECTS_BY_COMMAND, OBJECTS_GENERIC
 
--- Name of object `oid` of `family` in command `cmd` (top level only): name, guessed.
-function M.object_name(cmd, oid, family)
+-- Name of object `oid` of `family` in command `cmd`, inside the lists `path` ("id:family"
+-- steps from the top down joined by ">", nil at the top level): name, guessed.
+function M.object_name(cmd, oid, family, path)
+    local key = (path and (path .. ">") or "") .. sformat("%d:%d", oid, family)
     local t = OBJECTS_BY_COMMAND[cmd]
-    if t then
-        local e = (t.typed and t.typed[oid * 8 + family]) or (t.ids and t.ids[oid])
-        if e then return e[1], e[2] end
+    local e = t and t.paths and t.paths[key]
+    if not e and not path then
+        e = (t and t.ids and t.ids[oid]) or OBJECTS_GENERIC[oid]
     end
-    local e = OBJECTS_GENERIC[oid]
     if e then return e[1], e[2] end
     return nil, false
 end
@@ -1359,10 +1360,9 @@ local function value_text(item)
     return "[" .. concat(shown, ", ") .. (#v > 16 and ", ..." or "") .. "]"
 end
 
-local function add_objects(parent, range, items, cmd, top)
+local function add_objects(parent, range, items, cmd, path)
     for _, item in ipairs(items) do
-        local name, guessed
-        if top then name, guessed = M.object_name(cmd, item.id, item.family) end
+        local name, guessed = M.object_name(cmd, item.id, item.family, path)
         local node = parent:add(F["skypeflux.obj"], range)
         node:set_text(sformat("Object 0x%02x %s(%s): %s", item.id,
             name and (name .. (guessed and "? " or " ")) or "", FAMILIES[item.family], value_text(item)))
@@ -1387,7 +1387,8 @@ local function add_objects(parent, range, items, cmd, top)
             node:add(F["skypeflux.obj.blob"], range, v)
         elseif f == 5 then
             node:add(F["skypeflux.obj.count"], range, #v)
-            add_objects(node, range, v, cmd, false)
+            add_objects(node, range, v, cmd,
+                (path and (path .. ">") or "") .. sformat("%d:%d", item.id, item.family))
         else
             node:add(F["skypeflux.obj.count"], range, #v)
             for _, element in ipairs(v) do
@@ -1446,7 +1447,7 @@ local function add_blocks(tree, ptvb, base, blocks)
             local list_range = span(ptvb, base + b.list_offset, #b.list)
             node:add(F["skypeflux.list.form"], span(ptvb, base + b.list_offset, 1), sbyte(b.list, 1))
             if b.items then
-                add_objects(node, list_range, b.items, b.command, true)
+                add_objects(node, list_range, b.items, b.command, nil)
             end
         end
         if b.error then
