@@ -183,9 +183,8 @@ def test_filters_selecting_nothing_print_no_no_skype_message(skypeirc_path: Path
     assert result.stdout == "" and result.stderr == ""
 
 
-def test_demo_decodes_the_example(monkeypatch: pytest.MonkeyPatch, shared_dir: Path) -> None:
-    monkeypatch.chdir(REPO)
-    result = _run("demo")
+def test_demo_decodes_a_given_capture(skypeirc_path: Path) -> None:
+    result = _run("demo", "--capture", str(skypeirc_path))
     assert result.exit_code == EXIT_OK
     assert "SkypeIRC.cap" in result.stdout.splitlines()[0]
     assert " cmd 29 " in result.stdout and "endpoints" in result.stdout

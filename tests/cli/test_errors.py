@@ -15,7 +15,6 @@ from skypeflux import __version__, crypto, objects
 from skypeflux.capture.pipeline import Decoder
 from skypeflux.capture.records import Record
 from skypeflux.cli.app import cli
-from skypeflux.cli.commands import demo as demo_command
 from skypeflux.cli.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -271,13 +270,10 @@ def test_public_ip_forms() -> None:
         parse_public_ip("192.168.1=86.128.245.115")
 
 
-def test_demo_without_the_example_capture_says_what_to_pass(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(demo_command, "find_demo_capture", lambda start=None: None)
-    result = runner.invoke(cli, ["demo"])
+def test_demo_with_a_missing_capture_is_exit_3(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["demo", "--capture", str(tmp_path / "nowhere.pcap")])
     assert result.exit_code == EXIT_UNREADABLE
-    assert "skypeflux decode" in _one_error_line(result.stderr)
+    assert "nowhere.pcap" in _one_error_line(result.stderr)
 
 
 def test_packets_on_undecodable_interfaces_are_reported(
