@@ -22,12 +22,8 @@ import dpkt  # type: ignore[import-untyped]
 import pytest
 
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.reader import (
-    LINKTYPE_ETHERNET,
-    RawPacket,
-    open_capture,
-    read_packets,
-)
+from skypeflux.capture.files import RawPacket, open_capture, read_packets
+from skypeflux.capture.files.linktypes import LINKTYPE_ETHERNET
 from skypeflux.capture.files.writer import Interface, PcapngWriter
 from skypeflux.capture.pipeline import Decoder
 from tests.helpers.captures import PACKETS

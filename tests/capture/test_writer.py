@@ -17,7 +17,7 @@ import dpkt  # type: ignore[import-untyped]
 import pytest
 
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.reader import open_capture, read_packets
+from skypeflux.capture.files import open_capture, read_packets
 from skypeflux.capture.files.writer import (
     Interface,
     Packet,

@@ -27,7 +27,7 @@ def unit_fact(unit: Unit) -> Fact:
 
 
 def record_fact(record: Record) -> Fact:
-    blocks = tuple((b.command, b.flags, b.reqid, b.list_hex) for b in record.blocks)
+    blocks = tuple((b.command, b.flags, b.reqid, b.list_bytes.hex()) for b in record.blocks)
     packet_id = None if record.unit == "tcp.header" else record.packet_id
     return (record.unit, record.src, record.dst, packet_id, blocks)
 

@@ -12,15 +12,20 @@ under a kilobyte each), never anything per packet or per record
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from skypeflux import crypto, objects
+from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.reader import Source, open_capture
+from skypeflux.capture.files.source import Source, open_capture
+from skypeflux.capture.flows import FlowCounters, FlowStats
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
-from skypeflux.capture.records import Record
+from skypeflux.capture.records import FlowKey, Record
 from skypeflux.capture.skype.addresses import AddressBook
 from skypeflux.capture.skype.tcp_decoder import DirectionSummary, TcpDecoder
 from skypeflux.capture.skype.udp_decoder import UdpDecoder
@@ -37,28 +42,15 @@ class DecodeOptions:
 
     ``public_ips`` maps a captured (private) address to its public one; the key ``None`` applies
     to every private host. ``try_seen_addresses`` lets the decoder try, as a last resort, public
-    addresses seen in the capture for datagrams nothing else decrypts.
+    addresses seen in the capture for datagrams nothing else decrypts. ``crypto_backend`` and
+    ``objects_backend`` are the implementations the decoders use (default: the C ones when
+    built); the command line fills them from its environment variables, nothing below reads them.
     """
 
     public_ips: dict[str | None, str] = field(default_factory=dict)
     try_seen_addresses: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class FlowStats:
-    """One Skype flow for the ``flows`` table: a UDP endpoint pair or one TCP connection."""
-
-    key: str
-    transport: str
-    a: str
-    b: str
-    first_frame: int
-    last_frame: int
-    units: int
-    verified: int
-    unverified: int
-    blocks: int
-    status: str
+    crypto_backend: crypto.Backend = field(default_factory=crypto.get_backend)
+    objects_backend: objects.Backend = field(default_factory=objects.get_backend)
 
 
 class Decoder:
@@ -75,10 +67,21 @@ class Decoder:
         self.warning: str | None = None  # what the reader had to say (a cut file), in words
         self.skipped_note: str | None = None  # packets on link types we cannot decode
         self.first_time: float | None = None  # time of the first packet (tshark's origin)
+        # one outcome per packet read (see capture.accounting); they add up to packets_read
+        self.outcomes: dict[str, int] = {}
+        self.reasons: dict[str, int] = {}  # malformed or cut packets, by reason
 
     def run(self, source: Source, progress: ProgressCallback | None = None) -> Iterator[Record]:
+        """Decode ``source`` (a path, ``"-"`` or a binary file object), yielding records in
+        frame order; each run starts afresh, so one Decoder may run several captures."""
+        self._reset()
         emitter = OrderedEmitter()
         pairing = _Pairing()
+        account = PacketAccount()
+
+        def leave(record: Record) -> Record:
+            account.record(record)
+            return pairing.apply(record)
 
         def emit_tcp(record: Record) -> None:
             emitter.push(record)
@@ -90,8 +93,14 @@ class Decoder:
             emitter.hold,
             emitter.release,
             try_seen_addresses=self.options.try_seen_addresses,
+            crypto_backend=self.options.crypto_backend,
+            objects_backend=self.options.objects_backend,
         )
-        tcp = TcpDecoder(emit_tcp)
+        tcp = TcpDecoder(
+            emit_tcp,
+            crypto_backend=self.options.crypto_backend,
+            objects_backend=self.options.objects_backend,
+        )
         net = NetDecoder()
         total = _size_of(source)
         last_frame, last_ts = 0, 0.0
@@ -110,7 +119,7 @@ class Decoder:
                     tcp.feed(item)
                 if len(emitter):
                     # paired as they leave, in frame order: a held request still finds its reply
-                    yield from map(pairing.apply, emitter.drain())
+                    yield from map(leave, emitter.drain())
                 count += 1
                 if progress is not None and count % PROGRESS_EVERY == 0:
                     progress(count, _position(reader), total)
@@ -122,11 +131,28 @@ class Decoder:
                 raise CaptureError(self.skipped_note or "no packet on a decodable link type")
             udp.finish(last_frame, last_ts)
             tcp.finish(last_frame, last_ts)
-            yield from map(pairing.apply, emitter.flush())
+            yield from map(leave, emitter.flush())
             if progress is not None:
                 progress(count, total or 0, total)
+            self.outcomes = account.outcomes(
+                packets_read=reader.packets_read,
+                skipped_link=reader.skipped_unsupported,
+                net=net,
+                udp_not_skype=udp.counts.get("udp_not_skype", 0),
+                tcp_skype_segments=tcp.counts.get("tcp_skype_segments", 0),
+            )
+        self.reasons = dict(net.reasons)
         self.learned = list(udp.notes)
         self._summarise(net, udp, tcp)
+
+    def _reset(self) -> None:
+        """Forget what an earlier run learned: the same capture twice gives the same output."""
+        self.book = AddressBook(self.options.public_ips)
+        self.flows, self.stats, self.learned = [], {}, []
+        self.outcomes, self.reasons = {}, {}
+        self.capture_format, self.truncated_file = "", False
+        self.warning = self.skipped_note = None
+        self.first_time = None
 
     def _summarise(self, net: NetDecoder, udp: UdpDecoder, tcp: TcpDecoder) -> None:
         stats = dataclasses.asdict(net.stats)
@@ -141,40 +167,24 @@ class Decoder:
         stats["tcp_skype_connections"] = len(skype_tcp)
         self.stats = stats
         flows = []
-        for key, (units, ok, bad, blocks, incomplete) in udp.flow_units.items():
-            first, last = udp.flow_frames[key]
-            a, _, b = key.removeprefix("udp ").partition(" <-> ")
-            problems = [f"{bad} unverified"] if bad else []
-            if incomplete:
-                problems.append(f"{incomplete} incomplete message(s)")
-            status = ", ".join(problems) or "verified"
-            flows.append(FlowStats(key, "udp", a, b, first, last, units, ok, bad, blocks, status))
-        by_conn: dict[str, list[DirectionSummary]] = {}
+        for key, counts in udp.flows.items():
+            problems = [f"{counts.unverified} unverified"] if counts.unverified else []
+            if counts.incomplete:
+                problems.append(f"{counts.incomplete} incomplete message(s)")
+            flows.append(FlowStats(key, counts, ", ".join(problems) or "verified"))
+        by_conn: dict[FlowKey, list[DirectionSummary]] = {}
         for half in tcp.finished:
             by_conn.setdefault(half.flow, []).append(half)
         for key, halves in by_conn.items():
-            first = min(h.first_frame for h in halves)
-            last = max(h.last_frame for h in halves)
             problems = sorted(
                 f"{h.src} -> {h.dst}: {h.status}" for h in halves if h.status != "exact"
             )
             status = "; ".join(problems) if problems else f"exact ({len(halves)} directions)"
-            a, _, b = key.removeprefix("tcp ").partition(" <-> ")
-            merged = FlowStats(
-                key,
-                "tcp",
-                a,
-                b,
-                first,
-                last,
-                sum(h.units for h in halves),
-                sum(h.verified for h in halves),
-                sum(h.unverified for h in halves),
-                sum(h.blocks for h in halves),
-                status,
-            )
-            flows.append(merged)
-        flows.sort(key=lambda f: f.first_frame)
+            merged = FlowCounters()
+            for half in halves:
+                merged.merge(half.counts)
+            flows.append(FlowStats(key, merged, status))
+        flows.sort(key=lambda f: f.counts.first_frame)
         self.flows = flows
 
 
@@ -209,12 +219,15 @@ class _Pairing:
 
 
 def _size_of(source: Source) -> int | None:
-    if isinstance(source, str | os.PathLike) and os.fspath(source) != "-":
-        try:
-            return os.path.getsize(source)
-        except OSError:
-            return None
-    return None
+    """The capture's size for the progress line: of a path, or of a regular file opened by the
+    caller (``None`` for pipes, sockets and anything else without a size)."""
+    try:
+        if isinstance(source, str | os.PathLike):
+            return None if os.fspath(source) == "-" else os.path.getsize(source)
+        info = os.fstat(source.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def _position(reader: object) -> int:

@@ -8,13 +8,12 @@ relies on once the CRC has said the bytes are what the sender sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from skypeflux.messages.errors import MessagesError
 from skypeflux.messages.flags import has_reqid
-from skypeflux.objects import CODED, ObjectList, ObjectsError, decode, encode
+from skypeflux.objects import CODED, BackendArg, Obj, ObjectList, ObjectsError, decode, encode
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.varint import encode_varint, read_varint
 
@@ -34,7 +33,7 @@ class Block:
     cmd_raw: int
     reqid: int | None
     list_bytes: bytes
-    objects: Sequence[Any] | None = None
+    objects: ObjectList | None = None
     form: int | None = None
     error: str | None = None
 
@@ -59,11 +58,13 @@ class Block:
         return build_block(self.command, self.flags, self.reqid, self.list_bytes)
 
 
-def _decode_list(list_bytes: bytes, at: int) -> tuple[Sequence[Any] | None, int | None, str | None]:
+def _decode_list(
+    list_bytes: bytes, at: int, backend: BackendArg
+) -> tuple[ObjectList | None, int | None, str | None]:
     if not list_bytes:
         return None, None, None
     try:
-        decoded = decode(list_bytes)
+        decoded = decode(list_bytes, backend=backend)
     except ObjectsError as exc:
         where = getattr(exc, "offset", None)
         pos = at + where if isinstance(where, int) else at
@@ -77,10 +78,17 @@ def _decode_list(list_bytes: bytes, at: int) -> tuple[Sequence[Any] | None, int 
     return decoded.objects, decoded.form, None
 
 
-def parse_blocks(plaintext: bytes, base: int = 0, decode_objects: bool = True) -> list[Block]:
+def parse_blocks(
+    plaintext: bytes,
+    base: int = 0,
+    decode_objects: bool = True,
+    *,
+    objects_backend: BackendArg = None,
+) -> list[Block]:
     """Split ``plaintext`` into blocks; the last one carries an error if the bytes run out.
 
-    ``base`` is added to every offset (e.g. where the plaintext sits in a TCP stream).
+    ``base`` is added to every offset (e.g. where the plaintext sits in a TCP stream);
+    ``objects_backend`` picks the 0x42 range coder (default: fast when built).
     """
     data = bytes(plaintext)
     blocks: list[Block] = []
@@ -127,11 +135,11 @@ def parse_blocks(plaintext: bytes, base: int = 0, decode_objects: bool = True) -
         reqid = int.from_bytes(data[body_at : body_at + 2], "big") if reqid_len else None
         list_at = body_at + reqid_len
         list_bytes = data[list_at:block_end]
-        objects: Sequence[Any] | None = None
+        objects: ObjectList | None = None
         form: int | None = None
         error: str | None = None
         if decode_objects:
-            objects, form, error = _decode_list(list_bytes, base + list_at)
+            objects, form, error = _decode_list(list_bytes, base + list_at, objects_backend)
         blocks.append(
             Block(
                 base + start,
@@ -183,7 +191,7 @@ def encode_block(
     command: int,
     flags: int,
     reqid: int | None,
-    objects: Iterable[Any] | None,
+    objects: Iterable[Obj] | None,
     form: int = CODED,
 ) -> bytes:
     """A block whose list is ``objects`` (an :class:`~skypeflux.objects.ObjectList` or ``Obj``

@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import BinaryIO, Literal
 
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.reader import LINKTYPE_ETHERNET
+from skypeflux.capture.files.linktypes import LINKTYPE_ETHERNET
 
 DEFAULT_SNAPLEN = 262144  # what tcpdump and dumpcap use today
 ByteOrder = Literal["<", ">"]

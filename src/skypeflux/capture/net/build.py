@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.reader import (
+from skypeflux.capture.files.linktypes import (
     LINKTYPE_ETHERNET,
     LINKTYPE_IPV4,
     LINKTYPE_LINUX_SLL,

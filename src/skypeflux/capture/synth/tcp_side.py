@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from skypeflux.capture.net.tcp_build import TcpConversation
+from skypeflux.capture.records import UnitKind
 from skypeflux.capture.synth.blocks import Ids, event_blocks
 from skypeflux.capture.synth.scenario import Connection, Event, Host
 from skypeflux.capture.synth.units import Build, Unit, WireItem
+from skypeflux.ipv4 import Endpoint
 from skypeflux.wire.tcp import (
     LAST_WORD_INITIATOR,
     LAST_WORD_RESPONDER,
@@ -29,8 +31,8 @@ SEGMENT_SPACING = 0.0002  # seconds between the segments of one frame
 @dataclass(slots=True)
 class _Direction:
     encoder: StreamEncoder
-    src: str
-    dst: str
+    src: Endpoint
+    dst: Endpoint
     prefix: bytes
     sent: int = 0  # stream bytes so far (the offset of the next byte)
     packet_id: int = 0
@@ -79,7 +81,7 @@ class TcpBuilder:
                 rng.getrandbits(16),
                 LAST_WORD_INITIATOR if from_client else LAST_WORD_RESPONDER,
             )
-            ends = (f"{conv.client}:{conv.cport}", f"{conv.server}:{conv.sport}")
+            ends = (Endpoint.of(conv.client, conv.cport), Endpoint.of(conv.server, conv.sport))
             src, dst = ends if from_client else ends[::-1]
             dirs[from_client] = _Direction(encoder, src, dst, prefix, packet_id=rng.getrandbits(16))
         opened = _Open(conv, dirs, conn.mss, conn.ack_frames)
@@ -98,7 +100,7 @@ class TcpBuilder:
         frame = direction.encoder.data(packet_id, blocks_plain)
         ts = self._send(name, opened, from_client, frame, ts, event.where)
         self._unit(
-            "tcp.data",
+            UnitKind.TCP_DATA,
             event,
             direction,
             name,
@@ -110,11 +112,13 @@ class TcpBuilder:
             other = opened.dirs[not from_client]
             ack = other.encoder.encrypt(ack_frame(packet_id))
             self._send(name, opened, not from_client, ack, ts + 0.01, event.where)
-            self._unit("tcp.control", event, other, name, not from_client, packet_id=packet_id)
+            self._unit(
+                UnitKind.TCP_CONTROL, event, other, name, not from_client, packet_id=packet_id
+            )
 
     def _unit(
         self,
-        unit: str,
+        unit: UnitKind,
         event: Event,
         direction: _Direction,
         name: str,
@@ -145,7 +149,7 @@ class TcpBuilder:
             header_end = len(direction.prefix) + STREAM_HEADER_LEN
             self.out.units.append(
                 Unit(
-                    "tcp.header",
+                    UnitKind.TCP_HEADER,
                     direction.src,
                     direction.dst,
                     where,

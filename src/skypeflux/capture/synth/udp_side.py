@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from skypeflux.capture.net.build import udp
+from skypeflux.capture.records import UnitKind
 from skypeflux.capture.synth.blocks import Ids, event_blocks
 from skypeflux.capture.synth.errors import ScenarioError
 from skypeflux.capture.synth.scenario import Event, Host
 from skypeflux.capture.synth.units import Build, Unit, WireItem
+from skypeflux.ipv4 import Endpoint
 from skypeflux.wire.fragment_split import fragment_count, split_message
 from skypeflux.wire.udp import FULL_FRAGMENT_LEN, PAYLOAD_HEADER_LEN, Ack, Nack, ip_number
 from skypeflux.wire.udp_crypt import UNKNOWN_ADDRESS, seal_payload, seal_resend
@@ -56,12 +58,12 @@ class UdpBuilder:
             )
         )
 
-    def _unit(self, unit: str, event: Event, **fields: object) -> Unit:
+    def _unit(self, unit: UnitKind, event: Event, **fields: object) -> Unit:
         src, dst = self.hosts[event.src], self.hosts[event.dst]
         made = Unit(
             unit,
-            f"{src.ip}:{src.port}",
-            f"{dst.ip}:{dst.port}",
+            Endpoint.of(src.ip, src.port),
+            Endpoint.of(dst.ip, dst.port),
             event.where,
             event.label,
             **fields,  # type: ignore[arg-type]
@@ -84,7 +86,8 @@ class UdpBuilder:
                 wire = Ack(target.packet_id, ip_number(dst.seen_as), value, self._filler(5))
             index = self.out.new_datagram()
             self._send(ts, src, dst, wire.build(), index, event)
-            self._unit(f"udp.{event.kind}", event, packet_id=target.packet_id, datagrams=(index,))
+            kind = UnitKind.UDP_NACK if event.kind == "nack" else UnitKind.UDP_ACK
+            self._unit(kind, event, packet_id=target.packet_id, datagrams=(index,))
         else:
             self._resend(event, ts, src, dst)
 
@@ -108,7 +111,7 @@ class UdpBuilder:
             )
             self._send(ts, src, dst, sealed.build(), index, event)
             self._unit(
-                "udp.payload",
+                UnitKind.UDP_PAYLOAD,
                 event,
                 packet_id=packet_id,
                 blocks=tuple(blocks),
@@ -133,9 +136,9 @@ class UdpBuilder:
             index = self.out.new_datagram()
             indexes.append(index)
             self._send(ts + n * 0.0001, src, dst, piece.build(), index, event)
-            self._unit("udp.fragment", event, packet_id=packet_id, datagrams=(index,))
+            self._unit(UnitKind.UDP_FRAGMENT, event, packet_id=packet_id, datagrams=(index,))
         self._unit(
-            "udp.message",
+            UnitKind.UDP_MESSAGE,
             event,
             packet_id=packet_id,
             blocks=tuple(blocks),
@@ -161,7 +164,7 @@ class UdpBuilder:
         index = self.out.new_datagram()
         self._send(ts, src, dst, sealed.build(), index, event)
         self._unit(
-            "udp.resend",
+            UnitKind.UDP_RESEND,
             event,
             packet_id=original.packet_id,
             blocks=original.blocks,

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from skypeflux.capture.records import UnitKind
+from skypeflux.ipv4 import Endpoint
+
 
 @dataclass(frozen=True, slots=True)
 class ExpectedBlock:
@@ -25,9 +28,9 @@ class ExpectedBlock:
 class Unit:
     """One unit of the scenario; ``where`` is the scenario key of the event that made it."""
 
-    unit: str
-    src: str
-    dst: str
+    unit: UnitKind
+    src: Endpoint
+    dst: Endpoint
     where: str
     label: str | None = None
     packet_id: int | None = None
