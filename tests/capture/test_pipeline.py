@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import random
-import socket
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,8 @@ from typing import Any
 import dpkt
 import pytest
 
+from skypeflux.capture.files.writer import PcapWriter
+from skypeflux.capture.net import build
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import VERIFIED, Record
 from skypeflux.objects import to_tree
@@ -255,14 +256,7 @@ def test_address_learned_later_releases_held_datagrams(skypeirc_path: Path, tmp_
 
 
 def _udp_frame(src: str, dst: str, sport: int, dport: int, payload: bytes) -> bytes:
-    udp = dpkt.udp.UDP(sport=sport, dport=dport, data=payload)
-    udp.ulen = 8 + len(payload)
-    ip = dpkt.ip.IP(
-        src=socket.inet_aton(src), dst=socket.inet_aton(dst), p=dpkt.ip.IP_PROTO_UDP, data=udp
-    )
-    ip.len = 20 + udp.ulen
-    eth = dpkt.ethernet.Ethernet(src=b"\x02" * 6, dst=b"\x04" * 6, data=ip)
-    return bytes(eth)
+    return build.ethernet(build.udp(src, sport, dst, dport, payload))
 
 
 def test_public_address_found_by_trial(tmp_path: Path) -> None:
@@ -276,9 +270,9 @@ def test_public_address_found_by_trial(tmp_path: Path) -> None:
     ).build()
     path = tmp_path / "trial.pcap"
     with path.open("wb") as fh:
-        writer = dpkt.pcap.Writer(fh)
-        writer.writepkt(_udp_frame("86.128.245.115", "8.8.4.4", 5353, 53, b"\x12\x34\x01\x00"), 1.0)
-        writer.writepkt(_udp_frame("82.253.163.244", "10.0.0.5", 33033, 40000, sealed), 2.0)
+        writer = PcapWriter(fh)
+        writer.write(_udp_frame("86.128.245.115", "8.8.4.4", 5353, 53, b"\x12\x34\x01\x00"), 1.0)
+        writer.write(_udp_frame("82.253.163.244", "10.0.0.5", 33033, 40000, sealed), 2.0)
     records = list(Decoder().run(path))
     (payload,) = [r for r in records if r.unit == "udp.payload"]
     assert payload.verification.ok
@@ -299,12 +293,12 @@ def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     rng = random.Random(7)
     path = tmp_path / "lookalike.pcap"
     with path.open("wb") as fh:
-        writer = dpkt.pcap.Writer(fh)
+        writer = PcapWriter(fh)
         for i in range(300):
             body = bytearray(rng.randbytes(40))
             body[2] = 0x02
             src = f"81.{i // 200}.{i % 200}.9"
-            writer.writepkt(_udp_frame(src, "10.0.0.5", 40000 + i, 5000, bytes(body)), float(i))
+            writer.write(_udp_frame(src, "10.0.0.5", 40000 + i, 5000, bytes(body)), float(i))
     big_calls = 0
     real = udpflow.open_payload_any
 
