@@ -113,3 +113,17 @@ def test_demo_needs_nothing_beside_the_package(tmp_path: Path) -> None:
     assert any("cmd 31 client_ok reply" in line for line in lines)
     assert any("cmd 36 address_reply? reply" in line and "CRC ok" in line for line in lines)
     assert "# skypeflux flows" in proc.stdout and proc.stderr == ""
+
+
+def test_unanswered_is_what_recover_ip_is_for(tmp_path: Path) -> None:
+    capture = tmp_path / "unanswered.pcap"
+    assert _run("synth", "unanswered", "--seed", "4", "-o", str(capture))[0] == EXIT_OK
+    code, _, err = _run("decode", str(capture))
+    assert code == 1 and "no Skype traffic" in err
+    code, out, _ = _run(
+        "recover-ip", str(capture), "--range", "84.228.0.0/16", "--no-progress",
+        "--checkpoint", str(tmp_path / "ck.json"),
+    )  # fmt: skip
+    assert code == EXIT_OK and "10.0.0.23: 84.228.208.91" in out
+    code, text, _ = _run("decode", str(capture), "--public-ip", "10.0.0.23=84.228.208.91")
+    assert code == EXIT_OK and text.count("CRC ok") == 4
