@@ -69,6 +69,8 @@ def _with(path: str, value: Any) -> dict[str, Any]:
          "events[0].messages[0].objects[0]", "exactly one of"),
         ("events.0.messages.0.objects", [{"id": 1, "number": -1}],
          "events[0].messages[0].objects[0].number", "expected a number from 0"),
+        ("events.1.messages.0.objects.0.address", "@nobody",
+         "events[1].messages[0].objects[0].address", "@nobody: no such host"),
         ("events.0.messages.0.type", "question", "events[0].messages[0].type", "type is one of"),
         ("connections.c.server", "q", "connections.c.server", "no host 'q'"),
         ("network", {"loss": 2}, "network.loss", "between 0.0 and 1.0"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from skypeflux.capture.synth.errors import ScenarioError
 from skypeflux.capture.synth.objects_spec import build_objects
-from skypeflux.capture.synth.scenario import Event, Host
+from skypeflux.capture.synth.scenario import Event, Host, host_addresses
 from skypeflux.capture.synth.units import ExpectedBlock
 from skypeflux.messages.blocks import encode_block, parse_blocks
 from skypeflux.messages.errors import MessagesError
@@ -30,12 +30,6 @@ class Ids:
             current = self.rng.randrange(0x1000, 0xF000) & ~1
         self.next_id[host] = (current + 2) & 0xFFFF
         return current
-
-    def address_of(self, name: str) -> tuple[str, int]:
-        host = self.hosts.get(name)
-        if host is None:
-            raise ScenarioError(f"@{name}: no such host")
-        return host.seen_as, host.port
 
 
 def event_blocks(event: Event, ids: Ids, carrier_id: int) -> tuple[bytes, list[ExpectedBlock]]:
@@ -73,7 +67,7 @@ def event_blocks(event: Event, ids: Ids, carrier_id: int) -> tuple[bytes, list[E
                 f"{message.where}.objects",
                 ids.rng,
                 message.command,
-                ids.address_of,
+                host_addresses(ids.hosts),
             )
         try:
             block = encode_block(message.command, message.flags, reqid, objects, message.form)

@@ -110,7 +110,10 @@ def _value(
         if not isinstance(raw, str):
             raise ScenarioError(f'expected "a.b.c.d:port" or "@host", not {raw!r}', where)
         if raw.startswith("@"):
-            host, port = at(raw[1:])
+            try:
+                host, port = at(raw[1:])
+            except ScenarioError as exc:
+                raise ScenarioError(exc.reason, where) from None
             return Address.from_host(host, port)
         try:
             return Address.parse(raw)

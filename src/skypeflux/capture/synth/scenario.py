@@ -13,7 +13,7 @@ import datetime as dt
 import ipaddress
 import random
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -285,7 +285,7 @@ def _network(raw: dict[str, Any]) -> Network:
     return network
 
 
-def _message(raw: object, where: str, kind: str) -> MessageSpec:
+def _message(raw: object, where: str, hosts: dict[str, Host]) -> MessageSpec:
     t = _Table(raw, where)
     command = command_number(t.need("command", (str, int)), t.key("command"))
     kind_name = t.get("type", str, "request")
@@ -307,12 +307,20 @@ def _message(raw: object, where: str, kind: str) -> MessageSpec:
     t.done()
     spec = MessageSpec(where, command, flags, reqid, reply_to, objects, int(form_name, 16))
     if objects is not None:  # check names and values now, not at build time
-        build_objects(objects, f"{where}.objects", random.Random(0), command, _any_host)
+        build_objects(objects, f"{where}.objects", random.Random(0), command, host_addresses(hosts))
     return spec
 
 
-def _any_host(name: str) -> tuple[str, int]:
-    return "0.0.0.0", 0
+def host_addresses(hosts: dict[str, Host]) -> Callable[[str], tuple[str, int]]:
+    """``@host`` in an address object must name a host of the scenario."""
+
+    def address_of(name: str) -> tuple[str, int]:
+        host = hosts.get(name)
+        if host is None:
+            raise ScenarioError(f"@{name}: no such host; hosts are {', '.join(hosts)}")
+        return host.seen_as, host.port
+
+    return address_of
 
 
 def _event(
@@ -339,7 +347,7 @@ def _event(
     if kind in ("udp", "tcp"):
         raw_messages = t.get("messages", list, [])
         messages = tuple(
-            _message(m, f"{where}.messages[{i}]", kind) for i, m in enumerate(raw_messages)
+            _message(m, f"{where}.messages[{i}]", hosts) for i, m in enumerate(raw_messages)
         )
         if kind == "udp" and not messages:
             raise ScenarioError("a udp event carries at least one message", t.key("messages"))
