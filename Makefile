@@ -1,5 +1,5 @@
 # Two entry points for a fresh machine (see README.md):
-#   make demo   - set up a virtual environment and decode the built-in example capture
+#   make demo   - set up a virtual environment, synthesize a capture and decode it
 #   make test   - set up the same environment and run the whole test suite (what CI runs)
 #   make test-fast - the same without the tests marked slow (the inner loop)
 PYTHON ?= python3
