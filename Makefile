@@ -1,5 +1,5 @@
 # Two entry points for a fresh machine (see README.md):
-#   make demo   - set up a virtual environment and decode the built-in example capture
+#   make demo   - set up a virtual environment, synthesize a capture and decode it
 #   make test   - set up the same environment and run the whole test suite (what CI runs)
 #   make test-fast - the same without the tests marked slow (the inner loop)
 PYTHON ?= python3
@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_objects.py
 	$(PY) benchmarks/bench_decode.py
 	$(PY) benchmarks/bench_memory.py
+	$(PY) benchmarks/bench_recover.py
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
