@@ -85,6 +85,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes() -> None:
     assert synthesize(scenario, 6).packets() != one
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(drawn=scenarios())
 def test_random_scenarios_round_trip(drawn: tuple[dict, dict]) -> None:  # type: ignore[type-arg]

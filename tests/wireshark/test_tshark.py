@@ -332,6 +332,7 @@ def _damaged(skypeirc_path: Path, workdir: Path, exported: Path) -> list[Path]:
     ]
 
 
+@pytest.mark.slow  # tshark over every frame, several times: ~45 s
 def test_no_lua_error_anywhere(
     skypeirc_path: Path, workdir: Path, keylog: Path, exported: Path
 ) -> None:
