@@ -300,7 +300,7 @@ def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             src = f"81.{i // 200}.{i % 200}.9"
             writer.write(_udp_frame(src, "10.0.0.5", 40000 + i, 5000, bytes(body)), float(i))
     big_calls = 0
-    real = udpflow.open_payload_any
+    from skypeflux.wire.udp_crypt import open_payload_any as real
 
     def counting(parsed: Any, pairs: list[tuple[str, str]], **kwargs: Any) -> Any:
         nonlocal big_calls
@@ -365,7 +365,7 @@ def test_notice_before_any_verified_datagram_is_not_stuck(
         nonlocal read
         read = frames
 
-    seen_at = {}
+    seen_at: dict[str, int] = {}
     # with the address given, nothing new is learned that would release it by accident
     known = DecodeOptions(public_ips={"192.168.1.2": "86.128.245.115"})
     for record in Decoder(known).run(late, progress=progress):

@@ -19,7 +19,7 @@ from tests.helpers.roundtrip import compare, decode, trusted, unreported
 from tests.helpers.scenarios import scenarios
 
 BUILTINS = ["lossy", "mid-session", "nat-login", "public-host", "tls-443", "unanswered"]
-TOLD = {"unanswered": {"10.0.0.23": "84.228.208.91"}}
+TOLD: dict[str, dict[str | None, str]] = {"unanswered": {"10.0.0.23": "84.228.208.91"}}
 
 
 def test_the_issue_lists_these_builtins() -> None:
@@ -30,7 +30,8 @@ def test_the_issue_lists_these_builtins() -> None:
 @pytest.mark.parametrize("name", BUILTINS)
 def test_builtin_round_trip(name: str, fmt: str) -> None:
     synth = synthesize(load_scenario(name), seed=1)
-    options = DecodeOptions(public_ips=dict(TOLD.get(name, {})))
+    told: dict[str | None, str] = dict(TOLD.get(name, {}))
+    options = DecodeOptions(public_ips=told)
     decoder, records = decode(synth, fmt, options)
     missing, extra = compare(synth, records)
     assert not missing and not extra

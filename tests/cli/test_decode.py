@@ -43,6 +43,7 @@ def text_lines(skypeirc_path: Path) -> list[str]:
     return result.stdout.splitlines()
 
 
+@pytest.mark.slow
 def test_every_json_line_validates(json_lines: list[dict[str, Any]]) -> None:
     validator = jsonschema.Draft202012Validator(load_schema())
     assert json_lines

@@ -13,6 +13,8 @@ import pytest
 from skypeflux.objects import available_backends
 from tests.helpers.paths import REPO
 
+pytestmark = pytest.mark.slow  # 100,000 inputs per decoder: tens of seconds
+
 FUZZ_COUNT = 100_000
 
 
