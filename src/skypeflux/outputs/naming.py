@@ -28,7 +28,7 @@ _KIND_SHORT = {"notify": "notify", "request": "req", "reply": "reply"}
 # Short names of the verification methods the pipeline reports (records.Verification.method).
 _METHOD_LABELS = {
     "crc32": "CRC ok",
-    "tcp-header+framing": "hdr+framing ok",
+    "tcp-header+framing": "hdr+framing ok, content unprotected",
     "tcp-header": "hdr ok",
 }
 

@@ -3,6 +3,11 @@
 The caller decrypts each fragment (each has its own IV and CRC) and hands it in with a key that
 names the message: the two endpoints and the outer id. Only CRC-verified pieces are kept, so a
 wrong guess of public addresses can never be glued into a message.
+
+Index and ``last`` bit are outside every CRC, so the assembler also insists that they form one
+run: ``0..last`` with exactly one ``last`` bit, on the highest index. Two ``last`` bits, or a
+piece beyond the last one, break the message (it is handed back by :meth:`take_conflicts`
+with the reason); the caller still has to check that the joined plaintext parses exactly.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class Incomplete:
     have: int
     last_index: int | None
     frames: tuple[int, ...]
+    reason: str = ""  # why the pieces cannot form one message ("" when merely incomplete)
 
 
 @dataclass(slots=True)
@@ -67,6 +73,7 @@ class FragmentAssembler:
         self.rejected = 0
         self.evicted = 0
         self.duplicates = 0
+        self._conflicts: list[Incomplete] = []
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -98,6 +105,12 @@ class FragmentAssembler:
         if fragment.index in entry.pieces:
             self.duplicates += 1
             return None
+        conflict = _run_conflict(entry, fragment)
+        if conflict:
+            del self._pending[key]
+            entry.frames[fragment.index] = frame
+            self._conflicts.append(_incomplete(key, entry, conflict))
+            return None
         if entry.size + len(opened.plaintext) > self.max_bytes:
             del self._pending[key]
             self.evicted += 1
@@ -121,6 +134,11 @@ class FragmentAssembler:
         frames = tuple(entry.frames[i] for i in order)
         return Reassembled(key, joined, entry.last_index + 1, entry.ref_id, frames)
 
+    def take_conflicts(self) -> list[Incomplete]:
+        """Messages broken since the last call (two ``last`` bits, a piece beyond the last)."""
+        found, self._conflicts = self._conflicts, []
+        return found
+
     def pending_keys(self) -> list[Hashable]:
         """Messages still waiting for pieces, oldest first."""
         return list(self._pending)
@@ -130,9 +148,26 @@ class FragmentAssembler:
         entry = self._pending.pop(key, None)
         if entry is None:
             return None
-        frames = tuple(entry.frames[i] for i in sorted(entry.frames))
-        return Incomplete(key, entry.ref_id, len(entry.pieces), entry.last_index, frames)
+        return _incomplete(key, entry)
 
     def flush(self) -> list[Incomplete]:
         """Give up on every message still in progress (end of capture) and say what is missing."""
         return [found for key in list(self._pending) if (found := self.drop(key)) is not None]
+
+
+def _run_conflict(entry: _Pending, fragment: Fragment) -> str:
+    """Why ``fragment`` cannot belong to the same run as the pieces already held, or ""."""
+    highest = max(entry.pieces, default=-1)
+    if fragment.last:
+        if entry.last_index is not None:
+            return f"two fragments marked last (indexes {entry.last_index} and {fragment.index})"
+        if highest > fragment.index:
+            return f"fragment {fragment.index} marked last but fragment {highest} exists"
+    elif entry.last_index is not None and fragment.index > entry.last_index:
+        return f"fragment {fragment.index} beyond the last one ({entry.last_index})"
+    return ""
+
+
+def _incomplete(key: Hashable, entry: _Pending, reason: str = "") -> Incomplete:
+    frames = tuple(entry.frames[i] for i in sorted(entry.frames))
+    return Incomplete(key, entry.ref_id, len(entry.pieces), entry.last_index, frames, reason)
