@@ -31,10 +31,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
+from skypeflux import crypto, objects
 from skypeflux.capture.counters import FlowTable, pair_key, udp_flow_key
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.reader import Source, open_capture
+from skypeflux.capture.files.source import Source, open_capture
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
 from skypeflux.capture.records import NOT_APPLICABLE, Record, Verification
 from skypeflux.capture.skype.addresses import AddressBook
@@ -59,11 +60,15 @@ class DecodeOptions:
     to every private host. A user's address is tried first on every datagram, but it is a claim
     like any other: the CRC decides, and :attr:`Decoder.warnings` says when the capture does not
     bear it out. ``try_seen_addresses`` lets the decoder try, as a last resort, public addresses
-    seen in the capture for datagrams nothing else decrypts.
+    seen in the capture for datagrams nothing else decrypts. ``crypto_backend`` and
+    ``objects_backend`` are the implementations the decoders use (default: the C ones when
+    built); the command line fills them from its environment variables, nothing below reads them.
     """
 
     public_ips: dict[str | None, str] = field(default_factory=dict)
     try_seen_addresses: bool = True
+    crypto_backend: crypto.Backend = field(default_factory=crypto.get_backend)
+    objects_backend: objects.Backend = field(default_factory=objects.get_backend)
 
 
 class Decoder:
@@ -103,7 +108,12 @@ class Decoder:
     def _survey(
         self, source: Source, progress: ProgressCallback | None, total: int | None
     ) -> SurveyResult:
-        survey = Survey(self.book)
+        options = self.options
+        survey = Survey(
+            self.book,
+            crypto_backend=options.crypto_backend,
+            objects_backend=options.objects_backend,
+        )
         net = NetDecoder()
         with open_capture(source, skip_unsupported=True) as reader:
             for count, packet in enumerate(reader, start=1):
@@ -129,9 +139,18 @@ class Decoder:
         pairing = _Pairing()
         table = FlowTable()
         udp = UdpDecoder(
-            self.book, emitter.push, survey, try_seen_addresses=self.options.try_seen_addresses
+            self.book,
+            emitter.push,
+            survey,
+            try_seen_addresses=self.options.try_seen_addresses,
+            crypto_backend=self.options.crypto_backend,
+            objects_backend=self.options.objects_backend,
         )
-        tcp = TcpDecoder(emitter.push)
+        tcp = TcpDecoder(
+            emitter.push,
+            crypto_backend=self.options.crypto_backend,
+            objects_backend=self.options.objects_backend,
+        )
         net = NetDecoder()
         proofs = sorted(survey.proofs, key=lambda p: p[1].frame)
         ends = survey.last_frame

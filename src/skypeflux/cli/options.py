@@ -9,10 +9,10 @@ from typing import BinaryIO
 
 import click
 
-from skypeflux import crypto, objects
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import Record
-from skypeflux.cli.errors import EXIT_UNREADABLE, EXIT_USAGE, Failure, fail
+from skypeflux.cli import backends
+from skypeflux.cli.errors import EXIT_UNREADABLE, Failure
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.jsonl import JsonLinesWriter
@@ -56,19 +56,18 @@ def open_source(capture: str) -> str | BinaryIO:
     return capture
 
 
-def check_backends() -> None:
-    """Resolve both back ends before decoding: a bad environment variable is the user's to fix,
-    and deeper down it would be caught as a per-unit decoding failure and read as bad data."""
-    try:
-        crypto.backend_name()
-        objects.backend_name()
-    except (crypto.CryptoError, objects.ObjectsError) as exc:
-        fail(Failure(EXIT_USAGE, str(exc)))
-
-
 def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
-    check_backends()
-    return Decoder(DecodeOptions(public_ips=public_ips(public_ip), try_seen_addresses=True))
+    """A decoder on the back ends the environment names (read here, once, before decoding:
+    a bad variable is the user's to fix, not a per-unit failure deep down)."""
+    chosen = backends.from_environment()
+    return Decoder(
+        DecodeOptions(
+            public_ips=public_ips(public_ip),
+            try_seen_addresses=True,
+            crypto_backend=chosen.crypto,
+            objects_backend=chosen.objects,
+        )
+    )
 
 
 def say_no_skype(decoder: Decoder, capture: str) -> None:

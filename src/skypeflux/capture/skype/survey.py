@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from skypeflux import crypto, objects
 from skypeflux.capture.counters import pair_key, udp_flow_key
 from skypeflux.capture.net.packets import TcpSegment, UdpDatagram
 from skypeflux.capture.records import Record
@@ -130,14 +131,23 @@ class SurveyResult:
 class Survey:
     """Feed every datagram and segment in capture order, then :meth:`finish`."""
 
-    def __init__(self, book: AddressBook) -> None:
+    def __init__(
+        self,
+        book: AddressBook,
+        *,
+        crypto_backend: crypto.BackendArg = None,
+        objects_backend: objects.BackendArg = None,
+    ) -> None:
+        self._crypto = crypto.get_backend(crypto_backend)
         self._book = book
         self._runs = RunDetector()
         self._incoming: dict[str, list[Sample]] = {}
         self._outgoing: dict[str, list[Sample]] = {}
         self._firsts: dict[str, Sample] = {}  # sending endpoint -> its first 0x02 datagram
         self._first_bytes = 0
-        self._tcp = TcpDecoder(self._tcp_record)
+        self._tcp = TcpDecoder(
+            self._tcp_record, crypto_backend=self._crypto, objects_backend=objects_backend
+        )
         self.result = SurveyResult()
 
     def feed_udp(self, d: UdpDatagram) -> None:
@@ -211,7 +221,7 @@ class Survey:
             if user is not None:
                 tries.insert(0, user)
             for public in dict.fromkeys(tries):
-                sample = _proving(host, public, samples)
+                sample = _proving(host, public, samples, self._crypto)
                 if sample is None:
                     continue
                 entry = book.confirm(host, public, sample.frame)
@@ -233,7 +243,7 @@ class Survey:
                 for s in book.source_candidates(sample.src_ip)
                 for t in book.beliefs(sample.dst_ip)
             ]
-            opened = open_payload_any(sample.payload, pairs)
+            opened = open_payload_any(sample.payload, pairs, backend=self._crypto)
             if opened is None or not opened.crc_ok:
                 continue
             result.proven.update((sample.src, sample.dst))
@@ -248,10 +258,12 @@ class Survey:
         self._firsts.clear()
 
 
-def _proving(host: str, public: str, samples: list[Sample]) -> Sample | None:
+def _proving(
+    host: str, public: str, samples: list[Sample], backend: crypto.Backend
+) -> Sample | None:
     """The first sample whose CRC matches when ``host`` is known as ``public``."""
     for sample in samples:
         pair = (sample.src_ip, public) if sample.dst_ip == host else (public, sample.dst_ip)
-        if open_payload(sample.payload, *pair).crc_ok:
+        if open_payload(sample.payload, *pair, backend=backend).crc_ok:
             return sample
     return None

@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from skypeflux import crypto, objects
 from skypeflux.capture.net.packets import TcpSegment
 from skypeflux.capture.net.tcp_reassembly import (
     END_IDLE,
@@ -105,7 +106,15 @@ class DirectionSummary:
 class TcpDecoder:
     """Sans-IO over TCP segments in capture order; records come out through ``emit``."""
 
-    def __init__(self, emit: Callable[[Record], None]) -> None:
+    def __init__(
+        self,
+        emit: Callable[[Record], None],
+        *,
+        crypto_backend: crypto.BackendArg = None,
+        objects_backend: objects.BackendArg = None,
+    ) -> None:
+        self._crypto = crypto.get_backend(crypto_backend)
+        self._objects = objects.get_backend(objects_backend)
         self._emit = emit
         self._tracker = TcpTracker()
         self._dirs: dict[int, _Direction] = {}  # id(TcpDirection) -> state
@@ -163,7 +172,10 @@ class TcpDecoder:
             ini = conn.initiator
             flow = f"tcp {ini.src}:{ini.sport} <-> {ini.dst}:{ini.dport}"
             state = _Direction(
-                StreamDecoder(strict_header=True), f"{d.src}:{d.sport}", f"{d.dst}:{d.dport}", flow
+                StreamDecoder(strict_header=True, backend=self._crypto),
+                f"{d.src}:{d.sport}",
+                f"{d.dst}:{d.dport}",
+                flow,
             )
             self._dirs[key] = state
         return state
@@ -271,7 +283,9 @@ class TcpDecoder:
         kind = frame.kind
         seed = header.seed
         if kind is FrameKind.DATA:
-            blocks = describe_blocks(frame.blocks, frame.payload_offset)
+            blocks = describe_blocks(
+                frame.blocks, frame.payload_offset, objects_backend=self._objects
+            )
             bad = [b.error for b in blocks if b.error]
             if bad:
                 verification = Verification(

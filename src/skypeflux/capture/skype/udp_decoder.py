@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from skypeflux import crypto, objects
 from skypeflux.capture.counters import udp_flow_key
 from skypeflux.capture.net.packets import UdpDatagram
 from skypeflux.capture.records import (
@@ -67,13 +68,17 @@ class UdpDecoder:
         survey: SurveyResult | None = None,
         *,
         try_seen_addresses: bool = True,
+        crypto_backend: crypto.BackendArg = None,
+        objects_backend: objects.BackendArg = None,
     ) -> None:
+        self._crypto = crypto.get_backend(crypto_backend)
+        self._objects = objects.get_backend(objects_backend)
         self._book = book
         self._emit = emit
         self._survey = survey or SurveyResult()
         self._try_seen = try_seen_addresses
         self._skype_endpoints: set[str] = set(self._survey.proven)
-        self._joiner = MessageJoiner(self._out)
+        self._joiner = MessageJoiner(self._out, objects_backend=self._objects)
         self.counts: dict[str, int] = {}
         self.notes: list[Record] = []
         self.private_hosts: set[str] = set()  # private hosts that had Skype datagrams
@@ -90,7 +95,7 @@ class UdpDecoder:
     def _out(self, record: Record, plaintext: bytes | None = None) -> None:
         if plaintext is not None:
             record.plaintext = plaintext
-            record.blocks = describe_blocks(plaintext)
+            record.blocks = describe_blocks(plaintext, objects_backend=self._objects)
         for host in (record.src.rpartition(":")[0], record.dst.rpartition(":")[0]):
             if is_private(host):
                 self.private_hosts.add(host)
@@ -247,7 +252,7 @@ class UdpDecoder:
         """Find the public-address pair whose seed makes the CRC match; learn from it."""
         book = self._book
         pairs = [(s, t) for s in book.source_candidates(d.src) for t in book.beliefs(d.dst)]
-        opened = open_payload_any(parsed, pairs)
+        opened = open_payload_any(parsed, pairs, backend=self._crypto)
         if (opened is None or not opened.crc_ok) and self._try_seen:
             skype = self._is_skype(d)
             if skype or self._blind_trials > 0:
@@ -255,7 +260,7 @@ class UdpDecoder:
                 extra_dst = book.trial_candidates(d.dst)[:MAX_TRIALS]
                 trials = [(s, d.dst) for s in extra_src] + [(d.src, t) for t in extra_dst]
                 if trials:
-                    opened = open_payload_any(parsed, trials)
+                    opened = open_payload_any(parsed, trials, backend=self._crypto)
                     if not skype and (opened is None or not opened.crc_ok):
                         self._blind_trials -= 1
         if opened is None or not opened.crc_ok:
@@ -282,7 +287,7 @@ class UdpDecoder:
     def _plain(self, record: Record, plaintext: bytes | None) -> None:
         """Attach a CRC-proven plaintext and say whether its blocks parse exactly."""
         if plaintext is not None:
-            blocks = describe_blocks(plaintext)
+            blocks = describe_blocks(plaintext, objects_backend=self._objects)
             exact = structure_problem(plaintext, blocks) is None
             record.verification = _with_structure(
                 record.verification, STRUCTURE_EXACT if exact else STRUCTURE_FAILED
@@ -290,7 +295,7 @@ class UdpDecoder:
         self._out(record, plaintext)
 
     def _resend(self, d: UdpDatagram, parsed: wudp.Resend) -> None:
-        opened = open_resend(parsed)
+        opened = open_resend(parsed, backend=self._crypto)
         if opened.crc_ok:
             verification = Verification(
                 VERIFIED,

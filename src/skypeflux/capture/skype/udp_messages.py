@@ -32,6 +32,7 @@ from skypeflux.capture.records import (
     Verification,
 )
 from skypeflux.capture.skype.describe import describe_blocks
+from skypeflux.objects import BackendArg
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.fragments import FragmentAssembler, Incomplete, Reassembled
 from skypeflux.wire.udp_crypt import Opened
@@ -56,7 +57,10 @@ def structure_problem(plaintext: bytes, blocks: list[BlockInfo]) -> str | None:
 class MessageJoiner:
     """Collects verified fragments per (endpoints, id) and reports whole or broken messages."""
 
-    def __init__(self, emit: Callable[[Record, bytes | None], None]) -> None:
+    def __init__(
+        self, emit: Callable[[Record, bytes | None], None], *, objects_backend: BackendArg = None
+    ) -> None:
+        self._objects = objects_backend
         self._emit = emit  # (record, plaintext to describe) -> the decoder's record output
         self._assembler = FragmentAssembler(max_messages=MAX_FRAGMENT_SETS)
         self._started: dict[_Key, tuple[float, str]] = {}  # key -> (first time, flow)
@@ -116,7 +120,7 @@ class MessageJoiner:
     def _message(
         self, last: Record, parsed: wudp.Fragment, done: Reassembled, verification: Verification
     ) -> None:
-        blocks = describe_blocks(done.plaintext)
+        blocks = describe_blocks(done.plaintext, objects_backend=self._objects)
         problem = structure_problem(done.plaintext, blocks)
         if problem is None:
             verdict = Verification(
