@@ -19,14 +19,23 @@ class Flow:
     units: int
     verified: int
     unverified: int
+    clear: int
     blocks: int
+    packets: int
+    bytes: int
+    first_time: float
+    last_time: float
     status: str
+
+    @property
+    def duration(self) -> float:
+        return round(self.last_time - self.first_time, 6)
 
 
 def _flow(
     a: str, b: str, transport: str, frames: tuple[int, int], counts: str, status: str
 ) -> Flow:
-    units, verified, unverified, blocks = (int(part) for part in counts.split("/"))
+    units, verified, unverified, clear, blocks = (int(part) for part in counts.split("/"))
     arrow = "<->" if transport == "udp" else "->"
     return Flow(
         f"{transport} {a} {arrow} {b}",
@@ -37,15 +46,20 @@ def _flow(
         units,
         verified,
         unverified,
+        clear,
         blocks,
+        2 * units,
+        100 * units,
+        frames[0] / 10,
+        frames[1] / 10,
         status,
     )
 
 
 FLOWS = [
-    _flow("192.168.1.2:35990", "165.124.253.241:15294", "udp", (214, 1874), "6/6/0/6", "ok"),
-    _flow("192.168.1.2:1312", "68.206.150.243:57322", "tcp", (273, 1489), "13/13/0/2047", "ok"),
-    _flow("192.168.1.2:35990", "1.2.3.4:5", "udp", (1, 2), "2/0/2/0", "unverified: no address"),
+    _flow("192.168.1.2:35990", "165.124.253.241:15294", "udp", (214, 1874), "6/6/0/0/6", "ok"),
+    _flow("192.168.1.2:1312", "68.206.150.243:57322", "tcp", (273, 1489), "13/13/0/0/2047", "ok"),
+    _flow("192.168.1.2:35990", "1.2.3.4:5", "udp", (1, 2), "3/0/2/1/0", "unverified: no address"),
 ]
 
 
@@ -85,4 +99,5 @@ def test_json_keeps_every_field() -> None:
         data = json.loads(json.dumps(flow_to_json(flow)))
         expected = asdict(flow)
         expected["flow"] = expected.pop("key")
+        expected["duration"] = flow.duration
         assert data == expected

@@ -7,6 +7,9 @@ Exit codes (also in ``skypeflux --help``):
 * 1: the run worked but the capture holds nothing Skype (like ``grep`` finding no match, so a
   script can tell "no Skype here" from "decoded"); filters that select nothing do not count, the
   capture did hold Skype traffic;
+* 6: Skype traffic found, but not one unit of it verified (unverified or clear units only:
+  typically a NATed host whose public address nothing in the capture proves; the summary on
+  stderr says which host and how to supply the address);
 * 2: usage error (click's convention), including a bad ``SKYPEFLUX_BACKEND`` or
   ``SKYPEFLUX_OBJECTS_BACKEND`` (the environment is part of how the command was called);
 * 3: the capture file is missing or unreadable;
@@ -40,6 +43,7 @@ EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_NOT_A_CAPTURE = 4
 EXIT_INTERNAL = 5
+EXIT_UNVERIFIED = 6
 EXIT_INTERRUPTED = 130
 
 DEBUG_ENV = "SKYPEFLUX_DEBUG"

@@ -1,8 +1,12 @@
 """The ``flows`` table: one row per Skype flow, with how much of it verified.
 
 The table answers "what is in this capture and how much of it could be read" before anyone looks
-at messages; the status column says why a flow is not fully verified. The renderer reads flows
-through a structural type, so it depends only on the fields the pipeline promises, not its class.
+at messages. Every count is an aggregation of the records ``decode`` shows: ``units`` =
+``verified`` + ``unverified`` + ``clear``, ``blocks`` counts command blocks of verified units;
+``packets``, ``bytes``, ``start`` (seconds since the capture's first packet) and ``duration``
+are the endpoint pair's traffic as ``tshark -z conv`` counts it (every frame, Skype or not).
+The renderer reads flows through a structural type, so it depends only on the fields the
+pipeline promises, not its class.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from typing import Any, Protocol
 
 
 class FlowLike(Protocol):
-    """The fields of ``skypeflux.capture.pipeline.FlowStats`` the table shows."""
+    """The fields of ``skypeflux.capture.summary.FlowStats`` the table shows."""
 
     @property
     def key(self) -> str: ...
@@ -33,7 +37,19 @@ class FlowLike(Protocol):
     @property
     def unverified(self) -> int: ...
     @property
+    def clear(self) -> int: ...
+    @property
     def blocks(self) -> int: ...
+    @property
+    def packets(self) -> int: ...
+    @property
+    def bytes(self) -> int: ...
+    @property
+    def first_time(self) -> float: ...
+    @property
+    def last_time(self) -> float: ...
+    @property
+    def duration(self) -> float: ...
     @property
     def status(self) -> str: ...
 
@@ -45,10 +61,17 @@ COLUMNS = (
     "units",
     "verified",
     "unverified",
+    "clear",
     "blocks",
+    "packets",
+    "bytes",
+    "start",
+    "duration",
     "status",
 )
-_RIGHT_ALIGNED = frozenset({"units", "verified", "unverified", "blocks"})
+_RIGHT_ALIGNED = frozenset(
+    {"units", "verified", "unverified", "clear", "blocks", "packets", "bytes", "start", "duration"}
+)
 
 
 def _arrow(flow: FlowLike) -> str:
@@ -64,7 +87,12 @@ def flow_row(flow: FlowLike) -> dict[str, str]:
         "units": str(flow.units),
         "verified": str(flow.verified),
         "unverified": str(flow.unverified),
+        "clear": str(flow.clear),
         "blocks": str(flow.blocks),
+        "packets": str(flow.packets),
+        "bytes": str(flow.bytes),
+        "start": f"{flow.first_time:.6f}",
+        "duration": f"{flow.duration:.4f}",
         "status": flow.status,
     }
 
@@ -99,6 +127,12 @@ def flow_to_json(flow: FlowLike) -> dict[str, Any]:
         "units": flow.units,
         "verified": flow.verified,
         "unverified": flow.unverified,
+        "clear": flow.clear,
         "blocks": flow.blocks,
+        "packets": flow.packets,
+        "bytes": flow.bytes,
+        "first_time": flow.first_time,
+        "last_time": flow.last_time,
+        "duration": flow.duration,
         "status": flow.status,
     }

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, EXIT_UNREADABLE, Failure, fail, user_errors
+from skypeflux.cli.errors import EXIT_UNREADABLE, Failure, fail, user_errors
 from skypeflux.cli.options import decode_to_stdout, make_decoder, progress_option
+from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.flows import format_flows_table
@@ -52,9 +53,7 @@ def demo(verbose: bool, no_progress: bool) -> None:
     click.echo(f"# skypeflux decode {capture}")
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
-        found = decode_to_stdout(
-            decoder, str(capture), RecordFilter(), progress, False, verbose, False
-        )
+        decode_to_stdout(decoder, str(capture), RecordFilter(), progress, False, verbose, False)
         click.echo(f"\n# skypeflux flows {capture}")
         click.echo(format_flows_table(decoder.flows), nl=False)
-    raise click.exceptions.Exit(EXIT_OK if found else EXIT_NO_SKYPE)
+    raise click.exceptions.Exit(finish_run(decoder, str(capture), summary=True))
