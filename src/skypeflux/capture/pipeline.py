@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from skypeflux import crypto, objects
+from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.counters import FlowTable, pair_key, udp_flow_key
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
@@ -89,6 +90,9 @@ class Decoder:
         self.first_time: float | None = None  # time of the first packet (tshark's origin)
         self.last_frame = 0
         self.last_time = 0.0
+        # one outcome per packet read (see capture.accounting); they add up to packets_read
+        self.outcomes: dict[str, int] = {}
+        self.reasons: dict[str, int] = {}  # malformed or cut packets, by reason
 
     @property
     def verified_units(self) -> int:
@@ -99,9 +103,22 @@ class Decoder:
         return sum(f.units for f in self.flows)
 
     def run(self, source: Source, progress: ProgressCallback | None = None) -> Iterator[Record]:
+        """Decode ``source`` (a path, ``"-"`` or a binary file object), yielding records in
+        frame order; each run starts afresh, so one Decoder may run several captures."""
+        self._reset()
         with _rewindable(source) as (reopen, total):
             survey = self._survey(reopen(), progress, total)
             yield from self._decode(reopen(), survey, progress, total)
+
+    def _reset(self) -> None:
+        """Forget what an earlier run learned: the same capture twice gives the same output."""
+        self.book = AddressBook(self.options.public_ips)
+        self.flows, self.hosts, self.stats, self.learned = [], [], {}, []
+        self.outcomes, self.reasons, self.warnings = {}, {}, []
+        self.capture_format, self.truncated_file = "", False
+        self.warning = self.skipped_note = None
+        self.first_time = None
+        self.last_frame, self.last_time = 0, 0.0
 
     # -- pass 1 ------------------------------------------------------------------------------
 
@@ -138,6 +155,7 @@ class Decoder:
         emitter = OrderedEmitter()
         pairing = _Pairing()
         table = FlowTable()
+        account = PacketAccount()
         udp = UdpDecoder(
             self.book,
             emitter.push,
@@ -159,7 +177,8 @@ class Decoder:
         def out(records: Iterator[Record]) -> Iterator[Record]:
             for record in records:
                 table.record(record)
-                yield pairing.apply(record)
+                account.record(record)
+                yield pairing.apply(record)  # in frame order: a request precedes its reply
 
         with open_capture(source, skip_unsupported=True) as reader:
             self.capture_format = reader.format
@@ -204,6 +223,14 @@ class Decoder:
             yield from out(emitter.flush())
             if progress is not None:
                 progress(count, total or 0, total)
+            self.outcomes = account.outcomes(
+                packets_read=reader.packets_read,
+                skipped_link=reader.skipped_unsupported,
+                net=net,
+                udp_not_skype=udp.counts.get("udp_not_skype", 0),
+                tcp_skype_segments=tcp.counts.get("tcp_skype_segments", 0),
+            )
+        self.reasons = dict(net.reasons)
         self.last_frame, self.last_time = last_frame, last_ts
         self.learned = sorted(udp.notes, key=lambda r: r.frame)
         self._summarise(net, udp, tcp, table)

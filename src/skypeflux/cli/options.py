@@ -3,7 +3,10 @@ the back ends, and decoding a capture to standard output."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import os
+import stat
 import sys
 from typing import BinaryIO
 
@@ -12,7 +15,14 @@ import click
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import Record
 from skypeflux.cli import backends
-from skypeflux.cli.errors import EXIT_UNREADABLE, Failure
+from skypeflux.cli.errors import (
+    EXIT_OUTPUT,
+    EXIT_UNREADABLE,
+    EXIT_USAGE,
+    Failure,
+    say,
+    writing,
+)
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.jsonl import JsonLinesWriter
@@ -43,17 +53,51 @@ def public_ips(values: tuple[str, ...]) -> dict[str | None, str]:
     return out
 
 
-def open_source(capture: str) -> str | BinaryIO:
-    """The capture as the pipeline takes it; unreadable files fail here with exit code 3."""
+def open_source(capture: str) -> BinaryIO:
+    """The capture, opened once (a FIFO must not be opened twice: the first open would eat or
+    cut the stream); unreadable files fail here with exit code 3. The file is closed when the
+    command ends."""
     if capture == "-":
-        return sys.stdin.buffer
+        return _stdin()
     try:
-        with open(capture, "rb"):
-            pass
+        fh = open(capture, "rb")  # noqa: SIM115 - closed by the command's context
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
         raise Failure(EXIT_UNREADABLE, f"{capture}: cannot read: {reason}") from None
-    return capture
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(fh.close)
+    return fh
+
+
+def _stdin() -> BinaryIO:
+    """Standard input as a capture, refused when it cannot be one: closed, a terminal (the run
+    would wait silently for a capture nobody types), a directory."""
+    stream = sys.stdin
+    if stream is None:
+        raise Failure(EXIT_UNREADABLE, "standard input is closed: no capture to read")
+    if stream.isatty():
+        raise Failure(
+            EXIT_USAGE,
+            "standard input is a terminal: pipe a capture into it "
+            "(tcpdump -w - | skypeflux decode -) or give a file name",
+        )
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        if stat.S_ISDIR(os.fstat(stream.fileno()).st_mode):
+            raise Failure(EXIT_UNREADABLE, "standard input is a directory, not a capture")
+    return stream.buffer
+
+
+def require_stdout() -> None:
+    """A closed standard output loses every result: say so before any work (exit code 6)."""
+    if sys.stdout is None:
+        raise Failure(EXIT_OUTPUT, "standard output is closed: the results could not be written")
+
+
+def echo_out(text: str, *, nl: bool = True) -> None:
+    """Write to standard output; an I/O error there is an output failure (exit code 6)."""
+    with writing():
+        click.echo(text, nl=nl)
 
 
 def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
@@ -113,11 +157,14 @@ def decode_to_stdout(
         if record_filter.matches(record):
             if wipe:
                 progress.clear()
-            writer.write(record)
+            with writing():
+                writer.write(record)
     if as_json:
-        writer.write(decoder.summary_record())
+        with writing():
+            writer.write(decoder.summary_record())
     progress.clear()
-    out.flush()
+    with writing():
+        out.flush()
     warn_if_truncated(decoder)
 
 
@@ -126,9 +173,9 @@ def warn_if_truncated(decoder: Decoder) -> None:
     packets on link types we cannot decode are skipped: say so, so nothing is lost silently."""
     if decoder.truncated_file:
         reason = decoder.warning or "the capture is truncated"
-        click.echo(f"skypeflux: warning: {reason}; decoded what came before the cut", err=True)
+        say(f"skypeflux: warning: {reason}; decoded what came before the cut")
     if decoder.skipped_note:
-        click.echo(f"skypeflux: warning: {decoder.skipped_note}", err=True)
+        say(f"skypeflux: warning: {decoder.skipped_note}")
 
 
 def time_origin(decoder: Decoder, first: Record) -> float:

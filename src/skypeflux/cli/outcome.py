@@ -1,16 +1,14 @@
 """How a run ends: the summary on stderr, warnings about the user's facts, and the exit code.
 
-Exit codes 0, 1 and 6 tell a script what the capture held (``errors.py`` lists them all):
-0 at least one unit verified, 6 Skype traffic found but none of it verified (typically a NATed
+Exit codes 0, 1 and 7 tell a script what the capture held (``errors.py`` lists them all):
+0 at least one unit verified, 7 Skype traffic found but none of it verified (typically a NATed
 host whose public address nothing in the capture proves), 1 no Skype traffic at all.
 """
 
 from __future__ import annotations
 
-import click
-
 from skypeflux.capture.pipeline import Decoder
-from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, EXIT_UNVERIFIED
+from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, EXIT_UNVERIFIED, say
 
 
 def exit_code(decoder: Decoder) -> int:
@@ -27,11 +25,10 @@ def say_no_skype(decoder: Decoder, capture: str) -> None:
     """Exit code 1 alone reads as a failure: say what the capture held instead."""
     stats = decoder.stats
     packets = stats.get("packets", 0)
-    click.echo(
+    say(
         f"skypeflux: no Skype traffic in {where(capture)} "
         f"({packets} packet{'' if packets == 1 else 's'}: "
-        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP)",
-        err=True,
+        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP)"
     )
 
 
@@ -52,11 +49,11 @@ def summary_lines(decoder: Decoder, capture: str) -> list[str]:
 def finish_run(decoder: Decoder, capture: str, *, summary: bool) -> int:
     """Say how the run ended on stderr and return the exit code."""
     for warning in decoder.warnings:
-        click.echo(f"skypeflux: warning: {warning}", err=True)
+        say(f"skypeflux: warning: {warning}")
     code = exit_code(decoder)
     if code == EXIT_NO_SKYPE:
         say_no_skype(decoder, capture)
     elif summary:
         for line in summary_lines(decoder, capture):
-            click.echo(line, err=True)
+            say(line)
     return code

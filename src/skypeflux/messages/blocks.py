@@ -14,7 +14,7 @@ from typing import Any
 
 from skypeflux.messages.errors import MessagesError
 from skypeflux.messages.flags import has_reqid
-from skypeflux.objects import BackendArg, ObjectsError, decode
+from skypeflux.objects import CODED, BackendArg, ObjectList, ObjectsError, decode, encode
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.varint import encode_varint, read_varint
 
@@ -186,3 +186,25 @@ def build_blocks(blocks: Iterable[Block | tuple[int, int, int | None, bytes]]) -
         else:
             out += build_block(*item)
     return bytes(out)
+
+
+def encode_block(
+    command: int,
+    flags: int,
+    reqid: int | None,
+    objects: Iterable[Any] | None,
+    form: int = CODED,
+) -> bytes:
+    """A block whose list is ``objects`` (an :class:`~skypeflux.objects.ObjectList` or ``Obj``
+    items) encoded as ``form`` (0x42 by default, 0x41 raw); the inverse of :func:`parse_blocks`
+    at the same level: parsing the result gives back ``objects`` in ``Block.objects``.
+
+    ``objects=None`` writes a block without a list (its length covers only the request id).
+    """
+    if objects is None:
+        return build_block(command, flags, reqid, b"")
+    try:
+        list_bytes = encode(ObjectList(objects), form)
+    except ObjectsError as exc:
+        raise MessagesError(f"cmd {command}: object list does not encode: {exc}") from exc
+    return build_block(command, flags, reqid, list_bytes)

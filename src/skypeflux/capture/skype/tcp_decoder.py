@@ -63,6 +63,7 @@ class _Direction:
     first_frame: int = 0
     last_frame: int = 0
     status: str = ""
+    wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
 
     def closed_by(self, seg: TcpSegment) -> bool:
         ends = {f"{seg.src}:{seg.sport}", f"{seg.dst}:{seg.dport}"}
@@ -176,6 +177,7 @@ class TcpDecoder:
                 f"{d.src}:{d.sport}",
                 f"{d.dst}:{d.dport}",
                 flow,
+                wire=d,
             )
             self._dirs[key] = state
         return state
@@ -346,6 +348,8 @@ class TcpDecoder:
         state = self._dirs.pop(key)
         if not state.skype:
             return
+        if state.wire is not None:
+            self._count("tcp_skype_segments", state.wire.segments)
         if not state.status:
             decoder = state.decoder
             if decoder.pending:

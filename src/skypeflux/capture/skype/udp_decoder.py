@@ -166,6 +166,8 @@ class UdpDecoder:
                 self._count("udp_truncated")
                 reason = "truncated: cut by the snap length"
                 self._out(self._base(d, "udp.other", Verification(UNVERIFIED, "none", reason)))
+            else:
+                self._count("udp_not_skype")  # cut, on endpoints not known to be Skype
             return
         try:
             parsed = wudp.parse_datagram(payload) if wudp.looks_like_skype_udp(payload) else None

@@ -14,6 +14,7 @@ from skypeflux.cli.options import (
     open_source,
     progress_option,
     public_ip_option,
+    require_stdout,
 )
 from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.progress import ProgressLine
@@ -106,6 +107,7 @@ def decode(
     decoder = make_decoder(public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
+        require_stdout()
         decode_to_stdout(
             decoder, open_source(capture), record_filter, progress, as_json, verbose, full
         )

@@ -7,13 +7,15 @@ import sys
 
 import click
 
-from skypeflux.cli.errors import user_errors
+from skypeflux.cli.errors import user_errors, writing
 from skypeflux.cli.help_text import EPILOG
 from skypeflux.cli.options import (
+    echo_out,
     make_decoder,
     open_source,
     progress_option,
     public_ip_option,
+    require_stdout,
     warn_if_truncated,
 )
 from skypeflux.cli.outcome import finish_run
@@ -34,6 +36,7 @@ def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: 
     decoder = make_decoder(public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
+        require_stdout()
         for _record in decoder.run(open_source(capture), progress=progress):
             pass
         progress.clear()
@@ -41,7 +44,9 @@ def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: 
         table = decoder.flows
         if table and as_json:
             for flow in table:
-                click.echo(json.dumps(flow_to_json(flow), separators=(",", ":")))
+                echo_out(json.dumps(flow_to_json(flow), separators=(",", ":")))
         elif table:
-            click.echo(format_flows_table(table), nl=False)
+            echo_out(format_flows_table(table), nl=False)
+        with writing():
+            sys.stdout.flush()
     raise click.exceptions.Exit(finish_run(decoder, capture, summary=False))
