@@ -23,6 +23,7 @@ from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import UNVERIFIED, Record
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.fragment_split import fragment_count, split_message
+from skypeflux.wire.fragments import fragment_ivs
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
 from skypeflux.wire.tcp_stream import encode_stream
 from skypeflux.wire.tls_prefix import (
@@ -332,7 +333,7 @@ def _fragments(
             plain,
             packet_id=packet_id,
             ref_id=ref_id,
-            ivs=[(iv0 + 0x01010101 * i) & 0xFFFFFFFF for i in range(count)],
+            ivs=fragment_ivs(iv0, count),  # as Skype picks them: its generator, 2 steps apart
             src_ip=src,
             dst_ip=dst,
             funcs=[0x0F | (0x10 * (i % 8)) for i in range(count)],  # random filler bits

@@ -16,8 +16,42 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from skypeflux.wire.udp import FRAGMENT_LAST_BIT, Fragment
+from skypeflux.wire.udp import FRAGMENT_HEADER_LEN, FRAGMENT_LAST_BIT, FULL_FRAGMENT_LEN, Fragment
 from skypeflux.wire.udp_crypt import Opened
+
+LCG_MULTIPLIER = 69069  # Skype's generator for IVs and filler (protocol.md 3.3)
+LCG_INCREMENT = 0x4271
+IV_STEPS = 2  # generator steps between the IVs of consecutive fragments of one message
+
+
+def lcg_next(value: int) -> int:
+    """One step of Skype's linear congruential generator."""
+    return (LCG_MULTIPLIER * value + LCG_INCREMENT) & 0xFFFFFFFF
+
+
+def iv_follows(previous: int, iv: int) -> bool:
+    """Whether ``iv`` is what Skype generates IV_STEPS after ``previous``.
+
+    A fragment's IV is part of its seed, so its CRC proves it; in SkypeIRC.cap every fragment's
+    IV is two generator steps after the one of the fragment before it (all 6 messages). The
+    chain therefore proves the index order that the clear index field only claims.
+    """
+    for _ in range(IV_STEPS):
+        previous = lcg_next(previous)
+    return previous == iv
+
+
+def fragment_ivs(first: int, count: int) -> list[int]:
+    """IVs for ``count`` fragments as Skype chooses them: ``first``, then IV_STEPS generator
+    steps apart (what :func:`iv_follows` checks on the way in)."""
+    out = [first & 0xFFFFFFFF]
+    while len(out) < count:
+        value = out[-1]
+        for _ in range(IV_STEPS):
+            value = lcg_next(value)
+        out.append(value)
+    return out
+
 
 DONE_MEMORY = 60.0
 """Seconds (of the caller's clock, ``now``) during which a piece of a finished message is taken
@@ -34,6 +68,14 @@ class Reassembled:
     ref_id: int
     frames: tuple[int, ...] = ()
     """The caller's tag (a capture frame number) of each fragment, in index order."""
+    ivs: tuple[int, ...] = ()
+    """Each fragment's IV, in index order (see :func:`iv_follows`)."""
+    last_is_full: bool = False
+    """The fragment flagged last has the full size of a middle one: the message may go on."""
+
+    @property
+    def iv_chain_ok(self) -> bool:
+        return all(iv_follows(a, b) for a, b in zip(self.ivs, self.ivs[1:], strict=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +95,9 @@ class _Pending:
     ref_id: int
     pieces: dict[int, bytes] = field(default_factory=dict)
     frames: dict[int, int] = field(default_factory=dict)
+    ivs: dict[int, int] = field(default_factory=dict)
     last_index: int | None = None
+    last_is_full: bool = False
     size: int = 0
 
 
@@ -117,9 +161,11 @@ class FragmentAssembler:
             return None
         entry.pieces[fragment.index] = opened.plaintext
         entry.frames[fragment.index] = frame
+        entry.ivs[fragment.index] = fragment.iv
         entry.size += len(opened.plaintext)
         if fragment.last:
             entry.last_index = fragment.index
+            entry.last_is_full = len(fragment.ciphertext) + FRAGMENT_HEADER_LEN == FULL_FRAGMENT_LEN
         if entry.last_index is None or len(entry.pieces) <= entry.last_index:
             return None
         if any(i not in entry.pieces for i in range(entry.last_index + 1)):
@@ -132,7 +178,9 @@ class FragmentAssembler:
         order = range(entry.last_index + 1)
         joined = b"".join(entry.pieces[i] for i in order)
         frames = tuple(entry.frames[i] for i in order)
-        return Reassembled(key, joined, entry.last_index + 1, entry.ref_id, frames)
+        ivs = tuple(entry.ivs[i] for i in order)
+        count = entry.last_index + 1
+        return Reassembled(key, joined, count, entry.ref_id, frames, ivs, entry.last_is_full)
 
     def take_conflicts(self) -> list[Incomplete]:
         """Messages broken since the last call (two ``last`` bits, a piece beyond the last)."""

@@ -298,7 +298,9 @@ class UdpDecoder:
 
     def _resend(self, d: UdpDatagram, parsed: wudp.Resend) -> None:
         opened = open_resend(parsed, backend=self._crypto)
-        if opened.crc_ok:
+        dest = wudp.ip_text(parsed.dest_ip)
+        ok = opened.crc_ok and self._plausible_receiver(d.dst, dest)
+        if ok:
             verification = Verification(
                 VERIFIED,
                 "crc32",
@@ -308,23 +310,33 @@ class UdpDecoder:
                 content=PROOF_CRC,
             )
             self._confirm(d)
-        elif self._is_skype(d):
-            verification = Verification(
-                UNVERIFIED, "crc32", "CRC mismatch with seed id ^ challenge", opened.seed
-            )
-        else:
+        elif not self._is_skype(d):
             self._count("udp_not_skype")
             return
+        elif opened.crc_ok:
+            reason = f"CRC ok, but dest_ip {dest} (outside the CRC) is not the receiver's address"
+            verification = Verification(UNVERIFIED, "crc32", reason, opened.seed)
+        else:
+            reason = "CRC mismatch with seed id ^ challenge"
+            verification = Verification(UNVERIFIED, "crc32", reason, opened.seed)
         self._count("udp_resend")
-        self._count("udp_resend_verified" if opened.crc_ok else "udp_resend_unverified")
+        self._count("udp_resend_verified" if ok else "udp_resend_unverified")
         record = self._base(d, "udp.resend", verification)
         record.udp_type, record.udp_func, record.packet_id = 0x03, parsed.func, parsed.id
         record.info = {
             "challenge": f"{parsed.challenge:08x}",
-            "dest_ip": wudp.ip_text(parsed.dest_ip),
+            "dest_ip": dest,
             "crc": f"{parsed.crc:08x}",
         }
-        self._plain(record, opened.plaintext if opened.crc_ok else None)
+        self._plain(record, opened.plaintext if ok else None)
+
+    def _plausible_receiver(self, receiver: str, dest: str) -> bool:
+        """A resend's ``dest_ip`` (not covered by its CRC) must name its receiver: the captured
+        address or one it may be known as; for a NATed receiver nothing contradicts yet."""
+        book = self._book
+        if dest == receiver or dest in book.beliefs(receiver):
+            return True
+        return is_private(receiver) and not book.knows(receiver)
 
     def _notice(self, d: UdpDatagram, parsed: wudp.Ack | wudp.Nack) -> None:
         """An ACK or NAck: clear, shown on Skype endpoints; its address is only a candidate."""

@@ -5,9 +5,12 @@ the clear header, outside every CRC: a swapped index or a re-flagged ``last`` bi
 piece "CRC ok" and still scrambles or shortens the message. So a message is verified only when
 
 1. every piece's CRC held (only such pieces are ever stored),
-2. the indexes form one complete run ``0..last`` with the ``last`` bit on the highest index
-   and no piece beyond it, and
-3. the joined plaintext parses exactly: command blocks and object lists consume every byte.
+2. the indexes form one complete run ``0..last`` with the ``last`` bit on the highest index,
+   no piece beyond it, and a last piece shorter than a full one (a full-size "last" piece
+   may be a middle one re-flagged: the message could go on),
+3. the order is proven: each piece's IV (covered by its CRC, through the seed) is two steps of
+   Skype's generator after the IV of the piece before it (``wire.fragments.iv_follows``), and
+4. the joined plaintext parses exactly: command blocks and object lists consume every byte.
 
 Otherwise the message is an unverified record saying which check failed; its plaintext is not
 shown. A message still incomplete when its flow goes quiet for FRAGMENT_TIMEOUT seconds, or
@@ -121,12 +124,18 @@ class MessageJoiner:
         self, last: Record, parsed: wudp.Fragment, done: Reassembled, verification: Verification
     ) -> None:
         blocks = describe_blocks(done.plaintext, objects_backend=self._objects)
-        problem = structure_problem(done.plaintext, blocks)
+        if not done.iv_chain_ok:
+            problem: str | None = "the pieces' IVs do not follow Skype's generator in index order"
+        elif done.last_is_full:
+            problem = "the piece marked last has the full size of a middle one"
+        else:
+            problem = structure_problem(done.plaintext, blocks)
         if problem is None:
             verdict = Verification(
                 VERIFIED,
                 "crc32",
-                f"{done.count} fragments 0..{done.count - 1}, each CRC ok, blocks exact",
+                f"{done.count} fragments 0..{done.count - 1}, each CRC ok, IVs in order, "
+                "blocks exact",
                 verification.seed,
                 verification.public_src,
                 verification.public_dst,
@@ -138,8 +147,8 @@ class MessageJoiner:
             verdict = Verification(
                 UNVERIFIED,
                 "crc32",
-                f"{done.count} fragments each CRC ok, but the joined message does not parse "
-                f"exactly ({problem}): pieces misordered or mislabelled",
+                f"{done.count} fragments each CRC ok, but {problem}: "
+                "pieces misordered or mislabelled",
                 key=PROOF_CRC,
                 content=PROOF_NONE,
                 structure=STRUCTURE_FAILED,
