@@ -24,6 +24,7 @@ from skypeflux.capture.records import CONTENT_UNPROTECTED, Record
 from skypeflux.capture.skype.addresses import AddressBook
 from skypeflux.capture.skype.survey import SurveyResult
 from skypeflux.capture.skype.udp_decoder import UdpDecoder
+from skypeflux.ipv4 import Endpoint
 from skypeflux.outputs.jsonl import load_schema
 from skypeflux.wire import udp as wudp
 from tests.helpers.samples import HOST_PUBLIC, SKYPE_PORT, skype_datagrams
@@ -41,7 +42,7 @@ def _decode(items: list[tuple[str, str, bytes]]) -> list[Record]:
     """Feed datagrams (our port on the host side) to a UDP decoder that knows the address."""
     out: list[Record] = []
     book = AddressBook({HOST: HOST_PUBLIC})
-    survey = SurveyResult(proven={f"{HOST}:{SKYPE_PORT}"})
+    survey = SurveyResult(proven={Endpoint.of(HOST, SKYPE_PORT)})
     decoder = UdpDecoder(book, out.append, survey, try_seen_addresses=False)
     for frame, (src, dst, data) in enumerate(items, start=1):
         sport, dport = (SKYPE_PORT, 40000) if src == HOST else (40000, SKYPE_PORT)
@@ -158,7 +159,7 @@ def test_random_eleven_byte_datagrams_teach_no_address(tmp_path: Path) -> None:
     # "NAcks" arrive on its port. None of their addresses may be believed.
     from tests.capture.test_whole_capture import _never_answered
 
-    path, count = _never_answered(tmp_path / "quiet.pcap")
+    path, _ = _never_answered(tmp_path / "quiet.pcap")
     rng = random.Random(11)
     packets = []
     for i in range(300):

@@ -192,7 +192,7 @@ def test_a_host_nobody_answers_is_reported_not_dropped(tmp_path: Path) -> None:
     assert all(r.verification.detail.startswith(REASON_UNKNOWN) for r in records)
     (host,) = decoder.hosts
     assert host.host == "10.0.0.5" and host.unverified == count and host.address_unknown
-    summary = decoder.summary_record().info
+    summary = decoder.summary()
     assert summary["verified"] == 0 and summary["unverified"] == count
     assert summary["hosts"][0]["hint"].startswith("skypeflux recover-ip FILE")
     told = list(Decoder(DecodeOptions(public_ips={"10.0.0.5": "198.51.100.7"})).run(path))
@@ -214,7 +214,7 @@ def test_late_problems_carry_a_frame_of_their_own_flow(
     assert broken.frame == max(flow_frames) < 2262
     assert "last fragment never seen" in broken.verification.detail
     (flow,) = [f for f in decoder.flows if f.key == broken.flow]
-    assert flow.last_frame == broken.frame and "unverified" in flow.status
+    assert flow.counts.last_frame == broken.frame and "unverified" in flow.status
 
 
 # -- nothing claimed that is not Skype ---------------------------------------------------------
@@ -226,9 +226,7 @@ def test_no_record_outside_the_skype_traffic(full: list[Record], skypeirc_path: 
     skype_frames = {frame for frame, *_ in skype_datagrams(skypeirc_path)}
     udp_frames = {f for r in full if r.transport == "udp" for f in r.frames}
     assert udp_frames <= skype_frames  # no IRC, DNS or Kazaa datagram, not even unverified
-    tcp_ports = {
-        int(end.rpartition(":")[2]) for r in full if r.transport == "tcp" for end in (r.src, r.dst)
-    }
+    tcp_ports = {end.port for r in full if r.transport == "tcp" for end in (r.src, r.dst)}
     assert not tcp_ports & {53, 6667, 1214, 33033, 12350, 443}
     assert all(r.verification.status != "unverified" for r in full)
     assert SKYPE_PORT == 35990

@@ -29,21 +29,22 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from skypeflux import crypto, objects
 from skypeflux.capture.accounting import PacketAccount
-from skypeflux.capture.counters import FlowTable, pair_key, udp_flow_key
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.source import Source, open_capture
+from skypeflux.capture.flows import FlowStats, FlowTable, pair_key
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
-from skypeflux.capture.records import NOT_APPLICABLE, Record, Verification
+from skypeflux.capture.records import FlowKey, Record, Transport
 from skypeflux.capture.skype.addresses import AddressBook
 from skypeflux.capture.skype.survey import Survey, SurveyResult
 from skypeflux.capture.skype.tcp_decoder import TcpDecoder
 from skypeflux.capture.skype.udp_decoder import UdpDecoder
-from skypeflux.capture.summary import FlowStats, HostSummary, flow_stats, host_summaries
+from skypeflux.capture.summary import HostSummary, host_summaries
+from skypeflux.ipv4 import Endpoint
 from skypeflux.messages.pairing import Outcome, RequestPairer
 
 ProgressCallback = Callable[[int, int, int | None], None]
@@ -96,11 +97,11 @@ class Decoder:
 
     @property
     def verified_units(self) -> int:
-        return sum(f.verified for f in self.flows)
+        return sum(f.counts.verified for f in self.flows)
 
     @property
     def skype_units(self) -> int:
-        return sum(f.units for f in self.flows)
+        return sum(f.counts.units for f in self.flows)
 
     def run(self, source: Source, progress: ProgressCallback | None = None) -> Iterator[Record]:
         """Decode ``source`` (a path, ``"-"`` or a binary file object), yielding records in
@@ -171,7 +172,7 @@ class Decoder:
         )
         net = NetDecoder()
         proofs = sorted(survey.proofs, key=lambda p: p[1].frame)
-        ends = survey.last_frame
+        udp_ends, tcp_ends = survey.udp_last_frame, survey.tcp_last_frame
         last_frame, last_ts = 0, 0.0
 
         def out(records: Iterator[Record]) -> Iterator[Record]:
@@ -193,17 +194,17 @@ class Decoder:
                     emitter.push(note)
                 item = net.decode(packet)
                 if isinstance(item, UdpDatagram):
-                    src, dst = f"{item.src}:{item.sport}", f"{item.dst}:{item.dport}"
-                    table.packet("udp", src, dst, packet.wirelen, packet.ts)
+                    src, dst = Endpoint.of(item.src, item.sport), Endpoint.of(item.dst, item.dport)
+                    table.packet(Transport.UDP, src, dst, packet.wirelen, packet.ts)
                     udp.feed(item)
-                    flow = udp_flow_key(src, dst)
-                    if ends.get(flow) == item.frame:
+                    flow = FlowKey.udp(src, dst)
+                    if udp_ends.get(flow) == item.frame:
                         udp.flow_ended(flow, item.frame, item.ts)
                 elif isinstance(item, TcpSegment):
-                    src, dst = f"{item.src}:{item.sport}", f"{item.dst}:{item.dport}"
-                    table.packet("tcp", src, dst, packet.wirelen, packet.ts)
+                    src, dst = Endpoint.of(item.src, item.sport), Endpoint.of(item.dst, item.dport)
+                    table.packet(Transport.TCP, src, dst, packet.wirelen, packet.ts)
                     tcp.feed(item)
-                    if ends.get(" ".join(pair_key("tcp", src, dst))) == item.frame:
+                    if tcp_ends.get(pair_key(Transport.TCP, src, dst)) == item.frame:
                         tcp.close_connection(item)
                 if len(emitter):
                     yield from out(emitter.drain())
@@ -249,31 +250,20 @@ class Decoder:
         stats["tcp_connections_seen"] = tcp.connections_seen
         stats["tcp_skype_connections"] = len({half.flow for half in tcp.finished})
         self.stats = stats
-        self.flows = flow_stats(table, self.first_time or 0.0)
-        self.hosts = host_summaries(table, self.book)
+        self.flows = table.stats(self.first_time or 0.0)
+        self.hosts = host_summaries(self.flows, self.book)
 
-    def summary_record(self) -> Record:
-        """The end of the run as one record (the last line of ``decode --json``)."""
-        record = Record(
-            frame=max(self.last_frame, 1),
-            time=self.last_time,
-            unit="summary",
-            src="",
-            dst="",
-            transport="",
-            verification=Verification(NOT_APPLICABLE, "none", ""),
-        )
-        units = self.skype_units
-        record.info = {
-            "units": units,
+    def summary(self) -> dict[str, Any]:
+        """The end of the run in figures (the last line of ``decode --json`` carries it)."""
+        return {
+            "units": self.skype_units,
             "verified": self.verified_units,
-            "unverified": sum(f.unverified for f in self.flows),
-            "clear": sum(f.clear for f in self.flows),
+            "unverified": sum(f.counts.unverified for f in self.flows),
+            "clear": sum(f.counts.clear for f in self.flows),
             "flows": len(self.flows),
             "hosts": [host.to_json() for host in self.hosts],
             "warnings": list(self.warnings),
         }
-        return record
 
 
 class _Pairing:

@@ -1,6 +1,6 @@
-"""The end of a run in figures: per Skype flow (the ``flows`` table) and per Skype host.
+"""The end of a run in figures, per Skype host.
 
-Everything here is computed from the :class:`~skypeflux.capture.counters.FlowTable`, i.e. from
+Everything here is computed from the flow counters (:mod:`skypeflux.capture.flows`), i.e. from
 the records the run handed out, plus what the address book proved. A *host* is the captured
 address of the local side of each flow: the address that takes part in more Skype flows (a
 client talks to many peers), the private one on a tie, else the first one.
@@ -12,42 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from skypeflux.capture.counters import FlowCounters, FlowTable, Traffic
-from skypeflux.capture.skype.addresses import AddressBook, Learned, evidence_text, is_private
+from skypeflux.capture.flows import FlowStats
+from skypeflux.capture.skype.addresses import AddressBook, Learned, evidence_text
+from skypeflux.ipv4 import ip_text, is_private
 
 RECOVER_HINT = "skypeflux recover-ip FILE"
-
-
-@dataclass(frozen=True, slots=True)
-class FlowStats:
-    """One Skype flow for the ``flows`` table: a UDP endpoint pair or one TCP connection.
-
-    ``units`` = ``verified`` + ``unverified`` + ``clear``; ``blocks`` counts command blocks of
-    verified units. ``packets``, ``bytes`` and the times are the traffic of the endpoint pair
-    (every datagram or segment, Skype or not, as ``tshark -z conv``), times relative to the
-    capture's first packet.
-    """
-
-    key: str
-    transport: str
-    a: str
-    b: str
-    first_frame: int
-    last_frame: int
-    units: int
-    verified: int
-    unverified: int
-    clear: int
-    blocks: int
-    packets: int
-    bytes: int
-    first_time: float
-    last_time: float
-    status: str
-
-    @property
-    def duration(self) -> float:
-        return round(self.last_time - self.first_time, 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,52 +73,15 @@ class HostSummary:
         }
 
 
-def flow_status(flow: FlowCounters) -> str:
-    problems = list(flow.problems)
-    if flow.counts.unverified:
-        problems.insert(0, f"{flow.counts.unverified} unverified")
-    if problems:
-        return "; ".join(problems)
-    return "verified" if flow.counts.verified else "clear only"
-
-
-def flow_stats(table: FlowTable, origin: float) -> list[FlowStats]:
-    out = []
-    for flow in table.flows.values():
-        c = flow.counts
-        traffic: Traffic = table.traffic(flow)
-        out.append(
-            FlowStats(
-                flow.key,
-                flow.transport,
-                flow.a,
-                flow.b,
-                flow.first_frame,
-                flow.last_frame,
-                c.units,
-                c.verified,
-                c.unverified,
-                c.clear,
-                c.blocks,
-                traffic.packets,
-                traffic.bytes,
-                round(traffic.first_time - origin, 6) if traffic.packets else 0.0,
-                round(traffic.last_time - origin, 6) if traffic.packets else 0.0,
-                flow_status(flow),
-            )
-        )
-    out.sort(key=lambda f: f.first_frame)
-    return out
-
-
-def host_summaries(table: FlowTable, book: AddressBook) -> list[HostSummary]:
-    flows = [f for f in table.flows.values() if f.counts.units]
-    uses = Counter(end.rpartition(":")[0] for f in flows for end in (f.a, f.b))
-    per_host: dict[str, list[FlowCounters]] = {}
+def host_summaries(flows: list[FlowStats], book: AddressBook) -> list[HostSummary]:
+    flows = [f for f in flows if f.counts.units]
+    uses = Counter(ip for f in flows for ip in (f.key.a.ip, f.key.b.ip))
+    per_host: dict[int, list[FlowStats]] = {}
     for flow in flows:
         per_host.setdefault(_local(flow, uses), []).append(flow)
     out = []
-    for host, owned in per_host.items():
+    for number, owned in per_host.items():
+        host = ip_text(number)
         behind = is_private(host)
         out.append(
             HostSummary(
@@ -166,10 +98,10 @@ def host_summaries(table: FlowTable, book: AddressBook) -> list[HostSummary]:
     return out
 
 
-def _local(flow: FlowCounters, uses: Counter[str]) -> str:
-    ip_a, ip_b = flow.a.rpartition(":")[0], flow.b.rpartition(":")[0]
-    if uses[ip_a] != uses[ip_b]:
-        return ip_a if uses[ip_a] > uses[ip_b] else ip_b
-    if is_private(ip_b) and not is_private(ip_a):
-        return ip_b
-    return ip_a
+def _local(flow: FlowStats, uses: Counter[int]) -> int:
+    a, b = flow.key.a.ip, flow.key.b.ip
+    if uses[a] != uses[b]:
+        return a if uses[a] > uses[b] else b
+    if is_private(b) and not is_private(a):
+        return b
+    return a

@@ -4,7 +4,6 @@ the back ends, and decoding a capture to standard output."""
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 import stat
 import sys
@@ -24,6 +23,7 @@ from skypeflux.cli.errors import (
     writing,
 )
 from skypeflux.cli.progress import ProgressLine
+from skypeflux.ipv4 import ip_number, ip_text
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.jsonl import JsonLinesWriter
 from skypeflux.outputs.text import TextWriter
@@ -35,8 +35,8 @@ def parse_public_ip(text: str) -> tuple[str | None, str]:
     if not sep:
         private, public = "", text
     try:
-        public = str(ipaddress.IPv4Address(public.strip()))
-        host = str(ipaddress.IPv4Address(private.strip())) if sep else None
+        public = ip_text(ip_number(public.strip()))
+        host = ip_text(ip_number(private.strip())) if sep else None
     except ValueError:
         raise ValueError(f"expected [PRIVATE=]PUBLIC with IPv4 addresses, got {text!r}") from None
     return host, public
@@ -159,9 +159,11 @@ def decode_to_stdout(
                 progress.clear()
             with writing():
                 writer.write(record)
-    if as_json:
+    if isinstance(writer, JsonLinesWriter):
+        if writer.origin is None and decoder.first_time is not None:
+            writer.origin = decoder.first_time
         with writing():
-            writer.write(decoder.summary_record())
+            writer.write_summary(decoder.summary(), decoder.last_frame, decoder.last_time)
     progress.clear()
     with writing():
         out.flush()

@@ -36,8 +36,8 @@ def summary_lines(decoder: Decoder, capture: str) -> list[str]:
     """The end-of-run summary, one line per Skype host after a line of totals."""
     flows = decoder.flows
     units = decoder.skype_units
-    unverified = sum(f.unverified for f in flows)
-    clear = sum(f.clear for f in flows)
+    unverified = sum(f.counts.unverified for f in flows)
+    clear = sum(f.counts.clear for f in flows)
     head = (
         f"skypeflux: summary: {units} Skype unit(s) in {len(flows)} flow(s): "
         f"{decoder.verified_units} verified, {unverified} unverified, {clear} clear"

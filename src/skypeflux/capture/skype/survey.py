@@ -23,12 +23,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from skypeflux import crypto, objects
-from skypeflux.capture.counters import pair_key, udp_flow_key
+from skypeflux.capture.flows import pair_key
 from skypeflux.capture.net.packets import TcpSegment, UdpDatagram
-from skypeflux.capture.records import Record
+from skypeflux.capture.records import FlowKey, Record, Transport
 from skypeflux.capture.skype.addresses import AddressBook, Learned, is_private
 from skypeflux.capture.skype.describe import public_address_claims
 from skypeflux.capture.skype.tcp_decoder import TcpDecoder
+from skypeflux.ipv4 import Endpoint
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp_crypt import open_payload, open_payload_any
@@ -47,8 +48,8 @@ MAX_FIRST_BYTES = 4 << 20
 class Sample:
     frame: int
     ts: float
-    src: str  # ip:port
-    dst: str
+    src: Endpoint
+    dst: Endpoint
     src_ip: str
     dst_ip: str
     payload: wudp.Payload
@@ -78,9 +79,9 @@ class RunDetector:
     """
 
     def __init__(self) -> None:
-        self._runs: OrderedDict[str, _Run] = OrderedDict()
+        self._runs: OrderedDict[Endpoint, _Run] = OrderedDict()
 
-    def feed(self, endpoint: str, payload: bytes) -> None:
+    def feed(self, endpoint: Endpoint, payload: bytes) -> None:
         run = self._runs.get(endpoint)
         if run is None:
             run = self._runs[endpoint] = _Run()
@@ -110,11 +111,11 @@ class RunDetector:
             run.steps += 1
         run.last_id, run.last_crc = packet_id, crc
 
-    def skype_like(self, endpoint: str) -> bool:
+    def skype_like(self, endpoint: Endpoint) -> bool:
         run = self._runs.get(endpoint)
         return run is not None and not run.spoiled and run.shaped >= RUN_LENGTH and run.steps > 0
 
-    def endpoints(self) -> set[str]:
+    def endpoints(self) -> set[Endpoint]:
         return {e for e in self._runs if self.skype_like(e)}
 
 
@@ -122,10 +123,11 @@ class RunDetector:
 class SurveyResult:
     """What the first pass hands to the decoding pass."""
 
-    skype_like: set[str] = field(default_factory=set)  # endpoints following Skype's pattern
-    proven: set[str] = field(default_factory=set)  # endpoints of samples that verified
+    skype_like: set[Endpoint] = field(default_factory=set)  # following Skype's pattern
+    proven: set[Endpoint] = field(default_factory=set)  # endpoints of samples that verified
     proofs: list[tuple[Learned, Sample]] = field(default_factory=list)
-    last_frame: dict[str, int] = field(default_factory=dict)  # UDP flow key / TCP pair -> frame
+    udp_last_frame: dict[FlowKey, int] = field(default_factory=dict)
+    tcp_last_frame: dict[tuple[Transport, Endpoint, Endpoint], int] = field(default_factory=dict)
 
 
 class Survey:
@@ -143,7 +145,7 @@ class Survey:
         self._runs = RunDetector()
         self._incoming: dict[str, list[Sample]] = {}
         self._outgoing: dict[str, list[Sample]] = {}
-        self._firsts: dict[str, Sample] = {}  # sending endpoint -> its first 0x02 datagram
+        self._firsts: dict[Endpoint, Sample] = {}  # sending endpoint -> its first 0x02 datagram
         self._first_bytes = 0
         self._tcp = TcpDecoder(
             self._tcp_record, crypto_backend=self._crypto, objects_backend=objects_backend
@@ -151,8 +153,8 @@ class Survey:
         self.result = SurveyResult()
 
     def feed_udp(self, d: UdpDatagram) -> None:
-        src, dst = f"{d.src}:{d.sport}", f"{d.dst}:{d.dport}"
-        self.result.last_frame[udp_flow_key(src, dst)] = d.frame
+        src, dst = Endpoint.of(d.src, d.sport), Endpoint.of(d.dst, d.dport)
+        self.result.udp_last_frame[FlowKey.udp(src, dst)] = d.frame
         if d.truncated:
             return
         payload = d.payload
@@ -176,15 +178,15 @@ class Survey:
                 self._keep(self._outgoing, d.src, sample, OUTGOING_SAMPLES)
 
     def feed_tcp(self, seg: TcpSegment) -> None:
-        key = pair_key("tcp", f"{seg.src}:{seg.sport}", f"{seg.dst}:{seg.dport}")
-        self.result.last_frame[" ".join(key)] = seg.frame
+        src, dst = Endpoint.of(seg.src, seg.sport), Endpoint.of(seg.dst, seg.dport)
+        self.result.tcp_last_frame[pair_key(Transport.TCP, src, dst)] = seg.frame
         self._tcp.feed(seg)
 
     def _tcp_record(self, record: Record) -> None:
         """Object 0x11 of a TCP reply to a private host: a candidate (TCP has no checksum)."""
         if not record.blocks or not record.verification.ok:
             return
-        host = record.dst.rpartition(":")[0]
+        host = record.dst.host
         if is_private(host):
             for ip, _port, cmd in public_address_claims(record.blocks):
                 self._book.add_candidate(host, ip, record.frame, f"object 0x11 (cmd {cmd})")

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from skypeflux import crypto, objects
+from skypeflux.capture.flows import FlowCounters
 from skypeflux.capture.net.packets import TcpSegment
 from skypeflux.capture.net.tcp_reassembly import (
     END_IDLE,
@@ -34,10 +35,15 @@ from skypeflux.capture.records import (
     STRUCTURE_FAILED,
     UNVERIFIED,
     VERIFIED,
+    FlowKey,
+    Method,
     Record,
+    Transport,
+    UnitKind,
     Verification,
 )
 from skypeflux.capture.skype.describe import describe_blocks
+from skypeflux.ipv4 import Endpoint
 from skypeflux.wire.tcp import Frame, FrameKind
 from skypeflux.wire.tcp_stream import DecoderStatus, StreamDecoder
 
@@ -49,9 +55,9 @@ class _Direction:
     """Decoding state of one direction: its decoder and which capture frame holds which bytes."""
 
     decoder: StreamDecoder
-    src: str
-    dst: str
-    flow: str
+    src: Endpoint
+    dst: Endpoint
+    flow: FlowKey
     skype: bool | None = None  # None until the header is complete
     fed: int = 0  # stream bytes fed so far
     base: int = 0  # stream offset of the first byte after the header
@@ -59,14 +65,12 @@ class _Direction:
     frames: list[int] = field(default_factory=list)  # frame that completed each chunk
     carried: list[int] = field(default_factory=list)  # frame that carried each chunk
     times: list[float] = field(default_factory=list)
-    units: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # units, ok, not ok, blocks
-    first_frame: int = 0
-    last_frame: int = 0
+    counts: FlowCounters = field(default_factory=FlowCounters)
     status: str = ""
     wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
 
     def closed_by(self, seg: TcpSegment) -> bool:
-        ends = {f"{seg.src}:{seg.sport}", f"{seg.dst}:{seg.dport}"}
+        ends = {Endpoint.of(seg.src, seg.sport), Endpoint.of(seg.dst, seg.dport)}
         return {self.src, self.dst} == ends
 
     def frame_at(self, stream_end: int) -> tuple[int, float]:
@@ -92,15 +96,10 @@ class _Direction:
 class DirectionSummary:
     """What the flows table needs of a finished Skype direction (its buffers are gone)."""
 
-    flow: str
-    src: str
-    dst: str
-    first_frame: int
-    last_frame: int
-    units: int
-    verified: int
-    unverified: int
-    blocks: int
+    flow: FlowKey
+    src: Endpoint
+    dst: Endpoint
+    counts: FlowCounters
     status: str
 
 
@@ -171,11 +170,11 @@ class TcpDecoder:
             d: TcpDirection = event.direction
             conn = event.connection
             ini = conn.initiator
-            flow = f"tcp {ini.src}:{ini.sport} <-> {ini.dst}:{ini.dport}"
+            flow = FlowKey.tcp(Endpoint.of(ini.src, ini.sport), Endpoint.of(ini.dst, ini.dport))
             state = _Direction(
                 StreamDecoder(strict_header=True, backend=self._crypto),
-                f"{d.src}:{d.sport}",
-                f"{d.dst}:{d.dport}",
+                Endpoint.of(d.src, d.sport),
+                Endpoint.of(d.dst, d.dport),
                 flow,
                 wire=d,
             )
@@ -215,8 +214,8 @@ class TcpDecoder:
         state.frames.append(completed_at)
         state.carried.append(chunk.frame)
         state.times.append(ts)
-        if not state.first_frame:
-            state.first_frame = completed_at
+        if not state.counts.first_frame:
+            state.counts.first_frame = completed_at
         was_waiting = decoder.status is DecoderStatus.WAITING
         frames = decoder.feed(chunk.data)
         if was_waiting and decoder.status is not DecoderStatus.WAITING:
@@ -247,17 +246,17 @@ class TcpDecoder:
         assert header is not None
         frame, ts = state.frame_at(state.base)
         prefix = state.decoder.tls_prefix
-        detail = f"seed {header.seed:08x}, known header {header.plain.build().hex()}"
+        detail = f"seed {header.seed:08x}, known header {header.plain.hex()}"
         if prefix is not None:
             detail += ", after a pseudo-TLS prefix"
         record = self._record(
             state,
             frame,
             ts,
-            "tcp.header",
+            UnitKind.TCP_HEADER,
             Verification(
                 VERIFIED,
-                "tcp-header",
+                Method.TCP_HEADER,
                 detail,
                 header.seed,
                 key=PROOF_TCP_HEADER,
@@ -268,8 +267,8 @@ class TcpDecoder:
         )
         record.info = {
             "seed": f"{header.seed:08x}",
-            "header": header.plain.build().hex(),
-            "role": header.plain.role.value,
+            "header": header.plain.hex(),
+            "role": header.role.value,
             "tls_prefix": prefix is not None,
         }
         self._count("tcp_directions")
@@ -292,7 +291,7 @@ class TcpDecoder:
             if bad:
                 verification = Verification(
                     UNVERIFIED,
-                    "tcp-header+framing",
+                    Method.TCP_HEADER_FRAMING,
                     bad[0],
                     seed,
                     key=PROOF_TCP_HEADER,
@@ -301,7 +300,7 @@ class TcpDecoder:
             else:
                 verification = Verification(
                     VERIFIED,
-                    "tcp-header+framing",
+                    Method.TCP_HEADER_FRAMING,
                     "key proven by the header, frame and blocks exact; "
                     "content not integrity-protected",
                     seed,
@@ -309,7 +308,9 @@ class TcpDecoder:
                     content=CONTENT_UNPROTECTED,
                     structure=STRUCTURE_EXACT,
                 )
-            record = self._record(state, capture_frame, ts, "tcp.data", verification, carriers)
+            record = self._record(
+                state, capture_frame, ts, UnitKind.TCP_DATA, verification, carriers
+            )
             record.packet_id = frame.packet_id
             if not bad:
                 record.plaintext = frame.body
@@ -318,7 +319,7 @@ class TcpDecoder:
         else:
             verification = Verification(
                 VERIFIED,
-                "tcp-header+framing",
+                Method.TCP_HEADER_FRAMING,
                 f"key proven by the header, {kind.value} frame exact; "
                 "content not integrity-protected",
                 seed,
@@ -326,7 +327,9 @@ class TcpDecoder:
                 content=CONTENT_UNPROTECTED,
                 structure=STRUCTURE_EXACT,
             )
-            record = self._record(state, capture_frame, ts, "tcp.control", verification, carriers)
+            record = self._record(
+                state, capture_frame, ts, UnitKind.TCP_CONTROL, verification, carriers
+            )
             record.packet_id = frame.packet_id
             record.plaintext = frame.body
             self._count("tcp_control_frames")
@@ -338,7 +341,11 @@ class TcpDecoder:
         the capture, its last frame), so records stay in frame order; the reason says where."""
         state.status = reason
         record = self._record(
-            state, self._now, self._now_ts, "tcp.end", Verification(UNVERIFIED, "none", reason)
+            state,
+            self._now,
+            self._now_ts,
+            UnitKind.TCP_END,
+            Verification(UNVERIFIED, Method.NONE, reason),
         )
         self._count("tcp_directions_cut")
         self._out(state, record)
@@ -356,20 +363,8 @@ class TcpDecoder:
                 self._end(state, f"stream ends inside a frame ({decoder.pending} bytes)")
             else:
                 state.status = "exact"
-        units, ok, bad, blocks = state.units
         self.finished.append(
-            DirectionSummary(
-                state.flow,
-                state.src,
-                state.dst,
-                state.first_frame,
-                state.last_frame,
-                units,
-                ok,
-                bad,
-                blocks,
-                state.status,
-            )
+            DirectionSummary(state.flow, state.src, state.dst, state.counts, state.status)
         )
 
     # -- records -----------------------------------------------------------------------------
@@ -379,7 +374,7 @@ class TcpDecoder:
         state: _Direction,
         frame: int,
         ts: float,
-        unit: str,
+        unit: UnitKind,
         verification: Verification,
         carriers: list[int] | None = None,
     ) -> Record:
@@ -390,18 +385,12 @@ class TcpDecoder:
             unit=unit,
             src=state.src,
             dst=state.dst,
-            transport="tcp",
+            transport=Transport.TCP,
             verification=verification,
             frames=carriers or [frame],
             flow=state.flow,
         )
 
     def _out(self, state: _Direction, record: Record) -> None:
-        state.units[0] += 1
-        if record.verification.status == VERIFIED:
-            state.units[1] += 1
-        elif record.verification.status == UNVERIFIED:
-            state.units[2] += 1
-        state.units[3] += len(record.blocks)
-        state.last_frame = max(state.last_frame, record.frame)
+        state.counts.add(record)
         self._emit(record)

@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from skypeflux import crypto, objects
-from skypeflux.capture.counters import udp_flow_key
 from skypeflux.capture.net.packets import UdpDatagram
 from skypeflux.capture.records import (
     CLEAR,
@@ -34,13 +33,18 @@ from skypeflux.capture.records import (
     STRUCTURE_FAILED,
     UNVERIFIED,
     VERIFIED,
+    FlowKey,
+    Method,
     Record,
+    Transport,
+    UnitKind,
     Verification,
 )
 from skypeflux.capture.skype.addresses import AddressBook, Learned, evidence_text, is_private
 from skypeflux.capture.skype.describe import describe_blocks, public_address_claims
 from skypeflux.capture.skype.survey import SurveyResult
 from skypeflux.capture.skype.udp_messages import MessageJoiner, structure_problem
+from skypeflux.ipv4 import Endpoint, ip_text
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp_crypt import Opened, open_payload_any, open_resend
@@ -54,8 +58,8 @@ REASON_UNKNOWN = "public address unknown"
 REASON_NO_MATCH = "no candidate address gives a matching CRC"
 
 
-def _endpoint(ip: str, port: int) -> str:
-    return f"{ip}:{port}"
+def _endpoint(ip: str, port: int) -> Endpoint:
+    return Endpoint.of(ip, port)
 
 
 class UdpDecoder:
@@ -77,7 +81,7 @@ class UdpDecoder:
         self._emit = emit
         self._survey = survey or SurveyResult()
         self._try_seen = try_seen_addresses
-        self._skype_endpoints: set[str] = set(self._survey.proven)
+        self._skype_endpoints: set[Endpoint] = set(self._survey.proven)
         self._joiner = MessageJoiner(self._out, objects_backend=self._objects)
         self.counts: dict[str, int] = {}
         self.notes: list[Record] = []
@@ -96,14 +100,14 @@ class UdpDecoder:
         if plaintext is not None:
             record.plaintext = plaintext
             record.blocks = describe_blocks(plaintext, objects_backend=self._objects)
-        for host in (record.src.rpartition(":")[0], record.dst.rpartition(":")[0]):
+        for host in (record.src.host, record.dst.host):
             if is_private(host):
                 self.private_hosts.add(host)
         self._emit(record)
         if plaintext is not None and record.verification.ok:
             self._learn_from_claims(record)
 
-    def _base(self, d: UdpDatagram, unit: str, verification: Verification) -> Record:
+    def _base(self, d: UdpDatagram, unit: UnitKind, verification: Verification) -> Record:
         src, dst = _endpoint(d.src, d.sport), _endpoint(d.dst, d.dport)
         return Record(
             frame=d.frame,
@@ -111,26 +115,26 @@ class UdpDecoder:
             unit=unit,
             src=src,
             dst=dst,
-            transport="udp",
+            transport=Transport.UDP,
             verification=verification,
             frames=list(d.frames),  # several when IP fragmented the datagram
-            flow=udp_flow_key(src, dst),
+            flow=FlowKey.udp(src, dst),
         )
 
-    def note(self, entry: Learned, frame: int, ts: float, src: str, dst: str) -> Record:
+    def note(self, entry: Learned, frame: int, ts: float, src: Endpoint, dst: Endpoint) -> Record:
         """The record that reports a proven public address (at the frame that proved it)."""
         note = Record(
             frame=frame,
             time=ts,
-            unit="note",
+            unit=UnitKind.NOTE,
             src=src,
             dst=dst,
-            transport="udp",
+            transport=Transport.UDP,
             verification=Verification(
-                CLEAR, "evidence", f"{entry.host} is {entry.public} ({evidence_text(entry)})"
+                CLEAR, Method.EVIDENCE, f"{entry.host} is {entry.public} ({evidence_text(entry)})"
             ),
             frames=[frame],
-            flow=udp_flow_key(src, dst),
+            flow=FlowKey.udp(src, dst),
         )
         note.info = {
             "note": "public-address",
@@ -150,7 +154,7 @@ class UdpDecoder:
 
     def _learn_from_claims(self, record: Record) -> None:
         """Object 0x11 of a reply to a private host: a candidate for its later datagrams."""
-        host = record.dst.rpartition(":")[0]
+        host = record.dst.host
         if is_private(host):
             for ip, _port, cmd in public_address_claims(record.blocks):
                 self._book.add_candidate(host, ip, record.frame, f"object 0x11 (cmd {cmd})")
@@ -165,7 +169,9 @@ class UdpDecoder:
             if self._is_skype(d):
                 self._count("udp_truncated")
                 reason = "truncated: cut by the snap length"
-                self._out(self._base(d, "udp.other", Verification(UNVERIFIED, "none", reason)))
+                self._out(
+                    self._base(d, UnitKind.UDP_OTHER, Verification(UNVERIFIED, Method.NONE, reason))
+                )
             else:
                 self._count("udp_not_skype")  # cut, on endpoints not known to be Skype
             return
@@ -184,7 +190,7 @@ class UdpDecoder:
         else:
             self._opaque(d, payload)
 
-    def flow_ended(self, flow: str, frame: int, ts: float) -> None:
+    def flow_ended(self, flow: FlowKey, frame: int, ts: float) -> None:
         """The survey saw nothing later on ``flow``: close its unfinished messages here."""
         self._joiner.flow_ended(flow, frame, ts)
 
@@ -209,7 +215,7 @@ class UdpDecoder:
         kind = payload[2] & wudp.TYPE_MASK
         self._count(f"udp_type_{kind:02x}")
         reason = f"type 0x{kind:02x} has no known layout: not decrypted"
-        record = self._base(d, "udp.other", Verification(UNVERIFIED, "none", reason))
+        record = self._base(d, UnitKind.UDP_OTHER, Verification(UNVERIFIED, Method.NONE, reason))
         record.udp_type, record.udp_func = kind, payload[2]
         record.packet_id = int.from_bytes(payload[:2], "big")
         self._out(record)
@@ -222,12 +228,12 @@ class UdpDecoder:
             if not self._is_skype(d):
                 self._count("udp_not_skype")
                 return
-            verification = Verification(UNVERIFIED, "crc32", self._failure_reason(d))
+            verification = Verification(UNVERIFIED, Method.CRC32, self._failure_reason(d))
         else:
             self._confirm(d)
             verification = Verification(
                 VERIFIED,
-                "crc32",
+                Method.CRC32,
                 f"CRC {parsed.crc:08x} ok with public {opened.public_src} -> {opened.public_dst}",
                 opened.seed,
                 opened.public_src,
@@ -281,7 +287,7 @@ class UdpDecoder:
     ) -> None:
         self._count("udp_payload")
         self._count("udp_payload_verified" if opened else "udp_payload_unverified")
-        record = self._base(d, "udp.payload", verification)
+        record = self._base(d, UnitKind.UDP_PAYLOAD, verification)
         record.udp_type, record.udp_func, record.packet_id = 0x02, parsed.func, parsed.id
         record.info = {"iv": f"{parsed.iv:08x}", "crc": f"{parsed.crc:08x}"}
         self._plain(record, opened.plaintext if opened else None)
@@ -298,12 +304,12 @@ class UdpDecoder:
 
     def _resend(self, d: UdpDatagram, parsed: wudp.Resend) -> None:
         opened = open_resend(parsed, backend=self._crypto)
-        dest = wudp.ip_text(parsed.dest_ip)
+        dest = ip_text(parsed.dest_ip)
         ok = opened.crc_ok and self._plausible_receiver(d.dst, dest)
         if ok:
             verification = Verification(
                 VERIFIED,
-                "crc32",
+                Method.CRC32,
                 f"CRC {parsed.crc:08x} ok with seed id ^ challenge {parsed.challenge:08x}",
                 opened.seed,
                 key=PROOF_CRC,
@@ -315,13 +321,13 @@ class UdpDecoder:
             return
         elif opened.crc_ok:
             reason = f"CRC ok, but dest_ip {dest} (outside the CRC) is not the receiver's address"
-            verification = Verification(UNVERIFIED, "crc32", reason, opened.seed)
+            verification = Verification(UNVERIFIED, Method.CRC32, reason, opened.seed)
         else:
             reason = "CRC mismatch with seed id ^ challenge"
-            verification = Verification(UNVERIFIED, "crc32", reason, opened.seed)
+            verification = Verification(UNVERIFIED, Method.CRC32, reason, opened.seed)
         self._count("udp_resend")
         self._count("udp_resend_verified" if ok else "udp_resend_unverified")
-        record = self._base(d, "udp.resend", verification)
+        record = self._base(d, UnitKind.UDP_RESEND, verification)
         record.udp_type, record.udp_func, record.packet_id = 0x03, parsed.func, parsed.id
         record.info = {
             "challenge": f"{parsed.challenge:08x}",
@@ -344,10 +350,10 @@ class UdpDecoder:
             self._count("udp_not_skype")
             return
         is_nack = isinstance(parsed, wudp.Nack)
-        kind = "udp.nack" if is_nack else "udp.ack"
-        self._count(kind.replace(".", "_"))
+        kind = UnitKind.UDP_NACK if is_nack else UnitKind.UDP_ACK
+        self._count(str(kind).replace(".", "_"))
         detail = "sent in clear; the address it carries is a candidate until a CRC confirms it"
-        record = self._base(d, kind, Verification(CLEAR, "none", detail))
+        record = self._base(d, kind, Verification(CLEAR, Method.NONE, detail))
         record.udp_type, record.udp_func, record.packet_id = parsed.TYPE, parsed.func, parsed.id
         value = parsed.challenge if isinstance(parsed, wudp.Nack) else parsed.value
         record.info = {"ip": parsed.ip_text, ("challenge" if is_nack else "value"): f"{value:08x}"}
@@ -362,7 +368,7 @@ class UdpDecoder:
     ) -> None:
         self._count("udp_fragment")
         self._count("udp_fragment_verified" if opened else "udp_fragment_unverified")
-        record = self._base(d, "udp.fragment", verification)
+        record = self._base(d, UnitKind.UDP_FRAGMENT, verification)
         record.udp_type, record.udp_func, record.packet_id = 0x0F, parsed.func, parsed.id
         record.info = {
             "ref_id": parsed.ref_id,

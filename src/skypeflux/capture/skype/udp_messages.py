@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from skypeflux.capture.counters import udp_flow_key
 from skypeflux.capture.records import (
     PROOF_CRC,
     PROOF_NONE,
@@ -31,10 +30,15 @@ from skypeflux.capture.records import (
     UNVERIFIED,
     VERIFIED,
     BlockInfo,
+    FlowKey,
+    Method,
     Record,
+    Transport,
+    UnitKind,
     Verification,
 )
 from skypeflux.capture.skype.describe import describe_blocks
+from skypeflux.ipv4 import Endpoint
 from skypeflux.objects import BackendArg
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.fragments import FragmentAssembler, Incomplete, Reassembled
@@ -43,7 +47,7 @@ from skypeflux.wire.udp_crypt import Opened
 MAX_FRAGMENT_SETS = 256
 FRAGMENT_TIMEOUT = 60.0  # seconds of capture time a fragmented message may take to complete
 
-_Key = tuple[str, str, int]  # src endpoint, dst endpoint, outer id
+_Key = tuple[Endpoint, Endpoint, int]  # src endpoint, dst endpoint, outer id
 
 
 def structure_problem(plaintext: bytes, blocks: list[BlockInfo]) -> str | None:
@@ -66,7 +70,7 @@ class MessageJoiner:
         self._objects = objects_backend
         self._emit = emit  # (record, plaintext to describe) -> the decoder's record output
         self._assembler = FragmentAssembler(max_messages=MAX_FRAGMENT_SETS)
-        self._started: dict[_Key, tuple[float, str]] = {}  # key -> (first time, flow)
+        self._started: dict[_Key, tuple[float, FlowKey]] = {}  # key -> (first time, flow)
 
     def counts(self) -> dict[str, int]:
         a = self._assembler
@@ -96,13 +100,13 @@ class MessageJoiner:
         for conflict in self._assembler.take_conflicts():
             self._broken(conflict, frame, ts, fragment_record.flow)
 
-    def _expire(self, flow: str, frame: int, ts: float) -> None:
+    def _expire(self, flow: FlowKey, frame: int, ts: float) -> None:
         """Give up on this flow's messages older than FRAGMENT_TIMEOUT (reported here)."""
         for key, (first, owner) in list(self._started.items()):
             if owner == flow and ts - first > FRAGMENT_TIMEOUT:
                 self._give_up(key, frame, ts)
 
-    def flow_ended(self, flow: str, frame: int, ts: float) -> None:
+    def flow_ended(self, flow: FlowKey, frame: int, ts: float) -> None:
         """The flow's last datagram has been seen: what is still incomplete is reported now."""
         for key, (_, owner) in list(self._started.items()):
             if owner == flow:
@@ -112,7 +116,7 @@ class MessageJoiner:
         for key in list(self._started):
             self._give_up(key, frame, ts)
         for incomplete in self._assembler.flush():
-            self._broken(incomplete, frame, ts, "")
+            self._broken(incomplete, frame, ts, None)
 
     def _give_up(self, key: _Key, frame: int, ts: float) -> None:
         _, flow = self._started.pop(key)
@@ -133,7 +137,7 @@ class MessageJoiner:
         if problem is None:
             verdict = Verification(
                 VERIFIED,
-                "crc32",
+                Method.CRC32,
                 f"{done.count} fragments 0..{done.count - 1}, each CRC ok, IVs in order, "
                 "blocks exact",
                 verification.seed,
@@ -146,7 +150,7 @@ class MessageJoiner:
         else:
             verdict = Verification(
                 UNVERIFIED,
-                "crc32",
+                Method.CRC32,
                 f"{done.count} fragments each CRC ok, but {problem}: "
                 "pieces misordered or mislabelled",
                 key=PROOF_CRC,
@@ -156,10 +160,10 @@ class MessageJoiner:
         record = Record(
             frame=max(done.frames),
             time=last.time,
-            unit="udp.message",
+            unit=UnitKind.UDP_MESSAGE,
             src=last.src,
             dst=last.dst,
-            transport="udp",
+            transport=Transport.UDP,
             verification=verdict,
             frames=list(done.frames),
             flow=last.flow,
@@ -170,7 +174,7 @@ class MessageJoiner:
         record.info = {"ref_id": done.ref_id, "fragments": done.count}
         self._emit(record, done.plaintext if problem is None else None)
 
-    def _broken(self, incomplete: Incomplete, frame: int, ts: float, flow: str) -> None:
+    def _broken(self, incomplete: Incomplete, frame: int, ts: float, flow: FlowKey | None) -> None:
         """A message that will not complete, reported at ``frame`` (a frame of its flow)."""
         src, dst, packet_id = cast(_Key, incomplete.key)
         if incomplete.reason:
@@ -184,13 +188,13 @@ class MessageJoiner:
         record = Record(
             frame=max(frame, *incomplete.frames) if incomplete.frames else frame,
             time=ts,
-            unit="udp.message",
+            unit=UnitKind.UDP_MESSAGE,
             src=src,
             dst=dst,
-            transport="udp",
-            verification=Verification(UNVERIFIED, "crc32", why, key=PROOF_CRC),
+            transport=Transport.UDP,
+            verification=Verification(UNVERIFIED, Method.CRC32, why, key=PROOF_CRC),
             frames=list(incomplete.frames) or [frame],
-            flow=flow or udp_flow_key(src, dst),
+            flow=flow or FlowKey.udp(src, dst),
             packet_id=packet_id,
             udp_type=wudp.TYPE_FRAGMENT,
         )
