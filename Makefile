@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_objects.py
 	$(PY) benchmarks/bench_decode.py
 	$(PY) benchmarks/bench_memory.py
+	$(PY) benchmarks/bench_memory.py
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
