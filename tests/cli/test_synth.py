@@ -39,7 +39,11 @@ def test_synth_writes_what_decode_reads(tmp_path: Path) -> None:
     assert "0 lost" in err
     code, text, _ = _run("decode", str(out))
     assert code == EXIT_OK
-    assert "cmd 36 address_reply?" in text and "(NAck in frame" in text and "UDP message (9 frags)" in text
+    assert (
+        "cmd 36 address_reply?" in text
+        and "(NAck in frame" in text
+        and "UDP message (9 frags)" in text
+    )
 
 
 def test_seed_decides_the_bytes(tmp_path: Path) -> None:
