@@ -284,7 +284,7 @@ def test_demo_without_the_example_capture_says_what_to_pass(
 def test_packets_on_undecodable_interfaces_are_reported(
     skypeirc_path: Path, tmp_path: Path
 ) -> None:
-    # pcapng with the real capture on an Ethernet interface plus one 802.11 packet on a second
+    # pcapng with the real capture on an Ethernet interface plus one FDDI packet on a second
     # interface: the Skype traffic decodes, and the skipped packet is mentioned on stderr.
     import dpkt
 
@@ -293,8 +293,8 @@ def test_packets_on_undecodable_interfaces_are_reported(
         writer = dpkt.pcapng.Writer(fh_out, linktype=dpkt.pcap.DLT_EN10MB)
         for ts, buf in dpkt.pcap.Reader(fh_in):
             writer.writepkt(buf, ts)
-    with path.open("ab") as fh_out:  # a second section whose only interface is 802.11
-        writer = dpkt.pcapng.Writer(fh_out, linktype=105)
+    with path.open("ab") as fh_out:  # a second section whose only interface is FDDI
+        writer = dpkt.pcapng.Writer(fh_out, linktype=10)  # FDDI
         writer.writepkt(b"\x08\x00" + bytes(30), 1.0)
     result = CliRunner().invoke(cli, ["decode", str(path)])
     assert result.exit_code == 0
