@@ -23,6 +23,8 @@ from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.source import Source, open_capture
+from skypeflux.capture.limits import Limits
+from skypeflux.capture.net.ip_fragments import FragmentReassembler
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
 from skypeflux.capture.records import Record
 from skypeflux.capture.skype.addresses import AddressBook
@@ -44,12 +46,14 @@ class DecodeOptions:
     addresses seen in the capture for datagrams nothing else decrypts. ``crypto_backend`` and
     ``objects_backend`` are the implementations the decoders use (default: the C ones when
     built); the command line fills them from its environment variables, nothing below reads them.
+    ``limits`` bounds every table a capture can fill (:mod:`skypeflux.capture.limits`).
     """
 
     public_ips: dict[str | None, str] = field(default_factory=dict)
     try_seen_addresses: bool = True
     crypto_backend: crypto.Backend = field(default_factory=crypto.get_backend)
     objects_backend: objects.Backend = field(default_factory=objects.get_backend)
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,8 @@ class Decoder:
         frame order; each run starts afresh, so one Decoder may run several captures."""
         self._reset()
         emitter = OrderedEmitter()
-        pairing = _Pairing()
+        limits = self.options.limits
+        pairing = _Pairing(limits.open_requests)
         account = PacketAccount()
 
         def leave(record: Record) -> Record:
@@ -116,8 +121,16 @@ class Decoder:
             emit_tcp,
             crypto_backend=self.options.crypto_backend,
             objects_backend=self.options.objects_backend,
+            limits=limits,
         )
-        net = NetDecoder()
+        net = NetDecoder(
+            fragments=FragmentReassembler(
+                max_sets=limits.ip_fragment_sets,
+                timeout=limits.ip_fragment_seconds,
+                max_pieces=limits.ip_fragment_pieces,
+                max_bytes=limits.ip_fragment_memory,
+            )
+        )
         total = _size_of(source)
         last_frame, last_ts = 0, 0.0
         with open_capture(source, skip_unsupported=True) as reader:
@@ -228,8 +241,8 @@ class _Pairing:
     does not rewrite what it already showed.
     """
 
-    def __init__(self) -> None:
-        self._pairer: RequestPairer[int] = RequestPairer(max_open=MAX_OPEN_REQUESTS)
+    def __init__(self, max_open: int = MAX_OPEN_REQUESTS) -> None:
+        self._pairer: RequestPairer[int] = RequestPairer(max_open=max_open)
 
     def apply(self, record: Record) -> Record:
         if not record.blocks:

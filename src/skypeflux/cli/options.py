@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 import click
 
+from skypeflux.capture.limits import Limits
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import Record
 from skypeflux.cli import backends
@@ -104,12 +105,15 @@ def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
     """A decoder on the back ends the environment names (read here, once, before decoding:
     a bad variable is the user's to fix, not a per-unit failure deep down)."""
     chosen = backends.from_environment()
+    ctx = click.get_current_context(silent=True)
+    limits = ctx.meta.get(LIMITS_KEY, Limits()) if ctx is not None else Limits()
     return Decoder(
         DecodeOptions(
             public_ips=public_ips(public_ip),
             try_seen_addresses=True,
             crypto_backend=chosen.crypto,
             objects_backend=chosen.objects,
+            limits=limits,
         )
     )
 
@@ -137,6 +141,33 @@ public_ip_option = click.option(
     metavar="[PRIVATE=]PUBLIC",
     help="Public address of a host behind NAT (PRIVATE=PUBLIC), or of every private host "
     "(PUBLIC alone). Repeatable. Usually learned from the capture itself.",
+)
+
+
+LIMITS_KEY = "skypeflux.limits"
+
+
+def _store_limits(ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> None:
+    limits = Limits()
+    for text in values:
+        name, sep, value = text.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {text!r}", param_hint="--limit")
+        try:
+            limits = limits.with_setting(name, value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--limit") from None
+    ctx.meta[LIMITS_KEY] = limits
+
+
+limits_option = click.option(
+    "--limit",
+    multiple=True,
+    metavar="NAME=VALUE",
+    expose_value=False,
+    callback=_store_limits,
+    help="Raise or lower a resource bound, e.g. tcp-connections=20000 or tcp-memory-total=256M "
+    f"(repeatable; README 'Limits and resource use'). Names: {', '.join(Limits.names())}.",
 )
 
 
