@@ -4,16 +4,18 @@ Each entry is ``(name, guessed)``; ``guessed`` marks names the spec flags [I] (o
 spec gives only a vague meaning), so an output can show them with a '?'. Object ids mean
 something only relative to their command, so :data:`OBJECTS_BY_COMMAND` is consulted first;
 a key may be an id or ``(id, family)`` when one command uses the same id for two families
-(family numbers as in spec 4.2: 0 number, 1 64-bit, 2 address, 3 string, 4 blob, 5 list,
-6 int list). :data:`OBJECTS_GENERIC` is the fallback and is all guesses by construction.
+(families are :class:`skypeflux.objects.Family`, by the short aliases below).
+:data:`OBJECTS_GENERIC` is the fallback and is all guesses by construction.
 """
 
 from __future__ import annotations
 
+from skypeflux.objects.model import Family
+
 Entry = tuple[str, bool]
 ObjectKey = int | tuple[int, int]
 
-NUM, U64, ADDR, STR, BLOB, LIST, INTS = range(7)
+NUM, U64, ADDR, STR, BLOB, LIST, INTS = Family  # short names for the keys below
 
 COMMANDS: dict[int, Entry] = {
     6: ("slot_query", False),

@@ -9,30 +9,27 @@ Parsing is separate from matching so the command line can report a bad value as 
 
 from __future__ import annotations
 
-import difflib
-import ipaddress
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from skypeflux.capture.records import UNVERIFIED, Record
-from skypeflux.messages.names_data import COMMANDS
-from skypeflux.outputs.naming import UNIT_KINDS
-from skypeflux.outputs.values import split_endpoint
+from skypeflux.capture.records import Record, Status, Transport, UnitKind
+from skypeflux.ipv4 import Endpoint, ip_number
+from skypeflux.messages.names import command_by_name, command_suggestions
 
-TRANSPORTS = ("udp", "tcp")
+TRANSPORTS = tuple(str(transport) for transport in Transport)
 
 
 @dataclass(frozen=True, slots=True)
 class AddressPattern:
-    """An IP address, optionally with a port; matches an endpoint on either side of a record."""
+    """An IP address (a number), optionally with a port; matches an endpoint on either side of
+    a record."""
 
-    ip: str
+    ip: int
     port: int | None = None
 
-    def matches_endpoint(self, endpoint: str) -> bool:
-        ip, port = split_endpoint(endpoint)
-        return ip == self.ip and (self.port is None or port == self.port)
+    def matches_endpoint(self, endpoint: Endpoint) -> bool:
+        return endpoint.ip == self.ip and (self.port is None or endpoint.port == self.port)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +54,8 @@ class RecordFilter:
     commands: frozenset[int] = frozenset()
     addresses: tuple[AddressPattern, ...] = ()
     verified: bool | None = None  # True: verified only; False: failed verification only
-    units: frozenset[str] = frozenset()
-    transport: str | None = None
+    units: frozenset[UnitKind] = frozenset()
+    transport: Transport | None = None
     frames: FrameRange | None = None
 
     @property
@@ -68,7 +65,7 @@ class RecordFilter:
     def matches(self, record: Record) -> bool:
         if self.verified is not None and self.verified != record.verification.ok:
             return False
-        if self.verified is False and record.verification.status != UNVERIFIED:
+        if self.verified is False and record.verification.status != Status.UNVERIFIED:
             return False  # "unverified" means tried and failed, not clear ACKs or notes
         if self.units and record.unit not in self.units:
             return False
@@ -94,27 +91,12 @@ class RecordFilter:
         return (record for record in records if self.matches(record))
 
 
-def _name_key(name: str) -> str:
-    """Names match loosely: case, '-', '_', spaces and the '?' of a guessed name do not count."""
-    return re.sub(r"[\s_-]+", "", name.strip().rstrip("?")).lower()
-
-
 # Names are resolved to numbers when the filter is built, so a typo is reported at once instead of
 # silently matching nothing, and a guessed name (shown as "address_reply?") matches with or
 # without its '?'.
-_COMMAND_BY_KEY: dict[str, int] = {
-    _name_key(name): number for number, (name, _) in COMMANDS.items()
-}
-
-
 def _unknown_command(text: str) -> ValueError:
-    display = {_name_key(name): name for name, _ in COMMANDS.values()}
-    close = difflib.get_close_matches(_name_key(text), list(display), n=3, cutoff=0.6)
-    hint = (
-        f"; did you mean {' or '.join(display[key] for key in close)}?"
-        if close
-        else "; give its number instead"
-    )
+    close = command_suggestions(text)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; give its number instead"
     return ValueError(f"unknown command name {text.strip()!r}{hint}")
 
 
@@ -130,10 +112,10 @@ def parse_command(text: str) -> int:
     try:
         number = int(text, 0)
     except ValueError:
-        number = _COMMAND_BY_KEY.get(_name_key(text), -1)
-        if number < 0:
+        found = command_by_name(text)
+        if found is None:
             raise _unknown_command(text) from None
-        return number
+        return found
     if number < 0:
         raise ValueError(f"command number must not be negative: {text}")
     return number
@@ -145,7 +127,7 @@ def parse_address(text: str) -> AddressPattern:
     if not sep:
         host, port_text = text.strip(), ""
     try:
-        ip = str(ipaddress.IPv4Address(host))
+        ip = ip_number(host)
     except ValueError:
         raise ValueError(f"not an IPv4 address: {host!r}") from None
     if not port_text:
@@ -177,10 +159,12 @@ def parse_frame_range(text: str) -> FrameRange:
     return FrameRange(first, last)
 
 
-def parse_unit(text: str) -> str:
-    if text not in UNIT_KINDS:
-        raise ValueError(f"unknown unit {text!r} (one of {', '.join(UNIT_KINDS)})")
-    return text
+def parse_unit(text: str) -> UnitKind:
+    try:
+        return UnitKind(text)
+    except ValueError:
+        kinds = ", ".join(UnitKind)
+        raise ValueError(f"unknown unit {text!r} (one of {kinds})") from None
 
 
 def build_filter(
@@ -196,11 +180,12 @@ def build_filter(
     numbers = frozenset(parse_command(text) for text in commands)
     if transport is not None and transport not in TRANSPORTS:
         raise ValueError(f"transport must be udp or tcp, not {transport!r}")
+    wanted = Transport(transport) if transport is not None else None
     return RecordFilter(
         commands=numbers,
         addresses=tuple(parse_address(text) for text in addresses),
         verified=verified,
         units=frozenset(parse_unit(text) for text in units),
-        transport=transport,
+        transport=wanted,
         frames=parse_frame_range(frames) if frames is not None else None,
     )

@@ -11,13 +11,16 @@ verdict and reason, never what a wrong key made of its bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TextIO
 
-from skypeflux.capture.records import BlockInfo, Record
+from skypeflux.capture.records import BlockInfo, Record, UnitKind
+from skypeflux.objects import Family, Obj, ObjectList
 from skypeflux.outputs.naming import (
     command_kind_short,
     family_name,
     note_text,
+    object_label,
     unit_label,
     verification_label,
 )
@@ -48,9 +51,9 @@ def _block_summary(block: BlockInfo, index: int, count: int) -> str:
 
 
 def _record_summary(record: Record) -> str:
-    if record.unit == "note":
+    if record.unit == UnitKind.NOTE:
         return note_text(record)
-    if record.unit == "tcp.end":
+    if record.unit == UnitKind.TCP_END:
         return ""  # the reason is the verdict's text already ("UNVERIFIED: hole of ...")
     if record.packet_id is not None:
         return f"id 0x{record.packet_id:04x}"
@@ -65,7 +68,7 @@ def record_lines(
         f"{record.frame:>5} {relative_time(record, origin):>11.6f} "
         f"{record.src:>21} -> {record.dst:<21} {unit_label(record):<16}"
     )
-    verdict = "" if record.unit == "note" else verification_label(record)
+    verdict = "" if record.unit == UnitKind.NOTE else verification_label(record)
     blocks = record.blocks if record.verification.ok else []
     lines: list[str] = []
     if not blocks:
@@ -91,7 +94,7 @@ def _join(head: str, summary: str, verdict: str) -> str:
 def _record_detail(record: Record) -> list[str]:
     """Where the unit came from and how it was verified: the first layer of ``-V``."""
     verification = record.verification
-    lines = [f"{INDENT}unit {record.unit}, flow {record.flow or '-'}"]
+    lines = [f"{INDENT}unit {record.unit}, flow {record.flow}"]
     if len(record.frames) > 1:
         lines.append(f"{INDENT}frames {', '.join(str(frame) for frame in record.frames)}")
     verdict = f"{INDENT}verification {verification.status} by {verification.method}"
@@ -130,34 +133,46 @@ def block_detail_lines(block: BlockInfo, *, full: bool = False) -> list[str]:
     if block.reqid is not None:
         header += f", reqid 0x{block.reqid:04x} ({block.reqid})"
     lines = [header]
-    list_bytes = bytes.fromhex(block.list_hex) if block.list_hex else b""
+    list_bytes = block.list_bytes
     if block.list_form is not None:
         lines.append(f"{INDENT * 2}object list 0x{block.list_form:02x}, {len(list_bytes)} bytes")
     if block.error:
         lines.append(f"{INDENT * 2}error: {block.error}")
         lines.append(f"{INDENT * 2}list bytes: {hex_preview(list_bytes, full=full)}")
-    if block.tree is not None:
-        lines.extend(object_tree_lines(block.tree, depth=3, full=full))
+    if block.objects is not None:
+        lines.extend(object_tree_lines(block.objects, block.command, depth=3, full=full))
     return lines
 
 
 def object_tree_lines(
-    tree: list[dict[str, Any]], *, depth: int = 0, full: bool = False
+    objects: Iterable[Obj],
+    command: int | None = None,
+    *,
+    depth: int = 0,
+    full: bool = False,
+    top_level: bool = True,
 ) -> list[str]:
-    """Objects as ``family id 0x0b (11) name: value``, nested lists indented below their parent."""
+    """Objects as ``family id 0x0b (11) name: value``, nested lists indented below their parent.
+
+    Top-level objects are named for ``command`` (none without one); nested ones stay unnamed.
+    """
     lines: list[str] = []
     pad = INDENT * depth
-    for node in tree:
-        family = int(node["family"])
-        ident = int(node["id"])
-        name = node.get("name")
+    for obj in objects:
+        family, ident, value = obj.family, obj.id, obj.value
         label = f"{pad}{family_name(family)} id 0x{ident:02x} ({ident})"
+        name = (
+            object_label(command, family, ident, top_level=top_level)
+            if command is not None
+            else None
+        )
         if name:
             label += f" {name}"
-        value = node.get("value")
-        if family == 5 and isinstance(value, list):
+        if family == Family.LIST and isinstance(value, ObjectList):
             lines.append(f"{label}: {len(value)} objects")
-            lines.extend(object_tree_lines(value, depth=depth + 1, full=full))
+            lines.extend(
+                object_tree_lines(value, command, depth=depth + 1, full=full, top_level=False)
+            )
         else:
             lines.append(f"{label}: {render_value(family, value, full=full)}")
     return lines
