@@ -123,9 +123,14 @@ def say_no_skype(decoder: Decoder, capture: str) -> None:
     stats = decoder.stats
     where = "standard input" if capture == "-" else capture
     packets = stats.get("packets", 0)
+    others = ", ".join(
+        f"{n} {name.replace('_', ' ')}"
+        for name, n in decoder.outcomes.items()
+        if n and name not in ("udp_not_skype", "tcp_not_skype", "unaccounted")
+    )
     say(
         f"skypeflux: no Skype traffic in {where} ({packets} packet{'' if packets == 1 else 's'}: "
-        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP)"
+        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP{'; ' + others if others else ''})"
     )
 
 
@@ -253,6 +258,24 @@ def warn_if_truncated(decoder: Decoder) -> None:
         say(f"skypeflux: warning: {reason}; decoded what came before the cut")
     if decoder.skipped_note:
         say(f"skypeflux: warning: {decoder.skipped_note}")
+    problems = problem_note(decoder)
+    if problems:
+        say(f"skypeflux: note: {problems}")
+
+
+def problem_note(decoder: Decoder) -> str | None:
+    """Packets that were malformed or cut, by reason, in one sentence (None when none were):
+    such packets change no record, so without this line they would vanish without a trace."""
+    out = decoder.outcomes
+    if not decoder.reasons and not out.get("unaccounted"):
+        return None
+    malformed = out.get("malformed", 0)
+    reasons = ", ".join(f"{n} {why}" for why, n in sorted(decoder.reasons.items()))
+    text = f"{malformed} malformed packet{'' if malformed == 1 else 's'}" if malformed else ""
+    text = "; ".join(part for part in (text, f"reasons: {reasons}" if reasons else "") if part)
+    if out.get("unaccounted"):
+        text += f"; {out['unaccounted']} packets unaccounted for (a bug: please report it)"
+    return text
 
 
 def time_origin(decoder: Decoder, first: Record) -> float:
