@@ -12,6 +12,7 @@ import io
 import struct
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,8 @@ from skypeflux.capture import Decoder
 from skypeflux.capture.files import RawPacket
 from skypeflux.capture.net.packets import NetDecoder, UdpDatagram
 from tests.helpers.mutate import Pkt, pcap_bytes, real_packets
+
+Facts = tuple[Any, ...]
 
 SNAP_IPV4 = b"\xaa\xaa\x03\x00\x00\x00\x08\x00"
 MACS = b"\x00\x1b\x21\x44\x55\x66" * 3
@@ -68,7 +71,7 @@ FRAMINGS: dict[str, tuple[int, Callable[[bytes], bytes]]] = {
 }
 
 
-def _facts(data: bytes) -> list[tuple[int, str, str, str]]:
+def _facts(data: bytes) -> list[Facts]:
     return [
         (r.frame, r.unit, r.src, r.verification.status)
         for r in Decoder().run(io.BytesIO(data))
@@ -76,14 +79,14 @@ def _facts(data: bytes) -> list[tuple[int, str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def ethernet(skypeirc_path: Path) -> tuple[list[Pkt], list[tuple[int, str, str, str]]]:
+def ethernet(skypeirc_path: Path) -> tuple[list[Pkt], list[Facts]]:
     pkts = real_packets(skypeirc_path)
     return pkts, _facts(pcap_bytes(pkts))
 
 
 @pytest.mark.parametrize("name", sorted(FRAMINGS))
 def test_same_records_on_every_link_layer(
-    ethernet: tuple[list[Pkt], list[tuple[int, str, str, str]]], name: str
+    ethernet: tuple[list[Pkt], list[Facts]], name: str
 ) -> None:
     pkts, expected = ethernet
     linktype, frame = FRAMINGS[name]
