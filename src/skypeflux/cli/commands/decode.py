@@ -11,6 +11,7 @@ from skypeflux.cli.help_text import EPILOG
 from skypeflux.cli.options import (
     addresses_option,
     decode_to_stdout,
+    limits_option,
     make_decoder,
     open_source,
     progress_option,
@@ -74,6 +75,7 @@ from skypeflux.outputs.naming import UNIT_KINDS
     metavar="N|N-M",
     help="Only records carried by these frames (N, N-M, N- or -M; frames count from 1).",
 )
+@limits_option
 @progress_option
 def decode(
     capture: str,
