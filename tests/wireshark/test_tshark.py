@@ -137,7 +137,7 @@ def _names(objects: list[dict[str, Any]]) -> list[tuple[str, bool]]:
     for obj in objects:
         name = obj["skypeflux.obj.name"]
         if name is not None:
-            out.append((name.removesuffix("?"), name.endswith("?")))
+            out.append((name, obj["skypeflux.obj.name_guessed"]))
         if obj["skypeflux.obj.family"] == 5:
             out.extend(_names(obj["skypeflux.obj.value"]))
     return out
