@@ -180,6 +180,7 @@ def _mutants(vectors: list[dict[str, Any]], count: int, seed: int) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lua", LUAS)
 def test_edited_object_lists_get_the_same_verdict(
     lua: str, object_vectors: list[dict[str, Any]]
@@ -200,6 +201,7 @@ def test_edited_object_lists_get_the_same_verdict(
     assert 300 < accepted < 2700  # both outcomes well represented
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lua", LUAS)
 def test_edited_plaintexts_split_into_the_same_blocks(
     lua: str, blocks_oracle: list[dict[str, Any]]
