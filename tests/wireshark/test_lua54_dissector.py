@@ -29,6 +29,7 @@ from tests.helpers.wireshark import (
 
 pytestmark = pytest.mark.slow  # real tshark or lua runs over the whole capture
 
+
 @pytest.fixture(scope="module")
 def packets(tmp_path_factory: pytest.TempPathFactory, skypeirc_path: Path) -> Path:
     path = tmp_path_factory.mktemp("fake") / "SkypeIRC.packets"

@@ -31,6 +31,7 @@ from tests.helpers.wireshark import read_pcap as read_packets
 
 pytestmark = pytest.mark.slow  # real tshark or lua runs over the whole capture
 
+
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "skypeflux", *args],
