@@ -258,6 +258,23 @@ def test_export_shows_the_same_305_blocks(exported: Path, decoded: list[dict[str
     assert exported_blocks(exported) == as_columns(blocks_by_frame(decoded))
 
 
+def test_export_shows_the_address_and_the_version_text(
+    exported: Path, decoded: list[dict[str, Any]]
+) -> None:
+    out = tshark(exported, "-Y", "skypeflux.cmd == 36", "-V")
+    assert "Object 0x11 public_address (address): 86.128.245.115:35990" in out
+    texts = {
+        obj["skypeflux.obj.text"]
+        for r in decoded
+        for b in r["skypeflux.blocks"]
+        if b["skypeflux.cmd"] == 37
+        for obj in b["skypeflux.objects"]
+        if obj["skypeflux.obj.family"] == 3
+    }
+    out = tshark(exported, "-Y", "skypeflux.cmd == 37", "-V")
+    assert texts and all(f"Text: {text}" in out for text in texts)
+
+
 def test_export_without_the_plugin_keeps_plaintext_addresses_and_frames(
     exported: Path, decoded: list[dict[str, Any]]
 ) -> None:
