@@ -27,6 +27,8 @@ from tests.helpers.wireshark import (
     unit_lines,
 )
 
+pytestmark = pytest.mark.slow  # real tshark or lua runs over the whole capture
+
 
 @pytest.fixture(scope="module")
 def packets(tmp_path_factory: pytest.TempPathFactory, skypeirc_path: Path) -> Path:

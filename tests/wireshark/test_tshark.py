@@ -29,6 +29,8 @@ from tests.helpers.wireshark import (
 )
 from tests.helpers.wireshark import read_pcap as read_packets
 
+pytestmark = pytest.mark.slow  # real tshark or lua runs over the whole capture
+
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -137,7 +139,7 @@ def _names(objects: list[dict[str, Any]]) -> list[tuple[str, bool]]:
     for obj in objects:
         name = obj["skypeflux.obj.name"]
         if name is not None:
-            out.append((name.removesuffix("?"), name.endswith("?")))
+            out.append((name, obj["skypeflux.obj.name_guessed"]))
         if obj["skypeflux.obj.family"] == 5:
             out.extend(_names(obj["skypeflux.obj.value"]))
     return out
@@ -254,6 +256,23 @@ def exported_blocks(capture: Path, *args: str) -> dict[int, list[tuple[Any, ...]
 
 def test_export_shows_the_same_305_blocks(exported: Path, decoded: list[dict[str, Any]]) -> None:
     assert exported_blocks(exported) == as_columns(blocks_by_frame(decoded))
+
+
+def test_export_shows_the_address_and_the_version_text(
+    exported: Path, decoded: list[dict[str, Any]]
+) -> None:
+    out = tshark(exported, "-Y", "skypeflux.cmd == 36", "-V")
+    assert "Object 0x11 public_address (address): 86.128.245.115:35990" in out
+    texts = {
+        obj["skypeflux.obj.text"]
+        for r in decoded
+        for b in r["skypeflux.blocks"]
+        if b["skypeflux.cmd"] == 37
+        for obj in b["skypeflux.objects"]
+        if obj["skypeflux.obj.family"] == 3
+    }
+    out = tshark(exported, "-Y", "skypeflux.cmd == 37", "-V")
+    assert texts and all(f"Text: {text}" in out for text in texts)
 
 
 def test_export_without_the_plugin_keeps_plaintext_addresses_and_frames(
