@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.paths import REPO
 
 COUNT = 10_000
+
+pytestmark = pytest.mark.slow  # 10,000 mutated inputs per parser
 
 
 def test_wire_fuzzer_finds_nothing(skypeirc_path: Path) -> None:
