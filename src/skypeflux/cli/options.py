@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 import click
 
+from skypeflux.capture.limits import Limits
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import Record
 from skypeflux.cli import backends
@@ -104,24 +105,16 @@ def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
     """A decoder on the back ends the environment names (read here, once, before decoding:
     a bad variable is the user's to fix, not a per-unit failure deep down)."""
     chosen = backends.from_environment()
+    ctx = click.get_current_context(silent=True)
+    limits = ctx.meta.get(LIMITS_KEY, Limits()) if ctx is not None else Limits()
     return Decoder(
         DecodeOptions(
             public_ips=public_ips(public_ip),
             try_seen_addresses=True,
             crypto_backend=chosen.crypto,
             objects_backend=chosen.objects,
+            limits=limits,
         )
-    )
-
-
-def say_no_skype(decoder: Decoder, capture: str) -> None:
-    """Exit code 1 alone reads as a failure: say what the capture held instead."""
-    stats = decoder.stats
-    where = "standard input" if capture == "-" else capture
-    packets = stats.get("packets", 0)
-    say(
-        f"skypeflux: no Skype traffic in {where} ({packets} packet{'' if packets == 1 else 's'}: "
-        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP)"
     )
 
 
@@ -137,6 +130,33 @@ public_ip_option = click.option(
     metavar="[PRIVATE=]PUBLIC",
     help="Public address of a host behind NAT (PRIVATE=PUBLIC), or of every private host "
     "(PUBLIC alone). Repeatable. Usually learned from the capture itself.",
+)
+
+
+LIMITS_KEY = "skypeflux.limits"
+
+
+def _store_limits(ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> None:
+    limits = Limits()
+    for text in values:
+        name, sep, value = text.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {text!r}", param_hint="--limit")
+        try:
+            limits = limits.with_setting(name, value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--limit") from None
+    ctx.meta[LIMITS_KEY] = limits
+
+
+limits_option = click.option(
+    "--limit",
+    multiple=True,
+    metavar="NAME=VALUE",
+    expose_value=False,
+    callback=_store_limits,
+    help="Raise or lower a resource bound, e.g. tcp-connections=20000 or tcp-memory-total=256M "
+    f"(repeatable; README 'Limits and resource use'). Names: {', '.join(Limits.names())}.",
 )
 
 
@@ -190,16 +210,14 @@ def decode_to_stdout(
     as_json: bool,
     verbose: bool,
     full: bool,
-) -> bool:
-    """Stream the records to stdout; True when the capture held any Skype record at all."""
+) -> None:
+    """Stream the records to stdout (JSON lines end with the run's summary record)."""
     out = sys.stdout
     writer: TextWriter | JsonLinesWriter = (
         JsonLinesWriter(out) if as_json else TextWriter(out, verbose=verbose, full=full)
     )
     wipe = progress.enabled and stdout_is_terminal()
-    found = False
     for record in decoder.run(source, progress=progress):
-        found = True
         if writer.origin is None:
             writer.origin = time_origin(decoder, record)
         if record_filter.matches(record):
@@ -207,11 +225,15 @@ def decode_to_stdout(
                 progress.clear()
             with writing():
                 writer.write(record)
+    if isinstance(writer, JsonLinesWriter):
+        if writer.origin is None and decoder.first_time is not None:
+            writer.origin = decoder.first_time
+        with writing():
+            writer.write_summary(decoder.summary(), decoder.last_frame, decoder.last_time)
     progress.clear()
     with writing():
         out.flush()
     warn_if_truncated(decoder)
-    return found
 
 
 def warn_if_truncated(decoder: Decoder) -> None:
@@ -222,6 +244,24 @@ def warn_if_truncated(decoder: Decoder) -> None:
         say(f"skypeflux: warning: {reason}; decoded what came before the cut")
     if decoder.skipped_note:
         say(f"skypeflux: warning: {decoder.skipped_note}")
+    problems = problem_note(decoder)
+    if problems:
+        say(f"skypeflux: note: {problems}")
+
+
+def problem_note(decoder: Decoder) -> str | None:
+    """Packets that were malformed or cut, by reason, in one sentence (None when none were):
+    such packets change no record, so without this line they would vanish without a trace."""
+    out = decoder.outcomes
+    if not decoder.reasons and not out.get("unaccounted"):
+        return None
+    malformed = out.get("malformed", 0)
+    reasons = ", ".join(f"{n} {why}" for why, n in sorted(decoder.reasons.items()))
+    text = f"{malformed} malformed packet{'' if malformed == 1 else 's'}" if malformed else ""
+    text = "; ".join(part for part in (text, f"reasons: {reasons}" if reasons else "") if part)
+    if out.get("unaccounted"):
+        text += f"; {out['unaccounted']} packets unaccounted for (a bug: please report it)"
+    return text
 
 
 def time_origin(decoder: Decoder, first: Record) -> float:
