@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,7 +36,7 @@ from skypeflux import crypto, objects
 from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.source import Source, open_capture
+from skypeflux.capture.files.source import Source, check_file_object, open_capture
 from skypeflux.capture.flows import FlowStats, FlowTable, pair_key
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
 from skypeflux.capture.records import FlowKey, Record, Transport
@@ -309,10 +310,9 @@ def _rewindable(source: Source) -> Iterator[tuple[Callable[[], Source], int | No
         return
     stream: BinaryIO
     if isinstance(source, str | os.PathLike):
-        import sys
-
         stream = sys.stdin.buffer
     else:
+        check_file_object(source)  # a wrong kind of source fails as it would when read once
         stream = source
     start = _seekable_position(stream)
     if start is not None:

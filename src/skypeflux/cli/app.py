@@ -14,6 +14,7 @@ from skypeflux import __version__
 from skypeflux.cli.commands.decode import decode
 from skypeflux.cli.commands.demo import demo
 from skypeflux.cli.commands.flows import flows
+from skypeflux.cli.commands.recover_ip import recover_ip
 from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, output_error, restyled, say
 from skypeflux.cli.help_text import EPILOG
 
@@ -74,7 +75,7 @@ def cli() -> None:
     """
 
 
-for _command in (decode, flows, demo):
+for _command in (decode, flows, recover_ip, demo):
     cli.add_command(_command)
 
 

@@ -129,6 +129,41 @@ public_ip_option = click.option(
 )
 
 
+addresses_option = click.option(
+    "--addresses",
+    "addresses_file",
+    metavar="FILE",
+    default=None,
+    help="PRIVATE=PUBLIC lines (as recover-ip -o writes them; # comments), as if each were "
+    "a --public-ip; an explicit --public-ip wins. Read only when given.",
+)
+
+
+def read_addresses(path: str | None) -> tuple[str, ...]:
+    """The PRIVATE=PUBLIC entries of an address file (none without one), checked."""
+    if path is None:
+        return ()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        hint = "--addresses"
+        raise click.BadParameter(f"{path}: cannot read: {reason}", param_hint=hint) from None
+    entries = []
+    for number, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        try:
+            parse_public_ip(text)
+        except ValueError as exc:
+            hint = "--addresses"
+            raise click.BadParameter(f"{path} line {number}: {exc}", param_hint=hint) from None
+        entries.append(text)
+    return tuple(entries)
+
+
 progress_option = click.option(
     "--no-progress",
     is_flag=True,

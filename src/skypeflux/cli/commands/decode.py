@@ -9,11 +9,13 @@ import click
 from skypeflux.cli.errors import user_errors
 from skypeflux.cli.help_text import EPILOG
 from skypeflux.cli.options import (
+    addresses_option,
     decode_to_stdout,
     make_decoder,
     open_source,
     progress_option,
     public_ip_option,
+    read_addresses,
     require_stdout,
 )
 from skypeflux.cli.outcome import finish_run
@@ -34,6 +36,7 @@ from skypeflux.outputs.naming import UNIT_KINDS
 )
 @click.option("--full", is_flag=True, help="With -V, show blobs and long lists in full.")
 @public_ip_option
+@addresses_option
 @click.option(
     "--cmd",
     "commands",
@@ -78,6 +81,7 @@ def decode(
     as_json: bool,
     full: bool,
     public_ip: tuple[str, ...],
+    addresses_file: str | None,
     commands: tuple[str, ...],
     addresses: tuple[str, ...],
     verified: bool | None,
@@ -104,7 +108,7 @@ def decode(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     check_output_options(as_json, verbose, full)
-    decoder = make_decoder(public_ip)
+    decoder = make_decoder(read_addresses(addresses_file) + public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
         require_stdout()
