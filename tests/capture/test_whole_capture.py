@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import pytest
 
@@ -26,6 +28,10 @@ EXCERPT = {1505, 1589, 1611, 1888, 1898}
 HOST, PUBLIC = "192.168.1.2", "86.128.245.115"
 
 Key = tuple[str, float, bytes]
+
+
+def _kept(frame: int, *, start: int, dropped: set[int]) -> bool:
+    return frame >= start and frame not in dropped
 
 
 def _key(record: Record) -> Key:
@@ -78,7 +84,7 @@ def test_a_cut_verifies_what_the_full_capture_verifies(
     records = list(Decoder().run(cut))
     _check_cut(records, expected, full)
     # and through standard input (a stream that cannot seek: spooled) the very same records
-    piped = list(Decoder().run(Pipe(cut.read_bytes())))
+    piped = list(Decoder().run(cast(BinaryIO, Pipe(cut.read_bytes()))))
     assert [_key(r) for r in piped] == [_key(r) for r in records]
     assert [r.verification for r in piped] == [r.verification for r in records]
 
@@ -92,7 +98,7 @@ def test_without_both_nacks_everything_still_verifies(
         cut = write_frames(
             skypeirc_path,
             tmp_path / f"n{start}.pcap",
-            lambda n, first=start: n >= first and n not in nacks,
+            partial(_kept, start=start, dropped=nacks),
         )
         kept = {n for n in times if n >= start} - nacks
         expected = _expected(full, times, kept)

@@ -13,8 +13,12 @@ import click
 from skypeflux import __version__
 from skypeflux.cli.commands.decode import decode
 from skypeflux.cli.commands.demo import demo
+from skypeflux.cli.commands.export import export
 from skypeflux.cli.commands.flows import flows
+from skypeflux.cli.commands.keylog import keylog
 from skypeflux.cli.commands.recover_ip import recover_ip
+from skypeflux.cli.commands.synth import synth
+from skypeflux.cli.commands.wireshark import wireshark
 from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, output_error, restyled, say
 from skypeflux.cli.help_text import EPILOG
 
@@ -75,7 +79,7 @@ def cli() -> None:
     """
 
 
-for _command in (decode, flows, recover_ip, demo):
+for _command in (decode, flows, recover_ip, keylog, export, wireshark, synth, demo):
     cli.add_command(_command)
 
 

@@ -8,6 +8,8 @@ Examples:
   skypeflux decode home.pcap --public-ip 192.168.1.2=86.128.245.115
   tcpdump -w - udp | skypeflux decode -
   skypeflux flows SkypeIRC.cap
+  skypeflux synth nat-login -o login.pcapng
+  skypeflux demo
 
 \b
 Exit codes:
@@ -26,5 +28,4 @@ Environment:
   SKYPEFLUX_BACKEND          crypto back end: fast (C, the default when built) or pure
   SKYPEFLUX_OBJECTS_BACKEND  0x42 range coder: fast (C, the default when built) or pure
   SKYPEFLUX_DEBUG=1          print the traceback of an internal error
-  SKYPEFLUX_SHARED           folder holding captures/SkypeIRC.cap, for demo
 """
