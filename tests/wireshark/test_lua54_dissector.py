@@ -9,7 +9,6 @@ versions and must agree with each other and with the product.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +24,10 @@ from tests.helpers.wireshark import (
     fake_wireshark,
     packet_lines,
     skype_frames,
+    unit_lines,
 )
+
+pytestmark = pytest.mark.slow  # real tshark or lua runs over the whole capture
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +47,7 @@ def _cli(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def decoded(skypeirc_path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in _cli("decode", "--json", str(skypeirc_path)).splitlines()]
+    return unit_lines(_cli("decode", "--json", str(skypeirc_path)))
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ same frames, and mark exactly the datagrams and streams the decoder proved to be
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections import defaultdict
@@ -25,9 +24,12 @@ from tests.helpers.wireshark import (
     mutate,
     skype_frames,
     tshark,
+    unit_lines,
     write_pcap,
 )
 from tests.helpers.wireshark import read_pcap as read_packets
+
+pytestmark = pytest.mark.slow  # real tshark or lua runs over the whole capture
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -57,7 +59,7 @@ def keylog(workdir: Path, skypeirc_path: Path) -> Path:
 def decoded(skypeirc_path: Path) -> list[dict[str, Any]]:
     done = run_cli("decode", "--json", str(skypeirc_path))
     assert done.returncode == 0, done.stderr
-    return [json.loads(line) for line in done.stdout.splitlines()]
+    return unit_lines(done.stdout)
 
 
 def shown_blocks(capture: Path, keylog: Path, *args: str) -> dict[int, list[tuple[Any, ...]]]:
@@ -137,7 +139,7 @@ def _names(objects: list[dict[str, Any]]) -> list[tuple[str, bool]]:
     for obj in objects:
         name = obj["skypeflux.obj.name"]
         if name is not None:
-            out.append((name.removesuffix("?"), name.endswith("?")))
+            out.append((name, obj["skypeflux.obj.name_guessed"]))
         if obj["skypeflux.obj.family"] == 5:
             out.extend(_names(obj["skypeflux.obj.value"]))
     return out
@@ -222,7 +224,7 @@ def test_synthesized_capture_decrypts_like_the_product(workdir: Path) -> None:
     done = run_cli("keylog", str(capture), "-o", str(log))
     assert done.returncode == 0, done.stderr
     dec = run_cli("decode", "--json", str(capture))
-    expected = blocks_by_frame([json.loads(line) for line in dec.stdout.splitlines()])
+    expected = blocks_by_frame(unit_lines(dec.stdout))
     assert sum(len(b) for b in expected.values()) >= 20
     # on port 443 the TLS dissector would take the connection unless heuristics go first, and
     # Wireshark passes a late segment on only when it reassembles out-of-order data
@@ -254,6 +256,23 @@ def exported_blocks(capture: Path, *args: str) -> dict[int, list[tuple[Any, ...]
 
 def test_export_shows_the_same_305_blocks(exported: Path, decoded: list[dict[str, Any]]) -> None:
     assert exported_blocks(exported) == as_columns(blocks_by_frame(decoded))
+
+
+def test_export_shows_the_address_and_the_version_text(
+    exported: Path, decoded: list[dict[str, Any]]
+) -> None:
+    out = tshark(exported, "-Y", "skypeflux.cmd == 36", "-V")
+    assert "Object 0x11 public_address (address): 86.128.245.115:35990" in out
+    texts = {
+        obj["skypeflux.obj.text"]
+        for r in decoded
+        for b in r["skypeflux.blocks"]
+        if b["skypeflux.cmd"] == 37
+        for obj in b["skypeflux.objects"]
+        if obj["skypeflux.obj.family"] == 3
+    }
+    out = tshark(exported, "-Y", "skypeflux.cmd == 37", "-V")
+    assert texts and all(f"Text: {text}" in out for text in texts)
 
 
 def test_export_without_the_plugin_keeps_plaintext_addresses_and_frames(
@@ -304,7 +323,7 @@ def test_heuristic_on_two_parties_and_pseudo_tls(workdir: Path) -> None:
     # resend echo prove the pair; on port 443 the pseudo-TLS hellos open the streams.
     capture = _synthetic(workdir)
     dec = run_cli("decode", "--json", str(capture))
-    udp_want, tcp_want = skype_frames([json.loads(line) for line in dec.stdout.splitlines()])
+    udp_want, tcp_want = skype_frames(unit_lines(dec.stdout))
     assert len(udp_want) == 15 and len(tcp_want) == 2
     udp, tcp = marked(capture)
     assert udp == udp_want

@@ -118,22 +118,6 @@ def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
     )
 
 
-def say_no_skype(decoder: Decoder, capture: str) -> None:
-    """Exit code 1 alone reads as a failure: say what the capture held instead."""
-    stats = decoder.stats
-    where = "standard input" if capture == "-" else capture
-    packets = stats.get("packets", 0)
-    others = ", ".join(
-        f"{n} {name.replace('_', ' ')}"
-        for name, n in decoder.outcomes.items()
-        if n and name not in ("udp_not_skype", "tcp_not_skype", "unaccounted")
-    )
-    say(
-        f"skypeflux: no Skype traffic in {where} ({packets} packet{'' if packets == 1 else 's'}: "
-        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP{'; ' + others if others else ''})"
-    )
-
-
 def stdout_is_terminal() -> bool:
     stream = sys.stdout
     return bool(getattr(stream, "isatty", None) and stream.isatty())
@@ -226,16 +210,14 @@ def decode_to_stdout(
     as_json: bool,
     verbose: bool,
     full: bool,
-) -> bool:
-    """Stream the records to stdout; True when the capture held any Skype record at all."""
+) -> None:
+    """Stream the records to stdout (JSON lines end with the run's summary record)."""
     out = sys.stdout
     writer: TextWriter | JsonLinesWriter = (
         JsonLinesWriter(out) if as_json else TextWriter(out, verbose=verbose, full=full)
     )
     wipe = progress.enabled and stdout_is_terminal()
-    found = False
     for record in decoder.run(source, progress=progress):
-        found = True
         if writer.origin is None:
             writer.origin = time_origin(decoder, record)
         if record_filter.matches(record):
@@ -243,11 +225,15 @@ def decode_to_stdout(
                 progress.clear()
             with writing():
                 writer.write(record)
+    if isinstance(writer, JsonLinesWriter):
+        if writer.origin is None and decoder.first_time is not None:
+            writer.origin = decoder.first_time
+        with writing():
+            writer.write_summary(decoder.summary(), decoder.last_frame, decoder.last_time)
     progress.clear()
     with writing():
         out.flush()
     warn_if_truncated(decoder)
-    return found
 
 
 def warn_if_truncated(decoder: Decoder) -> None:

@@ -8,7 +8,7 @@ words for the same fact (a reader who greps for ``reply`` in the text finds the 
 from __future__ import annotations
 
 from skypeflux.capture.records import Method, Record, Status, UnitKind
-from skypeflux.messages.names import object_info
+from skypeflux.messages.names import Name, object_info
 from skypeflux.objects import Family
 
 # spec/objects.md section 1: family -> short name a reader can filter on.
@@ -30,15 +30,23 @@ _KIND_SHORT = {"notify": "notify", "request": "req", "reply": "reply"}
 # Short names of the verification methods the pipeline reports (records.Verification.method).
 _METHOD_LABELS = {
     Method.CRC32: "CRC ok",
-    Method.TCP_HEADER_FRAMING: "hdr+framing ok",
+    Method.TCP_HEADER_FRAMING: "hdr+framing ok, content unprotected",
     Method.TCP_HEADER: "hdr ok",
 }
 
-UNIT_KINDS: tuple[str, ...] = tuple(str(kind) for kind in UnitKind)
+UNIT_KINDS: tuple[str, ...] = tuple(str(kind) for kind in UnitKind if kind != UnitKind.SUMMARY)
 
 
 def family_name(family: int) -> str:
     return FAMILY_NAMES.get(family, f"family{family}")
+
+
+def object_name_info(
+    command: int, family: int, object_id: int, *, top_level: bool
+) -> Name | None:
+    """The name of an object and whether it is a guess (``None`` when it has none); nested
+    objects are left unnamed (see :func:`object_label`)."""
+    return object_info(command, object_id, family) if top_level else None
 
 
 def object_label(command: int, family: int, object_id: int, *, top_level: bool) -> str | None:

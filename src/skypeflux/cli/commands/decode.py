@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, user_errors
+from skypeflux.cli.errors import user_errors
 from skypeflux.cli.help_text import EPILOG
 from skypeflux.cli.options import (
     addresses_option,
@@ -18,8 +18,8 @@ from skypeflux.cli.options import (
     public_ip_option,
     read_addresses,
     require_stdout,
-    say_no_skype,
 )
+from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.filters import TRANSPORTS, build_filter
 from skypeflux.outputs.naming import UNIT_KINDS
@@ -114,12 +114,10 @@ def decode(
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
         require_stdout()
-        found = decode_to_stdout(
+        decode_to_stdout(
             decoder, open_source(capture), record_filter, progress, as_json, verbose, full
         )
-    if not found:
-        say_no_skype(decoder, capture)
-    raise click.exceptions.Exit(EXIT_OK if found else EXIT_NO_SKYPE)
+    raise click.exceptions.Exit(finish_run(decoder, capture, summary=not as_json))
 
 
 def check_output_options(as_json: bool, verbose: bool, full: bool) -> None:
