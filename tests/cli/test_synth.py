@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from skypeflux.cli.app import cli
-from skypeflux.cli.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
+from skypeflux.cli.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_UNVERIFIED, EXIT_USAGE
 from tests.helpers.paths import REPO
 
 BUILTINS = ["lossy", "mid-session", "nat-login", "public-host", "tls-443", "unanswered"]
@@ -121,8 +121,10 @@ def test_demo_needs_nothing_beside_the_package(tmp_path: Path) -> None:
 def test_unanswered_is_what_recover_ip_is_for(tmp_path: Path) -> None:
     capture = tmp_path / "unanswered.pcap"
     assert _run("synth", "unanswered", "--seed", "4", "-o", str(capture))[0] == EXIT_OK
-    code, _, err = _run("decode", str(capture))
-    assert code == 1 and "no Skype traffic" in err
+    code, text, err = _run("decode", str(capture))
+    # Skype found, none of it verified (exit 7); the summary points at recover-ip
+    assert code == EXIT_UNVERIFIED and text.count("public address unknown") == 4
+    assert "skypeflux recover-ip" in err
     code, out, _ = _run(
         "recover-ip", str(capture), "--range", "84.228.0.0/16", "--no-progress",
         "--checkpoint", str(tmp_path / "ck.json"),
