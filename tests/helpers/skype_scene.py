@@ -55,7 +55,9 @@ def _direction(seed: int, last_word: int, rows: list[dict[str, Any]], first_id: 
     return encode_stream(seed, frames, seq16=0x1234 if last_word == 3 else 1, last_word=last_word)
 
 
-def synthetic_capture(path: Path) -> Path:
+def synthetic_capture(path: Path, *, skype_ivs: bool = True) -> Path:
+    """``skype_ivs=False`` gives the fragments IVs out of Skype's generator order: every piece
+    still verifies by its CRC, the joined message does not."""
     rows = _rows()
     udp_rows = [r for r in rows if r["proto"] == "udp" and " udp 02 " in r["where"]]
     big = oracle_block(max(rows, key=lambda r: r["size"]))
@@ -95,7 +97,7 @@ def synthetic_capture(path: Path) -> Path:
                 ref_id=0x15F4,
                 index=i,
                 last=i == len(pieces) - 1,
-                iv=fragment_ivs(0x600DF00D, len(pieces))[i],  # as Skype picks them
+                iv=fragment_ivs(0x600DF00D, len(pieces))[i] if skype_ivs else 0x600DF00D + i,
                 src_ip=BOB,
                 dst_ip=ALICE,
                 func=0x0F | 0x10 * (i % 8),
