@@ -13,6 +13,7 @@ import click
 from skypeflux import __version__
 from skypeflux.cli.commands.decode import decode
 from skypeflux.cli.commands.demo import demo
+from skypeflux.cli.commands.fields import fields
 from skypeflux.cli.commands.flows import flows
 from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, restyled
 from skypeflux.cli.help_text import EPILOG
@@ -67,7 +68,7 @@ def cli() -> None:
     """
 
 
-for _command in (decode, flows, demo):
+for _command in (decode, flows, fields, demo):
     cli.add_command(_command)
 
 

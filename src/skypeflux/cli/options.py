@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from typing import BinaryIO
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol
 
 import click
 
@@ -16,7 +18,6 @@ from skypeflux.cli.errors import EXIT_UNREADABLE, EXIT_USAGE, Failure, fail
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.jsonl import JsonLinesWriter
-from skypeflux.outputs.text import TextWriter
 
 
 def parse_public_ip(text: str) -> tuple[str | None, str]:
@@ -105,34 +106,56 @@ progress_option = click.option(
 )
 
 
+class RecordWriter(Protocol):
+    """What ``decode`` writes records with: text, JSON lines or fields."""
+
+    origin: float | None
+
+    def write(self, record: Record, only: Sequence[int] | None = None) -> None: ...
+
+
+@dataclass(slots=True)
+class RunResult:
+    """How a decoding run went: any Skype record at all, how many shown, stopped by ``-c``."""
+
+    found: bool = False
+    shown: int = 0
+    limited: bool = False
+
+
 def decode_to_stdout(
     decoder: Decoder,
     source: str | BinaryIO,
     record_filter: RecordFilter,
     progress: ProgressLine,
-    as_json: bool,
-    verbose: bool,
-    full: bool,
-) -> bool:
-    """Stream the records to stdout; True when the capture held any Skype record at all."""
-    out = sys.stdout
-    writer: TextWriter | JsonLinesWriter = (
-        JsonLinesWriter(out) if as_json else TextWriter(out, verbose=verbose, full=full)
-    )
+    writer: RecordWriter | JsonLinesWriter,
+    limit: int | None = None,
+) -> RunResult:
+    """Stream the records a filter selects to ``writer``; stop after ``limit`` shown ones."""
     wipe = progress.enabled and stdout_is_terminal()
-    found = False
+    result = RunResult()
     for record in decoder.run(source, progress=progress):
-        found = True
+        result.found = True
         if writer.origin is None:
             writer.origin = time_origin(decoder, record)
-        if record_filter.matches(record):
-            if wipe:
-                progress.clear()
-            writer.write(record)
+        only = record_filter.select(record, writer.origin)
+        if only is None:
+            continue
+        if wipe:
+            progress.clear()
+        if isinstance(writer, JsonLinesWriter):
+            writer.write(record)  # a JSON line is the whole record, as tshark -T json
+        else:
+            writer.write(record, None if record_filter.is_empty else only)
+        result.shown += 1
+        if limit is not None and result.shown >= limit:
+            result.limited = True
+            break
     progress.clear()
-    out.flush()
-    warn_if_truncated(decoder)
-    return found
+    sys.stdout.flush()
+    if not result.limited:
+        warn_if_truncated(decoder)
+    return result
 
 
 def warn_if_truncated(decoder: Decoder) -> None:

@@ -11,6 +11,7 @@ verdict and reason, never what a wrong key made of its bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from skypeflux.capture.records import BlockInfo, Record
@@ -58,9 +59,17 @@ def _record_summary(record: Record) -> str:
 
 
 def record_lines(
-    record: Record, origin: float, *, verbose: bool = False, full: bool = False
+    record: Record,
+    origin: float,
+    *,
+    verbose: bool = False,
+    full: bool = False,
+    only: Sequence[int] | None = None,
 ) -> list[str]:
-    """The lines ``decode`` prints for one record (``verbose`` adds the indented detail)."""
+    """The lines ``decode`` prints for one record (``verbose`` adds the indented detail).
+
+    ``only`` lists the blocks a filter selected (by index); each keeps its ``[block i/n]``.
+    """
     head = (
         f"{record.frame:>5} {relative_time(record, origin):>11.6f} "
         f"{record.src:>21} -> {record.dst:<21} {unit_label(record):<16}"
@@ -74,10 +83,12 @@ def record_lines(
         if verbose:
             lines.extend(_record_detail(record))
         return lines
-    for index, block in enumerate(blocks):
+    shown = range(len(blocks)) if only is None else [i for i in only if 0 <= i < len(blocks)]
+    for position, index in enumerate(shown):
+        block = blocks[index]
         lines.append(_join(head, _block_summary(block, index, len(blocks)), verdict))
         if verbose:
-            if index == 0:
+            if position == 0:
                 lines.extend(_record_detail(record))
             lines.extend(block_detail_lines(block, full=full))
     return lines
@@ -183,8 +194,10 @@ class TextWriter:
         self._verbose = verbose
         self._full = full
 
-    def write(self, record: Record) -> None:
+    def write(self, record: Record, only: Sequence[int] | None = None) -> None:
         if self.origin is None:
             self.origin = record.time
-        lines = record_lines(record, self.origin, verbose=self._verbose, full=self._full)
+        lines = record_lines(
+            record, self.origin, verbose=self._verbose, full=self._full, only=only
+        )
         self._out.write("\n".join(lines) + "\n")

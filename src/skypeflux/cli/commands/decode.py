@@ -17,8 +17,11 @@ from skypeflux.cli.options import (
     say_no_skype,
 )
 from skypeflux.cli.progress import ProgressLine
-from skypeflux.outputs.filters import TRANSPORTS, build_filter
+from skypeflux.outputs.filter_syntax import FilterSyntaxError
+from skypeflux.outputs.filters import TRANSPORTS, RecordFilter, build_filter
+from skypeflux.outputs.jsonl import JsonLinesWriter
 from skypeflux.outputs.naming import UNIT_KINDS
+from skypeflux.outputs.text import TextWriter
 
 
 @click.command(epilog=EPILOG)
@@ -34,26 +37,36 @@ from skypeflux.outputs.naming import UNIT_KINDS
 @click.option("--full", is_flag=True, help="With -V, show blobs and long lists in full.")
 @public_ip_option
 @click.option(
+    "-Y",
+    "--filter",
+    "expression",
+    metavar="EXPR",
+    help="Display filter over the fields, as in Wireshark: skypeflux.cmd == 36 && "
+    "ip.addr == 10.0.0.0/8; skypeflux fields lists the names.",
+)
+@click.option(
     "--cmd",
     "commands",
     multiple=True,
     metavar="NUM|NAME",
-    help="Only records with a block of this command: a number, 0x.., or a name such as "
-    "address_reply (case, - and _ and a trailing ? do not matter). Repeatable.",
+    help="Only blocks of this command: a number, 0x.., or a name such as address_reply "
+    "(case, - and _ and a trailing ? do not matter). Repeatable.",
 )
 @click.option(
     "--addr",
     "addresses",
     multiple=True,
-    metavar="IP[:PORT]",
-    help="Only records from or to this address. Repeatable.",
+    metavar="IP[/N][:PORT]",
+    help="Only records from or to this address or network (CIDR). Repeatable.",
 )
 @click.option(
-    "--verified/--unverified",
-    "verified",
-    default=None,
-    help="Only verified records, or only those that failed verification (clear ACKs and "
-    "notes are neither).",
+    "--verified", "verified", is_flag=True, help="Only records whose decryption was verified."
+)
+@click.option(
+    "--unverified",
+    "unverified",
+    is_flag=True,
+    help="Only records that failed verification (clear ACKs and notes are neither).",
 )
 @click.option(
     "--unit",
@@ -63,12 +76,20 @@ from skypeflux.outputs.naming import UNIT_KINDS
     metavar="UNIT",
     help=f"Only this kind of unit ({', '.join(UNIT_KINDS)}). Repeatable.",
 )
-@click.option("--transport", type=click.Choice(TRANSPORTS), help="Only UDP or only TCP.")
+@click.option(
+    "--transport",
+    "transports",
+    multiple=True,
+    type=click.Choice(TRANSPORTS, case_sensitive=False),
+    help="Only UDP or only TCP.",
+)
 @click.option(
     "--frame",
     "frames",
+    multiple=True,
     metavar="N|N-M",
-    help="Only records carried by these frames (N, N-M, N- or -M; frames count from 1).",
+    help="Only records carried by these frames (N, N-M, N- or -M; frames count from 1). "
+    "Repeatable.",
 )
 @progress_option
 def decode(
@@ -77,41 +98,64 @@ def decode(
     as_json: bool,
     full: bool,
     public_ip: tuple[str, ...],
+    expression: str | None,
     commands: tuple[str, ...],
     addresses: tuple[str, ...],
-    verified: bool | None,
+    verified: bool,
+    unverified: bool,
     units: tuple[str, ...],
-    transport: str | None,
-    frames: str | None,
+    transports: tuple[str, ...],
+    frames: tuple[str, ...],
     no_progress: bool,
 ) -> None:
     """Print every Skype unit of CAPTURE, one line per command block (tshark style).
 
     A datagram or TCP frame holding several command blocks gives one line per block, each with
     the frame, time and addresses repeated, so lines can be grepped and counted on their own.
-    Filters select whole records; different filters must all hold, a repeated one widens.
+    Filters (-Y and the shorthands) select records, and the blocks in them where they name a
+    block field; different filters must all hold, a repeated one widens.
     """
+    verdicts = [wanted for wanted, given in ((True, verified), (False, unverified)) if given]
     try:
         record_filter = build_filter(
             commands=commands,
             addresses=addresses,
-            verified=verified,
+            verified=verdicts,
             units=units,
-            transport=transport,
+            transports=transports,
             frames=frames,
+            expression=expression,
         )
+    except FilterSyntaxError as exc:
+        raise click.UsageError(f"-Y: {exc}") from None
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     check_output_options(as_json, verbose, full)
     decoder = make_decoder(public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
-        found = decode_to_stdout(
-            decoder, open_source(capture), record_filter, progress, as_json, verbose, full
+        writer = JsonLinesWriter(sys.stdout) if as_json else TextWriter(
+            sys.stdout, verbose=verbose, full=full
         )
-    if not found:
+        result = decode_to_stdout(decoder, open_source(capture), record_filter, progress, writer)
+    if not result.found:
         say_no_skype(decoder, capture)
-    raise click.exceptions.Exit(EXIT_OK if found else EXIT_NO_SKYPE)
+    elif not result.shown:
+        hint_nothing_matched(record_filter)
+    raise click.exceptions.Exit(EXIT_OK if result.found else EXIT_NO_SKYPE)
+
+
+def hint_nothing_matched(record_filter: RecordFilter) -> None:
+    """A filter naming a command no table knows may be a typo: say so (a number is still
+    taken as it is, since a capture may hold commands nobody named)."""
+    unknown = record_filter.unknown_commands()
+    if unknown:
+        numbers = ", ".join(str(number) for number in unknown)
+        click.echo(
+            f"skypeflux: nothing matched; command {numbers} is in no name table and not in this "
+            "capture (skypeflux names lists the known commands)",
+            err=True,
+        )
 
 
 def check_output_options(as_json: bool, verbose: bool, full: bool) -> None:

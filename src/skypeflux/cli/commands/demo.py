@@ -13,6 +13,7 @@ from skypeflux.cli.options import decode_to_stdout, make_decoder, progress_optio
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.flows import format_flows_table
+from skypeflux.outputs.text import TextWriter
 
 DEMO_CAPTURE = Path("captures") / "SkypeIRC.cap"
 
@@ -52,9 +53,8 @@ def demo(verbose: bool, no_progress: bool) -> None:
     click.echo(f"# skypeflux decode {capture}")
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
-        found = decode_to_stdout(
-            decoder, str(capture), RecordFilter(), progress, False, verbose, False
-        )
+        writer = TextWriter(sys.stdout, verbose=verbose)
+        found = decode_to_stdout(decoder, str(capture), RecordFilter(), progress, writer).found
         click.echo(f"\n# skypeflux flows {capture}")
         click.echo(format_flows_table(decoder.flows), nl=False)
     raise click.exceptions.Exit(EXIT_OK if found else EXIT_NO_SKYPE)

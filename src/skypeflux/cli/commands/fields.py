@@ -1,0 +1,19 @@
+"""``skypeflux fields``: every field a filter (``-Y``) or ``-T fields -e`` can name."""
+
+from __future__ import annotations
+
+import click
+
+from skypeflux.outputs.field_access import all_fields
+
+
+@click.command()
+def fields() -> None:
+    """List the fields -Y and -e accept: name, level (record, block, object), type, meaning.
+
+    Block and object fields are matched one command block at a time (see decode --help).
+    """
+    table = list(all_fields().values())
+    width = max(len(field.name) for field in table)
+    for field in table:
+        click.echo(f"{field.name:<{width}}  {field.level:<6}  {field.type:<7}  {field.description}")
