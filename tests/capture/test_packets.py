@@ -16,7 +16,7 @@ from pathlib import Path
 import dpkt  # type: ignore[import-untyped]
 import pytest
 
-from skypeflux.capture.files.reader import RawPacket, open_capture, read_packets
+from skypeflux.capture.files import RawPacket, open_capture, read_packets
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
 from skypeflux.capture.net.packets import (
     ACK,

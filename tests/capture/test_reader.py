@@ -21,7 +21,7 @@ import dpkt  # type: ignore[import-untyped]
 import pytest
 
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.reader import RawPacket, open_capture, read_packets
+from skypeflux.capture.files import RawPacket, open_capture, read_packets
 from skypeflux.capture.pipeline import Decoder
 
 SKYPEIRC_SHA256 = "bac79a9c3413637f871193589d848697af895b7f2700d949022224d59aa6830f"

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skypeflux.capture.files.reader import read_packets
+from skypeflux.capture.files import read_packets
 from skypeflux.capture.net.packets import ACK, FIN, PSH, RST, SYN, NetDecoder, TcpSegment
 from skypeflux.capture.net.tcp_reassembly import (
     END_CAPTURE,

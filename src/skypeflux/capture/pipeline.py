@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.reader import Source, open_capture
+from skypeflux.capture.files.source import Source, open_capture
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
 from skypeflux.capture.records import Record
 from skypeflux.capture.skype.addresses import AddressBook

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from socket import inet_ntoa
 
-from skypeflux.capture.files.reader import (
+from skypeflux.capture.files.linktypes import (
     DECODABLE_LINKTYPES,
     LINKTYPE_ETHERNET,
     LINKTYPE_IPV4,
@@ -30,8 +30,8 @@ from skypeflux.capture.files.reader import (
     LINKTYPE_RAW,
     LINKTYPE_RAW_DLT12,
     LINKTYPE_RAW_DLT14,
-    RawPacket,
 )
+from skypeflux.capture.files.stream import RawPacket
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
 
 # TCP flag bits

@@ -1,0 +1,70 @@
+"""The classic pcap format: a 24-byte file header, then 16-byte (or 24-byte, Kuznetsov's
+"modified" pcap) record headers, each followed by its packet bytes."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+
+from skypeflux.capture.errors import CaptureError
+from skypeflux.capture.files.linktypes import DECODABLE_LINKTYPES
+from skypeflux.capture.files.stream import (
+    MAX_RECORD,
+    ByteStream,
+    Corruption,
+    RawPacket,
+    ReadState,
+)
+
+PCAP_MAGICS: dict[bytes, tuple[str, int, int]] = {
+    # first four bytes -> (struct byte order, sub-second units per second, record header size)
+    b"\xd4\xc3\xb2\xa1": ("<", 1_000_000, 16),
+    b"\xa1\xb2\xc3\xd4": (">", 1_000_000, 16),
+    b"\x4d\x3c\xb2\xa1": ("<", 1_000_000_000, 16),
+    b"\xa1\xb2\x3c\x4d": (">", 1_000_000_000, 16),
+    # Kuznetsov's "modified" pcap (old Red Hat tcpdump): 8 more bytes after each record header
+    b"\x34\xcd\xb2\xa1": ("<", 1_000_000, 24),
+    b"\xa1\xb2\xcd\x34": (">", 1_000_000, 24),
+}
+
+
+def pcap_packets(src: ByteStream, magic: bytes, state: ReadState) -> Iterator[RawPacket]:
+    """The packets after the magic ``magic`` (already read from ``src``).
+
+    One link type for the whole file, so an undecodable one raises before the first packet; a
+    cut or absurd record ends the iteration with ``state`` saying so.
+    """
+    order, units, rec_size = PCAP_MAGICS[magic]
+    rest = src.take(20)
+    if len(rest) < 20:
+        raise CaptureError(
+            f"{state.name}: truncated file: the pcap file header needs 24 bytes, "
+            f"only {4 + len(rest)} present (0 packets read)",
+            offset=0,
+        )
+    _vmaj, _vmin, _zone, _sigfigs, _snaplen, network = struct.unpack(order + "HHiIII", rest)
+    linktype = network & 0xFFFF  # the upper bits may describe an FCS, not the link type
+    state.linktypes = [linktype]
+    if linktype not in DECODABLE_LINKTYPES:  # one link type for the whole file: say so now
+        raise state.unsupported(linktype, 20)
+    state.has_decodable_interface = True
+    rec = struct.Struct(order + "IIII")
+    frame = 0
+    while True:
+        at = src.offset
+        head = src.take(rec_size)
+        if len(head) < rec_size:
+            if head:
+                state.cut("record header", at, len(head), rec_size)
+            return
+        sec, frac, caplen, wirelen = rec.unpack_from(head)
+        if caplen > MAX_RECORD:
+            state.stop_corrupt(Corruption(f"record length {caplen}", at))
+            return
+        data = src.take(caplen)
+        if len(data) < caplen:
+            state.cut(f"packet {frame + 1}", at, len(data), caplen)
+            return
+        frame += 1
+        state.packets_read = frame
+        yield RawPacket(frame, sec + frac / units, linktype, data, caplen, wirelen)

@@ -1,0 +1,71 @@
+"""Where a capture comes from: a path, ``"-"`` for standard input, or a binary file object.
+
+Opening is kept apart from parsing so the readers see only a byte stream, and the errors a
+user can cause before any byte is read (no such file, a directory) are said in words here.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator
+from typing import BinaryIO, cast
+
+from skypeflux.capture.errors import CaptureError
+from skypeflux.capture.files.reader import CaptureReader
+from skypeflux.capture.files.stream import RawPacket
+
+Source = str | os.PathLike[str] | BinaryIO
+
+
+def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureReader:
+    """Open a pcap/pcapng capture from a path, ``"-"`` (standard input) or a binary file object.
+
+    Header problems (missing file, not a capture, unsupported pcap link type) raise
+    :class:`CaptureError` here, before any packet is read. With ``skip_unsupported`` packets on
+    pcapng interfaces of an undecodable link type are counted and skipped instead of raising; a
+    pcap file has one link type, so an undecodable one always raises.
+    """
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        if path == "-":
+            return CaptureReader(
+                _buffered(sys.stdin.buffer),
+                "<stdin>",
+                owns_file=False,
+                skip_unsupported=skip_unsupported,
+            )
+        try:
+            fh = open(path, "rb")  # noqa: SIM115 - the reader owns and closes it
+        except FileNotFoundError:
+            raise CaptureError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise CaptureError(f"{path}: is a directory, not a capture file") from None
+        except OSError as exc:
+            raise CaptureError(f"{path}: cannot open: {exc.strerror}") from None
+        try:
+            return CaptureReader(fh, path, owns_file=True, skip_unsupported=skip_unsupported)
+        except BaseException:
+            fh.close()
+            raise
+    name = str(getattr(source, "name", f"<{type(source).__name__}>"))
+    return CaptureReader(
+        _buffered(source), name, owns_file=False, skip_unsupported=skip_unsupported
+    )
+
+
+def read_packets(source: Source, *, skip_unsupported: bool = False) -> Iterator[RawPacket]:
+    """Every packet of a capture; a cut or corrupt record just ends the iteration.
+
+    Use :func:`open_capture` instead when the caller must report truncation.
+    """
+    with open_capture(source, skip_unsupported=skip_unsupported) as reader:
+        yield from reader
+
+
+def _buffered(fh: BinaryIO) -> BinaryIO:
+    """Raw (unbuffered) streams such as a pipe's FileIO may return short reads: buffer them."""
+    if isinstance(fh, io.RawIOBase):
+        return cast(BinaryIO, io.BufferedReader(fh))
+    return fh

@@ -1,0 +1,147 @@
+"""What both capture formats share: the packet record, block-wise sequential reading, and the
+state a reader reports after iteration (how far it got, and why it stopped).
+
+The format readers (``pcap``, ``pcapng``) write into a :class:`ReadState`; the
+:class:`~skypeflux.capture.files.reader.CaptureReader` a caller holds *is* that state, so what a
+format reader records is what the caller reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from skypeflux.capture.errors import CaptureError
+from skypeflux.capture.files.linktypes import linktype_name
+
+# A record larger than this is taken as corruption rather than allocated (real snap lengths are
+# at most 256 KiB; this leaves room for odd writers).
+MAX_RECORD = 64 * 1024 * 1024
+_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class RawPacket:
+    """One captured packet as stored in the file, before any decoding.
+
+    ``frame`` counts packets from 1 in file order, as Wireshark numbers them, so a frame number
+    printed by this tool finds the same packet in Wireshark. ``caplen < wirelen`` means the
+    capture's snap length cut the packet.
+    """
+
+    frame: int
+    ts: float
+    linktype: int
+    data: bytes
+    caplen: int
+    wirelen: int
+    interface: int = 0
+
+
+class ByteStream:
+    """Sequential bytes from a file object, read in large blocks; knows its file offset."""
+
+    __slots__ = ("_buf", "_pos", "_read", "offset")
+
+    def __init__(self, fh: BinaryIO) -> None:
+        # read1 returns what is available instead of waiting for a whole block, so packets from
+        # a live pipe (tcpdump -w - | ...) come out as they arrive.
+        self._read = getattr(fh, "read1", fh.read)
+        self._buf = b""
+        self._pos = 0
+        self.offset = 0  # file offset of the next byte take() returns
+
+    def take(self, n: int) -> bytes:
+        """The next ``n`` bytes, or fewer only at end of file."""
+        end = self._pos + n
+        if end <= len(self._buf):
+            out = self._buf[self._pos : end]
+            self._pos = end
+            self.offset += n
+            return out
+        parts = [self._buf[self._pos :]]
+        have = len(parts[0])
+        while have < n:
+            block = self._read(max(_BLOCK, n - have))
+            if not block:
+                break
+            parts.append(block)
+            have += len(block)
+        joined = b"".join(parts)
+        out = joined[:n]
+        self._buf = joined
+        self._pos = len(out)
+        self.offset += len(out)
+        return out
+
+
+def hex_preview(data: bytes) -> str:
+    """Bytes as hex and as printable text, for saying what a file starts with."""
+    text = "".join(chr(b) if 32 <= b < 127 else "." for b in data)
+    return f"{data.hex(' ')} ({text!r})"
+
+
+class Corruption(Exception):
+    """A record that cannot be right; internal, turned into a warning or a CaptureError."""
+
+    def __init__(self, what: str, offset: int) -> None:
+        super().__init__(what)
+        self.what = what
+        self.offset = offset
+
+
+@dataclass(slots=True)
+class ReadState:
+    """How far reading one capture got, and the words for why it stopped."""
+
+    name: str
+    packets_read: int = 0
+    truncated: bool = False
+    warning: str | None = None
+    stopped_at: int | None = None  # byte offset of the cut or corrupt record
+    skipped_unsupported: int = 0  # packets on interfaces whose link type we cannot decode
+    skipped_linktypes: dict[int, int] = field(default_factory=dict)  # link type -> skipped
+    has_decodable_interface: bool = False  # any interface (pcap: the file) we can decode
+    linktypes: list[int] = field(default_factory=list)  # per interface, in interface-id order
+
+    def unsupported(self, linktype: int, offset: int) -> CaptureError:
+        """The error for a packet (or a pcap file) on a link type this tool cannot decode."""
+        return CaptureError(
+            f"{self.name}: unsupported link type {linktype_name(linktype)}; this tool decodes "
+            "Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback captures",
+            offset=offset,
+            packets_read=self.packets_read,
+        )
+
+    def cut(self, what: str, offset: int, have: int, want: int) -> None:
+        """The file ends inside a record: keep what was read, say where."""
+        self.truncated = True
+        self.stopped_at = offset
+        self.warning = (
+            f"{self.name}: file is truncated: {what} at byte {offset} has {have} of {want} "
+            f"bytes; {self.packets_read} complete packets were read before it"
+        )
+
+    def stop_corrupt(self, problem: Corruption) -> None:
+        """Corruption after the file header: keep what was read, say where reading stopped."""
+        self.truncated = True
+        self.stopped_at = problem.offset
+        self.warning = (
+            f"{self.name}: corrupt capture: {problem.what} at byte {problem.offset} "
+            f"(packet {self.packets_read + 1}); reading stopped there, "
+            f"{self.packets_read} complete packets were read before it"
+        )
+
+    def header_error(self, problem: Corruption) -> CaptureError:
+        """Corruption in the file header: nothing in the file can be trusted."""
+        return CaptureError(
+            f"{self.name}: corrupt capture: {problem.what} at byte {problem.offset} "
+            "(in the file header: nothing could be read)",
+            offset=problem.offset,
+        )
+
+    def skip(self, linktype: int) -> None:
+        """A packet read but not delivered (undecodable link type): frame numbers stay true."""
+        self.packets_read += 1
+        self.skipped_unsupported += 1
+        self.skipped_linktypes[linktype] = self.skipped_linktypes.get(linktype, 0) + 1
