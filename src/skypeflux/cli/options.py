@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -130,8 +130,12 @@ def decode_to_stdout(
     progress: ProgressLine,
     writer: RecordWriter | JsonLinesWriter,
     limit: int | None = None,
+    see: Callable[[Record, Sequence[int]], None] | None = None,
 ) -> RunResult:
-    """Stream the records a filter selects to ``writer``; stop after ``limit`` shown ones."""
+    """Stream the records a filter selects to ``writer``; stop after ``limit`` shown ones.
+
+    ``see`` is told about each record shown and its blocks shown (statistics).
+    """
     wipe = progress.enabled and stdout_is_terminal()
     result = RunResult()
     for record in decoder.run(source, progress=progress):
@@ -148,6 +152,8 @@ def decode_to_stdout(
         else:
             writer.write(record, None if record_filter.is_empty else only)
         result.shown += 1
+        if see is not None:
+            see(record, only)
         if limit is not None and result.shown >= limit:
             result.limited = True
             break

@@ -65,13 +65,17 @@ def record_lines(
     verbose: bool = False,
     full: bool = False,
     only: Sequence[int] | None = None,
+    when: str | None = None,
 ) -> list[str]:
     """The lines ``decode`` prints for one record (``verbose`` adds the indented detail).
 
     ``only`` lists the blocks a filter selected (by index); each keeps its ``[block i/n]``.
+    ``when`` replaces the time column (``-t`` formats); the default is the relative time.
     """
+    if when is None:
+        when = f"{relative_time(record, origin):>11.6f}"
     head = (
-        f"{record.frame:>5} {relative_time(record, origin):>11.6f} "
+        f"{record.frame:>5} {when} "
         f"{record.src:>21} -> {record.dst:<21} {unit_label(record):<16}"
     )
     verdict = "" if record.unit == "note" else verification_label(record)

@@ -22,30 +22,21 @@ PUBLIC_ADDRESS_ID = 0x11
 ADDRESS_REPLIES = frozenset({31, 36})
 
 
-def _named(tree: list[dict[str, Any]], command: int) -> list[dict[str, Any]]:
-    """Add a ``name`` to every object: top-level ids are named for their command.
-
-    Ids only mean something relative to the list that holds them (protocol.md 4), and the
-    tables name top-level objects; nested objects are left unnamed rather than named wrongly.
+def _named(
+    tree: list[dict[str, Any]], command: int, parents: tuple[tuple[int, int], ...] = ()
+) -> list[dict[str, Any]]:
+    """Add a ``name`` to every object where the tables name it for this command, this enclosing
+    list and this family (ids only mean something relative to the list that holds them,
+    protocol.md 4); elsewhere the name is None, never a name borrowed from another context.
     A guessed name ends with '?'.
     """
     out = []
     for node in tree:
         item = dict(node)
-        info = object_info(command, node["id"], node["family"])
+        info = object_info(command, node["id"], node["family"], parents)
         item["name"] = info.label if info is not None else None
         if node["family"] == 5:
-            item["value"] = _unnamed(node["value"])
-        out.append(item)
-    return out
-
-
-def _unnamed(tree: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for node in tree:
-        item = dict(node, name=None)
-        if node["family"] == 5:
-            item["value"] = _unnamed(node["value"])
+            item["value"] = _named(node["value"], command, (*parents, (node["id"], 5)))
         out.append(item)
     return out
 

@@ -35,7 +35,7 @@ def find_demo_capture(start: Path | None = None) -> Path | None:
     return None
 
 
-@click.command()
+@click.command(short_help="Decode the example capture SkypeIRC.cap, then list its flows.")
 @click.option("-V", "--verbose", is_flag=True, help="Print the object tree after each line.")
 @progress_option
 def demo(verbose: bool, no_progress: bool) -> None:

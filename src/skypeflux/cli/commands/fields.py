@@ -7,7 +7,7 @@ import click
 from skypeflux.outputs.field_access import all_fields
 
 
-@click.command()
+@click.command(short_help="The fields -Y and -e accept, with their level, type and meaning.")
 def fields() -> None:
     """List the fields -Y and -e accept: name, level (record, block, object), type, meaning.
 

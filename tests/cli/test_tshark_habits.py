@@ -1,0 +1,223 @@
+"""The tshark habits of ``decode`` (README table), each checked against ``decode --json``."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import itertools
+import json
+import lzma
+import re
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import zstandard
+from click.testing import CliRunner, Result
+
+from skypeflux.cli.app import cli
+from skypeflux.cli.errors import EXIT_OK, EXIT_USAGE
+from skypeflux.messages.names_data import COMMANDS
+from skypeflux.outputs.hexdump import parse_hex_dump
+
+Json = dict[str, Any]
+
+
+def _run(*args: str, **kwargs: Any) -> Result:
+    result = CliRunner().invoke(cli, list(args), **kwargs)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def json_lines(skypeirc_path: Path) -> list[Json]:
+    result = _run("decode", "--json", str(skypeirc_path))
+    assert result.exit_code == EXIT_OK
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def _objects(objects: list[Json] | None) -> list[Json]:
+    out = []
+    for node in objects or []:
+        out.append(node)
+        if node["skypeflux.obj.family"] == 5:
+            out.extend(_objects(node["skypeflux.obj.value"]))
+    return out
+
+
+def test_fields_are_the_json_values(skypeirc_path: Path, json_lines: list[Json]) -> None:
+    names = [
+        "frame",
+        "ip.src",
+        "srcport",
+        "skypeflux.verified",
+        "skypeflux.cmd",
+        "skypeflux.obj.id",
+    ]
+    args = [a for name in names for a in ("-e", name)]
+    result = _run("decode", str(skypeirc_path), "-T", "fields", *args)
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert len(rows) == len(json_lines)
+    for row, rec in zip(rows, json_lines, strict=True):
+        blocks = rec["skypeflux.blocks"]
+        objects = [o for b in blocks for o in _objects(b["skypeflux.objects"])]
+        assert row[0] == str(rec["frame"])
+        assert row[1] == rec["ip.src"]
+        assert row[2] == ("" if rec["srcport"] is None else str(rec["srcport"]))
+        assert row[3] == ("1" if rec["skypeflux.verified"] else "0")
+        assert row[4] == ",".join(str(b["skypeflux.cmd"]) for b in blocks)
+        assert row[5] == ",".join(str(o["skypeflux.obj.id"]) for o in objects)
+
+
+def test_fields_layout_options(skypeirc_path: Path, json_lines: list[Json]) -> None:
+    result = _run(
+        "decode", str(skypeirc_path), "-T", "fields", "-e", "frame", "-e", "skypeflux.cmd",
+        "-E", "header=y", "-E", "separator=,", "-E", "quote=d", "-E", "occurrence=f",
+    )  # fmt: skip
+    lines = result.stdout.splitlines()
+    assert lines[0] == '"frame","skypeflux.cmd"'
+    firsts = []
+    for r in json_lines:
+        cmd = r["skypeflux.blocks"][0]["skypeflux.cmd"] if r["skypeflux.blocks"] else ""
+        firsts.append(f'"{r["frame"]}","{cmd}"')
+    assert lines[1:] == firsts
+    bad = _run("decode", str(skypeirc_path), "-T", "fields", "-e", "frame", "-E", "bogus=1")
+    assert bad.exit_code == EXIT_USAGE and "unknown -E setting" in bad.stderr
+
+
+def test_count_stops_after_n_records(skypeirc_path: Path, json_lines: list[Json]) -> None:
+    result = _run("decode", "--json", "-c", "5", str(skypeirc_path))
+    assert [json.loads(line) for line in result.stdout.splitlines()] == json_lines[:5]
+    text = _run("decode", "-c", "3", "--cmd", "8", str(skypeirc_path))
+    assert len(text.stdout.splitlines()) == 3
+
+
+def test_hex_dump_is_the_verified_plaintext(skypeirc_path: Path, json_lines: list[Json]) -> None:
+    result = _run("decode", "-x", "--frame", "176-400", str(skypeirc_path))
+    dumps: list[bytes] = []
+    current: list[str] = []
+    for line in result.stdout.splitlines():
+        if re.match(r"^[0-9a-f]{4}  ", line):
+            current.append(line)
+        elif current:
+            dumps.append(parse_hex_dump(current))
+            current = []
+    expected = [
+        bytes.fromhex(r["skypeflux.plaintext"])
+        for r in json_lines
+        if 176 <= r["frame"] <= 400 and r["skypeflux.plaintext"]
+    ]
+    assert dumps == expected and dumps
+
+
+def test_time_formats(skypeirc_path: Path, json_lines: list[Json]) -> None:
+    epoch = _run("decode", "-t", "e", "-c", "20", "--unit", "udp.ack", str(skypeirc_path))
+    acks = [r for r in json_lines if r["skypeflux.unit"] == "udp.ack"][:20]
+    times = [float(line.split()[1]) for line in epoch.stdout.splitlines()]
+    assert times == pytest.approx([r["frame.time_epoch"] for r in acks], abs=1e-6)
+    utc = _run("decode", "-t", "ud", "-c", "1", str(skypeirc_path))
+    stamp = " ".join(utc.stdout.split()[1:3])
+    want = datetime.fromtimestamp(json_lines[0]["frame.time_epoch"], UTC)
+    assert stamp == want.strftime("%Y-%m-%d %H:%M:%S.%f")
+    delta = _run("decode", "-t", "d", "--unit", "udp.ack", "-c", "20", str(skypeirc_path))
+    deltas = [float(line.split()[1]) for line in delta.stdout.splitlines()]
+    assert deltas[0] == 0.0
+    steps = [b["frame.time_epoch"] - a["frame.time_epoch"] for a, b in itertools.pairwise(acks)]
+    assert deltas[1:] == pytest.approx(steps, abs=2e-6)
+
+
+def test_colour(skypeirc_path: Path) -> None:
+    always = _run("decode", "--color", "always", "-c", "2", str(skypeirc_path))
+    assert "\x1b[" in always.stdout
+    never = _run("decode", "--color", "never", "-c", "2", str(skypeirc_path))
+    auto = _run("decode", "-c", "2", str(skypeirc_path))  # not a terminal here
+    assert "\x1b[" not in never.stdout and never.stdout == auto.stdout
+
+
+@pytest.mark.parametrize("kind", ["gzip", "bzip2", "xz", "zstd"])
+def test_compressed_captures_equal_the_plain_file(
+    skypeirc_path: Path, tmp_path: Path, json_lines: list[Json], kind: str
+) -> None:
+    data = skypeirc_path.read_bytes()
+    packed = {
+        "gzip": gzip.compress,
+        "bzip2": bz2.compress,
+        "xz": lzma.compress,
+        "zstd": zstandard.ZstdCompressor().compress,
+    }[kind](data)
+    path = tmp_path / "capture.bin"  # the name says nothing: recognised by content
+    path.write_bytes(packed)
+    result = _run("decode", "--json", str(path))
+    assert [json.loads(line) for line in result.stdout.splitlines()] == json_lines
+    piped = _run("decode", "--json", "-", input=packed)
+    assert piped.stdout == result.stdout
+
+
+def test_stdin_without_argument_and_read_file(skypeirc_path: Path, json_lines: list[Json]) -> None:
+    plain = _run("decode", "--json", input=skypeirc_path.read_bytes())
+    assert [json.loads(line) for line in plain.stdout.splitlines()] == json_lines
+    read = _run("decode", "--json", "-r", str(skypeirc_path))
+    assert read.stdout == plain.stdout
+
+
+def test_several_captures_in_order(skypeirc_path: Path, json_lines: list[Json]) -> None:
+    result = _run("decode", "--json", str(skypeirc_path), "-r", str(skypeirc_path))
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines == json_lines + json_lines
+    text = _run("decode", "-c", "2", str(skypeirc_path), str(skypeirc_path))
+    assert text.stdout.splitlines()[0] == f"# {skypeirc_path}"
+
+
+def test_stats_count_what_json_shows(skypeirc_path: Path, json_lines: list[Json]) -> None:
+    result = _run("decode", "--stats", "-Y", "transport == tcp", str(skypeirc_path))
+    text = result.stdout
+    tcp = [r for r in json_lines if r["transport"] == "tcp"]
+    blocks = Counter(
+        (b["skypeflux.cmd"], b["skypeflux.cmd.kind"]) for r in tcp for b in r["skypeflux.blocks"]
+    )
+    assert f"Records: {len(tcp)} shown, {sum(blocks.values())} command blocks" in text
+    table = text[text.index("Command blocks by command and kind") :]
+    for (cmd, kind), count in blocks.items():
+        assert re.search(rf"^{cmd}\s+\S+\s+{kind}\s+{count}$", table, re.MULTILINE), (cmd, kind)
+    assert re.search(r"^packets\s+2263$", text, re.MULTILINE)  # Decoder.stats
+    assert re.search(r"^tcp_skype_connections\s+4$", text, re.MULTILINE)
+
+
+def test_bare_command_and_help(skypeirc_path: Path) -> None:
+    bare = _run()
+    assert bare.exit_code == EXIT_OK and bare.stdout.startswith("Usage: skypeflux")
+    assert bare.stderr == ""
+    assert _run("help").stdout == bare.stdout
+    assert _run("help", "decode").stdout == _run("decode", "--help").stdout
+    assert _run("help", "nope").exit_code == EXIT_USAGE
+    flows_help = _run("flows", "--help").stdout
+    assert "Examples:" not in flows_help and "Exit codes:" in flows_help
+    assert "..." not in bare.stdout.split("Commands:")[1].split("Examples:")[0]
+
+
+def test_names_lists_every_command_with_a_source() -> None:
+    result = _run("names", "--json")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    commands = {r["skypeflux.cmd"] for r in rows if r["kind"] == "command"}
+    assert commands == set(COMMANDS)
+    assert all(r["source"] for r in rows)
+    nested = [r for r in rows if len(r["path"]) == 2]
+    assert {r["skypeflux.cmd"] for r in nested} >= {8, 14, 15, 47, 53, 67}
+
+
+def test_nested_objects_are_named_and_plain_numbers_are_not(json_lines: list[Json]) -> None:
+    def named(cmd: int) -> Counter[tuple[int, str | None]]:
+        return Counter(
+            (o["skypeflux.obj.id"], o["skypeflux.obj.name"])
+            for r in json_lines
+            for b in r["skypeflux.blocks"]
+            if b["skypeflux.cmd"] == cmd
+            for o in _objects(b["skypeflux.objects"])
+        )
+
+    assert (3, "supernode_address") in named(8) and (0, "slot_id") in named(8)
+    assert (0, "user_name") in named(14)
+    assert {name for (_, name) in named(37)} == {None, "version_string"}
+    assert all(name is None for (_, name) in named(105))
