@@ -9,7 +9,7 @@ Checks: only ``ObjectsError`` may escape, with an offset inside the input; no in
 longer than ``--max-ms`` (50 ms); a list that decodes must re-encode to bytes that decode to
 the same objects. Prints counts and the slowest input; exits 1 on any failure.
 
-    PYTHONPATH=src python tools/fuzz_objects.py --count 100000 --seed 1
+    PYTHONPATH=src python tools/fuzz_objects.py --count 100000 --seed 1 [--backend pure]
 """
 
 from __future__ import annotations
@@ -88,10 +88,10 @@ def _random(rng: random.Random, marker: int) -> bytes:
     return bytes((marker,)) + body
 
 
-def _check(data: bytes, budget: int, depth: int, tally: Tally) -> None:
+def _check(data: bytes, budget: int, depth: int, tally: Tally, backend: str | None) -> None:
     start = time.perf_counter()
     try:
-        decoded = decode(data, max_depth=depth, budget=budget)
+        decoded = decode(data, max_depth=depth, budget=budget, backend=backend)
     except ObjectsError as exc:
         elapsed = time.perf_counter() - start
         tally.rejected += 1
@@ -107,27 +107,29 @@ def _check(data: bytes, budget: int, depth: int, tally: Tally) -> None:
             tally.failures.append(f"consumed {decoded.consumed} of {len(data)}: {data.hex()}")
         # 0x42 sorts every level by id; a decoded list need not be sorted (ids wrap mod 2**32)
         expected = decoded.objects.sorted_by_id() if decoded.form == 0x42 else decoded.objects
-        again = encode(decoded.objects, decoded.form)
-        if decode(again, max_depth=depth, budget=budget).objects != expected:
+        again = encode(decoded.objects, decoded.form, backend=backend)
+        if decode(again, max_depth=depth, budget=budget, backend=backend).objects != expected:
             tally.failures.append(f"re-encoding changes the objects: {data.hex()}")
     tally.inputs += 1
     if elapsed > tally.slowest_s:
         tally.slowest_s, tally.slowest_hex = elapsed, data.hex()
 
 
-def _retime(data_hex: str, runs: int = 5) -> float:
+def _retime(data_hex: str, backend: str | None, runs: int = 5) -> float:
     """Median time of one input, to tell a slow input from a scheduler hiccup."""
     data = bytes.fromhex(data_hex)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         with contextlib.suppress(ObjectsError):
-            decode(data)
+            decode(data, backend=backend)
         times.append(time.perf_counter() - start)
     return sorted(times)[runs // 2]
 
 
-def fuzz(count: int, seed: int, seeds: list[bytes], max_s: float) -> dict[str, Tally]:
+def fuzz(
+    count: int, seed: int, seeds: list[bytes], max_s: float, backend: str | None = None
+) -> dict[str, Tally]:
     rng = random.Random(seed)
     tallies = {name: Tally() for name in MARKERS}
     makers: list[Callable[[int], bytes]] = [
@@ -141,14 +143,14 @@ def fuzz(count: int, seed: int, seeds: list[bytes], max_s: float) -> dict[str, T
             for name, marker in MARKERS.items():
                 data = rng.choice(makers)(marker)
                 k = rng.randrange(len(BUDGETS))
-                _check(data, BUDGETS[k], DEPTHS[k], tallies[name])
+                _check(data, BUDGETS[k], DEPTHS[k], tallies[name], backend)
             if i % 5000 == 4999:
                 gc.collect()
     finally:
         gc.enable()
     for tally in tallies.values():
         if tally.slowest_s > max_s:
-            tally.slowest_s = _retime(tally.slowest_hex)
+            tally.slowest_s = _retime(tally.slowest_hex, backend)
             if tally.slowest_s > max_s:
                 tally.failures.append(
                     f"input takes {tally.slowest_s * 1e3:.1f} ms: {tally.slowest_hex}"
@@ -162,9 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-ms", type=float, default=50.0, help="slowest allowed input")
     parser.add_argument("--vectors", type=Path, default=SHARED / "vectors" / "objects_4142.jsonl")
+    parser.add_argument(
+        "--backend", choices=("fast", "pure"), help="range coder (default: fast when built)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    tallies = fuzz(args.count, args.seed, load_seeds(args.vectors), args.max_ms / 1e3)
+    tallies = fuzz(args.count, args.seed, load_seeds(args.vectors), args.max_ms / 1e3, args.backend)
     failed = False
     for name, t in tallies.items():
         print(

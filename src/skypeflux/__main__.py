@@ -1,6 +1,6 @@
 """``python -m skypeflux``: the same as the ``skypeflux`` command."""
 
-from skypeflux.cli.app import main
+from skypeflux.cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -1,8 +1,10 @@
 """Link, IPv4, UDP and TCP decoding, and IPv4 fragment reassembly.
 
-Packets are built with dpkt (an independent implementation) and, for the link-type cases, written
-to real capture files and read back, so the whole path from file to datagram is exercised. The real
-capture is checked against dpkt's own parse and against the figures in captures/README.md.
+Packets are built with the product's encoders (:mod:`skypeflux.capture.net.build`, whose output
+dpkt, an independent parser, checks in test_build.py) and, for the link-type cases, written to
+real capture files with the product's writer and read back, so the whole path from file to
+datagram is exercised. The real capture is checked against dpkt's own parse and against the
+figures in captures/README.md.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import dpkt  # type: ignore[import-untyped]
 import pytest
 
 from skypeflux.capture.files import RawPacket, open_capture, read_packets
+from skypeflux.capture.files.writer import PcapWriter
+from skypeflux.capture.net import build
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
 from skypeflux.capture.net.packets import (
     ACK,
@@ -31,57 +35,43 @@ SRC, DST = "192.168.1.2", "86.128.245.115"
 MAC_A, MAC_B = b"\x00\x11\x22\x33\x44\x55", b"\x66\x77\x88\x99\xaa\xbb"
 
 
-def _ip(proto_data: dpkt.Packet, *, ident: int = 7, src: str = SRC, dst: str = DST) -> bytes:
-    proto = dpkt.ip.IP_PROTO_UDP if isinstance(proto_data, dpkt.udp.UDP) else dpkt.ip.IP_PROTO_TCP
-    ip = dpkt.ip.IP(
-        src=socket.inet_aton(src),
-        dst=socket.inet_aton(dst),
-        p=proto,
-        id=ident,
-        ttl=64,
-        data=proto_data,
-    )
-    return bytes(ip)
+def _udp_ip(
+    payload: bytes, sport: int = 35990, dport: int = 33033, ip_options: bytes = b""
+) -> bytes:
+    return build.udp(SRC, sport, DST, dport, payload, ident=7, ip_options=ip_options)
 
 
-def _udp(payload: bytes, sport: int = 35990, dport: int = 33033) -> dpkt.udp.UDP:
-    return dpkt.udp.UDP(sport=sport, dport=dport, ulen=8 + len(payload), data=payload)
-
-
-def _udp_ip(payload: bytes, sport: int = 35990, dport: int = 33033) -> bytes:
-    return _ip(_udp(payload, sport, dport))
-
-
-def _tcp(payload: bytes, seq: int = 1000, flags: int = PSH | ACK, opts: bytes = b"") -> bytes:
-    tcp = dpkt.tcp.TCP(
-        sport=1312,
-        dport=57322,
+def _tcp(
+    payload: bytes,
+    seq: int = 1000,
+    flags: int = PSH | ACK,
+    opts: bytes = b"",
+    ip_options: bytes = b"",
+) -> bytes:
+    return build.tcp(
+        SRC,
+        1312,
+        DST,
+        57322,
         seq=seq,
         ack=99,
         flags=flags,
-        opts=opts,
-        off=5 + len(opts) // 4,
-        data=payload,
+        payload=payload,
+        options=opts,
+        ident=7,
+        ip_options=ip_options,
     )
-    return _ip(tcp)
 
 
 _tcp_ip = _tcp
 
 
 def _eth(ip: bytes, ethertype: int = 0x0800, tags: tuple[int, ...] = ()) -> bytes:
-    head = MAC_A + MAC_B
-    for tpid in tags:
-        head += struct.pack("!HH", tpid, 42)
-    return head + struct.pack("!H", ethertype) + ip
+    return build.ethernet(ip, ethertype=ethertype, tags=[(tpid, 42) for tpid in tags])
 
 
-def _sll(ip: bytes, protocol: int = 0x0800) -> bytes:
-    return struct.pack("!HHH8sH", 0, 1, 6, MAC_A + b"\0\0", protocol) + ip
-
-
-def _sll2(ip: bytes, protocol: int = 0x0800) -> bytes:
-    return struct.pack("!HHIHBB8s", protocol, 0, 3, 1, 0, 6, MAC_A + b"\0\0") + ip
+_sll = build.linux_sll
+_sll2 = build.linux_sll2
 
 
 def _raw(data: bytes, linktype: int = 1, frame: int = 1, wirelen: int | None = None) -> RawPacket:
@@ -113,9 +103,10 @@ def test_every_link_type_through_a_capture_file(case: str, tmp_path: Path) -> No
     linktype, frame = LINK_CASES[case]
     path = tmp_path / f"{case}.pcap"
     with path.open("wb") as fh:
-        writer = dpkt.pcap.Writer(fh, linktype=linktype)
-        writer.writepkt(b"\x00" * 3, ts=1.0) if linktype != 101 else None  # runt: malformed
-        writer.writepkt(frame, ts=2.0)
+        writer = PcapWriter(fh, linktype=linktype)
+        if linktype != 101:
+            writer.write(b"\x00" * 3, 1.0)  # a runt: malformed
+        writer.write(frame, 2.0)
     decoder = NetDecoder()
     with open_capture(path) as reader:
         out = list(decoder.decode_all(reader))
@@ -142,7 +133,7 @@ def test_ipv6_arp_and_icmp_are_counted_and_skipped() -> None:
         dst=b"\x20\x01" + b"\0" * 13 + b"\x01",
         nxt=17,
         hlim=64,
-        data=_udp(b"x", 1, 2),
+        data=dpkt.udp.UDP(sport=1, dport=2, ulen=9, data=b"x"),
     )
     ip6.plen = len(bytes(ip6.data))
     icmp = bytes(dpkt.ip.IP(src=b"\1\2\3\4", dst=b"\5\6\7\10", p=1, data=dpkt.icmp.ICMP(data=b"")))
@@ -188,21 +179,6 @@ ROUTER_ALERT = b"\x94\x04\x00\x00"  # RFC 2113, 4 bytes
 RECORD_ROUTE = b"\x07\x07\x04" + b"\x0a\x00\x00\x01" + b"\x00"  # RFC 791, one hop, padded
 
 
-def _ip_with_options(transport: dpkt.Packet, options: bytes) -> bytes:
-    proto = dpkt.ip.IP_PROTO_UDP if isinstance(transport, dpkt.udp.UDP) else dpkt.ip.IP_PROTO_TCP
-    ip = dpkt.ip.IP(
-        src=socket.inet_aton(SRC),
-        dst=socket.inet_aton(DST),
-        p=proto,
-        id=9,
-        ttl=64,
-        hl=5 + len(options) // 4,
-        opts=options,
-        data=transport,
-    )
-    return bytes(ip)
-
-
 @pytest.mark.parametrize(
     "options",
     [ROUTER_ALERT, ROUTER_ALERT + RECORD_ROUTE, b"\x01" * 40],
@@ -210,15 +186,14 @@ def _ip_with_options(transport: dpkt.Packet, options: bytes) -> bytes:
 )
 @pytest.mark.parametrize("transport", ["udp", "tcp"])
 def test_ipv4_header_options_are_stepped_over(options: bytes, transport: str) -> None:
-    """IHL > 5: the transport header starts after the options, wherever dpkt puts it."""
-    inner = (
-        _udp(PAYLOAD)
+    """IHL > 5: the transport header starts after the options (dpkt, an independent parser,
+    confirms where the builder put them)."""
+    ip = (
+        _udp_ip(PAYLOAD, ip_options=options)
         if transport == "udp"
-        else dpkt.tcp.TCP(
-            sport=1312, dport=57322, seq=77, ack=99, flags=PSH | ACK, off=5, data=PAYLOAD
-        )
+        else _tcp(PAYLOAD, seq=77, ip_options=options)
     )
-    frame = _eth(_ip_with_options(inner, options))
+    frame = _eth(ip)
     parsed = dpkt.ethernet.Ethernet(frame)
     assert parsed.data.hl == 5 + len(options) // 4 and parsed.data.opts == options
     decoder = NetDecoder()
@@ -286,25 +261,8 @@ def _fragments(payload: bytes, size: int, ident: int = 0x1234, options: bytes = 
     """The IPv4 fragments (Ethernet frames) of one UDP datagram, ``size`` payload bytes each;
     ``options`` (a multiple of 4 bytes) go into the first fragment's header only, as a router
     does with options that are not copied to every fragment."""
-    udp = bytes(_udp(payload, 35990, 4464))  # checksum left 0 (allowed in IPv4)
-    frames = []
-    for start in range(0, len(udp), size):
-        piece = udp[start : start + size]
-        opts = options if start == 0 else b""
-        ip = dpkt.ip.IP(
-            src=socket.inet_aton(SRC),
-            dst=socket.inet_aton(DST),
-            p=17,
-            id=ident,
-            ttl=64,
-            hl=5 + len(opts) // 4,
-            opts=opts,
-            data=piece,
-        )
-        ip.mf = int(start + size < len(udp))
-        ip.offset = start // 8
-        frames.append(_eth(bytes(ip)))
-    return frames
+    whole = build.udp(SRC, 35990, DST, 4464, payload, ident=ident, ip_options=options)
+    return [_eth(piece) for piece in build.fragment(whole, size)]
 
 
 BIG = bytes(random.Random(5).randrange(256) for _ in range(3000))
@@ -341,11 +299,7 @@ def test_fragments_with_ip_options_in_the_first_reassemble() -> None:
 
 
 def _fragment(offset: int, data: bytes, more: bool, ident: int = 0x1234) -> bytes:
-    ip = dpkt.ip.IP(
-        src=socket.inet_aton(SRC), dst=socket.inet_aton(DST), p=17, id=ident, ttl=64, data=data
-    )
-    ip.mf, ip.offset = int(more), offset // 8
-    return _eth(bytes(ip))
+    return _eth(build.ipv4(SRC, DST, 17, data, ident=ident, more_fragments=more, offset=offset))
 
 
 @pytest.mark.parametrize("forged_first", [False, True])
@@ -366,7 +320,7 @@ def test_overlapping_fragments_first_copy_wins(forged_first: bool) -> None:
     if not forged_first:
         assert datagram.payload == BIG
     else:  # piece 0 came before the forgery, piece 1 after it: the forgery keeps 1008-1512
-        udp = bytes(_udp(BIG, 35990, 4464))
+        udp = build.udp(SRC, 35990, DST, 4464, BIG, ident=0x1234)[20:]
         expected = udp[:1008] + b"\xee" * 504 + udp[1512:]
         assert datagram.payload == expected[8:]
 

@@ -315,10 +315,10 @@ def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     big_calls = 0
     real = udpflow.open_payload_any
 
-    def counting(parsed: Any, pairs: list[tuple[str, str]]) -> Any:
+    def counting(parsed: Any, pairs: list[tuple[str, str]], **kwargs: Any) -> Any:
         nonlocal big_calls
         big_calls += len(pairs) > 8
-        return real(parsed, pairs)
+        return real(parsed, pairs, **kwargs)
 
     monkeypatch.setattr(udpflow, "open_payload_any", counting)
     records = list(Decoder().run(path))

@@ -1,9 +1,10 @@
 """Capture file reading: pcap in every byte order and resolution, pcapng, streams, and errors.
 
 The real capture (SkypeIRC.cap) is the anchor: its frame count and bytes are cross-checked with
-dpkt's reader, and the same packets written as pcapng or pushed through a pipe must read back
-identically. Files for the other cases are written here, byte by byte, with struct (independent
-of the reader under test).
+dpkt's reader, and the same packets written as pcapng (with the product's writer) or pushed
+through a pipe must read back identically. Files for the odd and broken cases, which no writer
+should produce, are written here byte by byte with struct (independent of the reader under
+test); tests/capture/test_writer.py checks the writer against these same byte layouts.
 """
 
 from __future__ import annotations
@@ -22,24 +23,13 @@ import pytest
 
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files import RawPacket, open_capture, read_packets
+from skypeflux.capture.files.linktypes import LINKTYPE_ETHERNET
+from skypeflux.capture.files.writer import Interface, PcapngWriter
 from skypeflux.capture.pipeline import Decoder
+from tests.helpers.captures import PACKETS
+from tests.helpers.captures import handmade_pcap as _pcap
 
 SKYPEIRC_SHA256 = "bac79a9c3413637f871193589d848697af895b7f2700d949022224d59aa6830f"
-
-
-def _pcap(
-    packets: list[tuple[int, int, bytes, int]],
-    *,
-    order: str = "<",
-    nano: bool = False,
-    linktype: int = 1,
-) -> bytes:
-    """A pcap file: packets are (seconds, sub-second units, captured bytes, wire length)."""
-    magic = 0xA1B23C4D if nano else 0xA1B2C3D4
-    out = [struct.pack(order + "IHHiIII", magic, 2, 4, 0, 0, 65535, linktype)]
-    for sec, frac, data, wirelen in packets:
-        out.append(struct.pack(order + "IIII", sec, frac, len(data), wirelen) + data)
-    return b"".join(out)
 
 
 def _block(order: str, btype: int, body: bytes) -> bytes:
@@ -112,9 +102,9 @@ def test_skypeirc_frames_match_dpkt(skypeirc_path: Path) -> None:
 def test_skypeirc_as_pcapng_reads_identically(skypeirc_path: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.capture"  # no telling extension: the content decides
     with copy.open("wb") as fh:
-        writer = dpkt.pcapng.Writer(fh, snaplen=65535, linktype=dpkt.pcap.DLT_EN10MB)
+        writer = PcapngWriter(fh, [Interface(LINKTYPE_ETHERNET, snaplen=65535)])
         for ts, buf in _dpkt_packets(skypeirc_path):
-            writer.writepkt(buf, ts=ts)
+            writer.write(buf, ts)
     original = list(read_packets(skypeirc_path))
     with open_capture(copy) as reader:
         again = list(reader)
@@ -153,8 +143,6 @@ def test_dash_reads_standard_input(skypeirc_path: Path, monkeypatch: pytest.Monk
 
 
 # -- pcap variants ------------------------------------------------------------------------
-
-PACKETS = [(1_156_500_000, 250_000, b"\x01" * 60, 60), (1_156_500_001, 5, b"\x02" * 42, 1514)]
 
 
 @pytest.mark.parametrize("order", ["<", ">"], ids=["little-endian", "big-endian"])

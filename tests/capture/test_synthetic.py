@@ -1,10 +1,11 @@
 """The decode pipeline end to end on captures built in the test, for what SkypeIRC.cap lacks.
 
 The real capture is Ethernet, IPv4, in-order TCP without pseudo-TLS. Here the same pipeline
-reads captures written with dpkt (other link layers, pcapng, IP fragments, snap lengths, TCP
-reordering and holes, NAT and NAcks) whose Skype content comes from the project's own encoders
-and the real command blocks of SkypeIRC.blocks.jsonl. The expected values are the inputs the
-test chose (plaintexts, seeds, addresses, stream layout), never outputs of the code under test.
+reads captures written with the product's own builders and writer (other link layers, pcapng,
+IP fragments, snap lengths, TCP reordering and holes, NAT and NAcks) whose Skype content comes
+from the project's own encoders and the real command blocks of SkypeIRC.blocks.jsonl. The
+expected values are the inputs the test chose (plaintexts, seeds, addresses, stream layout),
+never outputs of the code under test.
 """
 
 from __future__ import annotations
@@ -16,28 +17,25 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from skypeflux.capture.net.build import LINKS, fragment, udp
+from skypeflux.capture.net.tcp_build import TcpConversation
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import NOT_APPLICABLE, UNVERIFIED, Record
 from skypeflux.wire import udp as wudp
+from skypeflux.wire.fragment_split import fragment_count, split_message
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
 from skypeflux.wire.tcp_stream import encode_stream
 from skypeflux.wire.tls_prefix import (
     CLIENT_HELLO_LEN,
     CLIENT_HELLO_START,
     SERVER_HELLO_LEN,
-    SERVER_HELLO_START,
+    TlsPrefix,
+    build_tls_prefix,
+    tls_filler_len,
 )
-from skypeflux.wire.udp_crypt import seal_fragment, seal_payload, seal_resend
-from tests.helpers.synth import (
-    LINKS,
-    Packet,
-    TcpConversation,
-    ip_fragments,
-    oracle_block,
-    timed,
-    udp_ip,
-    write_capture,
-)
+from skypeflux.wire.udp_crypt import seal_payload, seal_resend
+from tests.helpers.captures import Packet, timed, write_capture
+from tests.helpers.oracle import oracle_block
 
 # Public-looking hosts (ipaddress calls 192.0.2/24, 198.51.100/24, 203.0.113/24 private).
 ALICE, ALICE_PORT = "86.128.245.115", 35990
@@ -45,7 +43,6 @@ BOB, BOB_PORT = "84.228.208.91", 4464
 NAT_HOST, NAT_PORT = "10.0.0.5", 33033  # behind NAT; known publicly as ALICE
 SUPERNODE, SN_PORT = "68.206.150.243", 443
 CLIENT, CLIENT_PORT = "192.168.7.20", 1312
-BIG_FRAGMENT_BODY = wudp.FULL_FRAGMENT_LEN - wudp.FRAGMENT_HEADER_LEN  # 1340 plaintext bytes
 
 
 def decode(path: Path, options: DecodeOptions | None = None) -> tuple[Decoder, list[Record]]:
@@ -147,9 +144,9 @@ def _direction(
     return stream, expected
 
 
-def _hello(start: bytes, length: int, rng: random.Random) -> bytes:
+def _hello(which: TlsPrefix, rng: random.Random) -> bytes:
     """A pseudo-TLS hello: its fixed start, then filler (only the start identifies it)."""
-    return start + rng.randbytes(length - len(start))
+    return build_tls_prefix(which, rng.randbytes(tls_filler_len(which)))
 
 
 TlsStreams = tuple[bytes, bytes, list[Expected], list[Expected]]
@@ -162,8 +159,8 @@ def tls_streams(tcp_rows: tuple[list[dict[str, Any]], ...]) -> TlsStreams:
     rng = random.Random(443)
     up, up_expected = _direction(SEED_UP, LAST_WORD_INITIATOR, up_rows, 0x2000, 0x7000)
     down, down_expected = _direction(SEED_DOWN, LAST_WORD_RESPONDER, down_rows, 0x7000, 0x2000)
-    client = _hello(CLIENT_HELLO_START, CLIENT_HELLO_LEN, rng) + up
-    server = _hello(SERVER_HELLO_START, SERVER_HELLO_LEN, rng) + down
+    client = _hello(TlsPrefix.CLIENT, rng) + up
+    server = _hello(TlsPrefix.SERVER, rng) + down
     assert CLIENT_HELLO_LEN == 72 and SERVER_HELLO_LEN == 79  # spec protocol.md 2.3
     return client, server, up_expected, down_expected
 
@@ -176,8 +173,8 @@ DOWN = (UP[1], UP[0])
 
 def _segments(client: bytes, server: bytes, size: int = SEGMENT) -> list[tuple[bool, int, bytes]]:
     """``(from_client, offset, packet)`` of both directions, interleaved as a dialogue would be."""
-    ups = [(True, at, p) for at, p in CONV.stream(True, client, size)]
-    downs = [(False, at, p) for at, p in CONV.stream(False, server, size)]
+    ups = [(True, s.offset, s.packet) for s in CONV.stream(True, client, size)]
+    downs = [(False, s.offset, s.packet) for s in CONV.stream(False, server, size)]
     out: list[tuple[bool, int, bytes]] = []
     while ups or downs:
         out.extend(ups[:2])
@@ -328,29 +325,27 @@ def _fragments(
     plain: bytes, *, packet_id: int, ref_id: int, src: str, dst: str, iv0: int
 ) -> list[bytes]:
     """``plain`` as 0x0F datagrams: full 1355-byte pieces and a shorter last one."""
-    pieces = [plain[i : i + BIG_FRAGMENT_BODY] for i in range(0, len(plain), BIG_FRAGMENT_BODY)]
+    count = fragment_count(len(plain))
     return [
-        seal_fragment(
-            piece,
+        f.build()
+        for f in split_message(
+            plain,
             packet_id=packet_id,
             ref_id=ref_id,
-            index=i,
-            last=i == len(pieces) - 1,
-            iv=(iv0 + 0x01010101 * i) & 0xFFFFFFFF,
+            ivs=[(iv0 + 0x01010101 * i) & 0xFFFFFFFF for i in range(count)],
             src_ip=src,
             dst_ip=dst,
-            func=0x0F | (0x10 * (i % 8)),  # random filler bits in func, as in the capture
-        ).build()
-        for i, piece in enumerate(pieces)
+            funcs=[0x0F | (0x10 * (i % 8)) for i in range(count)],  # random filler bits
+        )
     ]
 
 
 def _a_to_b(payload: bytes, ident: int = 1) -> bytes:
-    return udp_ip(ALICE, ALICE_PORT, BOB, BOB_PORT, payload, ident)
+    return udp(ALICE, ALICE_PORT, BOB, BOB_PORT, payload, ident=ident)
 
 
 def _b_to_a(payload: bytes, ident: int = 1) -> bytes:
-    return udp_ip(BOB, BOB_PORT, ALICE, ALICE_PORT, payload, ident)
+    return udp(BOB, BOB_PORT, ALICE, ALICE_PORT, payload, ident=ident)
 
 
 @pytest.fixture(scope="module")
@@ -372,7 +367,7 @@ def udp_scene(
             ).build()
         ),
         _a_to_b(wudp.Ack(0x4A0E, wudp.ip_number(BOB), 0xDEADBEEF, func=0x45).build()),
-        udp_ip(ALICE, 53000, "8.8.8.8", 53, bytes.fromhex("abcd01000001000000000000")),
+        udp(ALICE, 53000, "8.8.8.8", 53, bytes.fromhex("abcd01000001000000000000")),
         *(_b_to_a(f, ident=100 + i) for i, f in enumerate(frags)),
     ]
     return ips, {"request": request, "reply": reply, "big": big, "fragments": len(frags)}
@@ -429,7 +424,7 @@ def test_ip_fragmented_datagram_is_verified(
     plain = b"".join(oracle_block(r) for r in rows)
     sealed = seal_payload(plain, packet_id=0x42CF, iv=0x0A0B0C0D, src_ip=BOB, dst_ip=ALICE).build()
     assert 1200 < len(sealed) <= wudp.MAX_DATAGRAM_LEN
-    pieces = ip_fragments(_b_to_a(sealed, ident=0x7777), 552)
+    pieces = fragment(_b_to_a(sealed, ident=0x7777), 552)
     assert len(pieces) == 3
     if reverse:
         pieces.reverse()
@@ -450,7 +445,7 @@ def test_datagram_cut_by_snap_length(tmp_path: Path, udp_rows: list[dict[str, An
     packets = [
         Packet(1.0, _a_to_b(first)),
         Packet(2.0, _b_to_a(cut), keep=14 + 20 + 8 + 100),  # 100 bytes of the datagram kept
-        Packet(3.0, udp_ip("8.8.8.8", 53, ALICE, 53001, bytes(300)), keep=96),  # not Skype
+        Packet(3.0, udp("8.8.8.8", 53, ALICE, 53001, bytes(300)), keep=96),  # not Skype
     ]
     decoder, records = decode(write_capture(tmp_path / "snap.pcapng", packets, pcapng=True))
     first_rec, cut_rec = records
@@ -505,11 +500,11 @@ def _nat_capture(
     to_nat = (BOB, BOB_PORT, NAT_HOST, NAT_PORT)
     from_nat = (NAT_HOST, NAT_PORT, BOB, BOB_PORT)
     ips = [
-        udp_ip(
+        udp(
             *to_nat,
             seal_payload(early, packet_id=0x4A0E, iv=0xCAFEBABE, src_ip=BOB, dst_ip=ALICE).build(),
         ),
-        udp_ip(
+        udp(
             *from_nat,
             seal_payload(
                 probe, packet_id=NACK_ID, iv=0x2BB72FED, src_ip="0.0.0.0", dst_ip=BOB
@@ -518,8 +513,8 @@ def _nat_capture(
     ]
     if with_nack:
         ips += [
-            udp_ip(*to_nat, wudp.Nack(NACK_ID, wudp.ip_number(ALICE), CHALLENGE, 0x77).build()),
-            udp_ip(
+            udp(*to_nat, wudp.Nack(NACK_ID, wudp.ip_number(ALICE), CHALLENGE, 0x77).build()),
+            udp(
                 *from_nat,
                 seal_resend(
                     probe, packet_id=NACK_ID, challenge=CHALLENGE, dest_ip=BOB, func=0x23
@@ -527,12 +522,12 @@ def _nat_capture(
             ),
         ]
     ips.append(
-        udp_ip(
+        udp(
             *from_nat,
             seal_payload(later, packet_id=0x15F4, iv=0x0F0F0F0F, src_ip=ALICE, dst_ip=BOB).build(),
         )
     )
-    dns = udp_ip(NAT_HOST, 53001, "8.8.8.8", 53, bytes.fromhex("abcd01000001000000000000"))
+    dns = udp(NAT_HOST, 53001, "8.8.8.8", 53, bytes.fromhex("abcd01000001000000000000"))
     ips += [dns] * filler
     return write_capture(path, timed(ips)), {"early": early, "probe": probe, "later": later}
 
@@ -609,14 +604,13 @@ def test_random_udp_and_tcp_are_not_skype(tmp_path: Path) -> None:
         if n % 2:
             body[2] = (body[2] & 0x70) | 0x02  # looks like a 0x02 payload until the CRC is tried
         src, dst = (ALICE, BOB) if n % 3 else (BOB, ALICE)
-        ips.append(udp_ip(src, 5060, dst, 5060, bytes(body)))
+        ips.append(udp(src, 5060, dst, 5060, bytes(body)))
     conv = TcpConversation("91.198.174.192", 443, "77.88.55.60", 51234)
     hello = CLIENT_HELLO_START + rng.randbytes(300)
     reply = rng.randbytes(300)
     ips += conv.handshake()
-    ips += [p for _, p in conv.stream(True, hello, 100)] + [
-        p for _, p in conv.stream(False, reply, 100)
-    ]
+    ips += [s.packet for s in conv.stream(True, hello, 100)]
+    ips += [s.packet for s in conv.stream(False, reply, 100)]
     plain = TcpConversation(BOB, 40001, ALICE, 80)
     ips += [*plain.handshake(), plain.segment(True, 0, rng.randbytes(64))]
     decoder, records = decode(write_capture(tmp_path / "noise.pcap", timed(ips)))
@@ -632,7 +626,7 @@ def test_unknown_type_on_skype_endpoint(tmp_path: Path, udp_rows: list[dict[str,
     ips = [
         _a_to_b(seal_payload(request, packet_id=0x15E8, iv=3, src_ip=ALICE, dst_ip=BOB).build()),
         _b_to_a(wudp.Opaque(0x0101, 0x5D, media).build()),  # type 0x0D with filler bits
-        udp_ip("77.88.55.60", 7000, "91.198.174.192", 7001, wudp.Opaque(1, 0x0D, media).build()),
+        udp("77.88.55.60", 7000, "91.198.174.192", 7001, wudp.Opaque(1, 0x0D, media).build()),
     ]
     _, records = decode(write_capture(tmp_path / "media.pcap", timed(ips)))
     first, other = records

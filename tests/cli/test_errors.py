@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -187,10 +188,10 @@ def test_help_works_whatever_the_backend_variables_say() -> None:
 
 @pytest.fixture
 def no_fast_paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """This process as if neither C extension had been built, with nothing resolved yet."""
+    """This process as if neither C extension had been built."""
     for module in (crypto.backends, objects.backends):
-        monkeypatch.setattr(module.CHOICE, "fast", None)
-        monkeypatch.setattr(module.CHOICE, "_chosen", None)
+        unbuilt = dataclasses.replace(module.IMPLEMENTATIONS, fast=None)
+        monkeypatch.setattr(module, "IMPLEMENTATIONS", unbuilt)
     yield
 
 

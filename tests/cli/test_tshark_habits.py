@@ -221,3 +221,70 @@ def test_nested_objects_are_named_and_plain_numbers_are_not(json_lines: list[Jso
     assert (0, "user_name") in named(14)
     assert {name for (_, name) in named(37)} == {None, "version_string"}
     assert all(name is None for (_, name) in named(105))
+
+
+def test_retransmissions_name_the_first_copy(json_lines: list[Json]) -> None:
+    resent = {
+        r["frame"]: b["skypeflux.resend_of_frame"]
+        for r in json_lines
+        for b in r["skypeflux.blocks"]
+        if b["skypeflux.resend_of_frame"] is not None
+    }
+    assert resent[494] == 372 and resent[513] == 372  # user_search sent again, twice
+    first = next(r for r in json_lines if r["frame"] == 372)["skypeflux.blocks"][0]
+    for frame in (494, 513):
+        again = next(r for r in json_lines if r["frame"] == frame)["skypeflux.blocks"][0]
+        for key in ("skypeflux.cmd", "skypeflux.reqid", "skypeflux.list.hex"):
+            assert again[key] == first[key]
+
+
+def test_text_lines_carry_ids_and_control_kinds(
+    skypeirc_path: Path, json_lines: list[Json]
+) -> None:
+    text = _run("decode", str(skypeirc_path)).stdout.splitlines()
+    line_494 = next(line for line in text if line.split()[0] == "494")
+    rec = next(r for r in json_lines if r["frame"] == 494)
+    assert f" id 0x{rec['skypeflux.udp.id']:04x} cmd 14 " in line_494
+    assert "resend of #372" in line_494
+    controls = [r for r in json_lines if r["skypeflux.unit"] == "tcp.control"]
+    kinds = Counter(r["skypeflux.info"]["kind"] for r in controls)
+    labels = Counter(
+        line.split()[6] for line in text if " TCP ack " in line or " TCP filler " in line
+    )
+    assert labels == Counter({kind: n for kind, n in kinds.items()}) and "ack" in labels
+    acks = [line for line in text if " TCP ack " in line]
+    assert acks and all(re.search(r" acks id 0x[0-9a-f]{4} ", line) for line in acks)
+
+
+def test_verbose_says_each_fact_once(skypeirc_path: Path) -> None:
+    text = _run("decode", "-V", str(skypeirc_path)).stdout
+    records = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith(" " * 4) and current:
+            records.append(current)
+            current = []
+        current.append(line)
+    records.append(current)
+    for lines in records:
+        detail = [
+            line.strip()
+            for line in lines[1:]
+            if line.startswith("    ") and not line.startswith("        ")
+        ]
+        words = [w for line in detail for w in re.findall(r"\b(?:0x)?([0-9a-f]{8,})\b", line)]
+        repeated = [w for w, n in Counter(words).items() if n > 1]
+        assert not repeated, (lines[0], repeated)
+
+
+def test_a_message_shows_every_fragment_seed(json_lines: list[Json]) -> None:
+    seeds = {
+        r["frame"]: r["skypeflux.seed"] for r in json_lines if r["skypeflux.unit"] == "udp.fragment"
+    }
+    messages = [
+        r for r in json_lines if r["skypeflux.unit"] == "udp.message" and r["skypeflux.verified"]
+    ]
+    assert len(messages) == 6
+    for message in messages:
+        assert message["skypeflux.info"]["seeds"] == [seeds[f] for f in message["frames"]]
+        assert len(set(message["skypeflux.info"]["seeds"])) == len(message["frames"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import array
+import dataclasses
 import os
 import subprocess
 import sys
@@ -18,9 +19,9 @@ from skypeflux.crypto import (
     backends,
     decrypt,
     expand_key,
+    get_backend,
     keystream,
     keystream_batch,
-    set_default_backend,
 )
 from tests.helpers.paths import REPO
 
@@ -28,61 +29,38 @@ seeds = st.integers(min_value=0, max_value=0xFFFFFFFF)
 needs_fast = pytest.mark.skipif("fast" not in available_backends(), reason="C fast path not built")
 
 
-def _name_under_env(value: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SKYPEFLUX_BACKEND": value, "PYTHONPATH": str(REPO / "src")}
-    code = "import skypeflux.crypto as c; print(c.backend_name())"
-    return subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
-    )
-
-
-def test_env_var_selects_pure() -> None:
-    result = _name_under_env("pure")
-    assert result.returncode == 0 and result.stdout.strip() == "pure"
-
-
-def test_env_var_rejects_unknown_backend() -> None:
-    result = _name_under_env("gpu")
-    assert result.returncode != 0 and "CryptoError" in result.stderr
-    assert "SKYPEFLUX_BACKEND=gpu: unknown crypto backend 'gpu'" in result.stderr
-
-
-def test_a_bad_env_var_does_not_break_the_import() -> None:
-    # Resolved on first use: importing (the command line's own import) must still work.
+def test_the_library_never_reads_the_environment() -> None:
+    # The variable is the command line's (tests/cli/test_backends.py); the layer ignores it.
     env = {**os.environ, "SKYPEFLUX_BACKEND": "gpu", "PYTHONPATH": str(REPO / "src")}
-    code = "import skypeflux.crypto as c; print(c.backend_name('pure'))"
+    code = "import skypeflux.crypto as c; print(c.backend_name(), c.backend_name('pure'))"
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
-    assert result.returncode == 0 and result.stdout.strip() == "pure", result.stderr
+    automatic = "fast" if "fast" in available_backends() else "pure"
+    assert result.returncode == 0 and result.stdout.split() == [automatic, "pure"], result.stderr
 
 
-def test_env_var_asking_for_an_unbuilt_fast_path_is_an_error(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("SKYPEFLUX_BACKEND", "fast")
-    monkeypatch.setattr(backends.CHOICE, "fast", None)
-    monkeypatch.setattr(backends.CHOICE, "_chosen", None)
-    with pytest.raises(CryptoError, match=r"SKYPEFLUX_BACKEND=fast: .*not built"):
-        backend_name()
+def test_asking_for_an_unbuilt_fast_path_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    unbuilt = dataclasses.replace(backends.IMPLEMENTATIONS, fast=None)
+    monkeypatch.setattr(backends, "IMPLEMENTATIONS", unbuilt)
+    with pytest.raises(CryptoError, match=r"skypeflux.crypto._fast\) is not built"):
+        backend_name("fast")
     with pytest.raises(CryptoError, match="not built"):
-        keystream(1, 4)  # every call resolves the default the same way, none falls back
+        keystream(1, 4, backend="fast")  # every call resolves its argument, none falls back
+    assert backend_name() == "pure"  # the default is pure only when fast is not built
 
 
 def test_automatic_choice_prefers_fast() -> None:
     expected = "fast" if "fast" in available_backends() else "pure"
-    assert _name_under_env("").stdout.strip() == expected
+    assert backend_name() == expected and get_backend() is backends.get(expected)
 
 
-def test_argument_and_default_override() -> None:
-    assert backend_name("pure") == "pure"
-    with pytest.raises(CryptoError):
+def test_argument_chooses_by_name_or_object() -> None:
+    assert backend_name("pure") == "pure" and backend_name(" Pure") == "pure"
+    assert get_backend(backends.PURE) is backends.PURE
+    assert keystream(7, 8, backend=backends.PURE) == keystream(7, 8, backend="pure")
+    with pytest.raises(CryptoError, match="unknown crypto backend 'gpu'"):
         backend_name("gpu")
-    try:
-        assert set_default_backend("pure") == "pure"
-        assert backend_name() == "pure"
-    finally:
-        set_default_backend(None)
 
 
 @needs_fast

@@ -13,6 +13,7 @@ from collections import defaultdict
 from typing import Any
 
 from skypeflux.capture.records import VERIFIED, BlockInfo, Record, Verification
+from skypeflux.messages.blocks import build_block
 
 EPOCH = 1156503000.0  # any fixed origin: the oracles carry frame numbers, not times
 _FRAME = re.compile(r"frame (\d+) udp")
@@ -135,3 +136,8 @@ def oracle_records(units: list[dict[str, Any]], blocks: list[dict[str, Any]]) ->
         )
     records.sort(key=lambda record: record.frame)
     return records
+
+
+def oracle_block(row: dict[str, Any]) -> bytes:
+    """A real command block from SkypeIRC.blocks.jsonl, rebuilt with the project's encoder."""
+    return build_block(row["cmd"], row["flags"], row["reqid"], bytes.fromhex(row["list_hex"]))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import array
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,21 +18,12 @@ from skypeflux.objects import (
     Obj,
     ObjectList,
     ObjectsError,
-    available_backends,
     backends,
-    decode,
-    encode,
     from_tree,
     to_tree,
 )
 from skypeflux.objects.range_coder import MAX_OVERRUN
-
-
-@pytest.fixture(params=available_backends(), autouse=True)
-def objects_backend(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every test here runs on each range coder built (pure, and the C one when present)."""
-    with backends.using(request.param) as chosen:
-        yield chosen.name
+from tests.objects.conftest import Coder
 
 
 @pytest.fixture(scope="module")
@@ -55,21 +45,23 @@ def _kinds(raw: bytes) -> dict[str, object]:
     }
 
 
-def test_every_buffer_kind_decodes_like_bytes(good_vectors: list[dict[str, Any]]) -> None:
+def test_every_buffer_kind_decodes_like_bytes(
+    coder: Coder, good_vectors: list[dict[str, Any]]
+) -> None:
     for vector in good_vectors:
         raw = bytes.fromhex(vector["hex"])
         for name, data in _kinds(raw).items():
-            got = decode(data)  # type: ignore[arg-type]
+            got = coder.decode(data)  # type: ignore[arg-type]
             assert got.consumed == vector["consumed"], (name, vector["hex"])
             assert to_tree(got.objects) == vector["tree"], (name, vector["hex"])
 
 
 @pytest.mark.parametrize("bad", [5, 0, [0x41, 0], "A", None, 1.5], ids=repr)
-def test_non_buffers_are_a_type_error(bad: object) -> None:
+def test_non_buffers_are_a_type_error(coder: Coder, bad: object) -> None:
     """``bytes(5)`` is five zero bytes and ``bytes([0x41, 0])`` an empty list: neither is what
     a caller passing an int or a list meant, so both are refused."""
     with pytest.raises(TypeError, match="bytes-like"):
-        decode(bad)  # type: ignore[arg-type]
+        coder.decode(bad)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -85,26 +77,26 @@ def test_non_buffers_are_a_type_error(bad: object) -> None:
     ],
     ids=repr,
 )
-def test_option_types_are_checked(options: dict[str, Any]) -> None:
+def test_option_types_are_checked(coder: Coder, options: dict[str, Any]) -> None:
     with pytest.raises(TypeError, match="must be an int"):
-        decode(b"\x41\x00", **options)
+        coder.decode(b"\x41\x00", **options)
 
 
 @pytest.mark.parametrize(
     "options", [{"max_depth": -1}, {"max_depth": MAX_DEPTH_LIMIT + 1}, {"budget": -1}], ids=repr
 )
-def test_option_values_are_checked(options: dict[str, Any]) -> None:
+def test_option_values_are_checked(coder: Coder, options: dict[str, Any]) -> None:
     with pytest.raises(ObjectsError):
-        decode(b"\x41\x00", **options)
+        coder.decode(b"\x41\x00", **options)
 
 
-def test_encode_form_is_checked() -> None:
+def test_encode_form_is_checked(coder: Coder) -> None:
     objects = ObjectList([Obj(0, 1, 5)])
     for form in (None, True, "B", 66.0):
         with pytest.raises(TypeError, match="form must be an int"):
-            encode(objects, form)  # type: ignore[arg-type]
+            coder.encode(objects, form)  # type: ignore[arg-type]
     with pytest.raises(ObjectsError, match="unknown list form"):
-        encode(objects, 0x43)
+        coder.encode(objects, 0x43)
 
 
 def _nested(levels: int) -> ObjectList:
@@ -123,16 +115,16 @@ def _nested_tree(levels: int) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("form", [0x41, 0x42], ids=["raw", "coded"])
-def test_the_deepest_decodable_list_goes_through_every_helper(form: int) -> None:
+def test_the_deepest_decodable_list_goes_through_every_helper(coder: Coder, form: int) -> None:
     deepest = _nested(MAX_DEPTH_LIMIT)
-    data = encode(deepest, form)
-    decoded = decode(data, max_depth=MAX_DEPTH_LIMIT).objects
+    data = coder.encode(deepest, form)
+    decoded = coder.decode(data, max_depth=MAX_DEPTH_LIMIT).objects
     # 0x42 sorts each level by id on the way (here: id 1 before the nested list, id 2)
     assert decoded == (deepest if form == 0x41 else deepest.sorted_by_id())
     assert decoded.sorted_by_id() == deepest.sorted_by_id() != deepest
     assert from_tree(to_tree(decoded)) == decoded
     with pytest.raises(ObjectsError, match="nested deeper"):
-        decode(data, max_depth=MAX_DEPTH_LIMIT - 1)
+        coder.decode(data, max_depth=MAX_DEPTH_LIMIT - 1)
 
 
 @pytest.mark.parametrize("levels", [MAX_DEPTH_LIMIT + 1, 5000])
@@ -191,22 +183,20 @@ def test_address_parse_needs_a_string_and_accepts_the_tree_form() -> None:
 
 
 @pytest.mark.parametrize("start", [-1, 3 + MAX_OVERRUN + 1, 2**31, sys.maxsize])
-def test_range_decoder_refuses_a_start_past_the_overrun_allowance(
-    start: int, objects_backend: str
-) -> None:
+def test_range_decoder_refuses_a_start_past_the_overrun_allowance(coder: Coder, start: int) -> None:
     """The C decoder's position would overflow a signed index from ``sys.maxsize``."""
-    decoder = backends.get(objects_backend).decoder
+    decoder = backends.get(coder.name).decoder
     with pytest.raises(ValueError, match="start") as info:
         decoder(b"abc", start)
     assert not isinstance(info.value, ObjectsError)
 
 
 @pytest.mark.parametrize("start", [0, 3, 3 + MAX_OVERRUN - 1])
-def test_range_decoder_starts_within_the_allowance(start: int, objects_backend: str) -> None:
-    decoder = backends.get(objects_backend).decoder(b"abc", start)
+def test_range_decoder_starts_within_the_allowance(coder: Coder, start: int) -> None:
+    decoder = backends.get(coder.name).decoder(b"abc", start)
     assert decoder.read_position == max(min(start + 1, 3), start)
 
 
-def test_a_start_at_the_allowance_is_an_overrun(objects_backend: str) -> None:
+def test_a_start_at_the_allowance_is_an_overrun(coder: Coder) -> None:
     with pytest.raises(ObjectsError, match="past the end"):
-        backends.get(objects_backend).decoder(b"abc", 3 + MAX_OVERRUN)
+        backends.get(coder.name).decoder(b"abc", 3 + MAX_OVERRUN)

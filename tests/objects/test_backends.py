@@ -8,6 +8,7 @@ the same coder state after every operation of random operation sequences.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import subprocess
@@ -27,7 +28,7 @@ from skypeflux.objects import (
     decode,
     encode,
     from_tree,
-    set_default_backend,
+    get_backend,
 )
 from skypeflux.objects.range_coder import SMALL_MODEL, VALUE_MODEL, RangeDecoder, RangeEncoder
 from skypeflux.objects.tables import CLASS_CHARS, HEADER, NEXT_CLASS, WITHIN_CLASS, symbol_lookup
@@ -60,65 +61,37 @@ def _same_on_both(data: bytes, budget: int = 0x1000000, depth: int = 8) -> Outco
 # --- choosing a backend -------------------------------------------------------------------
 
 
-def _name_under_env(value: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, backends.ENV_VAR: value, "PYTHONPATH": str(REPO / "src")}
-    code = "import skypeflux.objects as o; print(o.backend_name())"
-    return subprocess.run(
+def test_the_library_never_reads_the_environment() -> None:
+    # The variable is the command line's (tests/cli/test_backends.py); the layer ignores it.
+    env = {**os.environ, "SKYPEFLUX_OBJECTS_BACKEND": "turbo", "PYTHONPATH": str(REPO / "src")}
+    code = "import skypeflux.objects as o; print(o.backend_name(), o.backend_name('pure'))"
+    result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
+    automatic = "fast" if "fast" in available_backends() else "pure"
+    assert result.returncode == 0 and result.stdout.split() == [automatic, "pure"], result.stderr
 
 
-def test_env_var_selects_pure() -> None:
-    result = _name_under_env("pure")
-    assert result.returncode == 0 and result.stdout.strip() == "pure", result.stderr
+def test_default_is_fast_when_built_and_an_argument_overrides_it() -> None:
+    automatic = "fast" if "fast" in available_backends() else "pure"
+    assert backend_name() == automatic
+    assert backend_name("pure") == "pure" and backend_name(" PURE ") == "pure"
+    assert get_backend("pure") is backends.PURE
+    assert get_backend(backends.PURE) is backends.PURE  # a back end object passes through
 
 
 @needs_fast
-def test_env_var_selects_fast() -> None:
-    result = _name_under_env("FAST")
-    assert result.returncode == 0 and result.stdout.strip() == "fast", result.stderr
-
-
-def test_env_var_with_an_unknown_name_fails_on_first_use_not_at_import() -> None:
-    result = _name_under_env("turbo")
-    assert result.returncode != 0
-    assert "SKYPEFLUX_OBJECTS_BACKEND=turbo: unknown objects backend 'turbo'" in result.stderr
-    assert "ObjectsError" in result.stderr
-    env = {**os.environ, backends.ENV_VAR: "turbo", "PYTHONPATH": str(REPO / "src")}
-    code = "import skypeflux.objects as o; print(o.backend_name('pure'))"
-    imported = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
-    )
-    assert imported.returncode == 0 and imported.stdout.strip() == "pure", imported.stderr
-
-
-def test_env_var_asking_for_an_unbuilt_fast_path_is_an_error(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv(backends.ENV_VAR, "fast")
-    monkeypatch.setattr(backends.CHOICE, "fast", None)
-    monkeypatch.setattr(backends.CHOICE, "_chosen", None)
-    with pytest.raises(ObjectsError, match=r"SKYPEFLUX_OBJECTS_BACKEND=fast: .*not built"):
-        decode(b"\x42\x00")
-
-
-def test_default_is_fast_when_built_and_the_setter_overrides_it() -> None:
-    automatic = "fast" if "fast" in available_backends() else "pure"
-    try:
-        assert set_default_backend(None) == automatic
-        assert set_default_backend("pure") == "pure"
-        assert backend_name() == "pure"
-        assert backends.get() is backends.PURE
-    finally:
-        set_default_backend(None)
-    assert backend_name() == automatic
+def test_fast_by_name_is_the_c_coder() -> None:
+    assert get_backend("FAST") is backends.FAST
 
 
 def test_unknown_or_missing_backends_raise_the_layer_error(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ObjectsError, match="unknown objects backend"):
         decode(b"\x42\x00", backend="turbo")
-    monkeypatch.setattr(backends.CHOICE, "fast", None)
+    unbuilt = dataclasses.replace(backends.IMPLEMENTATIONS, fast=None)
+    monkeypatch.setattr(backends, "IMPLEMENTATIONS", unbuilt)
     assert backends.available() == ("pure",)
+    assert get_backend() is backends.PURE  # the default falls back to pure only when not built
     with pytest.raises(ObjectsError, match="not built"):
         backends.get("fast")
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,21 +10,10 @@ from skypeflux.objects import (
     Family,
     Obj,
     ObjectList,
-    available_backends,
-    backends,
-    decode,
-    encode,
     from_tree,
     to_tree,
 )
-
-
-@pytest.fixture(params=available_backends(), autouse=True)
-def objects_backend(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every test here runs on each range coder built (pure, and the C one when present)."""
-    with backends.using(request.param) as chosen:
-        yield chosen.name
-
+from tests.objects.conftest import Coder
 
 U32 = st.one_of(
     st.integers(0, 0xFFFFFFFF),
@@ -98,9 +84,9 @@ SETTINGS = settings(
 
 @SETTINGS
 @given(object_lists(8))
-def test_coded_round_trip_up_to_the_depth_limit(objects: ObjectList) -> None:
-    data = encode(objects, 0x42)
-    decoded = decode(data)
+def test_coded_round_trip_up_to_the_depth_limit(coder: Coder, objects: ObjectList) -> None:
+    data = coder.encode(objects, 0x42)
+    decoded = coder.decode(data)
     assert decoded.form == 0x42
     assert decoded.consumed == len(data)
     assert decoded.objects == objects.sorted_by_id()
@@ -108,9 +94,9 @@ def test_coded_round_trip_up_to_the_depth_limit(objects: ObjectList) -> None:
 
 @SETTINGS
 @given(object_lists(8))
-def test_raw_round_trip_up_to_the_depth_limit(objects: ObjectList) -> None:
-    data = encode(objects, 0x41)
-    decoded = decode(data)
+def test_raw_round_trip_up_to_the_depth_limit(coder: Coder, objects: ObjectList) -> None:
+    data = coder.encode(objects, 0x41)
+    decoded = coder.decode(data)
     assert decoded.form == 0x41
     assert decoded.consumed == len(data)
     assert decoded.objects == objects
@@ -118,18 +104,18 @@ def test_raw_round_trip_up_to_the_depth_limit(objects: ObjectList) -> None:
 
 @SETTINGS
 @given(st.lists(_repeating_siblings(4), min_size=1, max_size=3))
-def test_coded_round_trip_with_repeated_layouts(groups: list[ObjectList]) -> None:
+def test_coded_round_trip_with_repeated_layouts(coder: Coder, groups: list[ObjectList]) -> None:
     objects = ObjectList(Obj(5, i, group) for i, group in enumerate(groups))
-    decoded = decode(encode(objects, 0x42))
+    decoded = coder.decode(coder.encode(objects, 0x42))
     assert decoded.objects == objects.sorted_by_id()
 
 
 @SETTINGS
 @given(object_lists(4), st.binary(max_size=8))
-def test_trailing_bytes_are_left_alone(objects: ObjectList, trailer: bytes) -> None:
+def test_trailing_bytes_are_left_alone(coder: Coder, objects: ObjectList, trailer: bytes) -> None:
     for form in (0x41, 0x42):
-        data = encode(objects, form)
-        assert decode(data + trailer).consumed == len(data)
+        data = coder.encode(objects, form)
+        assert coder.decode(data + trailer).consumed == len(data)
 
 
 @SETTINGS
@@ -140,10 +126,10 @@ def test_tree_form_round_trips(objects: ObjectList) -> None:
 
 @SETTINGS
 @given(object_lists(3))
-def test_coded_encoding_is_canonical(objects: ObjectList) -> None:
+def test_coded_encoding_is_canonical(coder: Coder, objects: ObjectList) -> None:
     """Decoding a 0x42 list and encoding it again gives the same bytes."""
-    data = encode(objects, 0x42)
-    assert encode(decode(data).objects, 0x42) == data
+    data = coder.encode(objects, 0x42)
+    assert coder.encode(coder.decode(data).objects, 0x42) == data
 
 
 def test_family_enum_matches_the_spec_numbers() -> None:

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from skypeflux.objects import (
     ObjectsError,
-    available_backends,
-    backends,
-    decode,
-    encode,
     from_tree,
     to_tree,
 )
+from tests.objects.conftest import Coder
 
 Vector = dict[str, Any]
-
-
-@pytest.fixture(params=available_backends(), autouse=True)
-def objects_backend(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every test here runs on each range coder built (pure, and the C one when present)."""
-    with backends.using(request.param) as chosen:
-        yield chosen.name
 
 
 def _ok(vectors: list[Vector], kind: str | None = None) -> list[Vector]:
@@ -37,22 +26,25 @@ def test_vector_file_covers_both_forms_and_failures(object_vectors: list[Vector]
     assert len(_ok(object_vectors, "42")) > 100
 
 
-def test_ok_vectors_decode_to_their_tree_and_length(object_vectors: list[Vector]) -> None:
+def test_ok_vectors_decode_to_their_tree_and_length(
+    coder: Coder, object_vectors: list[Vector]
+) -> None:
     for v in _ok(object_vectors):
-        decoded = decode(bytes.fromhex(v["hex"]))
+        decoded = coder.decode(bytes.fromhex(v["hex"]))
         assert to_tree(decoded.objects) == v["tree"], v["source"]
         assert decoded.consumed == v["consumed"], v["source"]
         assert decoded.form == int(v["hex"][:2], 16), v["source"]
 
 
 def test_failing_vectors_raise_objects_error_at_the_reference_position(
+    coder: Coder,
     object_vectors: list[Vector],
 ) -> None:
     failing = [v for v in object_vectors if not v["ok"]]
     assert failing
     for v in failing:
         with pytest.raises(ObjectsError) as info:
-            decode(bytes.fromhex(v["hex"]))
+            coder.decode(bytes.fromhex(v["hex"]))
         # The reference reports its input pointer; after a structural failure inside the coded
         # stream (the depth vector) it still runs its end-of-stream step, which gives the three
         # look-ahead bytes back, so there it reports three bytes less than where it stopped.
@@ -60,13 +52,15 @@ def test_failing_vectors_raise_objects_error_at_the_reference_position(
         assert 0 <= info.value.offset <= len(v["hex"]) // 2
 
 
-def test_coded_encoder_reproduces_every_reference_stream(object_vectors: list[Vector]) -> None:
+def test_coded_encoder_reproduces_every_reference_stream(
+    coder: Coder, object_vectors: list[Vector]
+) -> None:
     for v in _ok(object_vectors, "42"):
         expected = bytes.fromhex(v["hex"])[: v["consumed"]]
-        assert encode(from_tree(v["tree"]), 0x42) == expected, v["source"]
+        assert coder.encode(from_tree(v["tree"]), 0x42) == expected, v["source"]
 
 
-def test_raw_vectors_round_trip(object_vectors: list[Vector]) -> None:
+def test_raw_vectors_round_trip(coder: Coder, object_vectors: list[Vector]) -> None:
     """Decode then encode gives the vector's bytes, except for two documented non-canonical
     inputs: an over-long varint (the encoder writes the shortest form) and a 0x42 list nested in
     a 0x41 one (the encoder writes nested lists in the parent's form, as the reference packer
@@ -74,11 +68,11 @@ def test_raw_vectors_round_trip(object_vectors: list[Vector]) -> None:
     differing = set()
     for v in _ok(object_vectors, "41"):
         data = bytes.fromhex(v["hex"])[: v["consumed"]]
-        objects = decode(data).objects
-        again = encode(objects, 0x41)
+        objects = coder.decode(data).objects
+        again = coder.encode(objects, 0x41)
         if again != data:
             differing.add(v["source"])
-            assert decode(again).objects == objects
+            assert coder.decode(again).objects == objects
             assert len(again) < len(data) or b"\x42" in data
     assert differing == {
         v["source"]
@@ -88,12 +82,14 @@ def test_raw_vectors_round_trip(object_vectors: list[Vector]) -> None:
     assert len(differing) == 2
 
 
-def test_over_long_varint_folds_as_the_reference_does(object_vectors: list[Vector]) -> None:
+def test_over_long_varint_folds_as_the_reference_does(
+    coder: Coder, object_vectors: list[Vector]
+) -> None:
     (v,) = [v for v in object_vectors if "over-long varint" in v["source"]]
     data = bytes.fromhex(v["hex"])
     # 7 groups; only the last is non-zero, at shift 42, which x86 takes modulo 32: 1 << 10.
     assert data[4:] == bytes([0x80] * 6 + [0x01])
-    assert decode(data).objects[0].value == 1 << ((6 * 7) % 32)
+    assert coder.decode(data).objects[0].value == 1 << ((6 * 7) % 32)
 
 
 def test_coded_lists_come_back_sorted_by_id(object_vectors: list[Vector]) -> None:
@@ -105,37 +101,39 @@ def test_coded_lists_come_back_sorted_by_id(object_vectors: list[Vector]) -> Non
     assert all(ids_sorted(v["tree"]) for v in _ok(object_vectors, "42"))
 
 
-def test_trailing_bytes_are_not_consumed(object_vectors: list[Vector]) -> None:
+def test_trailing_bytes_are_not_consumed(coder: Coder, object_vectors: list[Vector]) -> None:
     with_trailer = [v for v in _ok(object_vectors) if v["consumed"] < len(v["hex"]) // 2]
     assert {v["kind"] for v in with_trailer} == {"41", "42"}
     for v in with_trailer:
         data = bytes.fromhex(v["hex"])
-        assert decode(data + b"\x99" * 5).consumed == v["consumed"]
-        assert decode(data[: v["consumed"]]).objects == decode(data).objects
+        assert coder.decode(data + b"\x99" * 5).consumed == v["consumed"]
+        assert coder.decode(data[: v["consumed"]]).objects == coder.decode(data).objects
 
 
-def test_capture_lists_decode_to_the_oracle(blocks_oracle: list[dict[str, Any]]) -> None:
+def test_capture_lists_decode_to_the_oracle(
+    coder: Coder, blocks_oracle: list[dict[str, Any]]
+) -> None:
     assert len(blocks_oracle) > 300
     forms = set()
     for block in blocks_oracle:
         data = bytes.fromhex(block["list_hex"])
-        decoded = decode(data)
+        decoded = coder.decode(data)
         assert decoded.consumed == len(data), block["where"]
         assert to_tree(decoded.objects) == block["tree"], block["where"]
         forms.add(decoded.form)
         if decoded.form == 0x42:
-            assert encode(decoded.objects, 0x42) == data, block["where"]
+            assert coder.encode(decoded.objects, 0x42) == data, block["where"]
     assert forms == {0x41, 0x42}
 
 
-def test_truncated_coded_vectors_mostly_fail(object_vectors: list[Vector]) -> None:
+def test_truncated_coded_vectors_mostly_fail(coder: Coder, object_vectors: list[Vector]) -> None:
     """spec 4.7: cutting the last byte of the valid 0x42 vectors fails on nearly all of them;
     the reference lets a couple through (a cut list can look like a shorter valid one)."""
     valid = [v for v in _ok(object_vectors, "42") if v["consumed"] == len(v["hex"]) // 2]
     accepted = []
     for v in valid:
         try:
-            decode(bytes.fromhex(v["hex"])[:-1])
+            coder.decode(bytes.fromhex(v["hex"])[:-1])
         except ObjectsError:
             continue
         accepted.append(v["hex"])

@@ -12,10 +12,14 @@ under a kilobyte each), never anything per packet or per record
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from skypeflux import crypto, objects
+from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.source import Source, open_capture
@@ -37,11 +41,15 @@ class DecodeOptions:
 
     ``public_ips`` maps a captured (private) address to its public one; the key ``None`` applies
     to every private host. ``try_seen_addresses`` lets the decoder try, as a last resort, public
-    addresses seen in the capture for datagrams nothing else decrypts.
+    addresses seen in the capture for datagrams nothing else decrypts. ``crypto_backend`` and
+    ``objects_backend`` are the implementations the decoders use (default: the C ones when
+    built); the command line fills them from its environment variables, nothing below reads them.
     """
 
     public_ips: dict[str | None, str] = field(default_factory=dict)
     try_seen_addresses: bool = True
+    crypto_backend: crypto.Backend = field(default_factory=crypto.get_backend)
+    objects_backend: objects.Backend = field(default_factory=objects.get_backend)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +83,21 @@ class Decoder:
         self.warning: str | None = None  # what the reader had to say (a cut file), in words
         self.skipped_note: str | None = None  # packets on link types we cannot decode
         self.first_time: float | None = None  # time of the first packet (tshark's origin)
+        # one outcome per packet read (see capture.accounting); they add up to packets_read
+        self.outcomes: dict[str, int] = {}
+        self.reasons: dict[str, int] = {}  # malformed or cut packets, by reason
 
     def run(self, source: Source, progress: ProgressCallback | None = None) -> Iterator[Record]:
+        """Decode ``source`` (a path, ``"-"`` or a binary file object), yielding records in
+        frame order; each run starts afresh, so one Decoder may run several captures."""
+        self._reset()
         emitter = OrderedEmitter()
         pairing = _Pairing()
+        account = PacketAccount()
+
+        def leave(record: Record) -> Record:
+            account.record(record)
+            return pairing.apply(record)
 
         def emit_tcp(record: Record) -> None:
             emitter.push(record)
@@ -90,8 +109,14 @@ class Decoder:
             emitter.hold,
             emitter.release,
             try_seen_addresses=self.options.try_seen_addresses,
+            crypto_backend=self.options.crypto_backend,
+            objects_backend=self.options.objects_backend,
         )
-        tcp = TcpDecoder(emit_tcp)
+        tcp = TcpDecoder(
+            emit_tcp,
+            crypto_backend=self.options.crypto_backend,
+            objects_backend=self.options.objects_backend,
+        )
         net = NetDecoder()
         total = _size_of(source)
         last_frame, last_ts = 0, 0.0
@@ -110,7 +135,7 @@ class Decoder:
                     tcp.feed(item)
                 if len(emitter):
                     # paired as they leave, in frame order: a held request still finds its reply
-                    yield from map(pairing.apply, emitter.drain())
+                    yield from map(leave, emitter.drain())
                 count += 1
                 if progress is not None and count % PROGRESS_EVERY == 0:
                     progress(count, _position(reader), total)
@@ -122,11 +147,28 @@ class Decoder:
                 raise CaptureError(self.skipped_note or "no packet on a decodable link type")
             udp.finish(last_frame, last_ts)
             tcp.finish(last_frame, last_ts)
-            yield from map(pairing.apply, emitter.flush())
+            yield from map(leave, emitter.flush())
             if progress is not None:
                 progress(count, total or 0, total)
+            self.outcomes = account.outcomes(
+                packets_read=reader.packets_read,
+                skipped_link=reader.skipped_unsupported,
+                net=net,
+                udp_not_skype=udp.counts.get("udp_not_skype", 0),
+                tcp_skype_segments=tcp.counts.get("tcp_skype_segments", 0),
+            )
+        self.reasons = dict(net.reasons)
         self.learned = list(udp.notes)
         self._summarise(net, udp, tcp)
+
+    def _reset(self) -> None:
+        """Forget what an earlier run learned: the same capture twice gives the same output."""
+        self.book = AddressBook(self.options.public_ips)
+        self.flows, self.stats, self.learned = [], {}, []
+        self.outcomes, self.reasons = {}, {}
+        self.capture_format, self.truncated_file = "", False
+        self.warning = self.skipped_note = None
+        self.first_time = None
 
     def _summarise(self, net: NetDecoder, udp: UdpDecoder, tcp: TcpDecoder) -> None:
         stats = dataclasses.asdict(net.stats)
@@ -179,42 +221,61 @@ class Decoder:
 
 
 class _Pairing:
-    """Marks each reply block with the frame of the request it answers.
+    """Marks each reply block with the frame of the request it answers, and each repeated
+    request (same endpoints and request id while the first is unanswered: a retransmission)
+    with the frame that first sent it.
 
-    Records are paired as they leave the reorder buffer, i.e. in frame order. Only the reply is
-    annotated: the request has been printed by the time its reply arrives, and a streaming tool
-    does not rewrite what it already showed.
+    Records are paired as they leave the reorder buffer, i.e. in frame order. Only the later
+    block is annotated: the earlier one has been printed by the time the later arrives, and a
+    streaming tool does not rewrite what it already showed. A reply names the latest copy of
+    its request (the one it answers, as far as the capture can tell).
     """
 
     def __init__(self) -> None:
-        self._pairer: RequestPairer[int] = RequestPairer(max_open=MAX_OPEN_REQUESTS)
+        # each open request: (its frame, the frame that first sent it)
+        self._pairer: RequestPairer[tuple[int, int]] = RequestPairer(max_open=MAX_OPEN_REQUESTS)
 
     def apply(self, record: Record) -> Record:
         if not record.blocks:
             return record
         blocks = list(record.blocks)
         for i, block in enumerate(blocks):
+            first = record.frame
             pairing = self._pairer.add(
-                record.frame,
+                (record.frame, first),
                 src=record.src,
                 dst=record.dst,
                 command=block.command,
                 flags=block.flags,
                 reqid=block.reqid,
             )
-            if pairing.outcome is Outcome.PAIRED:
-                blocks[i] = replace(block, reply_to_frame=pairing.request)
+            if pairing.outcome is Outcome.PAIRED and pairing.request is not None:
+                blocks[i] = replace(block, reply_to_frame=pairing.request[0])
+            elif pairing.outcome is Outcome.REPEATED and pairing.request is not None:
+                first = pairing.request[1]
+                self._pairer.add(
+                    (record.frame, first),
+                    src=record.src,
+                    dst=record.dst,
+                    command=block.command,
+                    flags=block.flags,
+                    reqid=block.reqid,
+                )  # keep the first frame for a third copy (same key: replaces, no new entry)
+                blocks[i] = replace(block, resend_of_frame=first)
         record.blocks = blocks
         return record
 
 
 def _size_of(source: Source) -> int | None:
-    if isinstance(source, str | os.PathLike) and os.fspath(source) != "-":
-        try:
-            return os.path.getsize(source)
-        except OSError:
-            return None
-    return None
+    """The capture's size for the progress line: of a path, or of a regular file opened by the
+    caller (``None`` for pipes, sockets and anything else without a size)."""
+    try:
+        if isinstance(source, str | os.PathLike):
+            return None if os.fspath(source) == "-" else os.path.getsize(source)
+        info = os.fstat(source.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def _position(reader: object) -> int:

@@ -61,6 +61,7 @@ class BlockInfo:
     list_hex: str
     error: str | None = None  # why the block or its list did not decode exactly
     reply_to_frame: int | None = None  # for a reply: frame of the request it answers
+    resend_of_frame: int | None = None  # for a repeated request: the frame that first sent it
 
 
 @dataclass(slots=True)

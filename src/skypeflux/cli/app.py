@@ -16,7 +16,7 @@ from skypeflux.cli.commands.demo import demo
 from skypeflux.cli.commands.fields import fields
 from skypeflux.cli.commands.flows import flows
 from skypeflux.cli.commands.names import names
-from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, restyled
+from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, output_error, restyled, say
 from skypeflux.cli.help_text import GROUP_EPILOG
 
 
@@ -39,6 +39,11 @@ class SkypefluxGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
         except click.ClickException as exc:
             restyled(exc)
+        except OSError as exc:  # --help or --version into a closed or full output
+            output_error(exc)
+        except KeyboardInterrupt:  # while parsing: the same exit as during a command
+            say("skypeflux: interrupted")
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -48,8 +53,10 @@ class SkypefluxGroup(click.Group):
         except (click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise  # ordinary ends: an exit code chosen on purpose, a closed pipe
         except KeyboardInterrupt:
-            click.echo("skypeflux: interrupted", err=True)
+            say("skypeflux: interrupted")
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except OSError as exc:  # commands turn read errors into messages: this is output
+            output_error(exc)
         except Exception as exc:  # the last line of defence: reported as a bug
             internal_error(exc)
 

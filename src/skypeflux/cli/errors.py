@@ -13,15 +13,20 @@ Exit codes (also in ``skypeflux --help``):
 * 4: not a capture, unsupported link type, or truncated beyond use;
 * 5: internal error, a bug of ours: one line asking to report it (the traceback only with
   ``SKYPEFLUX_DEBUG=1``), so a script can tell our failure from its own mistakes;
+* 6: the output cannot be written (standard output closed, a full disk, an I/O error): the
+  results are lost, so this must never read as success (a closed *pipe* is still 0, above);
 * 130: interrupted (Ctrl-C), the shell's convention, so it never reads as "no Skype" (1).
 
 Every error is ``skypeflux: error: ...`` on stderr, usage errors included (click's own
 ``Error: ...`` format is replaced, see :class:`SkypefluxGroup`); a usage error adds one line
-saying where the help is. No tracebacks for a user's mistake.
+saying where the help is. No tracebacks for a user's mistake. Text from outside (file names,
+messages that quote them) is shown with control characters escaped (:func:`safe_text`), so a
+hostile file name cannot move the cursor or recolour the terminal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -40,6 +45,7 @@ EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_NOT_A_CAPTURE = 4
 EXIT_INTERNAL = 5
+EXIT_OUTPUT = 6
 EXIT_INTERRUPTED = 130
 
 DEBUG_ENV = "SKYPEFLUX_DEBUG"
@@ -53,9 +59,60 @@ class Failure(Exception):
         self.code = code
 
 
+class OutputFailure(Failure):
+    """Writing the results failed: exit code 6 (see the module docstring)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(EXIT_OUTPUT, message)
+
+
+def safe_text(text: str) -> str:
+    """``text`` with control characters (C0 but tab, DEL, C1) escaped as ``\\xNN``."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}"
+        if ord(ch) < 0x100
+        else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+def say(message: str) -> None:
+    """One line on standard error, escaped; quiet when standard error itself is gone."""
+    with contextlib.suppress(OSError, ValueError):  # nowhere left to report anything
+        click.echo(safe_text(message), err=True)
+
+
 def fail(failure: Failure) -> NoReturn:
-    click.echo(f"skypeflux: error: {failure}", err=True)
+    say(f"skypeflux: error: {failure}")
     raise click.exceptions.Exit(failure.code)
+
+
+def output_failure(exc: OSError) -> OutputFailure:
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return OutputFailure(f"cannot write the output: {reason.lower()}")
+
+
+def output_error(exc: OSError) -> NoReturn:
+    """An I/O error writing click's own output (help, version, usage): exit code 6, or 0 for a
+    reader that closed the pipe early."""
+    silence_stdout()
+    if isinstance(exc, BrokenPipeError):
+        raise click.exceptions.Exit(EXIT_OK)
+    fail(output_failure(exc))
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Around writes to standard output: an I/O error there is an output failure (exit 6),
+    not "cannot read the capture"; a closed pipe stays what it is."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise output_failure(exc) from None
 
 
 class StyledUsageError(click.UsageError):
@@ -113,6 +170,11 @@ def user_errors(progress: ProgressLine | None = None) -> Iterator[None]:
     except BrokenPipeError:
         silence_stdout()
         raise click.exceptions.Exit(EXIT_OK) from None
+    except OutputFailure as exc:
+        silence_stdout()  # what is still buffered must not fail again at exit
+        if progress is not None:
+            progress.clear()
+        fail(exc)
     except (Failure, CaptureError, OSError) as exc:
         if progress is not None:
             progress.clear()

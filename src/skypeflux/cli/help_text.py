@@ -13,6 +13,7 @@ Exit codes:
   3    capture missing or unreadable
   4    not a capture, unsupported link type, or truncated beyond use
   5    internal error (a bug: please report it)
+  6    the output cannot be written (closed standard output, full disk)
   130  interrupted
 """
 

@@ -3,7 +3,10 @@ the back ends, and decoding a capture to standard output."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,10 +14,17 @@ from typing import BinaryIO, Protocol
 
 import click
 
-from skypeflux import crypto, objects
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import Record
-from skypeflux.cli.errors import EXIT_UNREADABLE, EXIT_USAGE, Failure, fail
+from skypeflux.cli import backends
+from skypeflux.cli.errors import (
+    EXIT_OUTPUT,
+    EXIT_UNREADABLE,
+    EXIT_USAGE,
+    Failure,
+    say,
+    writing,
+)
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.jsonl import JsonLinesWriter
@@ -44,32 +54,65 @@ def public_ips(values: tuple[str, ...]) -> dict[str | None, str]:
     return out
 
 
-def open_source(capture: str) -> str | BinaryIO:
-    """The capture as the pipeline takes it; unreadable files fail here with exit code 3."""
+def open_source(capture: str) -> BinaryIO:
+    """The capture, opened once (a FIFO must not be opened twice: the first open would eat or
+    cut the stream); unreadable files fail here with exit code 3. The file is closed when the
+    command ends."""
     if capture == "-":
-        return sys.stdin.buffer
+        return _stdin()
     try:
-        with open(capture, "rb"):
-            pass
+        fh = open(capture, "rb")  # noqa: SIM115 - closed by the command's context
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
         raise Failure(EXIT_UNREADABLE, f"{capture}: cannot read: {reason}") from None
-    return capture
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(fh.close)
+    return fh
 
 
-def check_backends() -> None:
-    """Resolve both back ends before decoding: a bad environment variable is the user's to fix,
-    and deeper down it would be caught as a per-unit decoding failure and read as bad data."""
-    try:
-        crypto.backend_name()
-        objects.backend_name()
-    except (crypto.CryptoError, objects.ObjectsError) as exc:
-        fail(Failure(EXIT_USAGE, str(exc)))
+def _stdin() -> BinaryIO:
+    """Standard input as a capture, refused when it cannot be one: closed, a terminal (the run
+    would wait silently for a capture nobody types), a directory."""
+    stream = sys.stdin
+    if stream is None:
+        raise Failure(EXIT_UNREADABLE, "standard input is closed: no capture to read")
+    if stream.isatty():
+        raise Failure(
+            EXIT_USAGE,
+            "standard input is a terminal: pipe a capture into it "
+            "(tcpdump -w - | skypeflux decode -) or give a file name",
+        )
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        if stat.S_ISDIR(os.fstat(stream.fileno()).st_mode):
+            raise Failure(EXIT_UNREADABLE, "standard input is a directory, not a capture")
+    return stream.buffer
+
+
+def require_stdout() -> None:
+    """A closed standard output loses every result: say so before any work (exit code 6)."""
+    if sys.stdout is None:
+        raise Failure(EXIT_OUTPUT, "standard output is closed: the results could not be written")
+
+
+def echo_out(text: str, *, nl: bool = True) -> None:
+    """Write to standard output; an I/O error there is an output failure (exit code 6)."""
+    with writing():
+        click.echo(text, nl=nl)
 
 
 def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
-    check_backends()
-    return Decoder(DecodeOptions(public_ips=public_ips(public_ip), try_seen_addresses=True))
+    """A decoder on the back ends the environment names (read here, once, before decoding:
+    a bad variable is the user's to fix, not a per-unit failure deep down)."""
+    chosen = backends.from_environment()
+    return Decoder(
+        DecodeOptions(
+            public_ips=public_ips(public_ip),
+            try_seen_addresses=True,
+            crypto_backend=chosen.crypto,
+            objects_backend=chosen.objects,
+        )
+    )
 
 
 def say_no_skype(decoder: Decoder, capture: str) -> None:
@@ -77,10 +120,9 @@ def say_no_skype(decoder: Decoder, capture: str) -> None:
     stats = decoder.stats
     where = "standard input" if capture == "-" else capture
     packets = stats.get("packets", 0)
-    click.echo(
+    say(
         f"skypeflux: no Skype traffic in {where} ({packets} packet{'' if packets == 1 else 's'}: "
-        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP)",
-        err=True,
+        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP)"
     )
 
 
@@ -147,10 +189,11 @@ def decode_to_stdout(
             continue
         if wipe:
             progress.clear()
-        if isinstance(writer, JsonLinesWriter):
-            writer.write(record)  # a JSON line is the whole record, as tshark -T json
-        else:
-            writer.write(record, None if record_filter.is_empty else only)
+        with writing():
+            if isinstance(writer, JsonLinesWriter):
+                writer.write(record)  # a JSON line is the whole record, as tshark -T json
+            else:
+                writer.write(record, None if record_filter.is_empty else only)
         result.shown += 1
         if see is not None:
             see(record, only)
@@ -158,7 +201,8 @@ def decode_to_stdout(
             result.limited = True
             break
     progress.clear()
-    sys.stdout.flush()
+    with writing():
+        sys.stdout.flush()
     if not result.limited:
         warn_if_truncated(decoder)
     return result
@@ -169,9 +213,9 @@ def warn_if_truncated(decoder: Decoder) -> None:
     packets on link types we cannot decode are skipped: say so, so nothing is lost silently."""
     if decoder.truncated_file:
         reason = decoder.warning or "the capture is truncated"
-        click.echo(f"skypeflux: warning: {reason}; decoded what came before the cut", err=True)
+        say(f"skypeflux: warning: {reason}; decoded what came before the cut")
     if decoder.skipped_note:
-        click.echo(f"skypeflux: warning: {decoder.skipped_note}", err=True)
+        say(f"skypeflux: warning: {decoder.skipped_note}")
 
 
 def time_origin(decoder: Decoder, first: Record) -> float:

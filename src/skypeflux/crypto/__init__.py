@@ -1,10 +1,10 @@
 """Skype's obfuscation primitives: CRCs, RC4 and the seed -> key expansion.
 
 Everything here is bytes in, values out. The key expansion and RC4 have two back ends with
-identical results: a pure-Python one that reads as the specification, and a generated C one
-(``_fast``) chosen automatically when it was built. ``SKYPEFLUX_BACKEND=pure|fast`` (read on
-first use; a bad value raises ``CryptoError`` then, never at import) or ``backend="pure"|"fast"``
-on each call overrides the choice.
+identical results: a pure-Python one that reads as the specification, and a C one (``_fast``)
+used by default when it was built. ``backend="pure"|"fast"`` (or a ``Backend``) on each call
+overrides that; nothing is chosen process-wide and nothing here reads the environment (the
+command line reads ``SKYPEFLUX_BACKEND`` and passes what it names down).
 
 Public API:
 
@@ -19,7 +19,8 @@ Public API:
   the fast path for trying many candidate seeds. ``seeds`` are ints or a buffer of 32-bit words
   (``array('I')``); ``bytes`` / ``bytearray`` are refused, since their items are single bytes.
 - ``skype_crc32(data, crc=0xFFFFFFFF)``, ``crc16_xmodem(data, crc=0)``.
-- ``backend_name()``, ``available_backends()``, ``set_default_backend(name)``.
+- ``backend_name(backend)``, ``available_backends()``, ``get_backend(backend)`` (raises
+  ``CryptoError`` for an unknown name, or ``"fast"`` where it was not built).
 - ``CryptoError``: the layer's one exception (a ``ValueError``) for unusable argument values.
 - ``seeds``: the submodule deriving the seeds Skype keys its packets with.
 
@@ -37,7 +38,7 @@ from collections.abc import Iterable
 
 from . import backends
 from . import seeds as seeds
-from .backends import WORD_TYPECODE
+from .backends import WORD_TYPECODE, Backend, BackendArg
 from .crc import crc16_xmodem as crc16_xmodem
 from .crc import skype_crc32 as skype_crc32
 from .errors import CryptoError as CryptoError
@@ -47,6 +48,8 @@ from .rc4 import byte_view, check_length
 
 __all__ = [
     "RC4",
+    "Backend",
+    "BackendArg",
     "Buffer",
     "CryptoError",
     "StreamCipher",
@@ -56,17 +59,17 @@ __all__ = [
     "crc16_xmodem",
     "decrypt",
     "expand_key",
+    "get_backend",
     "keystream",
     "keystream_batch",
     "seeds",
-    "set_default_backend",
     "skype_crc32",
 ]
 
 _LITTLE = sys.byteorder == "little"
 
 
-def backend_name(backend: str | None = None) -> str:
+def backend_name(backend: BackendArg = None) -> str:
     """Name of the back end a call with this ``backend=`` argument would use."""
     return backends.get(backend).name
 
@@ -76,27 +79,27 @@ def available_backends() -> tuple[str, ...]:
     return backends.available()
 
 
-def set_default_backend(name: str | None) -> str:
-    """Set the process-wide default back end (``None``: automatic); returns its name."""
-    return backends.set_default(name).name
+def get_backend(backend: BackendArg = None) -> Backend:
+    """The back end ``backend`` names (``None``: fast when built, else pure)."""
+    return backends.get(backend)
 
 
-def expand_key(seed: int, *, backend: str | None = None) -> bytes:
+def expand_key(seed: int, *, backend: BackendArg = None) -> bytes:
     """The 80-byte RC4 key Skype derives from a 32-bit ``seed``."""
     return backends.get(backend).expand_key(seed)
 
 
-def keystream(seed: int, n: int, *, backend: str | None = None) -> bytes:
+def keystream(seed: int, n: int, *, backend: BackendArg = None) -> bytes:
     """The first ``n`` RC4 keystream bytes for ``seed``."""
     return backends.get(backend).keystream(seed, check_length(n))
 
 
-def decrypt(seed: int, data: Buffer, *, backend: str | None = None) -> bytes:
+def decrypt(seed: int, data: Buffer, *, backend: BackendArg = None) -> bytes:
     """``data`` XOR the keystream of ``seed`` from position 0 (also encrypts)."""
     return backends.get(backend).decrypt(seed, byte_view(data))
 
 
-def cipher_for_seed(seed: int, *, backend: str | None = None) -> StreamCipher:
+def cipher_for_seed(seed: int, *, backend: BackendArg = None) -> StreamCipher:
     """A fresh RC4 stream keyed by ``expand_key(seed)``, at keystream position 0.
 
     The cipher is not thread-safe: keep it to one thread (``copy()`` gives another its own).
@@ -104,7 +107,7 @@ def cipher_for_seed(seed: int, *, backend: str | None = None) -> StreamCipher:
     return backends.get(backend).cipher_for_seed(seed)
 
 
-def RC4(key: Buffer, *, backend: str | None = None) -> StreamCipher:
+def RC4(key: Buffer, *, backend: BackendArg = None) -> StreamCipher:
     """A fresh RC4 stream keyed by ``key`` (any non-empty length). Not thread-safe."""
     return backends.get(backend).rc4(byte_view(key, "key"))
 
@@ -113,7 +116,7 @@ def keystream_batch(
     seeds: Iterable[int] | array.array[int] | memoryview,
     n: int = 16,
     *,
-    backend: str | None = None,
+    backend: BackendArg = None,
 ) -> bytes:
     """``n`` keystream bytes for each seed, concatenated in order.
 

@@ -1,4 +1,4 @@
-# Type stub for the generated C extension (see tools/gen_fast_c.py).
+# Type stub for the C extension (_fast.c, _fast_core.c and the generated _expansion.inc).
 from typing import Final, Self
 
 from .rc4 import Buffer

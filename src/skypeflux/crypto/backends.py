@@ -1,13 +1,10 @@
-"""The two implementations of the crypto primitives and the choice between them.
+"""The two implementations of the crypto primitives.
 
 Both back ends expose the same operations with the same results (the tests run every vector
-through each). The C one is used when it was built, unless ``SKYPEFLUX_BACKEND`` or a
-``backend=`` argument says otherwise; asking for ``fast`` where it is not built is an error rather
-than a silent fallback, so a benchmark or CI run never measures the wrong thing.
-
-The environment variable is read on first use, not at import: importing the package must not
-fail on a bad value (the command line could not even print its error), and a program can check
-the choice up front with ``get()`` and report the ``CryptoError`` its own way.
+through each). A caller picks one with a ``backend=`` argument (a name or a ``Backend``); without
+one, the C one is used when it was built. Asking for ``fast`` where it is not built is an error
+rather than a silent fallback, so a benchmark or CI run never measures the wrong thing. Nothing
+here reads the environment: the command line reads ``SKYPEFLUX_BACKEND`` and passes it down.
 """
 
 from __future__ import annotations
@@ -18,13 +15,12 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Final, Literal
 
-from skypeflux.backend_choice import BackendChoice
+from skypeflux.backend_choice import Implementations
 
 from . import expansion
 from .errors import CryptoError
 from .rc4 import RC4, Buffer, StreamCipher, byte_view, check_length
 
-ENV_VAR: Final = "SKYPEFLUX_BACKEND"
 #: array typecode of a native 32-bit unsigned word (the batch API's seed format).
 WORD_TYPECODE: Final[Literal["I", "L"]] = "I" if array.array("I").itemsize == 4 else "L"
 
@@ -95,17 +91,23 @@ def _load_fast() -> Backend | None:
 FAST: Final = _load_fast()
 
 
-CHOICE: Final = BackendChoice(
+IMPLEMENTATIONS: Final = Implementations(
     pure=PURE,
     fast=FAST,
-    env_var=ENV_VAR,
     what="crypto",
     extension="skypeflux.crypto._fast",
     error=CryptoError,
 )
-"""The process-wide choice, read from ``SKYPEFLUX_BACKEND`` on first use."""
 
-available = CHOICE.available
-get = CHOICE.get
-set_default = CHOICE.set_default
-using = CHOICE.using
+BackendArg = str | Backend | None
+"""What a ``backend=`` argument takes: a name, a back end, or ``None`` for the default."""
+
+
+def get(backend: BackendArg = None) -> Backend:
+    """The back end ``backend`` names; ``None``: fast when built, else pure."""
+    return IMPLEMENTATIONS.get(backend)
+
+
+def available() -> tuple[str, ...]:
+    """Names usable in this process, preferred first."""
+    return IMPLEMENTATIONS.available()

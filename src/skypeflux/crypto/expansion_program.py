@@ -2,10 +2,11 @@
 
 Skype turns a 32-bit seed into an 80-byte RC4 key by filling 20 words with the seed and running
 25 mixing routines that call one another. The mixing is a fixed, branchy program; keeping it as
-data (rather than as code) lets one description drive both the pure-Python engine in
-``expansion.py`` and the generated C fast path (``tools/gen_fast_c.py``), so the two cannot drift.
+data (rather than as code) lets one description generate both the pure-Python routines
+(``_expansion_pure.py``) and the C fast path's (``_expansion.inc``) through
+``tools/gen_expansion.py``, so the two cannot drift.
 
-Notation (parsed by ``expansion.parse_statement``):
+Notation (parsed by ``expansion_notation.parse_statement``):
 
 - Each routine has a *selector* expression, evaluated once on entry, and a list of *steps*.
   A step is a statement string, or ``when(c, ...)``: statements that run only when the selector

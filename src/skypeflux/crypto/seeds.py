@@ -97,7 +97,7 @@ def looks_like_tcp_header(plaintext: bytes) -> bool:
     )
 
 
-def check_tcp_header(first_bytes: Buffer, *, backend: str | None = None) -> TcpHeaderCheck:
+def check_tcp_header(first_bytes: Buffer, *, backend: backends.BackendArg = None) -> TcpHeaderCheck:
     """Decrypt and check the header at the start of one TCP direction (at least 14 bytes)."""
     head = bytes(memoryview(first_bytes)[:TCP_HEADER_BYTES])
     if len(head) < TCP_HEADER_BYTES:

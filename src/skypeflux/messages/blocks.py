@@ -14,7 +14,7 @@ from typing import Any
 
 from skypeflux.messages.errors import MessagesError
 from skypeflux.messages.flags import has_reqid
-from skypeflux.objects import ObjectsError, decode
+from skypeflux.objects import CODED, BackendArg, ObjectList, ObjectsError, decode, encode
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.varint import encode_varint, read_varint
 
@@ -59,11 +59,13 @@ class Block:
         return build_block(self.command, self.flags, self.reqid, self.list_bytes)
 
 
-def _decode_list(list_bytes: bytes, at: int) -> tuple[Sequence[Any] | None, int | None, str | None]:
+def _decode_list(
+    list_bytes: bytes, at: int, backend: BackendArg
+) -> tuple[Sequence[Any] | None, int | None, str | None]:
     if not list_bytes:
         return None, None, None
     try:
-        decoded = decode(list_bytes)
+        decoded = decode(list_bytes, backend=backend)
     except ObjectsError as exc:
         where = getattr(exc, "offset", None)
         pos = at + where if isinstance(where, int) else at
@@ -77,10 +79,17 @@ def _decode_list(list_bytes: bytes, at: int) -> tuple[Sequence[Any] | None, int 
     return decoded.objects, decoded.form, None
 
 
-def parse_blocks(plaintext: bytes, base: int = 0, decode_objects: bool = True) -> list[Block]:
+def parse_blocks(
+    plaintext: bytes,
+    base: int = 0,
+    decode_objects: bool = True,
+    *,
+    objects_backend: BackendArg = None,
+) -> list[Block]:
     """Split ``plaintext`` into blocks; the last one carries an error if the bytes run out.
 
-    ``base`` is added to every offset (e.g. where the plaintext sits in a TCP stream).
+    ``base`` is added to every offset (e.g. where the plaintext sits in a TCP stream);
+    ``objects_backend`` picks the 0x42 range coder (default: fast when built).
     """
     data = bytes(plaintext)
     blocks: list[Block] = []
@@ -131,7 +140,7 @@ def parse_blocks(plaintext: bytes, base: int = 0, decode_objects: bool = True) -
         form: int | None = None
         error: str | None = None
         if decode_objects:
-            objects, form, error = _decode_list(list_bytes, base + list_at)
+            objects, form, error = _decode_list(list_bytes, base + list_at, objects_backend)
         blocks.append(
             Block(
                 base + start,
@@ -177,3 +186,25 @@ def build_blocks(blocks: Iterable[Block | tuple[int, int, int | None, bytes]]) -
         else:
             out += build_block(*item)
     return bytes(out)
+
+
+def encode_block(
+    command: int,
+    flags: int,
+    reqid: int | None,
+    objects: Iterable[Any] | None,
+    form: int = CODED,
+) -> bytes:
+    """A block whose list is ``objects`` (an :class:`~skypeflux.objects.ObjectList` or ``Obj``
+    items) encoded as ``form`` (0x42 by default, 0x41 raw); the inverse of :func:`parse_blocks`
+    at the same level: parsing the result gives back ``objects`` in ``Block.objects``.
+
+    ``objects=None`` writes a block without a list (its length covers only the request id).
+    """
+    if objects is None:
+        return build_block(command, flags, reqid, b"")
+    try:
+        list_bytes = encode(ObjectList(objects), form)
+    except ObjectsError as exc:
+        raise MessagesError(f"cmd {command}: object list does not encode: {exc}") from exc
+    return build_block(command, flags, reqid, list_bytes)

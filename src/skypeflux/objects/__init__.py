@@ -9,11 +9,11 @@ Public API:
   (bytes the list occupies; anything after it is left alone) and ``form`` (0x41 or 0x42).
 - ``encode(objects, form=0x42, *, backend=None) -> bytes``: serialise; 0x42 sorts every level
   stably by id.
-- ``backend_name()``, ``available_backends()``, ``set_default_backend(name)``: the 0x42 range
-  coder runs in C (``_fast42``) when it was built, else in pure Python; ``"pure"``/``"fast"``
-  in ``SKYPEFLUX_OBJECTS_BACKEND`` (read on first use, so a bad value raises ``ObjectsError``
-  then, never at import) or ``backend=`` on a call overrides that.
-  Both give identical results, errors and offsets.
+- ``backend_name()``, ``available_backends()``, ``get_backend(backend)``: the 0x42 range
+  coder runs in C (``_fast42``) when it was built, else in pure Python; ``backend=`` on a call
+  (``"pure"``, ``"fast"`` or a ``Backend``) overrides that. Nothing is chosen process-wide and
+  nothing reads the environment (the command line reads ``SKYPEFLUX_OBJECTS_BACKEND`` and
+  passes it down). Both give identical results, errors and offsets.
 - ``to_tree(objects)`` / ``from_tree(tree)``: the vectors' JSON form.
 - Model: ``Obj(family, id, value)``, ``ObjectList``, ``Family``, ``Address``.
 - ``ObjectsError``: the one exception (a ``ValueError``) with ``offset``; decoding hostile bytes
@@ -37,10 +37,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import backends
+from .backends import Backend, BackendArg
 from .coded42 import CODED_MARKER, encode_coded
 from .errors import ObjectsError
+from .lists import decode_list
 from .model import MAX_DEPTH_LIMIT, Address, Family, Obj, ObjectList
-from .raw41 import RAW_MARKER, decode_list, encode_raw
+from .raw41 import RAW_MARKER, encode_raw
 from .tree import Tree, from_tree, to_tree
 
 __all__ = [
@@ -50,6 +52,8 @@ __all__ = [
     "MAX_DEPTH_LIMIT",
     "RAW",
     "Address",
+    "Backend",
+    "BackendArg",
     "Decoded",
     "Family",
     "Obj",
@@ -61,7 +65,7 @@ __all__ = [
     "decode",
     "encode",
     "from_tree",
-    "set_default_backend",
+    "get_backend",
     "to_tree",
 ]
 
@@ -105,7 +109,7 @@ def decode(
     *,
     max_depth: int = DEFAULT_MAX_DEPTH,
     budget: int = DEFAULT_BUDGET,
-    backend: str | None = None,
+    backend: BackendArg = None,
 ) -> Decoded:
     """Decode the object list at the start of ``data``.
 
@@ -128,7 +132,7 @@ def decode(
 
 
 def encode(
-    objects: ObjectList | list[Obj], form: int = CODED, *, backend: str | None = None
+    objects: ObjectList | list[Obj], form: int = CODED, *, backend: BackendArg = None
 ) -> bytes:
     """Serialise ``objects`` as a 0x41 (``form=0x41``) or 0x42 (default) list."""
     coder = backends.get(backend)
@@ -145,7 +149,7 @@ def encode(
     raise ObjectsError(f"unknown list form 0x{form:02x} (0x41 raw or 0x42 coded)")
 
 
-def backend_name(backend: str | None = None) -> str:
+def backend_name(backend: BackendArg = None) -> str:
     """Name of the range coder a call with this ``backend=`` argument would use."""
     return backends.get(backend).name
 
@@ -155,6 +159,9 @@ def available_backends() -> tuple[str, ...]:
     return backends.available()
 
 
-def set_default_backend(name: str | None) -> str:
-    """Make ``name`` the process-wide range coder (``None``: the automatic choice)."""
-    return backends.set_default(name).name
+def get_backend(backend: BackendArg = None) -> Backend:
+    """The range coder ``backend`` names (``None``: fast when built, else pure).
+
+    Raises ``ObjectsError`` for an unknown name or ``"fast"`` where it was not built.
+    """
+    return backends.get(backend)

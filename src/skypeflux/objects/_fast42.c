@@ -257,7 +257,7 @@ static int take(Decoder *d, uint32_t *byte)
     return 0;
 }
 
-/* Normalise as the inlined loops of range_coder do (no position move on failure). */
+/* Normalise (spec 4.2) as range_coder._refill does: on failure the state reached is kept. */
 static inline int fill(Decoder *d)
 {
     uint32_t rng = d->range;
@@ -568,14 +568,8 @@ static PyObject *Decoder_reserve(Decoder *d, PyObject *arg)
 static PyObject *Decoder_finish(Decoder *d, PyObject *Py_UNUSED(ignored))
 {
     d->range >>= 1;
-    while (d->range <= BOTTOM) {
-        uint32_t b;
-        if (take(d, &b))
-            return NULL;
-        d->code = (((d->code << 1) | d->bit) << 7) | (b >> 1);
-        d->bit = b & 1;
-        d->range <<= 8;
-    }
+    if (fill(d))
+        return NULL;
     return PyLong_FromSsize_t(d->pos - MAX_OVERRUN);
 }
 

@@ -7,11 +7,10 @@ put nearly all of a text-heavy list's time in the per-character string loop, whi
 structure (context slots, move-to-front, raw area) costs little and stays in Python, written
 once.
 
-The C one is used when it was built, unless ``SKYPEFLUX_OBJECTS_BACKEND`` or ``set_default`` says
-otherwise; asking for ``fast`` where it is not built is an error rather than a silent fallback, so
-a benchmark or test never measures the wrong thing. The variable is read on first use, not at
-import, so a bad value surfaces as an ``ObjectsError`` a caller can report (the command line
-checks it before decoding), never as an import failure.
+A caller picks one with a ``backend=`` argument (a name or a ``Backend``); without one, the C one
+is used when it was built. Asking for ``fast`` where it is not built is an error rather than a
+silent fallback, so a benchmark or test never measures the wrong thing. Nothing here reads the
+environment: the command line reads ``SKYPEFLUX_OBJECTS_BACKEND`` and passes it down.
 """
 
 from __future__ import annotations
@@ -19,14 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from skypeflux.backend_choice import BackendChoice
+from skypeflux.backend_choice import Implementations
 
 from . import range_coder
 from .errors import ObjectsError
 from .range_coder import NumberModel
 from .tables import CLASS_CHARS, NEXT_CLASS, WITHIN_CLASS, Cumulative
-
-ENV_VAR: Final = "SKYPEFLUX_OBJECTS_BACKEND"
 
 
 class SymbolDecoder(Protocol):
@@ -84,17 +81,23 @@ def _load_fast() -> Backend | None:
 FAST: Final = _load_fast()
 
 
-CHOICE: Final = BackendChoice(
+IMPLEMENTATIONS: Final = Implementations(
     pure=PURE,
     fast=FAST,
-    env_var=ENV_VAR,
     what="objects",
     extension="skypeflux.objects._fast42",
     error=ObjectsError,
 )
-"""The process-wide choice, read from ``SKYPEFLUX_OBJECTS_BACKEND`` on first use."""
 
-available = CHOICE.available
-get = CHOICE.get
-set_default = CHOICE.set_default
-using = CHOICE.using
+BackendArg = str | Backend | None
+"""What a ``backend=`` argument takes: a name, a back end, or ``None`` for the default."""
+
+
+def get(backend: BackendArg = None) -> Backend:
+    """The range coder ``backend`` names; ``None``: fast when built, else pure."""
+    return IMPLEMENTATIONS.get(backend)
+
+
+def available() -> tuple[str, ...]:
+    """Names usable in this process, preferred first."""
+    return IMPLEMENTATIONS.available()

@@ -7,9 +7,10 @@ payload bytes of family 1/2/4 objects live in a raw area *after* the coded strea
 reserves its size off the end of what the coder may read, and the coder may run at most three
 bytes past what is left (those read as zeros).
 
-The methods are written for speed: each loads the coder state into locals once, normalises
-inline and stores the state back, and symbol search is a 4096-entry table lookup. Strings get a
-whole-string method because text-heavy lists spend nearly all their time there.
+The methods are written for speed: each loads the coder state into locals once, calls the one
+normalisation step (``_refill``) only when the range has run low, and stores the state back;
+symbol search is a 4096-entry table lookup. Strings get a whole-string method because
+text-heavy lists spend nearly all their time there.
 """
 
 from __future__ import annotations
@@ -99,29 +100,39 @@ class RangeDecoder:
             raise ObjectsError(OVERRUN, self.read_position)
         return 0
 
+    def _refill(self, code: int, bit: int, pos: int, rng: int) -> tuple[int, int, int]:
+        """Normalise (spec 4.2): while the range is at most ``BOTTOM``, shift in one more byte.
+
+        Takes the caller's copy of the state and returns ``(code, pos, rng)``, storing ``bit``
+        and ``pos`` itself; past the bytes allowed (plus ``MAX_OVERRUN`` zeros) it stores the
+        state reached and raises, as the C twin's ``fill`` does.
+        """
+        data, limit = self.data, self.limit
+        while rng <= BOTTOM:
+            if pos < limit:
+                b = data[pos]
+            elif pos - limit >= MAX_OVERRUN:
+                self.code, self.bit, self.pos, self.range = code, bit, pos, rng
+                self._overrun(limit)
+            else:
+                b = 0
+            pos += 1
+            code = ((((code << 1) | bit) << 7) | (b >> 1)) & 0xFFFFFFFF
+            bit = b & 1
+            rng <<= 8
+        self.bit = bit
+        self.pos = pos
+        return code, pos, rng
+
     def _overrun(self, limit: int) -> NoReturn:
         raise ObjectsError(OVERRUN, max(limit, self.start))
 
     def symbol(self, table: Cumulative, lookup: bytes) -> int:
         """Decode one symbol of a cumulative table (``lookup`` = ``symbol_lookup(table)``)."""
         rng = self.range
+        code = self.code
         if rng <= BOTTOM:
-            code, bit, pos, limit, data = self.code, self.bit, self.pos, self.limit, self.data
-            while rng <= BOTTOM:
-                if pos < limit:
-                    b = data[pos]
-                elif pos - limit >= MAX_OVERRUN:
-                    self._overrun(limit)
-                else:
-                    b = 0
-                pos += 1
-                code = ((((code << 1) | bit) << 7) | (b >> 1)) & 0xFFFFFFFF
-                bit = b & 1
-                rng <<= 8
-            self.bit = bit
-            self.pos = pos
-        else:
-            code = self.code
+            code, _, rng = self._refill(code, self.bit, self.pos, rng)
         r = rng >> 12
         v = code // r
         s = lookup[v if v < TOTAL else TOTAL - 1]
@@ -134,20 +145,9 @@ class RangeDecoder:
     def bits(self, count: int) -> int:
         """Decode ``count`` (1..16) raw bits."""
         rng = self.range
-        code, bit, pos, limit, data = self.code, self.bit, self.pos, self.limit, self.data
-        while rng <= BOTTOM:
-            if pos < limit:
-                b = data[pos]
-            elif pos - limit >= MAX_OVERRUN:
-                self._overrun(limit)
-            else:
-                b = 0
-            pos += 1
-            code = ((((code << 1) | bit) << 7) | (b >> 1)) & 0xFFFFFFFF
-            bit = b & 1
-            rng <<= 8
-        self.bit = bit
-        self.pos = pos
+        code = self.code
+        if rng <= BOTTOM:
+            code, _, rng = self._refill(code, self.bit, self.pos, rng)
         r = rng >> count
         top = (1 << count) - 1
         v = code // r
@@ -190,9 +190,8 @@ class RangeDecoder:
         """
         out = bytearray()
         append = out.append
-        code, bit, pos, limit, data, rng = (
-            self.code, self.bit, self.pos, self.limit, self.data, self.range
-        )  # fmt: skip
+        code, pos, limit, rng = self.code, self.pos, self.limit, self.range
+        refill = self._refill
         next_tables = NEXT_CLASS
         next_lookups = _NEXT_LOOKUPS
         within_tables = WITHIN_CLASS
@@ -200,63 +199,40 @@ class RangeDecoder:
         class_chars = CLASS_CHARS
         start = self.start
         cls = 0
-        try:
-            while True:
-                if budget < 1:
-                    raise ObjectsError("memory budget exhausted", max(min(pos, limit), start))
-                budget -= 1
-                # the class of this character, given the previous one
-                while rng <= BOTTOM:
-                    if pos < limit:
-                        b = data[pos]
-                    elif pos - limit >= MAX_OVERRUN:
-                        raise ObjectsError(
-                            "coded stream reads past the end of its bytes", max(limit, self.start)
-                        )
-                    else:
-                        b = 0
-                    pos += 1
-                    code = ((((code << 1) | bit) << 7) | (b >> 1)) & 0xFFFFFFFF
-                    bit = b & 1
-                    rng <<= 8
-                r = rng >> 12
-                v = code // r
-                table = next_tables[cls]
-                cls = next_lookups[cls][v if v < TOTAL else TOTAL - 1]
-                low = table[cls]
-                high = table[cls + 1]
-                code -= r * low
-                rng = rng - r * low if high == TOTAL else r * (high - low)
-                if cls == 0:
-                    break
-                lookup = within_lookups[cls]
-                if not lookup:  # a one-character class (the space): nothing coded
-                    append(class_chars[cls][0])
-                    continue
-                while rng <= BOTTOM:
-                    if pos < limit:
-                        b = data[pos]
-                    elif pos - limit >= MAX_OVERRUN:
-                        raise ObjectsError(
-                            "coded stream reads past the end of its bytes", max(limit, self.start)
-                        )
-                    else:
-                        b = 0
-                    pos += 1
-                    code = ((((code << 1) | bit) << 7) | (b >> 1)) & 0xFFFFFFFF
-                    bit = b & 1
-                    rng <<= 8
-                r = rng >> 12
-                v = code // r
-                table = within_tables[cls]
-                index = lookup[v if v < TOTAL else TOTAL - 1]
-                low = table[index]
-                high = table[index + 1]
-                code -= r * low
-                rng = rng - r * low if high == TOTAL else r * (high - low)
-                append(class_chars[cls][index])
-        finally:
-            self.code, self.bit, self.pos, self.range = code, bit, pos, rng
+        while True:
+            if budget < 1:
+                self.code, self.pos, self.range = code, pos, rng
+                raise ObjectsError("memory budget exhausted", max(min(pos, limit), start))
+            budget -= 1
+            # the class of this character, given the previous one
+            if rng <= BOTTOM:
+                code, pos, rng = refill(code, self.bit, pos, rng)
+            r = rng >> 12
+            v = code // r
+            table = next_tables[cls]
+            cls = next_lookups[cls][v if v < TOTAL else TOTAL - 1]
+            low = table[cls]
+            high = table[cls + 1]
+            code -= r * low
+            rng = rng - r * low if high == TOTAL else r * (high - low)
+            if cls == 0:
+                break
+            lookup = within_lookups[cls]
+            if not lookup:  # a one-character class (the space): nothing coded
+                append(class_chars[cls][0])
+                continue
+            if rng <= BOTTOM:
+                code, pos, rng = refill(code, self.bit, pos, rng)
+            r = rng >> 12
+            v = code // r
+            table = within_tables[cls]
+            index = lookup[v if v < TOTAL else TOTAL - 1]
+            low = table[index]
+            high = table[index + 1]
+            code -= r * low
+            rng = rng - r * low if high == TOTAL else r * (high - low)
+            append(class_chars[cls][index])
+        self.code, self.pos, self.range = code, pos, rng
         return bytes(out), budget
 
     def reserve(self, size: int) -> None:
@@ -271,13 +247,9 @@ class RangeDecoder:
         The decoder is always three bytes ahead of the encoder's last byte, so those are given
         back.
         """
-        self.range >>= 1
-        while self.range <= BOTTOM:
-            b = self._take()
-            self.code = ((((self.code << 1) | self.bit) << 7) | (b >> 1)) & 0xFFFFFFFF
-            self.bit = b & 1
-            self.range <<= 8
-        return self.pos - MAX_OVERRUN
+        rng = self.range >> 1
+        self.code, pos, self.range = self._refill(self.code, self.bit, self.pos, rng)
+        return pos - MAX_OVERRUN
 
 
 class RangeEncoder:

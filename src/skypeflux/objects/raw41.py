@@ -10,9 +10,8 @@ The encoder always writes the shortest varints, so such an input is the one kind
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from . import coded42
 from .backends import Backend
 from .errors import ObjectsError
 from .model import Address, Obj, ObjectList, Value
@@ -41,21 +40,30 @@ def _varint(data: bytes, pos: int, end: int) -> tuple[int, int]:
     raise ObjectsError("input ends inside a varint", end)
 
 
-def decode_list(
-    data: bytes, pos: int, level: int, max_depth: int, budget: int, coder: Backend
-) -> tuple[ObjectList, int, int]:
-    """Decode whichever list starts at ``data[pos]``: (objects, end position, budget left).
+class ListDecoder(Protocol):
+    """The dispatcher (``lists.decode_list``): decodes whichever list form starts at ``pos``."""
 
-    Nested lists come back here, so a 0x42 list nested in a 0x41 one is decoded too: it gets a
-    fresh coder (from ``coder``) with the depth that is left, as in the reference dispatcher.
+    def __call__(
+        self, data: bytes, pos: int, level: int, max_depth: int, budget: int, coder: Backend, /
+    ) -> tuple[ObjectList, int, int]: ...
+
+
+def decode_raw(
+    data: bytes,
+    pos: int,
+    level: int,
+    max_depth: int,
+    budget: int,
+    coder: Backend,
+    nested: ListDecoder,
+) -> tuple[ObjectList, int, int]:
+    """Decode the 0x41 list at ``data[pos]``: (objects, end position, budget left).
+
+    The caller (the dispatcher) has checked the depth and the marker. A nested list (family 5)
+    may be of either form, so it goes back through ``nested``, the dispatcher itself (passed in
+    rather than imported, so the two modules do not import each other).
     """
     end = len(data)
-    if level >= max_depth:
-        raise ObjectsError(f"lists nested deeper than the limit of {max_depth} levels", pos)
-    if pos >= end:
-        raise ObjectsError("input ends where a list should start", pos)
-    if data[pos] != RAW_MARKER:
-        return coded42.decode_coded(data, pos, max_depth - level, budget, coder)
     pos += 1
     byte = data[pos] if pos < end else 0x80
     if byte < 0x80:
@@ -106,7 +114,7 @@ def decode_list(
         elif family == 5:
             if budget < OBJECT_COST:
                 raise ObjectsError("memory budget exhausted", pos)
-            value, pos, budget = decode_list(
+            value, pos, budget = nested(
                 data, pos, level + 1, max_depth, budget - OBJECT_COST, coder
             )
         elif family == 1:

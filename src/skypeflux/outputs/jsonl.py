@@ -62,6 +62,7 @@ def block_to_json(block: BlockInfo) -> dict[str, Any]:
         "skypeflux.cmd.kind": command_kind(block.flags),
         "skypeflux.reqid": block.reqid,
         "skypeflux.reply_to_frame": block.reply_to_frame,
+        "skypeflux.resend_of_frame": block.resend_of_frame,
         "skypeflux.list.form": block.list_form,
         "skypeflux.list.hex": block.list_hex,
         "skypeflux.error": block.error,

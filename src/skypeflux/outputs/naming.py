@@ -108,6 +108,9 @@ def unit_label(record: Record) -> str:
         return "UDP nack"
     if unit == "udp.other":
         return f"UDP 0x{record.udp_type:02x}" if record.udp_type is not None else "UDP other"
+    if unit == "tcp.control":
+        kind = record.info.get("kind")  # ack, filler or session (spec 2.2)
+        return f"TCP {kind}" if isinstance(kind, str) and kind else "TCP control"
     if unit.startswith("tcp."):
         return f"TCP {unit[4:]}"
     if unit == "note":

@@ -41,6 +41,8 @@ def _block_summary(block: BlockInfo, index: int, count: int) -> str:
         parts.append(f"reqid 0x{block.reqid:04x}")
     if block.reply_to_frame is not None:
         parts.append(f"reply to #{block.reply_to_frame}")
+    if block.resend_of_frame is not None:
+        parts.append(f"resend of #{block.resend_of_frame}")
     if count > 1:
         parts.append(f"[block {index + 1}/{count}]")
     if block.error:
@@ -54,6 +56,8 @@ def _record_summary(record: Record) -> str:
     if record.unit == "tcp.end":
         return ""  # the reason is the verdict's text already ("UNVERIFIED: hole of ...")
     if record.packet_id is not None:
+        if record.unit == "tcp.control" and record.info.get("kind") == "ack":
+            return f"acks id 0x{record.packet_id:04x}"  # the id of the data frame it acks
         return f"id 0x{record.packet_id:04x}"
     return ""
 
@@ -90,7 +94,10 @@ def record_lines(
     shown = range(len(blocks)) if only is None else [i for i in only if 0 <= i < len(blocks)]
     for position, index in enumerate(shown):
         block = blocks[index]
-        lines.append(_join(head, _block_summary(block, index, len(blocks)), verdict))
+        summary = _block_summary(block, index, len(blocks))
+        if record.packet_id is not None:  # tshark's Skype dissector shows the id too
+            summary = f"id 0x{record.packet_id:04x} {summary}"
+        lines.append(_join(head, summary, verdict))
         if verbose:
             if position == 0:
                 lines.extend(_record_detail(record))
@@ -113,20 +120,56 @@ def _record_detail(record: Record) -> list[str]:
     if verification.detail:
         verdict += f": {verification.detail}"
     lines.append(verdict)
-    if verification.seed is not None:
-        seed = f"{INDENT}seed 0x{verification.seed:08x}"
-        if verification.public_src or verification.public_dst:
-            seed += f" from public {verification.public_src} -> {verification.public_dst}"
-        lines.append(seed)
+    lines.extend(_seed_lines(record))
     if record.udp_func is not None:
         lines.append(
             f"{INDENT}udp func 0x{record.udp_func:02x} (type 0x{record.udp_type or 0:02x})"
         )
+    shown = _shown_elsewhere(record)
     for key, value in sorted(record.info.items()):
-        lines.append(f"{INDENT}{key}: {_info_value(value)}")
+        if key not in shown:
+            lines.append(f"{INDENT}{key}: {_info_value(value)}")
     if verification.ok and record.plaintext is not None:
         lines.append(f"{INDENT}plaintext {len(record.plaintext)} bytes")
     return lines
+
+
+def _seed_lines(record: Record) -> list[str]:
+    """The seed, or for a reassembled message every fragment's seed in frame order; the
+    public addresses only when the verdict line does not already say them."""
+    verification = record.verification
+    seeds = record.info.get("seeds")
+    if isinstance(seeds, list) and seeds:
+        pairs = ", ".join(
+            f"#{frame} 0x{seed}" for frame, seed in zip(record.frames, seeds, strict=False)
+        )
+        return [f"{INDENT}seeds of the {len(seeds)} fragments: {pairs}"]
+    if verification.seed is None:
+        return []
+    if f"seed {verification.seed:08x}" in verification.detail:
+        return []  # a TCP header's verdict names its seed already
+    seed = f"{INDENT}seed 0x{verification.seed:08x}"
+    public = f"{verification.public_src} -> {verification.public_dst}"
+    said = f"with public {public}" in verification.detail
+    if (verification.public_src or verification.public_dst) and not said:
+        seed += f" from public {public}"
+    return [seed]
+
+
+def _shown_elsewhere(record: Record) -> set[str]:
+    """Info keys the other ``-V`` lines already say, so no fact is printed twice."""
+    shown = {"seeds"}
+    detail = record.verification.detail
+    for key, value in record.info.items():
+        if key == "kind" and record.unit in ("tcp.control", "tcp.data"):
+            shown.add(key)  # the unit label says ack / filler / data
+        elif isinstance(value, str) and len(value) >= 4 and value in detail:
+            shown.add(key)  # crc, challenge, header: the verdict line quotes them
+        elif key == "seed" and value == f"{record.verification.seed or 0:08x}":
+            shown.add(key)
+        elif key == "fragments" and record.unit == "udp.message" and record.verification.ok:
+            shown.add(key)  # "UDP message (9 frags)"
+    return shown
 
 
 def _info_value(value: Any) -> str:

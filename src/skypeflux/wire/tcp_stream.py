@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from skypeflux.crypto import StreamCipher, cipher_for_seed, decrypt
+from skypeflux.crypto import BackendArg, StreamCipher, cipher_for_seed, decrypt
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.tcp import (
     LAST_WORD_INITIATOR,
@@ -46,12 +46,12 @@ class StreamHeader:
         return self.plain.known_plaintext_ok
 
 
-def open_stream_header(first: bytes) -> StreamHeader:
+def open_stream_header(first: bytes, *, backend: BackendArg = None) -> StreamHeader:
     """Decrypt and check the 14-byte header; raises :class:`WireError` if it is short."""
     if len(first) < STREAM_HEADER_LEN:
         raise WireError(f"stream header needs {STREAM_HEADER_LEN} bytes", len(first))
     seed = int.from_bytes(first[:SEED_LEN], "big")
-    plain = decrypt(seed, bytes(first[SEED_LEN:STREAM_HEADER_LEN]))
+    plain = decrypt(seed, bytes(first[SEED_LEN:STREAM_HEADER_LEN]), backend=backend)
     return StreamHeader(seed, HeaderPlain.parse(plain), bytes(first[:STREAM_HEADER_LEN]))
 
 
@@ -86,8 +86,10 @@ class StreamDecoder:
         strict_header: bool = False,
         allow_tls_prefix: bool = True,
         max_body: int = MAX_FRAME_BODY,
+        backend: BackendArg = None,
     ) -> None:
         self.strict_header = strict_header
+        self.backend = backend
         self.allow_tls_prefix = allow_tls_prefix
         self.max_body = max_body
         self.status = DecoderStatus.WAITING
@@ -155,7 +157,7 @@ class StreamDecoder:
             break
         if len(head) < STREAM_HEADER_LEN:
             return b""
-        header = open_stream_header(bytes(head[:STREAM_HEADER_LEN]))
+        header = open_stream_header(bytes(head[:STREAM_HEADER_LEN]), backend=self.backend)
         rest = bytes(head[STREAM_HEADER_LEN:])
         head.clear()
         self.header = header
@@ -163,7 +165,7 @@ class StreamDecoder:
             self._fail("stream header known plaintext does not match", 0)
             self.dropped += len(rest)
             return b""
-        self._cipher = cipher_for_seed(header.seed)
+        self._cipher = cipher_for_seed(header.seed, backend=self.backend)
         self.status = DecoderStatus.FRAMING
         return rest
 
@@ -225,10 +227,14 @@ def decode_stream(
     strict_header: bool = False,
     allow_tls_prefix: bool = True,
     max_body: int = MAX_FRAME_BODY,
+    backend: BackendArg = None,
 ) -> tuple[StreamDecoder, list[Frame]]:
     """Decode a whole direction at once (convenience over :class:`StreamDecoder`)."""
     decoder = StreamDecoder(
-        strict_header=strict_header, allow_tls_prefix=allow_tls_prefix, max_body=max_body
+        strict_header=strict_header,
+        allow_tls_prefix=allow_tls_prefix,
+        max_body=max_body,
+        backend=backend,
     )
     return decoder, decoder.feed(data)
 

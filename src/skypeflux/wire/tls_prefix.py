@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from skypeflux.wire.errors import WireError
+
 CLIENT_HELLO_START = bytes.fromhex("8046010301002d00000010")
 CLIENT_HELLO_LEN = 2 + 0x46
 SERVER_HELLO_START = bytes.fromhex("16030100 4a020000 4603 01401be486".replace(" ", ""))
@@ -53,3 +55,27 @@ def strip_tls_prefix(data: bytes) -> tuple[TlsPrefix | None, bytes]:
         return None, data
     which, length = found
     return which, data[length:]
+
+
+def build_tls_prefix(which: TlsPrefix, filler: bytes) -> bytes:
+    """A pseudo-TLS hello: its fixed signature, then ``filler`` up to the hello's length.
+
+    Only the signature is known byte for byte (spec 2.3 gives the rest as cipher specs and a
+    random challenge for the client, fixed bytes not reproduced there for the server); a reader
+    recognises the hello by the signature alone, so the filler is the caller's choice.
+    """
+    for kind, start, length in _PREFIXES:
+        if kind is which:
+            if len(filler) != length - len(start):
+                raise WireError(
+                    f"{which.value} hello needs {length - len(start)} filler bytes, "
+                    f"not {len(filler)}",
+                    len(start),
+                )
+            return start + bytes(filler)
+    raise WireError(f"unknown pseudo-TLS hello {which!r}", 0)
+
+
+def tls_filler_len(which: TlsPrefix) -> int:
+    """How many filler bytes :func:`build_tls_prefix` takes for this hello."""
+    return next(length - len(start) for kind, start, length in _PREFIXES if kind is which)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from skypeflux.crypto import decrypt, skype_crc32
+from skypeflux.crypto import BackendArg, decrypt, skype_crc32
 from skypeflux.crypto.seeds import resend_seed, udp_seed, udp_seed_input
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp import (
@@ -48,18 +48,24 @@ class Opened:
         return self.crc == self.computed_crc
 
 
-def _open(seed: int, ciphertext: bytes, crc: int) -> tuple[bytes, int]:
-    plain = decrypt(seed, ciphertext)
+def _open(seed: int, ciphertext: bytes, backend: BackendArg) -> tuple[bytes, int]:
+    plain = decrypt(seed, ciphertext, backend=backend)
     return plain, skype_crc32(plain)
 
 
-def open_payload(datagram: Payload | Fragment, src_ip: str | int, dst_ip: str | int) -> Opened:
+def open_payload(
+    datagram: Payload | Fragment,
+    src_ip: str | int,
+    dst_ip: str | int,
+    *,
+    backend: BackendArg = None,
+) -> Opened:
     """Decrypt a 0x02 payload or one 0x0F fragment with the given public addresses."""
     if not isinstance(datagram, Payload | Fragment):
         raise WireError(f"cannot open a {type(datagram).__name__} with addresses", 2)
     seed_bytes = udp_seed_input(src_ip, dst_ip, datagram.id)
     seed = skype_crc32(seed_bytes) ^ datagram.iv
-    plain, computed = _open(seed, datagram.ciphertext, datagram.crc)
+    plain, computed = _open(seed, datagram.ciphertext, backend)
     return Opened(
         plain,
         seed,
@@ -72,7 +78,10 @@ def open_payload(datagram: Payload | Fragment, src_ip: str | int, dst_ip: str | 
 
 
 def open_payload_any(
-    datagram: Payload | Fragment, candidates: Iterable[tuple[str | int, str | int]]
+    datagram: Payload | Fragment,
+    candidates: Iterable[tuple[str | int, str | int]],
+    *,
+    backend: BackendArg = None,
 ) -> Opened | None:
     """Try ``(public_src, public_dst)`` pairs in order; the first CRC match, or the last try.
 
@@ -80,16 +89,16 @@ def open_payload_any(
     """
     last: Opened | None = None
     for src_ip, dst_ip in candidates:
-        last = open_payload(datagram, src_ip, dst_ip)
+        last = open_payload(datagram, src_ip, dst_ip, backend=backend)
         if last.crc_ok:
             return last
     return last
 
 
-def open_resend(datagram: Resend) -> Opened:
+def open_resend(datagram: Resend, *, backend: BackendArg = None) -> Opened:
     """Decrypt a 0x03 resend (seed = id XOR challenge)."""
     seed = resend_seed(datagram.id, datagram.challenge)
-    plain, computed = _open(seed, datagram.ciphertext, datagram.crc)
+    plain, computed = _open(seed, datagram.ciphertext, backend)
     return Opened(plain, seed, datagram.crc, computed)
 
 

@@ -50,6 +50,10 @@ _VLAN_TAGS = frozenset({0x8100, 0x88A8, 0x9100})  # 802.1Q, 802.1ad (QinQ), old 
 _AF_INET = 2
 _AF_INET6 = frozenset({10, 24, 28, 30})  # Linux, NetBSD/OpenBSD, FreeBSD, macOS
 
+# An IPv4 total length of 0 (segmentation offload) takes the captured length, up to the largest
+# length the field could have said (a hostile packet of megabytes is cut there, and reported)
+MAX_IP_LENGTH_ZERO = 65535
+
 _U16 = struct.Struct("!H")
 _IPV4 = struct.Struct("!BxHHHBB2x4s4s")  # ver/ihl, total length, id, flags/frag, ttl, proto
 _UDP = struct.Struct("!HHH")
@@ -105,8 +109,22 @@ class NetStats:
     malformed: int = 0  # headers too short or inconsistent
     truncated: int = 0  # datagrams/segments delivered with bytes missing (snap length)
     fragments: int = 0  # IPv4 fragments fed to reassembly
+    fragment_pending: int = 0  # fragments kept (or refused) by reassembly, no datagram yet
     udp: int = 0
     tcp: int = 0
+
+    def outcome_total(self) -> int:
+        """Packets given exactly one outcome; equals ``packets`` (every packet is accounted
+        for: the fuzzer checks it on every input)."""
+        return (
+            self.ipv6
+            + self.not_ip
+            + self.other_protocol
+            + self.malformed
+            + self.fragment_pending
+            + self.udp
+            + self.tcp
+        )
 
 
 # -- link layers: each returns (offset of the network header, 4 / 6 / 0 for IPv4 / IPv6 / other)
@@ -201,9 +219,24 @@ class NetDecoder:
     """Turns :class:`RawPacket` values into UDP datagrams and TCP segments, keeping statistics
     and the open IPv4 fragment sets (the only state it holds)."""
 
-    def __init__(self, *, fragments: FragmentReassembler | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        fragments: FragmentReassembler | None = None,
+        max_ip_length_zero: int = MAX_IP_LENGTH_ZERO,
+    ) -> None:
         self.stats = NetStats()
         self.fragments = fragments if fragments is not None else FragmentReassembler()
+        self.max_ip_length_zero = max_ip_length_zero
+        self.reasons: dict[str, int] = {}  # why packets were malformed or cut -> how many
+
+    def _malformed(self, reason: str) -> None:
+        self.stats.malformed += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+    def _cut(self, reason: str) -> None:
+        self.stats.truncated += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
     def decode_all(self, packets: Iterable[RawPacket]) -> Iterator[Transport]:
         decode = self.decode
@@ -226,32 +259,41 @@ class NetDecoder:
             if kind == 6:
                 stats.ipv6 += 1
             elif pos < 0:
-                stats.malformed += 1
+                self._malformed("link header cut short")
             else:
                 stats.not_ip += 1
             return None
         if len(data) < pos + 20:
-            stats.malformed += 1
+            self._malformed("IPv4 header cut short")
             return None
         vihl, total, ident, frag, _ttl, proto, src, dst = _IPV4.unpack_from(data, pos)
         ihl = (vihl & 0x0F) * 4
         if vihl >> 4 != 4 or ihl < 20 or len(data) < pos + ihl:
-            stats.malformed += 1
+            self._malformed("IPv4 version or header length wrong")
             return None
         stats.ipv4 += 1
         captured = len(data) - pos
+        beyond = False
         if total == 0:  # segmentation offload: the header does not know the length
-            total = captured + packet.wirelen - packet.caplen
+            # Bounded: a hostile "length 0" packet of megabytes would otherwise become one
+            # segment whose records are all held at once. Beyond the bound it counts as cut.
+            claimed = captured + max(packet.wirelen - packet.caplen, 0)
+            total = min(claimed, self.max_ip_length_zero)
+            beyond = claimed > total
+            if total < ihl:
+                self._malformed("IPv4 total length 0 on a short packet")
+                return None
         elif total < ihl:
-            stats.malformed += 1
+            self._malformed("IPv4 total length below its header length")
             return None
-        cut = total > captured
-        end = pos + total if not cut else len(data)
+        cut = total > captured or beyond
+        end = pos + min(total, captured)
         frames: tuple[int, ...] = (packet.frame,)
         if frag & 0x3FFF:  # more-fragments bit or a fragment offset
             stats.fragments += 1
             if cut:  # a cut fragment can never complete its set
-                stats.truncated += 1
+                stats.fragment_pending += 1
+                self._cut("IPv4 fragment cut by the snap length")
                 return None
             done = self.fragments.add(
                 (src, dst, ident, proto),
@@ -262,6 +304,7 @@ class NetDecoder:
                 packet.ts,
             )
             if done is None:
+                stats.fragment_pending += 1
                 return None
             data, pos, end, frames = done.payload, 0, len(done.payload), done.frames
         else:
@@ -285,15 +328,15 @@ class NetDecoder:
         frames: tuple[int, ...],
     ) -> UdpDatagram | None:
         if end - pos < 8:
-            self.stats.malformed += 1
+            self._malformed("UDP header cut short")
             return None
         sport, dport, length = _UDP.unpack_from(data, pos)
         if length < 8:
-            self.stats.malformed += 1
+            self._malformed("UDP length below 8")
             return None
         if pos + length > end:
             if not cut:  # the IP datagram is whole, so the UDP length is wrong
-                self.stats.malformed += 1
+                self._malformed("UDP length beyond the IPv4 packet")
                 return None
             payload = data[pos + 8 : end]
         else:
@@ -301,7 +344,7 @@ class NetDecoder:
             cut = False
         self.stats.udp += 1
         if cut:
-            self.stats.truncated += 1
+            self._cut("UDP datagram cut by the snap length")
         return UdpDatagram(
             packet.frame,
             packet.ts,
@@ -326,16 +369,16 @@ class NetDecoder:
         frames: tuple[int, ...],
     ) -> TcpSegment | None:
         if end - pos < 20:
-            self.stats.malformed += 1
+            self._malformed("TCP header cut short")
             return None
         sport, dport, seq, ack, offset, flags = _TCP.unpack_from(data, pos)
         header = (offset >> 4) * 4
         if header < 20 or pos + header > end:
-            self.stats.malformed += 1
+            self._malformed("TCP header length wrong")
             return None
         self.stats.tcp += 1
         if cut:
-            self.stats.truncated += 1
+            self._cut("TCP segment cut by the snap length")
         return TcpSegment(
             packet.frame,
             packet.ts,

@@ -17,10 +17,14 @@ guessing would turn a capture problem into wrong plaintext.
 Every :class:`Gap` and :class:`End` names a capture frame and that frame's capture time ``ts``,
 so a caller can report where (and when) the direction stopped without keeping its own table.
 
-Memory is bounded by the open connections: early data per direction is capped
-(``max_buffered``), idle connections are evicted after ``idle_timeout`` seconds of capture time
-once more than ``idle_floor`` are open, and at most ``max_connections`` are tracked (least
-recently active evicted first).
+Memory is bounded by the open connections: early data per direction is capped in payload
+bytes (``max_buffered``), in memory terms (``max_memory``: each held piece costs its bytes plus
+``PIECE_COST`` of bookkeeping, so a flood of one-byte segments cannot hold 200 bytes of memory
+per byte) and in pieces (``max_pieces``, which also keeps each insertion cheap); all directions
+together share one memory budget (:class:`BufferBudget`, ``max_memory_total`` of the tracker).
+A direction that would exceed a cap ends with a Gap. Idle connections are evicted after
+``idle_timeout`` seconds of capture time once more than ``idle_floor`` are open, and at most
+``max_connections`` are tracked (least recently active evicted first).
 """
 
 from __future__ import annotations
@@ -35,6 +39,11 @@ _MASK = 0xFFFF_FFFF
 _HALF = 0x8000_0000
 
 FRAME_HISTORY = 256  # frames remembered per direction, most recent first out
+PIECE_COST = 256  # bytes of memory a held piece costs beyond its payload (objects, table slots)
+MAX_BUFFERED = 1 << 20  # payload bytes held per direction
+MAX_MEMORY = 2 << 20  # memory held per direction, payload and bookkeeping
+MAX_PIECES = 4096  # pieces held per direction
+MAX_MEMORY_TOTAL = 64 << 20  # memory held by all directions together
 
 # reasons carried by End
 END_FIN = "fin"  # the sender closed and every byte before its FIN was delivered
@@ -79,11 +88,29 @@ class End:
 StreamEvent = Chunk | Gap | End
 
 
+@dataclass(slots=True)
+class BufferBudget:
+    """Memory held out of order by every direction together, against one limit."""
+
+    limit: int = MAX_MEMORY_TOTAL
+    used: int = 0
+
+
 class StreamReassembler:
     """Reassembles one direction of a TCP connection from its segments."""
 
-    def __init__(self, *, max_buffered: int = 1 << 20) -> None:
+    def __init__(
+        self,
+        *,
+        max_buffered: int = MAX_BUFFERED,
+        max_memory: int = MAX_MEMORY,
+        max_pieces: int = MAX_PIECES,
+        budget: BufferBudget | None = None,
+    ) -> None:
         self.max_buffered = max_buffered
+        self.max_memory = max_memory
+        self.max_pieces = max_pieces
+        self.budget = budget if budget is not None else BufferBudget()
         self.base: int | None = None  # sequence number of stream offset 0
         self.next_offset = 0  # every byte below this offset has been delivered
         self.done = False  # an End or a Gap was emitted
@@ -99,6 +126,19 @@ class StreamReassembler:
     def buffered(self) -> int:
         """Bytes held that wait for a hole before them to be filled."""
         return self._buffered
+
+    @property
+    def memory(self) -> int:
+        """Memory those bytes cost, bookkeeping included (what the caps count)."""
+        return self._buffered + PIECE_COST * len(self._starts)
+
+    def _over_limits(self) -> bool:
+        return (
+            self._buffered > self.max_buffered
+            or len(self._starts) > self.max_pieces
+            or self.memory > self.max_memory
+            or self.budget.used > self.budget.limit
+        )
 
     def syn(self, seq: int) -> None:
         """The SYN fixes the origin: offset 0 is the byte after it."""
@@ -186,16 +226,20 @@ class StreamReassembler:
             self.next_offset = end
             return
         # Through the buffer, so bytes held earlier keep precedence over this later copy.
+        before = self.memory
         self._hold(offset, payload, frame, ts)
         self._release(events)
-        if self._buffered > self.max_buffered:  # give up: the hole before the buffer stays
+        self.budget.used += self.memory - before
+        if self._over_limits():  # give up: the hole before the buffer stays
             events.extend(self._close(END_CAPTURE, frame, ts))
 
     def _release(self, events: list[StreamEvent]) -> None:
         """Deliver buffered pieces that the new data made contiguous."""
         starts, pieces = self._starts, self._pieces
-        while starts and starts[0] <= self.next_offset:
-            start = starts.pop(0)
+        done = 0  # pieces released, removed from the front at once (no pop(0) per piece)
+        while done < len(starts) and starts[done] <= self.next_offset:
+            start = starts[done]
+            done += 1
             data, frame, _ts = pieces.pop(start)
             self._buffered -= len(data)
             end = start + len(data)
@@ -206,6 +250,8 @@ class StreamReassembler:
             self.duplicate_bytes += skip
             events.append(Chunk(self.next_offset, data[skip:], frame))
             self.next_offset = end
+        if done:
+            del starts[:done]
 
     def _hold(self, offset: int, payload: bytes, frame: int, ts: float) -> None:
         """Buffer the parts of a segment not already buffered (the first copy of a byte wins)."""
@@ -238,6 +284,7 @@ class StreamReassembler:
     def _drop_beyond(self, limit: int) -> None:
         """Forget buffered bytes at or after stream offset ``limit`` (the FIN's)."""
         starts, pieces = self._starts, self._pieces
+        before = self.memory
         while starts and starts[-1] >= limit:
             self._buffered -= len(pieces.pop(starts.pop())[0])
         if starts:
@@ -246,6 +293,7 @@ class StreamReassembler:
             if last + len(data) > limit:
                 pieces[last] = (data[: limit - last], frame, ts)
                 self._buffered -= last + len(data) - limit
+        self.budget.used += self.memory - before
 
     def _close(self, reason: str, frame: int, ts: float) -> list[StreamEvent]:
         self.done = True
@@ -259,6 +307,7 @@ class StreamReassembler:
             event = Gap(nxt, self._fin_offset - nxt, self._fin_frame, self._fin_ts)
         else:
             event = End(nxt, reason, frame, ts)
+        self.budget.used -= self.memory
         self._starts.clear()
         self._pieces.clear()
         self._buffered = 0
@@ -280,6 +329,7 @@ class TcpDirection:
     data_frames: deque[int] = field(default_factory=lambda: deque(maxlen=FRAME_HISTORY))
     isn: int | None = None  # tells a retransmitted SYN from one that opens a new connection
     last_ts: float = 0.0  # capture time of frames[-1]
+    segments: int = 0  # segments seen in this direction (for the per-packet accounting)
 
     @property
     def done(self) -> bool:
@@ -326,8 +376,11 @@ class TcpTracker:
         *,
         max_connections: int = 4096,
         idle_timeout: float = 600.0,
-        max_buffered: int = 1 << 20,
+        max_buffered: int = MAX_BUFFERED,
         idle_floor: int = 256,
+        max_memory: int = MAX_MEMORY,
+        max_pieces: int = MAX_PIECES,
+        max_memory_total: int = MAX_MEMORY_TOTAL,
     ) -> None:
         self.max_connections = max_connections
         self.idle_timeout = idle_timeout
@@ -336,6 +389,9 @@ class TcpTracker:
         # live connections just because one segment carries a time far ahead.
         self.idle_floor = idle_floor
         self.max_buffered = max_buffered
+        self.max_memory = max_memory
+        self.max_pieces = max_pieces
+        self.budget = BufferBudget(max_memory_total)
         self.connections_seen = 0
         self.evicted = 0
         self._table: OrderedDict[_Key, TcpConnection] = OrderedDict()  # least recent first
@@ -377,6 +433,7 @@ class TcpTracker:
         other = conn.responder if fwd else conn.initiator
         direction.frames.append(seg.frame)
         direction.last_ts = seg.ts
+        direction.segments += 1
         seq = seg.seq
         if flags & SYN:
             if direction.isn is None:
@@ -433,7 +490,12 @@ class TcpTracker:
             dst[0],
             dst[1],
             from_initiator,
-            StreamReassembler(max_buffered=self.max_buffered),
+            StreamReassembler(
+                max_buffered=self.max_buffered,
+                max_memory=self.max_memory,
+                max_pieces=self.max_pieces,
+                budget=self.budget,
+            ),
         )
 
     def _evict_idle(self, now: float, frame: int, events: list[FlowEvent]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from skypeflux.capture.records import BlockInfo
 from skypeflux.messages.blocks import parse_blocks
 from skypeflux.messages.names import command_info, object_info
-from skypeflux.objects import to_tree
+from skypeflux.objects import BackendArg, to_tree
 
 ADDRESS_FAMILY = 2
 PUBLIC_ADDRESS_ID = 0x11
@@ -46,10 +46,12 @@ def _command_label(command: int) -> str | None:
     return info.label if info is not None else None
 
 
-def describe_blocks(plaintext: bytes, base: int = 0) -> list[BlockInfo]:
+def describe_blocks(
+    plaintext: bytes, base: int = 0, *, objects_backend: BackendArg = None
+) -> list[BlockInfo]:
     """Every command block of ``plaintext`` with its objects in tree form (names added)."""
     infos = []
-    for block in parse_blocks(plaintext, base):
+    for block in parse_blocks(plaintext, base, objects_backend=objects_backend):
         tree = _named(to_tree(block.objects), block.command) if block.objects is not None else None
         infos.append(
             BlockInfo(

@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from skypeflux import crypto, objects
 from skypeflux.capture.net.packets import TcpSegment
 from skypeflux.capture.net.tcp_reassembly import (
     END_IDLE,
@@ -57,6 +58,7 @@ class _Direction:
     first_frame: int = 0
     last_frame: int = 0
     status: str = ""
+    wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
 
     def frame_at(self, stream_end: int) -> tuple[int, float]:
         """Capture frame (and time) that carried stream byte ``stream_end - 1``."""
@@ -96,7 +98,15 @@ class DirectionSummary:
 class TcpDecoder:
     """Sans-IO over TCP segments in capture order; records come out through ``emit``."""
 
-    def __init__(self, emit: Callable[[Record], None]) -> None:
+    def __init__(
+        self,
+        emit: Callable[[Record], None],
+        *,
+        crypto_backend: crypto.BackendArg = None,
+        objects_backend: objects.BackendArg = None,
+    ) -> None:
+        self._crypto = crypto.get_backend(crypto_backend)
+        self._objects = objects.get_backend(objects_backend)
         self._emit = emit
         self._tracker = TcpTracker()
         self._dirs: dict[int, _Direction] = {}  # id(TcpDirection) -> state
@@ -142,7 +152,11 @@ class TcpDecoder:
             ini = conn.initiator
             flow = f"tcp {ini.src}:{ini.sport} <-> {ini.dst}:{ini.dport}"
             state = _Direction(
-                StreamDecoder(strict_header=True), f"{d.src}:{d.sport}", f"{d.dst}:{d.dport}", flow
+                StreamDecoder(strict_header=True, backend=self._crypto),
+                f"{d.src}:{d.sport}",
+                f"{d.dst}:{d.dport}",
+                flow,
+                wire=d,
             )
             self._dirs[key] = state
         return state
@@ -242,7 +256,9 @@ class TcpDecoder:
         kind = frame.kind
         seed = header.seed
         if kind is FrameKind.DATA:
-            blocks = describe_blocks(frame.blocks, frame.payload_offset)
+            blocks = describe_blocks(
+                frame.blocks, frame.payload_offset, objects_backend=self._objects
+            )
             bad = [b.error for b in blocks if b.error]
             if bad:
                 verification = Verification(UNVERIFIED, "tcp-header+framing", bad[0], seed)
@@ -282,6 +298,8 @@ class TcpDecoder:
         state = self._dirs.pop(key)
         if not state.skype:
             return
+        if state.wire is not None:
+            self._count("tcp_skype_segments", state.wire.segments)
         if not state.status:
             decoder = state.decoder
             if decoder.pending:

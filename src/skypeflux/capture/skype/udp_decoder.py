@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
+from skypeflux import crypto, objects
 from skypeflux.capture.net.packets import UdpDatagram
 from skypeflux.capture.records import (
     CLEAR,
@@ -73,7 +74,11 @@ class UdpDecoder:
         release: Callable[[int], None],
         *,
         try_seen_addresses: bool = True,
+        crypto_backend: crypto.BackendArg = None,
+        objects_backend: objects.BackendArg = None,
     ) -> None:
+        self._crypto = crypto.get_backend(crypto_backend)
+        self._objects = objects.get_backend(objects_backend)
         self._book = book
         self._emit = emit
         self._hold = hold
@@ -82,6 +87,9 @@ class UdpDecoder:
         self._skype_endpoints: set[str] = set()
         self._held: OrderedDict[int, _Held] = OrderedDict()  # keyed by frame
         self._fragments = FragmentAssembler(max_messages=MAX_FRAGMENT_SETS)
+        # Seed of each verified fragment by (key, frame), until its message is complete: a
+        # message says every fragment's seed, not only the last one's. Bounded like the sets.
+        self._fragment_seeds: OrderedDict[tuple[object, int], int] = OrderedDict()
         self._fragment_times: dict[tuple[str, str, int], float] = {}
         self.counts: dict[str, int] = {}
         # flow key -> [units, verified, unverified, blocks, incomplete messages]
@@ -197,6 +205,8 @@ class UdpDecoder:
                     d, "udp.other", Verification(UNVERIFIED, "none", "cut by the snap length")
                 )
                 self._account(record)
+            else:
+                self._count("udp_not_skype")  # cut, on endpoints not known to be Skype
             return
         if not wudp.looks_like_skype_udp(payload):
             if self._is_skype(d) and self._opaque(d, payload):
@@ -355,7 +365,7 @@ class UdpDecoder:
             extra_dst = book.trial_candidates(d.dst)[:MAX_TRIALS]
             pairs += [(s, d.dst) for s in extra_src] + [(d.src, t) for t in extra_dst]
             blind = not self._is_skype(d)
-        opened = open_payload_any(parsed, pairs)
+        opened = open_payload_any(parsed, pairs, backend=self._crypto)
         if opened is None or not opened.crc_ok:
             if blind:
                 self._blind_trials -= 1
@@ -390,13 +400,13 @@ class UdpDecoder:
     def _finish_plain(self, d: UdpDatagram, record: Record, plaintext: bytes | None) -> None:
         if plaintext is not None:
             record.plaintext = plaintext
-            record.blocks = describe_blocks(plaintext)
+            record.blocks = describe_blocks(plaintext, objects_backend=self._objects)
         self._account(record)
         if plaintext is not None:
             self._learn_from_claims(record)
 
     def _resend(self, d: UdpDatagram, parsed: wudp.Resend) -> None:
-        opened = open_resend(parsed)
+        opened = open_resend(parsed, backend=self._crypto)
         plaintext: bytes | None = opened.plaintext
         if opened.crc_ok:
             verification = Verification(
@@ -470,6 +480,9 @@ class UdpDecoder:
             return  # an unverified piece can never be part of a verified message
         key = (record.src, record.dst, parsed.id)
         self._expire_fragments(d)
+        self._fragment_seeds[(key, d.frame)] = opened.seed
+        while len(self._fragment_seeds) > MAX_FRAGMENT_SETS * 16:
+            self._fragment_seeds.popitem(last=False)
         done = self._fragments.add(key, parsed, opened, d.frame, d.ts)
         if done is not None:
             self._fragment_times.pop(key, None)
@@ -505,7 +518,12 @@ class UdpDecoder:
         record.frames = list(done.frames)
         record.frame = max(done.frames)
         record.udp_type, record.udp_func, record.packet_id = 0x0F, parsed.func, parsed.id
-        record.info = {"ref_id": done.ref_id, "fragments": done.count}
+        seeds = [self._fragment_seeds.pop((done.key, frame), None) for frame in done.frames]
+        record.info = {
+            "ref_id": done.ref_id,
+            "fragments": done.count,
+            "seeds": [f"{seed:08x}" if seed is not None else "?" for seed in seeds],
+        }
         self._finish_plain(d, record, done.plaintext)
 
     def _incomplete(self, incomplete: Incomplete, frame: int, ts: float) -> None:

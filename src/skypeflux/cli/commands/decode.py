@@ -8,16 +8,18 @@ from typing import Any, TypeVar
 
 import click
 
-from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, user_errors
+from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, user_errors, writing
 from skypeflux.cli.help_text import DECODE_EPILOG
 from skypeflux.cli.inputs import capture_names, input_options
 from skypeflux.cli.options import (
     RunResult,
     decode_to_stdout,
+    echo_out,
     make_decoder,
     open_source,
     progress_option,
     public_ip_option,
+    require_stdout,
     say_no_skype,
 )
 from skypeflux.cli.output_choice import COLOURS, FORMATS, OutputChoice, make_writer
@@ -231,9 +233,10 @@ def decode(
         decoder = make_decoder(public_ip)
         writer.origin = None  # times count from each capture's first packet
         if choice.fmt == "text" and len(names) > 1:
-            click.echo(f"# {name}")
+            echo_out(f"# {name}")
         left = None if count is None else count - total.shown
         with user_errors(progress):
+            require_stdout()
             result = decode_to_stdout(
                 decoder,
                 open_source(name),
@@ -254,7 +257,8 @@ def decode(
     if total.found and not total.shown:
         hint_nothing_matched(record_filter)
     if collector is not None:
-        collector.report(sys.stderr if choice.fmt != "text" else sys.stdout)
+        with user_errors(), writing():  # a full disk here is an output error too
+            collector.report(sys.stderr if choice.fmt != "text" else sys.stdout)
     raise click.exceptions.Exit(EXIT_OK if total.found else EXIT_NO_SKYPE)
 
 

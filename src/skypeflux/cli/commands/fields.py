@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from skypeflux.cli.options import echo_out
 from skypeflux.outputs.field_access import all_fields
 
 
@@ -16,4 +17,4 @@ def fields() -> None:
     table = list(all_fields().values())
     width = max(len(field.name) for field in table)
     for field in table:
-        click.echo(f"{field.name:<{width}}  {field.level:<6}  {field.type:<7}  {field.description}")
+        echo_out(f"{field.name:<{width}}  {field.level:<6}  {field.type:<7}  {field.description}")

@@ -7,13 +7,15 @@ import sys
 
 import click
 
-from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, user_errors
+from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, user_errors, writing
 from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
+    echo_out,
     make_decoder,
     open_source,
     progress_option,
     public_ip_option,
+    require_stdout,
     say_no_skype,
     warn_if_truncated,
 )
@@ -34,6 +36,7 @@ def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: 
     decoder = make_decoder(public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
+        require_stdout()
         for _record in decoder.run(open_source(capture), progress=progress):
             pass
         progress.clear()
@@ -43,7 +46,9 @@ def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: 
             say_no_skype(decoder, capture)
         elif as_json:
             for flow in table:
-                click.echo(json.dumps(flow_to_json(flow), separators=(",", ":")))
+                echo_out(json.dumps(flow_to_json(flow), separators=(",", ":")))
         else:
-            click.echo(format_flows_table(table), nl=False)
+            echo_out(format_flows_table(table), nl=False)
+        with writing():
+            sys.stdout.flush()
     raise click.exceptions.Exit(EXIT_OK if table else EXIT_NO_SKYPE)

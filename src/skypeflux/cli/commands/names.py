@@ -6,6 +6,7 @@ import json
 
 import click
 
+from skypeflux.cli.options import echo_out
 from skypeflux.messages.names import name_table
 
 
@@ -23,6 +24,6 @@ def names(as_json: bool, command: int | None) -> None:
         if command is not None and row.command != command:
             continue
         if as_json:
-            click.echo(json.dumps(row.to_json(), separators=(",", ":")))
+            echo_out(json.dumps(row.to_json(), separators=(",", ":")))
         else:
-            click.echo(row.text())
+            echo_out(row.text())

@@ -1,0 +1,156 @@
+/*
+ * Key expansion, RC4 and the batch key schedule (see _fast_core.h).
+ *
+ * The expansion's routines are not written here: they are generated from the program data into
+ * _expansion.inc (tools/gen_expansion.py), the same data the pure-Python path is generated from.
+ */
+#include "_fast_core.h"
+
+#include <string.h>
+
+_Static_assert(sizeof(unsigned int) == 4, "uint32_t arithmetic must not promote to int");
+
+/* The notation's rotations, by r mod 32 (the generated routines call them). */
+static inline uint32_t rotl32(uint32_t x, uint32_t r)
+{
+    r &= 31u;
+    return (x << r) | (x >> ((32u - r) & 31u));
+}
+
+static inline uint32_t rotr32(uint32_t x, uint32_t r)
+{
+    r &= 31u;
+    return (x >> r) | (x << ((32u - r) & 31u));
+}
+
+#include "_expansion.inc"
+
+_Static_assert(EXPANSION_KEY_WORDS == KEY_WORDS, "the program fills 20 key words");
+
+static uint8_t identity[256];
+static uint8_t key_index[256]; /* i % KEY_BYTES, so the schedule loop has no division */
+static uint32_t crc_table[256];
+
+void core_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        identity[i] = (uint8_t)i;
+        key_index[i] = (uint8_t)(i % KEY_BYTES);
+        uint32_t c = i;
+        for (int bit = 0; bit < 8; bit++) {
+            c = (c & 1u) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+        }
+        crc_table[i] = c;
+    }
+}
+
+uint32_t core_crc32(const uint8_t *data, size_t n, uint32_t crc)
+{
+    for (size_t p = 0; p < n; p++) {
+        crc = crc_table[(crc ^ data[p]) & 0xFFu] ^ (crc >> 8);
+    }
+    return crc;
+}
+
+void expand_key_bytes(uint32_t seed, uint8_t *out)
+{
+    uint32_t k[KEY_WORDS];
+    for (int w = 0; w < KEY_WORDS; w++) {
+        k[w] = seed;
+    }
+    routine_0(k, seed);
+    for (int w = 0; w < KEY_WORDS; w++) {
+        out[4 * w] = (uint8_t)k[w];
+        out[4 * w + 1] = (uint8_t)(k[w] >> 8);
+        out[4 * w + 2] = (uint8_t)(k[w] >> 16);
+        out[4 * w + 3] = (uint8_t)(k[w] >> 24);
+    }
+}
+
+void rc4_schedule(rc4_state *st, const uint8_t *key, size_t key_len)
+{
+    uint8_t *s = st->s;
+    uint8_t j = 0;
+    memcpy(s, identity, 256);
+    for (size_t i = 0; i < 256; i++) {
+        uint8_t t = s[i];
+        j = (uint8_t)(j + t + key[key_len == KEY_BYTES ? key_index[i] : i % key_len]);
+        s[i] = s[j];
+        s[j] = t;
+    }
+    st->i = 0;
+    st->j = 0;
+}
+
+void rc4_apply(rc4_state *st, const uint8_t *in, uint8_t *out, size_t n)
+{
+    uint8_t *s = st->s;
+    uint8_t i = st->i, j = st->j;
+    for (size_t p = 0; p < n; p++) {
+        i++;
+        uint8_t si = s[i];
+        j = (uint8_t)(j + si);
+        uint8_t sj = s[j];
+        s[i] = sj;
+        s[j] = si;
+        uint8_t ks = s[(uint8_t)(si + sj)];
+        out[p] = in ? (uint8_t)(in[p] ^ ks) : ks;
+    }
+    st->i = i;
+    st->j = j;
+}
+
+void seed_state(rc4_state *st, uint32_t seed)
+{
+    uint8_t key[KEY_BYTES];
+    expand_key_bytes(seed, key);
+    rc4_schedule(st, key, KEY_BYTES);
+}
+
+void batch_keystreams(const uint8_t *seeds, size_t count, uint8_t *out, size_t n)
+{
+    size_t g = 0;
+    for (; g + LANES <= count; g += LANES) {
+        uint8_t key[LANES][KEY_BYTES];
+        uint8_t s[LANES][256];
+        uint8_t j[LANES];
+        for (int l = 0; l < LANES; l++) {
+            uint32_t seed;
+            memcpy(&seed, seeds + 4 * (g + (size_t)l), 4);
+            expand_key_bytes(seed, key[l]);
+            memcpy(s[l], identity, 256);
+            j[l] = 0;
+        }
+        for (int i = 0; i < 256; i++) {
+            const uint8_t ki = key_index[i];
+            for (int l = 0; l < LANES; l++) {
+                uint8_t t = s[l][i];
+                j[l] = (uint8_t)(j[l] + t + key[l][ki]);
+                s[l][i] = s[l][j[l]];
+                s[l][j[l]] = t;
+            }
+        }
+        uint8_t i = 0;
+        for (int l = 0; l < LANES; l++) {
+            j[l] = 0;
+        }
+        for (size_t p = 0; p < n; p++) {
+            i++;
+            for (int l = 0; l < LANES; l++) {
+                uint8_t si = s[l][i];
+                j[l] = (uint8_t)(j[l] + si);
+                uint8_t sj = s[l][j[l]];
+                s[l][i] = sj;
+                s[l][j[l]] = si;
+                out[(g + (size_t)l) * n + p] = s[l][(uint8_t)(si + sj)];
+            }
+        }
+    }
+    for (; g < count; g++) {
+        uint32_t seed;
+        rc4_state st;
+        memcpy(&seed, seeds + 4 * g, 4);
+        seed_state(&st, seed);
+        rc4_apply(&st, NULL, out + g * n, n);
+    }
+}

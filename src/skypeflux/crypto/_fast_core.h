@@ -1,0 +1,46 @@
+/*
+ * The C fast path's computing core, without Python: the seed -> 80-byte key expansion, RC4,
+ * batches of key schedules run in lock step, and the exhaustive address search of
+ * skypeflux.crypto.search. _fast.c wraps these for CPython; they never touch Python objects,
+ * so the callers can run them with the GIL released.
+ */
+#ifndef SKYPEFLUX_FAST_CORE_H
+#define SKYPEFLUX_FAST_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KEY_WORDS 20
+#define KEY_BYTES (4 * KEY_WORDS)
+/* How many RC4 key schedules the batch loops run side by side, so their memory
+ * dependencies overlap. */
+#define LANES 4
+
+typedef struct {
+    uint8_t s[256];
+    uint8_t i;
+    uint8_t j;
+} rc4_state;
+
+/* Fill the lookup tables the functions below use; call once before any of them. */
+void core_init(void);
+
+/* The 80-byte RC4 key Skype derives from seed. */
+void expand_key_bytes(uint32_t seed, uint8_t *out);
+
+/* RC4 key schedule over any key of 1..256+ bytes; position 0 of the keystream next. */
+void rc4_schedule(rc4_state *st, const uint8_t *key, size_t key_len);
+
+/* out = in XOR keystream, advancing st; in may equal out; in == NULL gives the keystream. */
+void rc4_apply(rc4_state *st, const uint8_t *in, uint8_t *out, size_t n);
+
+/* rc4_schedule with expand_key_bytes(seed). */
+void seed_state(rc4_state *st, uint32_t seed);
+
+/* count seeds (native uint32, any alignment) -> count * n keystream bytes, in order. */
+void batch_keystreams(const uint8_t *seeds, size_t count, uint8_t *out, size_t n);
+
+/* Skype's CRC32 (reflected 0xEDB88320, no final inversion) continuing from crc. */
+uint32_t core_crc32(const uint8_t *data, size_t n, uint32_t crc);
+
+#endif
