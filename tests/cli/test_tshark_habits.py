@@ -183,6 +183,8 @@ def test_stats_count_what_json_shows(skypeirc_path: Path, json_lines: list[Json]
         assert re.search(rf"^{cmd}\s+\S+\s+{kind}\s+{count}$", table, re.MULTILINE), (cmd, kind)
     assert re.search(r"^packets\s+2263$", text, re.MULTILINE)  # Decoder.stats
     assert re.search(r"^tcp_skype_connections\s+4$", text, re.MULTILINE)
+    quiet = _run("decode", "-q", "--stats", "-Y", "transport == tcp", str(skypeirc_path))
+    assert quiet.stdout == text[text.index("=") :]  # the same tables, no record lines
 
 
 def test_bare_command_and_help(skypeirc_path: Path) -> None:

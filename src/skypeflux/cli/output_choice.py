@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import click
 
+from skypeflux.capture.records import Record
 from skypeflux.cli.options import RecordWriter
 from skypeflux.outputs.clock import Clock
 from skypeflux.outputs.field_output import FieldsWriter, parse_field_options, resolve_fields
@@ -36,6 +38,16 @@ class OutputChoice:
     time_format: str = "r"
     colour: str = "auto"
     json_flag: bool = False  # spelled --json (so messages name what the user typed)
+    quiet: bool = False  # -q: no records, only what --stats prints
+
+
+class NoRecords:
+    """``-q``: counts still happen (``--stats``), nothing per record is printed."""
+
+    origin: float | None = None
+
+    def write(self, record: Record, only: Sequence[int] | None = None) -> None:
+        del record, only
 
 
 def _usage(message: str) -> click.UsageError:
@@ -80,6 +92,8 @@ def _colour_wanted(colour: str) -> bool:
 def make_writer(choice: OutputChoice) -> RecordWriter | JsonLinesWriter:
     """The writer for these options; raises click.UsageError for a bad -e, -E or -t value."""
     check(choice)
+    if choice.quiet:
+        return NoRecords()
     out = sys.stdout
     if choice.fmt == "json":
         return JsonLinesWriter(out)

@@ -139,6 +139,12 @@ def output_options(command: F) -> F:
                 help="Colour the text lines by verdict (auto: when stdout is a terminal).",
             ),
             click.option(
+                "-q",
+                "quiet",
+                is_flag=True,
+                help="Print no records (with --stats: only the tables), as tshark -q.",
+            ),
+            click.option(
                 "-c",
                 "count",
                 type=click.IntRange(min=1),
@@ -182,6 +188,7 @@ def decode(
     hex_dump: bool,
     time_format: str,
     colour: str,
+    quiet: bool,
     count: int | None,
     stats: bool,
     public_ip: tuple[str, ...],
@@ -208,6 +215,7 @@ def decode(
         time_format,
         colour,
         json_flag=as_json,
+        quiet=quiet,
     )
     verdicts = [wanted for wanted, given in ((True, verified), (False, unverified)) if given]
     try:
@@ -232,7 +240,7 @@ def decode(
     for name in names:
         decoder = make_decoder(public_ip)
         writer.origin = None  # times count from each capture's first packet
-        if choice.fmt == "text" and len(names) > 1:
+        if choice.fmt == "text" and len(names) > 1 and not quiet:
             echo_out(f"# {name}")
         left = None if count is None else count - total.shown
         with user_errors(progress):
@@ -258,7 +266,7 @@ def decode(
         hint_nothing_matched(record_filter)
     if collector is not None:
         with user_errors(), writing():  # a full disk here is an output error too
-            collector.report(sys.stderr if choice.fmt != "text" else sys.stdout)
+            collector.report(sys.stderr if choice.fmt != "text" and not quiet else sys.stdout)
     raise click.exceptions.Exit(EXIT_OK if total.found else EXIT_NO_SKYPE)
 
 
