@@ -6,13 +6,23 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean check-fast sanitizers
 
 demo: $(STAMP)
 	$(VENV)/bin/skypeflux demo
 
 test: lint
 	$(PY) -m pytest -q
+
+# CI: fail when a C fast path was not built (the pure-vs-C tests would compare pure with pure)
+check-fast: $(STAMP)
+	$(PY) -c "from skypeflux.crypto import backends as c; from skypeflux.objects import backends as o; \
+	missing = [n for n, b in (('crypto', c), ('objects', o)) if 'fast' not in b.available()]; \
+	assert not missing, f'C fast path not built: {missing}'; print('C fast paths built')"
+
+# the codec fuzzers against an ASan/UBSan build of the C extensions (.ci/sanitizers)
+sanitizers: $(STAMP)
+	bash .ci/sanitizers $(abspath $(PY))
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -43,8 +43,12 @@ setup(
     ext_modules=[
         Extension(
             "skypeflux.crypto._fast",
-            sources=[f"{CRYPTO}/_fast.c", f"{CRYPTO}/_fast_core.c"],
-            depends=[f"{CRYPTO}/_fast_core.h", f"{CRYPTO}/_expansion.inc"],
+            sources=[f"{CRYPTO}/_fast.c", f"{CRYPTO}/_fast_search.c", f"{CRYPTO}/_fast_core.c"],
+            depends=[
+                f"{CRYPTO}/_fast_core.h",
+                f"{CRYPTO}/_fast_glue.h",
+                f"{CRYPTO}/_expansion.inc",
+            ],
             extra_compile_args=FLAGS,
             optional=not STRICT,
         ),

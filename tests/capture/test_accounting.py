@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import dpkt
+import pytest
 
-from skypeflux.capture import Decoder
+from skypeflux.capture import CaptureError, Decoder
+from skypeflux.capture.net.build import udp
 from tests.helpers.mutate import Pkt, pcap_bytes, real_packets
 
 
@@ -48,8 +50,8 @@ def test_added_bad_packets_are_counted_with_reasons(skypeirc_path: Path) -> None
     baseline, base_records = _run(pcap_bytes(pkts))
     ts = pkts[0].ts
     short_ip = _eth(bytes([0x45, 0, 0, 40]) + bytes(8))  # IPv4 header cut at 12 bytes
-    udp = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 1, 0, 64, 17, 0, bytes(4), bytes(4))
-    bad_udp = _eth(udp + struct.pack("!HHHH", 1, 2, 400, 0))  # UDP length beyond the packet
+    udp_head = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 1, 0, 64, 17, 0, bytes(4), bytes(4))
+    bad_udp = _eth(udp_head + struct.pack("!HHHH", 1, 2, 400, 0))  # UDP length beyond the packet
     ipv6 = b"\x00" * 12 + b"\x86\xdd" + b"\x60" + bytes(39)
     arp = b"\x00" * 12 + b"\x08\x06" + bytes(28)
     added = [short_ip] * 300 + [bad_udp] * 296 + [ipv6] * 7 + [arp] * 5
@@ -73,3 +75,24 @@ def test_one_decoder_twice_gives_the_same(skypeirc_path: Path) -> None:
     second = [(r.frame, r.unit, r.verification.status) for r in decoder.run(skypeirc_path)]
     assert first == second and len(first) == 393
     assert decoder.outcomes == counts
+
+
+def test_a_cut_datagram_off_skype_endpoints_is_counted() -> None:
+    """Regression: a snap-length-cut UDP datagram on endpoints not known as Skype vanished."""
+    ip = udp("1.2.3.4", 5000, "5.6.7.8", 53, bytes(100))
+    frame = _eth(ip)
+    decoder, records = _run(pcap_bytes([Pkt(1, frame[:50], len(frame), 1.0)]))
+    assert records == 0 and decoder.outcomes["unaccounted"] == 0
+    assert decoder.outcomes["udp_not_skype"] == 1
+    assert decoder.reasons == {"UDP datagram cut by the snap length": 1}
+
+
+@pytest.mark.parametrize("source", [b"\xd4\xc3\xb2\xa1", bytearray(24), 42, io.StringIO("x")])
+def test_wrong_kinds_of_source_are_capture_errors(source: Any) -> None:
+    with pytest.raises(CaptureError, match=r"binary file object|text mode"):
+        list(Decoder().run(source))
+
+
+def test_a_text_mode_file_is_a_capture_error(skypeirc_path: Path) -> None:
+    with skypeirc_path.open() as text, pytest.raises(CaptureError, match="text mode"):
+        list(Decoder().run(text))  # type: ignore[arg-type]

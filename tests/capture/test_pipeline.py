@@ -14,6 +14,8 @@ import pytest
 
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import VERIFIED, Record
+from skypeflux.objects import to_tree
+from tests.helpers.records import ends
 
 UDP_UNITS = {"udp.payload", "udp.resend", "udp.fragment", "udp.ack", "udp.nack", "udp.other"}
 
@@ -106,14 +108,13 @@ def test_tcp_directions_match_oracle(
 ) -> None:
     _, records = decoded
     oracle = [u for u in units_oracle if u["proto"] == "tcp"]
-    seeds = {(r.src, r.dst): r.info["seed"] for r in records if r.unit == "tcp.header"}
+    seeds = {ends(r): r.info["seed"] for r in records if r.unit == "tcp.header"}
     assert seeds == {(u["src"], u["dst"]): u["seed"] for u in oracle}
     for unit in oracle:
         frames = [
             r
             for r in records
-            if r.unit in {"tcp.data", "tcp.control"}
-            and (r.src, r.dst) == (unit["src"], unit["dst"])
+            if r.unit in {"tcp.data", "tcp.control"} and ends(r) == (unit["src"], unit["dst"])
         ]
         # body_frames rows: [offset, varint length, body length, flag]
         expected = [(off, length) for off, _vlen, length, _flag in unit["body_frames"]]
@@ -138,7 +139,7 @@ def test_hole_ends_direction_cleanly(skypeirc_path: Path, tmp_path: Path) -> Non
     holed = tmp_path / "holed.pcap"
     _copy_without(skypeirc_path, holed, {1932})
     records = list(Decoder().run(holed))
-    direction = [r for r in records if (r.src, r.dst) == ("67.71.69.121:12492", "192.168.1.2:1092")]
+    direction = [r for r in records if ends(r) == ("67.71.69.121:12492", "192.168.1.2:1092")]
     (end,) = [r for r in direction if r.unit == "tcp.end"]
     assert "hole of 660 bytes at stream offset 615" in end.verification.detail
     assert not end.verification.ok and end.plaintext is None
@@ -155,7 +156,7 @@ def test_segment_cut_by_snap_length_ends_direction(skypeirc_path: Path, tmp_path
     cut = tmp_path / "cut.pcap"
     _copy_without(skypeirc_path, cut, set(), {1932: 14 + 20 + 20 + 200})
     records = list(Decoder().run(cut))
-    direction = [r for r in records if (r.src, r.dst) == ("67.71.69.121:12492", "192.168.1.2:1092")]
+    direction = [r for r in records if ends(r) == ("67.71.69.121:12492", "192.168.1.2:1092")]
     (end,) = [r for r in direction if r.unit == "tcp.end"]
     assert end.frame == 1932
     assert "frame 1932 cut by the snap length" in end.verification.detail
@@ -169,32 +170,24 @@ def test_blocks_match_oracle(
 ) -> None:
     _, records = decoded
     mine = [
-        (r.src, r.dst, b)
+        (*ends(r), b)
         for r in records
         if r.unit in {"udp.payload", "udp.resend", "udp.message", "tcp.data"}
         for b in r.blocks
     ]
     assert len(mine) == 305 == len(blocks_oracle)
-    assert all(b.error is None and b.tree is not None for _, _, b in mine)
-    got = Counter((src, dst, b.command, b.flags, b.reqid, b.list_hex) for src, dst, b in mine)
+    assert all(b.error is None and b.objects is not None for _, _, b in mine)
+    got = Counter(
+        (src, dst, b.command, b.flags, b.reqid, b.list_bytes.hex()) for src, dst, b in mine
+    )
     want = Counter(
         (o["src"], o["dst"], o["cmd"], o["flags"], o["reqid"], o["list_hex"]) for o in blocks_oracle
     )
     assert got == want
-    trees = {(src, dst, b.list_hex): b.tree for src, dst, b in mine}
+    trees = {(src, dst, b.list_bytes.hex()): b.objects for src, dst, b in mine}
     for o in blocks_oracle:
-        tree = trees[(o["src"], o["dst"], o["list_hex"])]
-        assert _strip_names(tree) == o["tree"]
-
-
-def _strip_names(tree: Any) -> Any:
-    out = []
-    for node in tree:
-        value = node["value"]
-        if node["family"] == 5:
-            value = _strip_names(value)
-        out.append({"family": node["family"], "id": node["id"], "value": value})
-    return out
+        objects = trees[(o["src"], o["dst"], o["list_hex"])]
+        assert objects is not None and to_tree(objects) == o["tree"]
 
 
 def test_frame_333_carries_public_address(decoded: tuple[Decoder, list[Record]]) -> None:
@@ -202,9 +195,9 @@ def test_frame_333_carries_public_address(decoded: tuple[Decoder, list[Record]])
     (record,) = [r for r in records if r.frame == 333 and r.unit == "udp.payload"]
     (block,) = record.blocks
     assert (block.command, block.flags) == (36, 3)
-    assert block.tree is not None
-    (obj,) = block.tree
-    assert (obj["family"], obj["id"], obj["value"]) == (2, 0x11, "86.128.245.115:35990")
+    assert block.objects is not None
+    (obj,) = block.objects
+    assert (obj.family, obj.id, str(obj.value)) == (2, 0x11, "86.128.245.115:35990")
     assert block.reply_to_frame is not None and block.reply_to_frame < 333
 
 
@@ -217,9 +210,9 @@ def test_other_traffic_is_not_skype(
     tcp_pairs = {(u["src"], u["dst"]) for u in units_oracle if u["proto"] == "tcp"}
     for r in records:
         if r.transport == "tcp":
-            assert (r.src, r.dst) in tcp_pairs, r
+            assert ends(r) in tcp_pairs, r
         elif r.transport == "udp":
-            assert "192.168.1.2:35990" in (r.src, r.dst), r
+            assert "192.168.1.2:35990" in ends(r), r
     assert all(r.plaintext is None for r in records if not r.verification.ok)
     assert decoder.stats["udp_not_skype"] == decoder.stats["udp"] - 326
     assert decoder.stats["tcp_connections_seen"] > 4
@@ -343,7 +336,7 @@ def test_tcp_reply_teaches_the_address_udp_waits_for(
     assert first.info["evidence_frame"] == renumbered
     assert first.transport == "tcp" and first.info["public"] == "86.128.245.115"
     early = [r for r in records if r.unit == "udp.payload" and r.frame < renumbered]
-    assert any(r.dst == "192.168.1.2:35990" for r in early)
+    assert any(str(r.dst) == "192.168.1.2:35990" for r in early)
     assert all(r.verification.ok for r in records if r.unit == "udp.payload")
     assert [r.frame for r in records] == sorted(r.frame for r in records)
 
@@ -476,7 +469,7 @@ def test_tcp_records_name_every_segment_that_carried_them(
         mine = [
             r
             for r in records
-            if (r.src, r.dst) == (unit["src"], unit["dst"]) and r.unit.startswith("tcp.")
+            if ends(r) == (unit["src"], unit["dst"]) and r.unit.startswith("tcp.")
         ]
         carried = sorted({f for r in mine for f in r.frames})
         assert carried == unit["frames"]

@@ -21,6 +21,7 @@ from skypeflux.capture.net.build import LINKS, fragment, udp
 from skypeflux.capture.net.tcp_build import TcpConversation
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import NOT_APPLICABLE, UNVERIFIED, Record
+from skypeflux.objects import to_tree
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.fragment_split import fragment_count, split_message
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
@@ -36,6 +37,7 @@ from skypeflux.wire.tls_prefix import (
 from skypeflux.wire.udp_crypt import seal_payload, seal_resend
 from tests.helpers.captures import Packet, timed, write_capture
 from tests.helpers.oracle import oracle_block
+from tests.helpers.records import ends
 
 # Public-looking hosts (ipaddress calls 192.0.2/24, 198.51.100/24, 203.0.113/24 private).
 ALICE, ALICE_PORT = "86.128.245.115", 35990
@@ -54,24 +56,12 @@ def units(records: list[Record], unit: str) -> list[Record]:
     return [r for r in records if r.unit == unit]
 
 
-def strip_names(tree: Any) -> Any:
-    """The oracle's tree form: the decoder adds a ``name`` to every node."""
-    return [
-        {
-            "family": n["family"],
-            "id": n["id"],
-            "value": strip_names(n["value"]) if n["family"] == 5 else n["value"],
-        }
-        for n in tree
-    ]
-
-
 def check_blocks(record: Record, rows: list[dict[str, Any]]) -> None:
     """``record`` carries exactly the oracle blocks ``rows``, decoded to the oracle trees."""
-    got = [(b.command, b.flags, b.reqid, b.list_hex) for b in record.blocks]
+    got = [(b.command, b.flags, b.reqid, b.list_bytes.hex()) for b in record.blocks]
     assert got == [(r["cmd"], r["flags"], r["reqid"], r["list_hex"]) for r in rows]
     assert all(b.error is None for b in record.blocks)
-    assert [strip_names(b.tree) for b in record.blocks] == [r["tree"] for r in rows]
+    assert [to_tree(b.objects or []) for b in record.blocks] == [r["tree"] for r in rows]
 
 
 # -- real blocks from the oracle --------------------------------------------------------------
@@ -194,7 +184,7 @@ def _tcp_capture(
 def _check_direction(
     records: list[Record], pair: tuple[str, str], expected: list[Expected]
 ) -> None:
-    mine = [r for r in records if (r.src, r.dst) == pair and r.unit not in {"tcp.header", "note"}]
+    mine = [r for r in records if ends(r) == pair and r.unit not in {"tcp.header", "note"}]
     assert [(r.unit, r.info["stream_offset"], r.info["length"], r.packet_id) for r in mine] == [
         (e.unit, e.offset, e.length, e.packet_id) for e in expected
     ]
@@ -211,7 +201,7 @@ def _tcp_facts(records: list[Record]) -> dict[tuple[str, str], list[tuple[Any, .
             # which frame a reply answers depends on the order the capture shows them in
             blocks = [replace(b, reply_to_frame=None) for b in r.blocks]
             facts = (r.unit, r.verification, r.packet_id, r.plaintext, r.info, blocks)
-            out.setdefault((r.src, r.dst), []).append(facts)
+            out.setdefault(ends(r), []).append(facts)
     return out
 
 
@@ -222,7 +212,7 @@ def test_tcp_port_443_with_pseudo_tls(tmp_path: Path, tls_streams: TlsStreams, s
     segments = [p for *_, p in _segments(client, server, size)]
     path = _tcp_capture(tmp_path / "tls.pcap", client, server, segments)
     decoder, records = decode(path)
-    headers = {(r.src, r.dst): r for r in units(records, "tcp.header")}
+    headers = {ends(r): r for r in units(records, "tcp.header")}
     assert sorted(headers) == sorted([UP, DOWN])
     for pair, seed, role in ((UP, SEED_UP, "initiator"), (DOWN, SEED_DOWN, "responder")):
         header = headers[pair]
@@ -235,7 +225,7 @@ def test_tcp_port_443_with_pseudo_tls(tmp_path: Path, tls_streams: TlsStreams, s
     assert [r.frame for r in records] == sorted(r.frame for r in records)
     assert decoder.stats["tcp_skype_connections"] == 1
     (flow,) = decoder.flows
-    assert flow.status == "exact (2 directions)" and flow.unverified == 0
+    assert flow.status == "exact (2 directions)" and flow.counts.unverified == 0
     # a record names every segment that carried its bytes, and is reported at the last one
     for record in records:
         assert record.frame == max(record.frames)
@@ -281,7 +271,7 @@ def test_tcp_hole_ends_the_direction(tmp_path: Path, tls_streams: TlsStreams) ->
     lost_len = min(SEGMENT, len(server) - lost_at)
     kept = [p for n, (_, _, p) in enumerate(segments) if n != lost_n]
     _, records = decode(_tcp_capture(tmp_path / "hole.pcap", client, server, kept))
-    down = [r for r in records if (r.src, r.dst) == DOWN and r.unit != "note"]
+    down = [r for r in records if ends(r) == DOWN and r.unit != "note"]
     (end,) = units(down, "tcp.end")
     assert f"hole of {lost_len} bytes at stream offset {lost_at}" in end.verification.detail
     assert end.verification.status == UNVERIFIED and end.plaintext is None
@@ -306,9 +296,9 @@ def test_direction_starting_mid_stream_is_not_skype(
     decoder, records = decode(
         _tcp_capture(tmp_path / "mid.pcap", client, server, late, handshake=False)
     )
-    assert not [r for r in records if (r.src, r.dst) == UP]
+    assert not [r for r in records if ends(r) == UP]
     (header,) = units(records, "tcp.header")
-    assert (header.src, header.dst) == DOWN
+    assert ends(header) == DOWN
     _check_direction(records, DOWN, down_expected)
     # both directions mid-stream: nothing at all
     both = [p for fc, at, p in segments if at > 0]
@@ -393,7 +383,7 @@ def test_udp_scene_decodes(
     (message,) = units(records, "udp.message")
     assert message.plaintext == want["big"] and message.frames == list(range(5, 14))
     check_blocks(message, [big_row])
-    assert not [r for r in records if "8.8.8.8:53" in (r.src, r.dst)]
+    assert not [r for r in records if "8.8.8.8:53" in ends(r)]
     assert decoder.stats["udp_not_skype"] == 1
 
 

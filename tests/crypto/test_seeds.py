@@ -1,4 +1,7 @@
-"""Seeds and decryption against spec/protocol.md 1.2, 1.4, 2.1, Appendix A and SkypeIRC.cap."""
+"""Seeds and decryption against spec/protocol.md 1.2, 1.4, Appendix A and SkypeIRC.cap.
+
+The TCP header (spec 2.1) is tested with its layout, in tests/wire/test_tcp_stream.py.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ import pytest
 
 from skypeflux.crypto import CryptoError, available_backends, decrypt, skype_crc32
 from skypeflux.crypto.seeds import (
-    check_tcp_header,
     resend_seed,
     udp_seed,
     udp_seed_input,
@@ -79,36 +81,6 @@ def test_appendix_a_udp_333_from_the_capture(
     assert skype_crc32(plaintext) == int.from_bytes(datagram[7:11], "big")
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_appendix_a_tcp_stream_start(backend: str) -> None:
-    from skypeflux.crypto import cipher_for_seed
-
-    name = _backend(backend)
-    stream = bytes.fromhex(
-        "0790c7dd5df5e39e3c0c554141446de2e58dce0c4344030cb638d06ca1d66596c8b21e710b80f9fb"
-    )
-    header = check_tcp_header(stream, backend=name)
-    assert header.seed == 0x0790C7DD
-    assert header.plaintext == bytes.fromhex("00010000000100000001")
-    assert header.ok and header.sequence == 1 and header.kind == 1
-    body = cipher_for_seed(header.seed, backend=name).crypt(stream[14:])
-    # The RC4 state restarts at byte 14; the appendix's frame and ack continue past byte 40.
-    frame_and_ack = bytes.fromhex("30160613f20116054249b21c6fd2b2622cf24c36c1098857e107017a58")
-    assert body == frame_and_ack[: len(body)]
-
-
-def test_sn_tcp_example_spec_2_1() -> None:
-    header = check_tcp_header(bytes.fromhex("33fbaf7628abb1930aff6cdf55b1"))
-    assert header.plaintext == bytes.fromhex("00010000000100000001") and header.ok
-
-
-def test_tcp_header_rejects_random_bytes_and_short_input() -> None:
-    assert not check_tcp_header(bytes(range(14))).ok
-    with pytest.raises(CryptoError) as info:
-        check_tcp_header(b"\x00" * 13)
-    assert info.value.offset == 13
-
-
 def test_resend_seed_spec_1_4() -> None:
     assert resend_seed(0x15F2, 0x24499EB8) == 0x24498B4A
 
@@ -142,30 +114,6 @@ def frames(skypeirc_path: Path) -> dict[int, tuple[str, str, bytes]]:
                 src, dst = socket.inet_ntoa(ip.src), socket.inet_ntoa(ip.dst)
                 out[number] = (src, dst, bytes(ip.data.data))
     return out
-
-
-def test_frame_273_tcp_header(frames: dict[int, tuple[str, str, bytes]]) -> None:
-    src, dst, payload = frames[273]
-    assert (src, dst) == ("192.168.1.2", "68.206.150.243")
-    header = check_tcp_header(payload)
-    assert header.seed == 0x0790C7DD
-    assert header.plaintext == bytes.fromhex("00010000000100000001")
-    assert header.ok
-
-
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_every_tcp_direction_in_the_capture(
-    backend: str,
-    frames: dict[int, tuple[str, str, bytes]],
-    units_oracle: list[dict[str, Any]],
-) -> None:
-    directions = [u for u in units_oracle if u["proto"] == "tcp"]
-    assert len(directions) == 8
-    for unit in directions:
-        header = check_tcp_header(frames[unit["frame"]][2], backend=_backend(backend))
-        assert header.ok, unit["frame"]
-        assert f"{header.seed:08x}" == unit["seed"]
-        assert header.plaintext.hex() == unit["hdr10"]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -7,7 +7,9 @@ Shared by the CI fuzz test (``tests/capture/test_fuzz_pipeline.py``) and the lon
 * it finishes within the time bound (a POSIX interval timer interrupts a hang);
 * every packet read has exactly one outcome (``Decoder.outcomes['unaccounted'] == 0``);
 * every record renders as text and as a JSON line, and a second run of the same Decoder over the
-  same bytes gives the same records (no state leaks from one run into the next).
+  same bytes gives the same records (no state leaks from one run into the next);
+* every 100th case also goes through the command line (``decode --json -`` and ``flows -``):
+  a documented exit code (0, 1, 4), never an internal error or a traceback.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from skypeflux.capture import CaptureError, Decoder
+from skypeflux.cli.app import cli
 from skypeflux.outputs.jsonl import JsonLinesWriter
 from skypeflux.outputs.text import TextWriter
 from tests.helpers.mutate import Seeds, make_case, real_packets
@@ -89,6 +94,14 @@ def check(data: bytes, *, bound_s: float = 5.0, twice: bool = False) -> tuple[st
     return rendered, decoder
 
 
+def check_cli(data: bytes) -> None:
+    runner = CliRunner()
+    for args in (["decode", "--json", "-"], ["flows", "-"]):
+        result = runner.invoke(cli, args, input=data)
+        assert result.exit_code in (0, 1, 4), (args, result.exit_code, result.stderr[-500:])
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
 def load_seeds(capture: Path) -> Seeds:
     real = real_packets(capture)
     decoder = Decoder()
@@ -103,6 +116,9 @@ def run(seeds: Seeds, seed: int, start: int, count: int, *, bound_s: float, tall
         began = time.perf_counter()
         try:
             _, decoder = check(case.data, bound_s=bound_s, twice=index % 50 == 0)
+            if index % 100 == 0:
+                with time_bound(bound_s):
+                    check_cli(case.data)
         except (Exception, Hang) as exc:  # every failure is reported
             where = "".join(traceback.format_exception(exc)[-3:]).strip()
             tally.failures.append(f"seed {seed} case {index} ({'; '.join(case.steps)}): {where}")

@@ -12,8 +12,19 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from skypeflux.capture.records import VERIFIED, BlockInfo, Record, Verification
+from skypeflux.capture.records import (
+    BlockInfo,
+    FlowKey,
+    Method,
+    Record,
+    Status,
+    Transport,
+    UnitKind,
+    Verification,
+)
+from skypeflux.ipv4 import Endpoint
 from skypeflux.messages.blocks import build_block
+from skypeflux.objects import from_tree
 
 EPOCH = 1156503000.0  # any fixed origin: the oracles carry frame numbers, not times
 _FRAME = re.compile(r"frame (\d+) udp")
@@ -36,14 +47,14 @@ def _block(line: dict[str, Any]) -> BlockInfo:
         reqid=line["reqid"],
         name=None,
         list_form=int(list_hex[:2], 16) if list_hex else None,
-        tree=line["tree"],
-        list_hex=list_hex,
+        objects=from_tree(line["tree"]),
+        list_bytes=bytes.fromhex(list_hex),
     )
 
 
-def _verified(seed: str | None, method: str, src: str | None, dst: str | None) -> Verification:
+def _verified(seed: str | None, method: Method, src: str | None, dst: str | None) -> Verification:
     return Verification(
-        status=VERIFIED,
+        status=Status.VERIFIED,
         method=method,
         detail="oracle",
         seed=int(seed, 16) if seed else None,
@@ -78,16 +89,17 @@ def oracle_records(units: list[dict[str, Any]], blocks: list[dict[str, Any]]) ->
         if unit["proto"] != "udp" or unit["type"] == "0f" or unit["frame"] not in by_frame:
             continue
         func = int(unit["type"], 16)
+        src, dst = Endpoint.parse(unit["src"]), Endpoint.parse(unit["dst"])
         records.append(
             Record(
                 frame=unit["frame"],
                 time=frame_time(unit["frame"]),
-                unit="udp.payload" if func & 0x8F == 0x02 else "udp.resend",
-                src=unit["src"],
-                dst=unit["dst"],
-                transport="udp",
+                unit=UnitKind.UDP_PAYLOAD if func & 0x8F == 0x02 else UnitKind.UDP_RESEND,
+                src=src,
+                dst=dst,
+                transport=Transport.UDP,
                 verification=_verified(
-                    unit["seed"], "crc32", unit.get("public_src"), unit.get("public_dst")
+                    unit["seed"], Method.CRC32, unit.get("public_src"), unit.get("public_dst")
                 ),
                 frames=[unit["frame"]],
                 udp_type=func & 0x8F,
@@ -95,21 +107,22 @@ def oracle_records(units: list[dict[str, Any]], blocks: list[dict[str, Any]]) ->
                 packet_id=int(unit["id"], 16),
                 plaintext=bytes.fromhex(unit["plaintext"]),
                 blocks=by_frame[unit["frame"]],
-                flow=f"udp {unit['src']} <-> {unit['dst']}",
+                flow=FlowKey.udp(src, dst),
             )
         )
     for key, message_blocks in by_message.items():
-        src, dst = message_ends[key]
+        src, dst = (Endpoint.parse(end) for end in message_ends[key])
         last = max(message_frames[key])
         records.append(
             Record(
                 frame=last,
                 time=frame_time(last),
-                unit="udp.message",
+                unit=UnitKind.UDP_MESSAGE,
                 src=src,
                 dst=dst,
-                transport="udp",
-                verification=_verified(None, "crc32", None, None),
+                transport=Transport.UDP,
+                flow=FlowKey.udp(src, dst),
+                verification=_verified(None, Method.CRC32, None, None),
                 frames=message_frames[key],
                 packet_id=int(key[0], 16),
                 blocks=message_blocks,
@@ -117,21 +130,22 @@ def oracle_records(units: list[dict[str, Any]], blocks: list[dict[str, Any]]) ->
         )
     tcp_first = {(u["src"], u["dst"]): u for u in units if u["proto"] == "tcp"}
     for tcp_key, tcp_blocks in by_tcp.items():
-        src, dst = tcp_ends[tcp_key]
-        direction = tcp_first[(src, dst)]
+        src_text, dst_text = tcp_ends[tcp_key]
+        direction = tcp_first[(src_text, dst_text)]
+        src, dst = Endpoint.parse(src_text), Endpoint.parse(dst_text)
         records.append(
             Record(
                 frame=direction["frame"],
                 time=frame_time(direction["frame"]),
-                unit="tcp.data",
+                unit=UnitKind.TCP_DATA,
                 src=src,
                 dst=dst,
-                transport="tcp",
-                verification=_verified(direction["seed"], "tcp-header+framing", None, None),
+                transport=Transport.TCP,
+                verification=_verified(direction["seed"], Method.TCP_HEADER_FRAMING, None, None),
                 frames=[direction["frame"]],
                 packet_id=tcp_key[1],
                 blocks=tcp_blocks,
-                flow=f"tcp {src} -> {dst}",
+                flow=FlowKey.tcp(src, dst),  # the oracle does not say who opened it
             )
         )
     records.sort(key=lambda record: record.frame)

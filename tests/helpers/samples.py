@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dpkt
 
-from skypeflux.wire.udp import ip_text
+from skypeflux.ipv4 import ip_text
 
 SKYPE_PORT = 35990
 HOST_PUBLIC = "86.128.245.115"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from skypeflux.capture.records import CLEAR, UNVERIFIED, Record, Verification
+from skypeflux.capture.records import CLEAR, UNVERIFIED, Method, Record, Verification
 from skypeflux.outputs.filters import (
     AddressPattern,
     FrameRange,
@@ -98,7 +98,7 @@ def test_addr_matches_either_side(
 ) -> None:
     peer = "165.124.253.241"
     selected = list(build_filter(addresses=[peer]).apply(records))
-    directions = {(r.src.startswith(peer), r.dst.startswith(peer)) for r in selected}
+    directions = {(r.src.host == peer, r.dst.host == peer) for r in selected}
     assert directions == {(True, False), (False, True)}
     with_port = list(build_filter(addresses=[f"{peer}:15294"]).apply(records))
     assert with_port == selected
@@ -123,11 +123,11 @@ def test_a_fragment_message_matches_any_of_its_frames(records: list[Record]) -> 
 
 
 def test_verified_and_unverified(records: list[Record]) -> None:
-    failed = Verification(UNVERIFIED, "crc32", "crc mismatch")
+    failed = Verification(UNVERIFIED, Method.CRC32, "crc mismatch")
     mixed = [*records[:5], *(dataclasses.replace(r, verification=failed) for r in records[5:8])]
     assert list(build_filter(verified=[True]).apply(mixed)) == mixed[:5]
     assert list(build_filter(verified=[False]).apply(mixed)) == mixed[5:]
-    clear = dataclasses.replace(records[0], verification=Verification(CLEAR, "none"))
+    clear = dataclasses.replace(records[0], verification=Verification(CLEAR, Method.NONE))
     assert not build_filter(verified=[True]).matches(clear)
     assert not build_filter(verified=[False]).matches(clear)
     # an unverified record's blocks are not evidence for --cmd
@@ -141,6 +141,7 @@ def test_parsers_accept_the_documented_forms() -> None:
     assert parse_command("slotquery") == 6  # separators and case do not count
     assert parse_address("1.2.3.4") == AddressPattern("1.2.3.4")
     assert parse_address("1.2.3.4:80") == AddressPattern("1.2.3.4", 80)
+    assert parse_address("10.1.2.3/8:80") == AddressPattern("10.0.0.0/8", 80)
     assert parse_frame_range("5") == FrameRange(5, 5)
     assert parse_frame_range("5-9") == FrameRange(5, 9)
     assert parse_frame_range("5-") == FrameRange(5, None)

@@ -3,43 +3,21 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 
+from skypeflux.capture.flows import FlowCounters, FlowStats
+from skypeflux.capture.records import FlowKey, Transport
+from skypeflux.ipv4 import Endpoint
 from skypeflux.outputs.flows import COLUMNS, flow_to_json, format_flows_table
-
-
-@dataclass(frozen=True)
-class Flow:
-    key: str
-    transport: str
-    a: str
-    b: str
-    first_frame: int
-    last_frame: int
-    units: int
-    verified: int
-    unverified: int
-    blocks: int
-    status: str
 
 
 def _flow(
     a: str, b: str, transport: str, frames: tuple[int, int], counts: str, status: str
-) -> Flow:
+) -> FlowStats:
     units, verified, unverified, blocks = (int(part) for part in counts.split("/"))
-    arrow = "<->" if transport == "udp" else "->"
-    return Flow(
-        f"{transport} {a} {arrow} {b}",
-        transport,
-        a,
-        b,
-        *frames,
-        units,
-        verified,
-        unverified,
-        blocks,
-        status,
-    )
+    kind = Transport(transport)
+    key = FlowKey(kind, Endpoint.parse(a), Endpoint.parse(b))
+    first, last = frames
+    return FlowStats(key, FlowCounters(units, verified, unverified, blocks, 0, first, last), status)
 
 
 FLOWS = [
@@ -55,8 +33,8 @@ def test_table_has_a_header_and_one_aligned_row_per_flow() -> None:
     assert len(lines) == 1 + len(FLOWS)
     # left-aligned columns start at the same position on every line
     cells = {
-        "endpoints": lambda f: f" {f.a} ",
-        "frames": lambda f: f" {f.first_frame}-{f.last_frame} ",
+        "endpoints": lambda f: f" {f.key.a} ",
+        "frames": lambda f: f" {f.counts.first_frame}-{f.counts.last_frame} ",
     }
     for column, cell in cells.items():
         starts = {lines[0].index(f" {column} ")} | {
@@ -66,7 +44,7 @@ def test_table_has_a_header_and_one_aligned_row_per_flow() -> None:
     # right-aligned numbers end where their header ends
     end = lines[0].index("blocks") + len("blocks")
     for line, flow in zip(lines[1:], FLOWS, strict=True):
-        assert line[:end].endswith(f" {flow.blocks}")
+        assert line[:end].endswith(f" {flow.counts.blocks}")
 
 
 def test_udp_is_a_conversation_and_tcp_a_direction() -> None:
@@ -83,6 +61,21 @@ def test_empty_table_is_just_the_header() -> None:
 def test_json_keeps_every_field() -> None:
     for flow in FLOWS:
         data = json.loads(json.dumps(flow_to_json(flow)))
-        expected = asdict(flow)
-        expected["flow"] = expected.pop("key")
-        assert data == expected
+        key, counts = flow.key, flow.counts
+        assert data == {
+            "flow": str(key),
+            "transport": str(key.transport),
+            "a": str(key.a),
+            "b": str(key.b),
+            "first_frame": counts.first_frame,
+            "last_frame": counts.last_frame,
+            "units": counts.units,
+            "verified": counts.verified,
+            "unverified": counts.unverified,
+            "blocks": counts.blocks,
+            "status": flow.status,
+        }
+    assert [flow_to_json(flow)["flow"] for flow in FLOWS[:2]] == [
+        "udp 192.168.1.2:35990 <-> 165.124.253.241:15294",
+        "tcp 192.168.1.2:1312 <-> 68.206.150.243:57322",
+    ]

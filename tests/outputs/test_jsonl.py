@@ -10,7 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from skypeflux.capture.records import CLEAR, UNVERIFIED, Record, Verification
+from skypeflux.capture.records import CLEAR, UNVERIFIED, Method, Record, Verification
+from skypeflux.objects import Obj, from_tree
 from skypeflux.outputs.jsonl import (
     SCHEMA_VERSION,
     JsonLinesWriter,
@@ -19,6 +20,7 @@ from skypeflux.outputs.jsonl import (
     record_to_json,
 )
 from tests.helpers.oracle import EPOCH, oracle_records
+from tests.helpers.records import make_record
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +96,7 @@ def test_fields_match_the_oracle(records: list[Record], units_oracle: list[dict[
 def test_unverified_lines_have_no_plaintext_and_no_blocks(
     records: list[Record], validator: jsonschema.Draft202012Validator
 ) -> None:
-    failed = Verification(UNVERIFIED, "crc32", "crc mismatch", seed=1)
+    failed = Verification(UNVERIFIED, Method.CRC32, "crc mismatch", seed=1)
     bad = [dataclasses.replace(record, verification=failed) for record in records]
     for line in _lines(bad):
         validator.validate(line)
@@ -136,8 +138,8 @@ def test_every_object_vector_renders_to_a_valid_object(
     for vector in object_vectors:
         if not vector.get("ok"):
             continue
-        for node in vector["tree"]:
-            rendered = object_to_json(node)
+        for node, obj in zip(vector["tree"], from_tree(vector["tree"]), strict=True):
+            rendered = object_to_json(obj)
             checker.validate(rendered)
             assert _as_vector_tree([rendered]) == [node]
             checked += 1
@@ -145,33 +147,33 @@ def test_every_object_vector_renders_to_a_valid_object(
 
 
 def test_string_text_only_when_printable() -> None:
-    name = object_to_json({"family": 3, "id": 0, "value": b"diego".hex()})
+    name = object_to_json(Obj(3, 0, b"diego"))
     assert name["skypeflux.obj.text"] == "diego"
-    binary = object_to_json({"family": 3, "id": 0, "value": "ff01"})
+    binary = object_to_json(Obj(3, 0, b"\xff\x01"))
     assert binary["skypeflux.obj.text"] is None
-    number = object_to_json({"family": 0, "id": 1, "value": 5})
+    number = object_to_json(Obj(0, 1, 5))
     assert "skypeflux.obj.text" not in number
 
 
 def test_notes_and_clear_records_validate(validator: jsonschema.Draft202012Validator) -> None:
-    note = Record(
+    note = make_record(
         frame=333,
         time=EPOCH + 3,
         unit="note",
-        src="",
-        dst="",
-        transport="",
-        verification=Verification(CLEAR, "evidence", "192.168.1.2 is 86.128.245.115 (NAck)"),
+        src="82.253.163.244:38930",
+        dst="192.168.1.2:35990",
+        transport="udp",
+        verification=Verification(CLEAR, Method.EVIDENCE, "192.168.1.2 is 86.128.245.115 (NAck)"),
         info={"note": "public-address", "evidence": b"\x56\x80\xf5\x73"},
     )
-    ack = Record(
+    ack = make_record(
         frame=200,
         time=EPOCH + 2,
         unit="udp.ack",
         src="1.2.3.4:5",
         dst="192.168.1.2:35990",
         transport="udp",
-        verification=Verification(CLEAR, "none"),
+        verification=Verification(CLEAR, Method.NONE),
         udp_type=5,
         udp_func=0x35,
         packet_id=0x15E8,
@@ -181,7 +183,7 @@ def test_notes_and_clear_records_validate(validator: jsonschema.Draft202012Valid
     validator.validate(ack_line)
     assert note_line["skypeflux.note"] == "192.168.1.2 is 86.128.245.115 (NAck)"
     assert note_line["skypeflux.info"]["evidence"] == "5680f573"
-    assert note_line["srcport"] is None
+    assert (note_line["ip.src"], note_line["srcport"]) == ("82.253.163.244", 38930)
     assert ack_line["frame.time_relative"] == 2.0
     assert ack_line["skypeflux.udp.id"] == 0x15E8 and ack_line["skypeflux.note"] is None
 

@@ -13,11 +13,14 @@ from skypeflux.capture.records import (
     CLEAR,
     UNVERIFIED,
     BlockInfo,
+    Method,
     Record,
     Verification,
 )
+from skypeflux.objects import Address, Obj, ObjectList
 from skypeflux.outputs.text import TextWriter, object_tree_lines, record_lines
 from tests.helpers.oracle import EPOCH, oracle_records
+from tests.helpers.records import make_record, verdict, walk
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +32,8 @@ def records(
 
 def _unverified(record: Record) -> Record:
     """The same record as if verification had failed, with the (wrong) bytes still attached."""
-    failed = Verification(UNVERIFIED, "crc32", "crc mismatch", seed=record.verification.seed)
+    failed = Verification(UNVERIFIED, Method.CRC32, "crc mismatch", seed=record.verification.seed)
     return dataclasses.replace(record, verification=failed)
-
-
-def _walk(tree: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for node in tree:
-        out.append(node)
-        if node["family"] == 5:
-            out.extend(_walk(node["value"]))
-    return out
 
 
 def test_one_line_per_block_each_with_frame_and_verdict(records: list[Record]) -> None:
@@ -84,8 +78,8 @@ def test_unverified_record_never_shows_plaintext_or_objects(records: list[Record
         if record.plaintext and len(record.plaintext) >= 4:
             assert record.plaintext.hex() not in text
         for block in record.blocks:
-            if len(block.list_hex) > 8:
-                assert block.list_hex not in text
+            if len(block.list_bytes) > 4:
+                assert block.list_bytes.hex() not in text
 
 
 def test_verbose_prints_every_object_and_printable_strings_as_text(records: list[Record]) -> None:
@@ -93,12 +87,12 @@ def test_verbose_prints_every_object_and_printable_strings_as_text(records: list
     for record in records:
         text = "\n".join(record_lines(record, EPOCH, verbose=True, full=True))
         for block in record.blocks:
-            for node in _walk(block.tree or []):
-                assert f"id 0x{node['id']:02x} ({node['id']})" in text
-                if node["family"] == 2:
-                    assert node["value"] in text
-                if node["family"] == 3:
-                    raw = bytes.fromhex(node["value"])
+            for obj in walk(block.objects):
+                assert f"id 0x{obj.id:02x} ({obj.id})" in text
+                if isinstance(obj.value, Address):
+                    assert str(obj.value) in text
+                if obj.family == 3 and isinstance(obj.value, bytes):
+                    raw = obj.value
                     shown = raw.decode("utf-8", "replace")
                     if shown.isprintable() and shown == raw.decode("utf-8", "ignore"):
                         assert f'"{shown}"' in text
@@ -108,30 +102,30 @@ def test_verbose_prints_every_object_and_printable_strings_as_text(records: list
 
 def test_blobs_are_truncated_unless_full(records: list[Record]) -> None:
     big = [
-        (record, node)
+        (record, obj.value)
         for record in records
         for block in record.blocks
-        for node in _walk(block.tree or [])
-        if node["family"] == 4 and len(node["value"]) > 200
+        for obj in walk(block.objects)
+        if obj.family == 4 and isinstance(obj.value, bytes) and len(obj.value) > 100
     ]
     assert big, "the capture has long blobs (certificates)"
-    record, node = big[0]
+    record, blob = big[0]
     short = "\n".join(record_lines(record, EPOCH, verbose=True))
     full = "\n".join(record_lines(record, EPOCH, verbose=True, full=True))
-    assert node["value"] not in short
-    assert f"({len(node['value']) // 2} bytes)" in short
-    assert node["value"] in full
+    assert blob.hex() not in short
+    assert f"({len(blob)} bytes)" in short
+    assert blob.hex() in full
 
 
 def test_terminal_escapes_in_strings_are_shown_as_hex() -> None:
     hostile = b"\x1b[2Jowned"
-    lines = object_tree_lines([{"family": 3, "id": 0, "value": hostile.hex()}])
+    lines = object_tree_lines([Obj(3, 0, hostile)])
     assert "\x1b" not in "".join(lines)
     assert hostile.hex() in lines[0]
 
 
 def test_nested_lists_are_indented_under_their_parent() -> None:
-    tree = [{"family": 5, "id": 0, "value": [{"family": 0, "id": 1, "value": 7}]}]
+    tree = ObjectList([Obj(5, 0, ObjectList([Obj(0, 1, 7)]))])
     parent, child = object_tree_lines(tree)
     assert parent.startswith("list id 0x00 (0)") and parent.endswith("1 objects")
     assert child.startswith("    number id 0x01 (1): 7 (0x7)")
@@ -139,14 +133,14 @@ def test_nested_lists_are_indented_under_their_parent() -> None:
 
 def test_fragment_labels() -> None:
     def fragment(index: int, last: bool) -> Record:
-        return Record(
+        return make_record(
             frame=1290 + index,
             time=EPOCH,
             unit="udp.fragment",
             src="24.28.248.6:11766",
             dst="192.168.1.2:35990",
             transport="udp",
-            verification=Verification("verified", "crc32"),
+            verification=verdict("verified", "crc32"),
             info={"ref_id": 0x1674, "index": index, "last": last},
         )
 
@@ -158,7 +152,7 @@ def test_message_labels_count_fragments_not_frames_received(records: list[Record
     whole = next(r for r in records if r.unit == "udp.message")
     count = len(whole.frames)
     assert f"UDP message ({count} frags) id 0x" in record_lines(whole, EPOCH)[0]
-    missing = Verification(UNVERIFIED, "crc32", f"incomplete message: missing {count - 3} ...")
+    missing = Verification(UNVERIFIED, Method.CRC32, f"incomplete message: missing {count - 3} ...")
     cut = dataclasses.replace(
         whole,
         frames=whole.frames[:3],
@@ -176,14 +170,14 @@ def test_message_labels_count_fragments_not_frames_received(records: list[Record
 
 def test_a_stopped_tcp_direction_gives_its_reason_once() -> None:
     reason = "hole of 578 bytes at stream offset 37 (before frame 1905): decoding stopped"
-    end = Record(
+    end = make_record(
         frame=2154,
         time=EPOCH,
         unit="tcp.end",
         src="67.71.69.121:12492",
         dst="192.168.1.2:1092",
         transport="tcp",
-        verification=Verification(UNVERIFIED, "none", reason),
+        verification=Verification(UNVERIFIED, Method.NONE, reason),
     )
     (line,) = record_lines(end, EPOCH)
     assert line.count("hole of 578 bytes") == 1
@@ -191,28 +185,28 @@ def test_a_stopped_tcp_direction_gives_its_reason_once() -> None:
 
 
 def test_clear_and_note_records() -> None:
-    ack = Record(
+    ack = make_record(
         frame=5,
         time=EPOCH,
         unit="udp.ack",
         src="1.2.3.4:5",
         dst="192.168.1.2:35990",
         transport="udp",
-        verification=Verification(CLEAR, "none"),
+        verification=Verification(CLEAR, Method.NONE),
         udp_type=0x05,
         udp_func=0x35,
         packet_id=0x15E8,
     )
     (line,) = record_lines(ack, EPOCH)
     assert "UDP ack" in line and line.endswith("clear") and "id 0x15e8" in line
-    note = Record(
+    note = make_record(
         frame=333,
         time=EPOCH,
         unit="note",
         src="82.253.163.244:38930",
         dst="192.168.1.2:35990",
         transport="udp",
-        verification=Verification(CLEAR, "evidence", "192.168.1.2 is 86.128.245.115 (NAck)"),
+        verification=Verification(CLEAR, Method.EVIDENCE, "192.168.1.2 is 86.128.245.115 (NAck)"),
         info={"note": "public-address", "host": "192.168.1.2", "public": "86.128.245.115"},
     )
     (line,) = record_lines(note, EPOCH)
@@ -220,15 +214,17 @@ def test_clear_and_note_records() -> None:
 
 
 def test_block_decode_error_shows_the_reason_and_bytes() -> None:
-    block = BlockInfo(0, 6, 48, 2, 7, None, 0x42, None, "42ffff", error="range coder overrun")
-    record = Record(
+    block = BlockInfo(
+        0, 6, 48, 2, 7, None, 0x42, None, bytes.fromhex("42ffff"), error="range coder overrun"
+    )
+    record = make_record(
         frame=9,
         time=EPOCH,
         unit="udp.payload",
-        src="a:1",
-        dst="b:2",
+        src="10.0.0.1:1",
+        dst="10.0.0.2:2",
         transport="udp",
-        verification=Verification("verified", "crc32"),
+        verification=verdict("verified", "crc32"),
         blocks=[block],
     )
     text = "\n".join(record_lines(record, EPOCH, verbose=True))

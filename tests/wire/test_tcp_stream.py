@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skypeflux.crypto import available_backends
+from skypeflux.ipv4 import ip_text
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.tcp import FrameKind, Role, ack_frame, build_frame, data_frame
 from skypeflux.wire.tcp_stream import (
@@ -23,7 +25,6 @@ from skypeflux.wire.tcp_stream import (
     open_stream_header,
 )
 from skypeflux.wire.tls_prefix import TlsPrefix
-from skypeflux.wire.udp import ip_text
 
 Direction = tuple[dict[str, Any], list[bytes]]
 
@@ -73,7 +74,7 @@ def _oracle_frames(unit: dict[str, Any]) -> list[list[int]]:
 def _check(unit: dict[str, Any], decoder: StreamDecoder, frames: list[Any]) -> None:
     assert decoder.header is not None and decoder.header.ok
     assert decoder.header.seed == int(unit["seed"], 16)
-    assert decoder.header.plain.build().hex() == unit["hdr10"]
+    assert decoder.header.plain.hex() == unit["hdr10"]
     assert decoder.exact, decoder.error
     assert [[f.offset, f.varint_len, f.length, f.flag] for f in frames] == _oracle_frames(unit)
     assert b"".join(f.build() for f in frames) == bytes.fromhex(unit["plaintext"])[10:]
@@ -96,7 +97,7 @@ def test_every_direction_decodes_byte_by_byte(directions: list[Direction]) -> No
 
 
 def test_roles_from_the_header(directions: list[Direction]) -> None:
-    roles = [open_stream_header(b"".join(seg)[:14]).plain.role for _, seg in directions]
+    roles = [open_stream_header(b"".join(seg)[:14]).role for _, seg in directions]
     assert roles.count(Role.INITIATOR) == roles.count(Role.RESPONDER) == 4
 
 
@@ -118,7 +119,7 @@ def test_spec_appendix_stream_start() -> None:
     )
     decoder, frames = decode_stream(first)
     assert decoder.header is not None
-    assert decoder.header.plain.build().hex() == "00010000000100000001"
+    assert decoder.header.plain.hex() == "00010000000100000001"
     assert frames[0].body.hex() == "160613f20116054249b21c6fd2b2622cf24c36c1098857e1"
     assert decoder.pending == 1 and not decoder.exact  # the ack frame has only begun
 
@@ -174,4 +175,82 @@ def test_encode_decode_round_trip(seed: int, items: list[tuple[int, bytes]], chu
     frames = [f for i in range(0, len(stream), chunk) for f in decoder.feed(stream[i : i + chunk])]
     assert [(f.flag, f.body) for f in frames] == items
     assert decoder.exact
-    assert decoder.header is not None and decoder.header.plain.role is Role.RESPONDER
+    assert decoder.header is not None and decoder.header.role is Role.RESPONDER
+
+
+# --- the 14-byte header (spec 2.1, Appendix A) -------------------------------------------------
+
+BACKENDS = ["pure", "fast"]
+
+
+def _backend(name: str) -> str:
+    if name not in available_backends():
+        pytest.skip("C fast path not built (python setup.py build_ext --inplace)")
+    return name
+
+
+@pytest.fixture(scope="module")
+def tcp_frames(skypeirc_path: Path) -> dict[int, tuple[str, str, bytes]]:
+    """Frame number (1-based) -> (src ip, dst ip, TCP payload) for the capture's TCP frames."""
+    out: dict[int, tuple[str, str, bytes]] = {}
+    with skypeirc_path.open("rb") as fh:
+        for number, (_, raw) in enumerate(dpkt.pcap.Reader(fh), start=1):
+            ip = dpkt.ethernet.Ethernet(raw).data
+            if isinstance(ip, dpkt.ip.IP) and isinstance(ip.data, dpkt.tcp.TCP):
+                src, dst = (ip_text(int.from_bytes(a, "big")) for a in (ip.src, ip.dst))
+                out[number] = (src, dst, bytes(ip.data.data))
+    return out
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_appendix_a_tcp_stream_start(backend: str) -> None:
+    from skypeflux.crypto import cipher_for_seed
+
+    name = _backend(backend)
+    stream = bytes.fromhex(
+        "0790c7dd5df5e39e3c0c554141446de2e58dce0c4344030cb638d06ca1d66596c8b21e710b80f9fb"
+    )
+    header = open_stream_header(stream, backend=name)
+    assert header.seed == 0x0790C7DD
+    assert header.plain == bytes.fromhex("00010000000100000001")
+    assert header.ok and header.seq16 == 1 and header.last_word == 1
+    body = cipher_for_seed(header.seed, backend=name).crypt(stream[14:])
+    # The RC4 state restarts at byte 14; the appendix's frame and ack continue past byte 40.
+    frame_and_ack = bytes.fromhex("30160613f20116054249b21c6fd2b2622cf24c36c1098857e107017a58")
+    assert body == frame_and_ack[: len(body)]
+
+
+def test_sn_tcp_example_spec_2_1() -> None:
+    header = open_stream_header(bytes.fromhex("33fbaf7628abb1930aff6cdf55b1"))
+    assert header.plain == bytes.fromhex("00010000000100000001") and header.ok
+
+
+def test_tcp_header_rejects_random_bytes_and_short_input() -> None:
+    assert not open_stream_header(bytes(range(14))).ok
+    with pytest.raises(WireError) as info:
+        open_stream_header(b"\x00" * 13)
+    assert info.value.offset == 13
+
+
+def test_frame_273_tcp_header(tcp_frames: dict[int, tuple[str, str, bytes]]) -> None:
+    src, dst, payload = tcp_frames[273]
+    assert (src, dst) == ("192.168.1.2", "68.206.150.243")
+    header = open_stream_header(payload)
+    assert header.seed == 0x0790C7DD
+    assert header.plain == bytes.fromhex("00010000000100000001")
+    assert header.ok
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_tcp_direction_in_the_capture(
+    backend: str,
+    tcp_frames: dict[int, tuple[str, str, bytes]],
+    units_oracle: list[dict[str, Any]],
+) -> None:
+    directions = [u for u in units_oracle if u["proto"] == "tcp"]
+    assert len(directions) == 8
+    for unit in directions:
+        header = open_stream_header(tcp_frames[unit["frame"]][2], backend=_backend(backend))
+        assert header.ok, unit["frame"]
+        assert f"{header.seed:08x}" == unit["seed"]
+        assert header.plain.hex() == unit["hdr10"]

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from skypeflux.ipv4 import ip_text
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp import (
     Ack,
@@ -19,7 +20,6 @@ from skypeflux.wire.udp import (
     Payload,
     Resend,
     build_datagram,
-    ip_text,
     looks_like_skype_udp,
     parse_datagram,
 )

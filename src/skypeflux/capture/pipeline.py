@@ -23,8 +23,9 @@ from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.source import Source, open_capture
+from skypeflux.capture.flows import FlowCounters, FlowStats
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
-from skypeflux.capture.records import Record
+from skypeflux.capture.records import FlowKey, Record
 from skypeflux.capture.skype.addresses import AddressBook
 from skypeflux.capture.skype.tcp_decoder import DirectionSummary, TcpDecoder
 from skypeflux.capture.skype.udp_decoder import UdpDecoder
@@ -50,23 +51,6 @@ class DecodeOptions:
     try_seen_addresses: bool = True
     crypto_backend: crypto.Backend = field(default_factory=crypto.get_backend)
     objects_backend: objects.Backend = field(default_factory=objects.get_backend)
-
-
-@dataclass(frozen=True, slots=True)
-class FlowStats:
-    """One Skype flow for the ``flows`` table: a UDP endpoint pair or one TCP connection."""
-
-    key: str
-    transport: str
-    a: str
-    b: str
-    first_frame: int
-    last_frame: int
-    units: int
-    verified: int
-    unverified: int
-    blocks: int
-    status: str
 
 
 class Decoder:
@@ -183,40 +167,24 @@ class Decoder:
         stats["tcp_skype_connections"] = len(skype_tcp)
         self.stats = stats
         flows = []
-        for key, (units, ok, bad, blocks, incomplete) in udp.flow_units.items():
-            first, last = udp.flow_frames[key]
-            a, _, b = key.removeprefix("udp ").partition(" <-> ")
-            problems = [f"{bad} unverified"] if bad else []
-            if incomplete:
-                problems.append(f"{incomplete} incomplete message(s)")
-            status = ", ".join(problems) or "verified"
-            flows.append(FlowStats(key, "udp", a, b, first, last, units, ok, bad, blocks, status))
-        by_conn: dict[str, list[DirectionSummary]] = {}
+        for key, counts in udp.flows.items():
+            problems = [f"{counts.unverified} unverified"] if counts.unverified else []
+            if counts.incomplete:
+                problems.append(f"{counts.incomplete} incomplete message(s)")
+            flows.append(FlowStats(key, counts, ", ".join(problems) or "verified"))
+        by_conn: dict[FlowKey, list[DirectionSummary]] = {}
         for half in tcp.finished:
             by_conn.setdefault(half.flow, []).append(half)
         for key, halves in by_conn.items():
-            first = min(h.first_frame for h in halves)
-            last = max(h.last_frame for h in halves)
             problems = sorted(
                 f"{h.src} -> {h.dst}: {h.status}" for h in halves if h.status != "exact"
             )
             status = "; ".join(problems) if problems else f"exact ({len(halves)} directions)"
-            a, _, b = key.removeprefix("tcp ").partition(" <-> ")
-            merged = FlowStats(
-                key,
-                "tcp",
-                a,
-                b,
-                first,
-                last,
-                sum(h.units for h in halves),
-                sum(h.verified for h in halves),
-                sum(h.unverified for h in halves),
-                sum(h.blocks for h in halves),
-                status,
-            )
-            flows.append(merged)
-        flows.sort(key=lambda f: f.first_frame)
+            merged = FlowCounters()
+            for half in halves:
+                merged.merge(half.counts)
+            flows.append(FlowStats(key, merged, status))
+        flows.sort(key=lambda f: f.counts.first_frame)
         self.flows = flows
 
 

@@ -1,9 +1,13 @@
 """What the capture pipeline hands to the outputs: one record per thing a user reads.
 
-A record is plain data (no behaviour), so every output (text, JSON lines) renders
-the same facts and the verification travels with the bytes it vouches for.
+A record is plain typed data (no behaviour, no text made for showing): endpoints are
+:class:`~skypeflux.ipv4.Endpoint`, flows :class:`FlowKey`, object lists the typed
+:class:`~skypeflux.objects.ObjectList`, kinds and verdicts enums. Only ``outputs`` turns them
+into text or JSON, so every output renders the same facts and the verification travels with the
+bytes it vouches for. The enums are ``str``-valued: their values are the words the JSON output
+and the filters use.
 
-Kinds of record (``Record.unit``):
+Kinds of record (``Record.unit``, :class:`UnitKind`):
 
 ``udp.payload``   a type 0x02 datagram, decrypted with the seed built from public addresses
 ``udp.resend``    a type 0x03 datagram (seed = id XOR the NAck's challenge)
@@ -21,21 +25,66 @@ Kinds of record (``Record.unit``):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-# Verification verdicts. Only records whose verdict is VERIFIED carry plaintext.
-VERIFIED = "verified"  # CRC32 matched, or TCP known header and exact framing
-UNVERIFIED = "unverified"  # tried and failed: never shown as plaintext
-CLEAR = "clear"  # not obfuscated on the wire (ACK/NAck): nothing to verify
-NOT_APPLICABLE = "n/a"
+from skypeflux.ipv4 import Endpoint
+from skypeflux.objects import ObjectList
+
+
+class UnitKind(StrEnum):
+    """What a record is (see the module docstring)."""
+
+    UDP_PAYLOAD = "udp.payload"
+    UDP_RESEND = "udp.resend"
+    UDP_FRAGMENT = "udp.fragment"
+    UDP_MESSAGE = "udp.message"
+    UDP_ACK = "udp.ack"
+    UDP_NACK = "udp.nack"
+    UDP_OTHER = "udp.other"
+    TCP_HEADER = "tcp.header"
+    TCP_DATA = "tcp.data"
+    TCP_CONTROL = "tcp.control"
+    TCP_END = "tcp.end"
+    NOTE = "note"
+
+
+class Transport(StrEnum):
+    UDP = "udp"
+    TCP = "tcp"
+
+
+class Status(StrEnum):
+    """Verification verdicts. Only records whose verdict is VERIFIED carry plaintext."""
+
+    VERIFIED = "verified"  # CRC32 matched, or TCP known header and exact framing
+    UNVERIFIED = "unverified"  # tried and failed: never shown as plaintext
+    CLEAR = "clear"  # not obfuscated on the wire (ACK/NAck): nothing to verify
+    NOT_APPLICABLE = "n/a"  # nothing could be checked (a datagram type with no known layout)
+
+
+class Method(StrEnum):
+    """What a verdict rests on."""
+
+    CRC32 = "crc32"  # the datagram's CRC over the decrypted bytes
+    TCP_HEADER = "tcp-header"  # the known plaintext of a TCP direction's header
+    TCP_HEADER_FRAMING = "tcp-header+framing"  # that header, and frames and blocks exact
+    EVIDENCE = "evidence"  # a note: the record that proved what was learned
+    NONE = "none"
+
+
+VERIFIED = Status.VERIFIED
+UNVERIFIED = Status.UNVERIFIED
+CLEAR = Status.CLEAR
+NOT_APPLICABLE = Status.NOT_APPLICABLE
 
 
 @dataclass(frozen=True, slots=True)
 class Verification:
     """How a unit was verified, and with which inputs: printed next to every decoded message."""
 
-    status: str  # VERIFIED, UNVERIFIED, CLEAR, NOT_APPLICABLE
-    method: str  # "crc32", "tcp-header+framing", "tcp-header", "none", ...
+    status: Status
+    method: Method
     detail: str = ""  # human-readable reason or evidence
     seed: int | None = None
     public_src: str | None = None  # addresses used in the UDP seed
@@ -43,7 +92,32 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return self.status == VERIFIED
+        return self.status == Status.VERIFIED
+
+
+@dataclass(frozen=True, slots=True)
+class FlowKey:
+    """One flow: a UDP endpoint pair (either may send) or one TCP connection (``a`` opened it).
+
+    ``str()`` is the key the outputs print, ``"udp a:p <-> b:q"`` / ``"tcp a:p <-> b:q"``; the
+    two UDP endpoints are in text order so both directions give the same key.
+    """
+
+    transport: Transport
+    a: Endpoint
+    b: Endpoint
+
+    @classmethod
+    def udp(cls, one: Endpoint, other: Endpoint) -> FlowKey:
+        a, b = sorted((one, other), key=str)
+        return cls(Transport.UDP, a, b)
+
+    @classmethod
+    def tcp(cls, initiator: Endpoint, responder: Endpoint) -> FlowKey:
+        return cls(Transport.TCP, initiator, responder)
+
+    def __str__(self) -> str:
+        return f"{self.transport} {self.a} <-> {self.b}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +129,10 @@ class BlockInfo:
     command: int
     flags: int
     reqid: int | None
-    name: str | None
+    name: str | None  # the command's label from the name table ('?' ends a guessed one)
     list_form: int | None  # 0x41 / 0x42, None when there is no list
-    tree: list[dict[str, Any]] | None  # decoded objects in the vectors' tree form, with names
-    list_hex: str
+    objects: ObjectList | None  # the decoded list; None when there is none or it failed
+    list_bytes: bytes
     error: str | None = None  # why the block or its list did not decode exactly
     reply_to_frame: int | None = None  # for a reply: frame of the request it answers
     resend_of_frame: int | None = None  # for a repeated request: the frame that first sent it
@@ -70,11 +144,12 @@ class Record:
 
     frame: int
     time: float
-    unit: str
-    src: str  # "ip:port" as captured
-    dst: str
-    transport: str  # "udp" / "tcp" / ""
+    unit: UnitKind
+    src: Endpoint  # as captured
+    dst: Endpoint
+    transport: Transport
     verification: Verification
+    flow: FlowKey
     frames: list[int] = field(default_factory=list)  # every frame that carried the unit
     udp_type: int | None = None  # func & 0x8F
     udp_func: int | None = None  # the raw func byte
@@ -82,4 +157,3 @@ class Record:
     plaintext: bytes | None = None  # only when verification.ok
     blocks: list[BlockInfo] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)  # type-specific fields (iv, crc, ...)
-    flow: str = ""  # flow key, "udp a:p <-> b:q" or "tcp a:p -> b:q"

@@ -4,7 +4,6 @@ the back ends, and decoding a capture to standard output."""
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 import stat
 import sys
@@ -26,6 +25,7 @@ from skypeflux.cli.errors import (
     writing,
 )
 from skypeflux.cli.progress import ProgressLine
+from skypeflux.ipv4 import ip_number, ip_text
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.jsonl import JsonLinesWriter
 
@@ -36,8 +36,8 @@ def parse_public_ip(text: str) -> tuple[str | None, str]:
     if not sep:
         private, public = "", text
     try:
-        public = str(ipaddress.IPv4Address(public.strip()))
-        host = str(ipaddress.IPv4Address(private.strip())) if sep else None
+        public = ip_text(ip_number(public.strip()))
+        host = ip_text(ip_number(private.strip())) if sep else None
     except ValueError:
         raise ValueError(f"expected [PRIVATE=]PUBLIC with IPv4 addresses, got {text!r}") from None
     return host, public
@@ -139,6 +139,41 @@ public_ip_option = click.option(
     help="Public address of a host behind NAT (PRIVATE=PUBLIC), or of every private host "
     "(PUBLIC alone). Repeatable. Usually learned from the capture itself.",
 )
+
+
+addresses_option = click.option(
+    "--addresses",
+    "addresses_file",
+    metavar="FILE",
+    default=None,
+    help="PRIVATE=PUBLIC lines (as recover-ip -o writes them; # comments), as if each were "
+    "a --public-ip; an explicit --public-ip wins. Read only when given.",
+)
+
+
+def read_addresses(path: str | None) -> tuple[str, ...]:
+    """The PRIVATE=PUBLIC entries of an address file (none without one), checked."""
+    if path is None:
+        return ()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        hint = "--addresses"
+        raise click.BadParameter(f"{path}: cannot read: {reason}", param_hint=hint) from None
+    entries = []
+    for number, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        try:
+            parse_public_ip(text)
+        except ValueError as exc:
+            hint = "--addresses"
+            raise click.BadParameter(f"{path} line {number}: {exc}", param_hint=hint) from None
+        entries.append(text)
+    return tuple(entries)
 
 
 progress_option = click.option(

@@ -8,8 +8,9 @@
 #include <Python.h>
 
 #include "_fast_core.h"
+#include "_fast_glue.h"
 
-static PyObject *crypto_error; /* skypeflux.crypto.errors.CryptoError */
+PyObject *crypto_error; /* skypeflux.crypto.errors.CryptoError */
 
 #define RELEASE_GIL_BYTES 8192
 
@@ -60,7 +61,7 @@ static int parse_length(PyObject *obj, Py_ssize_t *n)
  * str are a TypeError (bytes(5) would silently mean five zero bytes). Release with
  * PyBuffer_Release; the view keeps the copy alive.
  */
-static int get_bytes(PyObject *obj, Py_buffer *view, const char *what)
+int get_bytes(PyObject *obj, Py_buffer *view, const char *what)
 {
     if (!PyObject_CheckBuffer(obj)) {
         PyErr_Format(PyExc_TypeError,
@@ -84,7 +85,7 @@ static int get_bytes(PyObject *obj, Py_buffer *view, const char *what)
     return status;
 }
 
-static int check_nargs(const char *name, Py_ssize_t nargs, Py_ssize_t want)
+int check_nargs(const char *name, Py_ssize_t nargs, Py_ssize_t want)
 {
     if (nargs != want) {
         PyErr_Format(PyExc_TypeError, "%s() takes exactly %zd arguments (%zd given)", name, want,
@@ -301,6 +302,9 @@ static PyMethodDef fast_methods[] = {
      "decrypt(seed, data) -> data XOR keystream(seed) from position 0"},
     {"keystream_batch", (PyCFunction)(void (*)(void))fast_keystream_batch, METH_FASTCALL,
      "keystream_batch(seeds, n) -> n keystream bytes per native uint32 seed, concatenated"},
+    {"search_sources", (PyCFunction)(void (*)(void))fast_search_sources, METH_FASTCALL,
+     "search_sources(dst, packet_id, iv, crc, ciphertext, accept, start, stop) -> sources "
+     "in [start, stop) whose seed decrypts the datagram to its CRC"},
     {NULL, NULL, 0, NULL},
 };
 

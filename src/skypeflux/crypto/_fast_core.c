@@ -154,3 +154,110 @@ void batch_keystreams(const uint8_t *seeds, size_t count, uint8_t *out, size_t n
         rc4_apply(&st, NULL, out + g * n, n);
     }
 }
+
+/* ---- the address search ------------------------------------------------------------------- */
+
+static uint32_t udp_seed_of(const search_target *t, uint32_t src)
+{
+    uint8_t input[12];
+    for (int b = 0; b < 4; b++) {
+        input[b] = (uint8_t)(src >> (8 * b));
+        input[4 + b] = (uint8_t)(t->dst >> (8 * b));
+    }
+    input[8] = (uint8_t)t->packet_id;
+    input[9] = (uint8_t)(t->packet_id >> 8);
+    input[10] = 0;
+    input[11] = 0;
+    return core_crc32(input, sizeof input, 0xFFFFFFFFu) ^ t->iv;
+}
+
+/*
+ * The seed is an affine function of the source over GF(2) (a CRC of fixed-length input, XOR a
+ * constant), so it is the XOR of one table entry per source byte and the seed of 0.0.0.0.
+ */
+typedef struct {
+    uint32_t byte[4][256];
+    uint32_t base;
+} seed_tables;
+
+static void build_seed_tables(const search_target *t, seed_tables *st)
+{
+    st->base = udp_seed_of(t, 0);
+    for (int b = 0; b < 4; b++) {
+        for (uint32_t v = 0; v < 256; v++) {
+            st->byte[b][v] = udp_seed_of(t, v << (8 * b)) ^ st->base;
+        }
+    }
+}
+
+static inline uint32_t seed_from_tables(const seed_tables *st, uint32_t src)
+{
+    return st->base ^ st->byte[0][src & 0xFFu] ^ st->byte[1][(src >> 8) & 0xFFu] ^
+           st->byte[2][(src >> 16) & 0xFFu] ^ st->byte[3][src >> 24];
+}
+
+/* The rest of the datagram after plaintext byte 0, from the state after one keystream byte. */
+static int crc_matches(const search_target *t, uint8_t *s, uint8_t j, uint8_t first)
+{
+    uint32_t crc = crc_table[(0xFFFFFFFFu ^ first) & 0xFFu] ^ (0xFFFFFFFFu >> 8);
+    uint8_t i = 1;
+    for (size_t p = 1; p < t->length; p++) {
+        i++;
+        uint8_t si = s[i];
+        j = (uint8_t)(j + si);
+        uint8_t sj = s[j];
+        s[i] = sj;
+        s[j] = si;
+        uint8_t plain = (uint8_t)(t->ciphertext[p] ^ s[(uint8_t)(si + sj)]);
+        crc = crc_table[(crc ^ plain) & 0xFFu] ^ (crc >> 8);
+    }
+    return crc == t->crc;
+}
+
+size_t search_sources(const search_target *t, uint64_t start, uint64_t stop, uint32_t *hits,
+                      size_t max_hits)
+{
+    seed_tables st;
+    build_seed_tables(t, &st);
+    const uint8_t c0 = t->ciphertext[0];
+    size_t found = 0;
+    for (uint64_t a = start; a < stop; a += LANES) {
+        const uint64_t left = stop - a;
+        const int lanes = left < LANES ? (int)left : LANES;
+        uint8_t key[LANES][KEY_BYTES];
+        uint8_t s[LANES][256];
+        uint8_t j[LANES];
+        for (int l = 0; l < LANES; l++) {
+            /* a short last group repeats its first source in the unused lanes */
+            uint32_t src = (uint32_t)(a + (uint64_t)(l < lanes ? l : 0));
+            expand_key_bytes(seed_from_tables(&st, src), key[l]);
+            memcpy(s[l], identity, 256);
+            j[l] = 0;
+        }
+        for (int i = 0; i < 256; i++) {
+            const uint8_t ki = key_index[i];
+            for (int l = 0; l < LANES; l++) {
+                uint8_t x = s[l][i];
+                j[l] = (uint8_t)(j[l] + x + key[l][ki]);
+                s[l][i] = s[l][j[l]];
+                s[l][j[l]] = x;
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            uint8_t si = s[l][1];
+            uint8_t jj = si;
+            uint8_t sj = s[l][jj];
+            s[l][1] = sj;
+            s[l][jj] = si;
+            uint8_t first = (uint8_t)(c0 ^ s[l][(uint8_t)(si + sj)]);
+            if (!t->accept[first] || !crc_matches(t, s[l], jj, first)) {
+                continue;
+            }
+            if (found < max_hits) {
+                hits[found] = (uint32_t)(a + (uint64_t)l);
+            }
+            found++;
+        }
+    }
+    return found;
+}

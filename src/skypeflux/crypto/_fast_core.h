@@ -43,4 +43,27 @@ void batch_keystreams(const uint8_t *seeds, size_t count, uint8_t *out, size_t n
 /* Skype's CRC32 (reflected 0xEDB88320, no final inversion) continuing from crc. */
 uint32_t core_crc32(const uint8_t *data, size_t n, uint32_t crc);
 
+/*
+ * The address search (skypeflux.crypto.search): one type 0x02 datagram whose public source
+ * address is unknown. Its seed is CRC32(LE32 src, LE32 dst, LE16 id, 00 00) XOR iv.
+ */
+typedef struct {
+    uint32_t dst;          /* public destination, a<<24|b<<16|c<<8|d */
+    uint32_t packet_id;    /* 16-bit datagram id */
+    uint32_t iv;
+    uint32_t crc;          /* the datagram's CRC field: Skype CRC32 of the plaintext */
+    const uint8_t *ciphertext;
+    size_t length;         /* at least 1 */
+    const uint8_t *accept; /* 256 flags: may plaintext byte 0 take this value? */
+} search_target;
+
+/*
+ * Try every source address in [start, stop) (stop <= 2**32) against t: derive the seed, run
+ * the key schedule (LANES at a time), reject on the first plaintext byte, else decrypt the
+ * rest and compare the CRC. Writes up to max_hits matching sources to hits, in order, and
+ * returns how many matched (which may exceed max_hits).
+ */
+size_t search_sources(const search_target *t, uint64_t start, uint64_t stop, uint32_t *hits,
+                      size_t max_hits);
+
 #endif

@@ -25,6 +25,10 @@ from .rc4 import RC4, Buffer, StreamCipher, byte_view, check_length
 WORD_TYPECODE: Final[Literal["I", "L"]] = "I" if array.array("I").itemsize == 4 else "L"
 
 
+SearchSources = Callable[[int, int, int, int, bytes, bytes, int, int], list[int]]
+"""(dst, packet_id, iv, crc, ciphertext, accept, start, stop) -> CRC-matching sources."""
+
+
 @dataclass(frozen=True)
 class Backend:
     """One implementation of the primitives; see ``skypeflux.crypto`` for their contracts."""
@@ -37,6 +41,8 @@ class Backend:
     keystream_batch: Callable[[Buffer, int], bytes]
     cipher_for_seed: Callable[[int], StreamCipher]
     rc4: Callable[[Buffer], StreamCipher]
+    #: the address search loop (``search.crc_hits``); None: the pure loop in ``search``
+    search_sources: SearchSources | None = None
 
 
 def _pure_cipher_for_seed(seed: int) -> RC4:
@@ -85,6 +91,7 @@ def _load_fast() -> Backend | None:
         keystream_batch=module.keystream_batch,
         cipher_for_seed=module.cipher_for_seed,
         rc4=module.RC4,
+        search_sources=module.search_sources,
     )
 
 

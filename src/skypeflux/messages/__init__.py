@@ -3,6 +3,7 @@ pairing of requests with replies. Bad traffic becomes a block with an ``error``;
 :class:`MessagesError`.
 """
 
+from skypeflux.messages.addresses import PUBLIC_ADDRESS_OBJECT, public_address_claims
 from skypeflux.messages.blocks import Block, build_block, build_blocks, parse_blocks
 from skypeflux.messages.errors import MessagesError
 from skypeflux.messages.flags import FLAG_ONE_WAY, FLAG_REPLY, FLAG_REQUEST, has_reqid
@@ -21,6 +22,7 @@ __all__ = [
     "FLAG_ONE_WAY",
     "FLAG_REPLY",
     "FLAG_REQUEST",
+    "PUBLIC_ADDRESS_OBJECT",
     "Block",
     "MessagesError",
     "Name",
@@ -35,6 +37,7 @@ __all__ = [
     "object_info",
     "object_name",
     "parse_blocks",
+    "public_address_claims",
     "session_command_info",
     "session_command_name",
 ]

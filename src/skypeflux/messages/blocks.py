@@ -8,13 +8,12 @@ relies on once the CRC has said the bytes are what the sender sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from skypeflux.messages.errors import MessagesError
 from skypeflux.messages.flags import has_reqid
-from skypeflux.objects import CODED, BackendArg, ObjectList, ObjectsError, decode, encode
+from skypeflux.objects import CODED, BackendArg, Obj, ObjectList, ObjectsError, decode, encode
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.varint import encode_varint, read_varint
 
@@ -34,7 +33,7 @@ class Block:
     cmd_raw: int
     reqid: int | None
     list_bytes: bytes
-    objects: Sequence[Any] | None = None
+    objects: ObjectList | None = None
     form: int | None = None
     error: str | None = None
 
@@ -61,7 +60,7 @@ class Block:
 
 def _decode_list(
     list_bytes: bytes, at: int, backend: BackendArg
-) -> tuple[Sequence[Any] | None, int | None, str | None]:
+) -> tuple[ObjectList | None, int | None, str | None]:
     if not list_bytes:
         return None, None, None
     try:
@@ -136,7 +135,7 @@ def parse_blocks(
         reqid = int.from_bytes(data[body_at : body_at + 2], "big") if reqid_len else None
         list_at = body_at + reqid_len
         list_bytes = data[list_at:block_end]
-        objects: Sequence[Any] | None = None
+        objects: ObjectList | None = None
         form: int | None = None
         error: str | None = None
         if decode_objects:
@@ -192,7 +191,7 @@ def encode_block(
     command: int,
     flags: int,
     reqid: int | None,
-    objects: Iterable[Any] | None,
+    objects: Iterable[Obj] | None,
     form: int = CODED,
 ) -> bytes:
     """A block whose list is ``objects`` (an :class:`~skypeflux.objects.ObjectList` or ``Obj``

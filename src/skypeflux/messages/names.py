@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +44,27 @@ def command_name(cmd: int) -> str | None:
     """Name of a supernode/peer command number (``cmd_raw >> 3``), or ``None``."""
     entry = COMMANDS.get(cmd)
     return None if entry is None else entry[0]
+
+
+def _name_key(name: str) -> str:
+    """Names match loosely: case, '-', '_', spaces and the '?' of a guessed name do not count."""
+    return re.sub(r"[\s_-]+", "", name.strip().rstrip("?")).lower()
+
+
+_COMMAND_BY_KEY: dict[str, int] = {_name_key(name): cmd for cmd, (name, _) in COMMANDS.items()}
+_COMMAND_DISPLAY: dict[str, str] = {_name_key(name): name for name, _ in COMMANDS.values()}
+
+
+def command_by_name(name: str) -> int | None:
+    """The command number of a name from the table, matched loosely (``Address-Reply?`` finds
+    ``address_reply``); ``None`` for a name the table does not have."""
+    return _COMMAND_BY_KEY.get(_name_key(name))
+
+
+def command_suggestions(name: str, limit: int = 3) -> list[str]:
+    """Names from the table closest to a misspelt ``name``, best first."""
+    close = difflib.get_close_matches(_name_key(name), list(_COMMAND_DISPLAY), n=limit, cutoff=0.6)
+    return [_COMMAND_DISPLAY[key] for key in close]
 
 
 def session_command_info(raw: int) -> Name | None:

@@ -7,17 +7,20 @@ Object ids mean something only in their command, in the list that holds them and
 family (spec objects.md 1: "ids are per command"), so an object is named only where
 :data:`OBJECTS_BY_COMMAND` has an entry for exactly that: the key is the path from the block's
 top-level list, one ``(id, family)`` pair per level (family numbers as in spec 4.2: 0 number,
-1 64-bit, 2 address, 3 string, 4 blob, 5 list, 6 int list). There is deliberately no generic
+1 64-bit, 2 address, 3 string, 4 blob, 5 list, 6 int list; :class:`skypeflux.objects.Family`,
+by the short aliases below). There is deliberately no generic
 fallback: the FakeSkype id names (spec 5.3) differ per command, and a borrowed name on a plain
 number reads as a fact.
 """
 
 from __future__ import annotations
 
+from skypeflux.objects.model import Family
+
 Entry = tuple[str, bool]
 ObjectPath = tuple[tuple[int, int], ...]
 
-NUM, U64, ADDR, STR, BLOB, LIST, INTS = range(7)
+NUM, U64, ADDR, STR, BLOB, LIST, INTS = Family  # short names for the keys below
 
 COMMANDS: dict[int, Entry] = {
     6: ("slot_query", False),

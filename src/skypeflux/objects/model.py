@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import TypeAlias, overload
 
+from skypeflux.ipv4 import Endpoint, ip_number
+
 from .errors import ObjectsError
 
 U32_MAX = 0xFFFFFFFF
@@ -28,11 +30,6 @@ def check_nesting(level: int) -> None:
     """Refuse a list at nesting ``level`` (0: the top list) that no decoder could produce."""
     if level >= MAX_DEPTH_LIMIT:
         raise ObjectsError(f"lists nested deeper than {MAX_DEPTH_LIMIT} levels")
-
-
-def _is_decimal(text: str) -> bool:
-    """ASCII digits only: ``str.isdigit`` alone also accepts '²' and other digits int() refuses."""
-    return text.isascii() and text.isdigit()
 
 
 class Family(IntEnum):
@@ -52,12 +49,11 @@ FAMILIES: tuple[Family, ...] = tuple(Family)
 
 
 @dataclass(frozen=True, slots=True)
-class Address:
-    """An IPv4 address and port (family 2). ``ip`` is the address as a 32-bit integer whose most
-    significant byte is the first dotted octet, the form both wire layouts are derived from."""
-
-    ip: int
-    port: int
+class Address(Endpoint):
+    """An IPv4 address and port (family 2): an :class:`~skypeflux.ipv4.Endpoint` whose values
+    are checked, since an encoder must never meet one the wire cannot carry. ``ip`` is the
+    address as a 32-bit integer whose most significant byte is the first dotted octet, the form
+    both wire layouts are derived from."""
 
     def __post_init__(self) -> None:
         if type(self.ip) is not int or not 0 <= self.ip <= U32_MAX:
@@ -70,30 +66,20 @@ class Address:
         """Build from a dotted quad such as ``"192.168.1.2"``."""
         if not isinstance(host, str):
             raise ObjectsError(f"not a dotted IPv4 address: {host!r}")
-        parts = host.split(".")
-        if len(parts) != 4 or not all(_is_decimal(p) and int(p) <= 255 for p in parts):
-            raise ObjectsError(f"not a dotted IPv4 address: {host!r}")
-        a, b, c, d = (int(p) for p in parts)
-        return cls((a << 24) | (b << 16) | (c << 8) | d, port)
+        try:
+            return cls(ip_number(host), port)
+        except ValueError:
+            raise ObjectsError(f"not a dotted IPv4 address: {host!r}") from None
 
     @classmethod
     def parse(cls, text: str) -> Address:
         """Build from ``"a.b.c.d:port"`` (the vectors' tree form); anything else raises
         ``ObjectsError``."""
-        if not isinstance(text, str):
-            raise ObjectsError(f"an address must be a string a.b.c.d:port, got {text!r}")
-        host, sep, port = text.rpartition(":")
-        if not sep or not _is_decimal(port):
-            raise ObjectsError(f"not an address of the form a.b.c.d:port: {text!r}")
-        return cls.from_host(host, int(port))
-
-    @property
-    def host(self) -> str:
-        ip = self.ip
-        return f"{ip >> 24}.{(ip >> 16) & 255}.{(ip >> 8) & 255}.{ip & 255}"
-
-    def __str__(self) -> str:
-        return f"{self.host}:{self.port}"
+        try:
+            endpoint = Endpoint.parse(text)
+        except ValueError:
+            raise ObjectsError(f"not an address of the form a.b.c.d:port: {text!r}") from None
+        return cls(endpoint.ip, endpoint.port)
 
 
 Value: TypeAlias = "int | Address | bytes | ObjectList | tuple[int, ...]"

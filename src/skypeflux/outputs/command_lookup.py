@@ -2,30 +2,19 @@
 
 Names are resolved to numbers when a filter is built, so a typo is reported at once instead of
 silently matching nothing, and a guessed name (shown as ``address_reply?``) matches with or
-without its ``?``. Case, ``-``, ``_`` and spaces do not count.
+without its ``?``; the loose matching itself is :func:`skypeflux.messages.names.command_by_name`.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-
+from skypeflux.messages.names import command_by_name, command_suggestions
 from skypeflux.messages.names_data import COMMANDS
 
 
-def name_key(name: str) -> str:
-    """Names match loosely: case, '-', '_', spaces and the '?' of a guessed name do not count."""
-    return re.sub(r"[\s_-]+", "", name.strip().rstrip("?")).lower()
-
-
-_COMMAND_BY_KEY: dict[str, int] = {name_key(name): number for number, (name, _) in COMMANDS.items()}
-
-
 def _unknown_command(text: str) -> ValueError:
-    display = {name_key(name): name for name, _ in COMMANDS.values()}
-    close = difflib.get_close_matches(name_key(text), list(display), n=3, cutoff=0.6)
+    close = command_suggestions(text)
     hint = (
-        f"; did you mean {' or '.join(display[key] for key in close)}?"
+        f"; did you mean {' or '.join(close)}?"
         if close
         else "; give its number instead (skypeflux names lists the known ones)"
     )
@@ -44,10 +33,10 @@ def parse_command(text: str) -> int:
     try:
         number = int(text, 0)
     except ValueError:
-        number = _COMMAND_BY_KEY.get(name_key(text), -1)
-        if number < 0:
+        found = command_by_name(text)
+        if found is None:
             raise _unknown_command(text) from None
-        return number
+        return found
     if number < 0:
         raise ValueError(f"command number must not be negative: {text}")
     return number

@@ -1,42 +1,16 @@
 """The ``flows`` table: one row per Skype flow, with how much of it verified.
 
 The table answers "what is in this capture and how much of it could be read" before anyone looks
-at messages; the status column says why a flow is not fully verified. The renderer reads flows
-through a structural type, so it depends only on the fields the pipeline promises, not its class.
+at messages; the status column says why a flow is not fully verified.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
-
-class FlowLike(Protocol):
-    """The fields of ``skypeflux.capture.pipeline.FlowStats`` the table shows."""
-
-    @property
-    def key(self) -> str: ...
-    @property
-    def transport(self) -> str: ...
-    @property
-    def a(self) -> str: ...
-    @property
-    def b(self) -> str: ...
-    @property
-    def first_frame(self) -> int: ...
-    @property
-    def last_frame(self) -> int: ...
-    @property
-    def units(self) -> int: ...
-    @property
-    def verified(self) -> int: ...
-    @property
-    def unverified(self) -> int: ...
-    @property
-    def blocks(self) -> int: ...
-    @property
-    def status(self) -> str: ...
-
+from skypeflux.capture.flows import FlowStats
+from skypeflux.capture.records import Transport
 
 COLUMNS = (
     "transport",
@@ -51,25 +25,26 @@ COLUMNS = (
 _RIGHT_ALIGNED = frozenset({"units", "verified", "unverified", "blocks"})
 
 
-def _arrow(flow: FlowLike) -> str:
+def _arrow(flow: FlowStats) -> str:
     # UDP flows are conversations (either side sends); a TCP flow is one connection, a -> b.
-    return "<->" if flow.transport == "udp" else "->"
+    return "<->" if flow.key.transport == Transport.UDP else "->"
 
 
-def flow_row(flow: FlowLike) -> dict[str, str]:
+def flow_row(flow: FlowStats) -> dict[str, str]:
+    key, counts = flow.key, flow.counts
     return {
-        "transport": flow.transport.upper(),
-        "endpoints": f"{flow.a} {_arrow(flow)} {flow.b}",
-        "frames": f"{flow.first_frame}-{flow.last_frame}",
-        "units": str(flow.units),
-        "verified": str(flow.verified),
-        "unverified": str(flow.unverified),
-        "blocks": str(flow.blocks),
+        "transport": key.transport.upper(),
+        "endpoints": f"{key.a} {_arrow(flow)} {key.b}",
+        "frames": f"{counts.first_frame}-{counts.last_frame}",
+        "units": str(counts.units),
+        "verified": str(counts.verified),
+        "unverified": str(counts.unverified),
+        "blocks": str(counts.blocks),
         "status": flow.status,
     }
 
 
-def format_flows_table(flows: Sequence[FlowLike]) -> str:
+def format_flows_table(flows: Sequence[FlowStats]) -> str:
     """Aligned columns with a header line; numbers right-aligned, text left-aligned."""
     rows = [flow_row(flow) for flow in flows]
     widths = {column: max([len(column), *(len(row[column]) for row in rows)]) for column in COLUMNS}
@@ -87,18 +62,19 @@ def format_flows_table(flows: Sequence[FlowLike]) -> str:
     return "\n".join([header, *(line(row) for row in rows)]) + "\n"
 
 
-def flow_to_json(flow: FlowLike) -> dict[str, Any]:
+def flow_to_json(flow: FlowStats) -> dict[str, Any]:
     """One flow as JSON (``flows --json`` prints a list of these, one per line)."""
+    key, counts = flow.key, flow.counts
     return {
-        "flow": flow.key,
-        "transport": flow.transport,
-        "a": flow.a,
-        "b": flow.b,
-        "first_frame": flow.first_frame,
-        "last_frame": flow.last_frame,
-        "units": flow.units,
-        "verified": flow.verified,
-        "unverified": flow.unverified,
-        "blocks": flow.blocks,
+        "flow": str(key),
+        "transport": str(key.transport),
+        "a": str(key.a),
+        "b": str(key.b),
+        "first_frame": counts.first_frame,
+        "last_frame": counts.last_frame,
+        "units": counts.units,
+        "verified": counts.verified,
+        "unverified": counts.unverified,
+        "blocks": counts.blocks,
         "status": flow.status,
     }

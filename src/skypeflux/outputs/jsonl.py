@@ -15,9 +15,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, TextIO
 
-from skypeflux.capture.records import BlockInfo, Record
-from skypeflux.outputs.naming import command_kind, family_name, note_text
-from skypeflux.outputs.values import json_safe, split_endpoint, string_text
+from skypeflux.capture.records import BlockInfo, Record, Transport, UnitKind
+from skypeflux.objects import Family, Obj, ObjectList
+from skypeflux.outputs.naming import command_kind, family_name, note_text, object_label
+from skypeflux.outputs.values import json_safe, plain_value, string_text
 
 SCHEMA_VERSION = 1
 SCHEMA_RESOURCE = "record.schema.json"
@@ -31,23 +32,29 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
-def object_to_json(node: dict[str, Any]) -> dict[str, Any]:
-    """One node of a decoded object tree, in the dotted form (family 5 nests the same form)."""
-    family = int(node["family"])
-    value = node.get("value")
+def object_to_json(
+    obj: Obj, command: int | None = None, *, parents: tuple[tuple[int, int], ...] = ()
+) -> dict[str, Any]:
+    """One object in the dotted form (family 5 nests the same form); objects are named for
+    ``command`` and the lists ``parents`` that hold them."""
+    family, value = obj.family, obj.value
+    name = object_label(command, family, obj.id, parents) if command is not None else None
     out: dict[str, Any] = {
-        "skypeflux.obj.id": int(node["id"]),
-        "skypeflux.obj.family": family,
+        "skypeflux.obj.id": obj.id,
+        "skypeflux.obj.family": int(family),
         "skypeflux.obj.family_name": family_name(family),
-        "skypeflux.obj.name": node.get("name"),
+        "skypeflux.obj.name": name,
     }
-    if family == 5 and isinstance(value, list):
-        out["skypeflux.obj.value"] = [object_to_json(child) for child in value]
+    if family == Family.LIST and isinstance(value, ObjectList):
+        out["skypeflux.obj.value"] = [
+            object_to_json(child, command, parents=(*parents, (obj.id, int(family))))
+            for child in value
+        ]
     else:
-        out["skypeflux.obj.value"] = json_safe(value)
-    if family == 3:
+        out["skypeflux.obj.value"] = plain_value(value)
+    if family == Family.STRING:
         out["skypeflux.obj.text"] = string_text(value)
-    if family == 1 and isinstance(value, int):
+    if family == Family.UINT64 and isinstance(value, int):
         out["skypeflux.obj.hex"] = f"0x{value:016x}"  # exact where JSON numbers are doubles
     return out
 
@@ -64,10 +71,12 @@ def block_to_json(block: BlockInfo) -> dict[str, Any]:
         "skypeflux.reply_to_frame": block.reply_to_frame,
         "skypeflux.resend_of_frame": block.resend_of_frame,
         "skypeflux.list.form": block.list_form,
-        "skypeflux.list.hex": block.list_hex,
+        "skypeflux.list.hex": block.list_bytes.hex(),
         "skypeflux.error": block.error,
         "skypeflux.objects": (
-            [object_to_json(node) for node in block.tree] if block.tree is not None else None
+            [object_to_json(obj, block.command) for obj in block.objects]
+            if block.objects is not None
+            else None
         ),
     }
 
@@ -76,29 +85,27 @@ def record_to_json(record: Record, origin: float) -> dict[str, Any]:
     """The JSON object for one record; ``origin`` is the capture's first packet time."""
     verification = record.verification
     verified = verification.ok
-    src_ip, src_port = split_endpoint(record.src)
-    dst_ip, dst_port = split_endpoint(record.dst)
-    udp = record.transport == "udp"
+    udp = record.transport == Transport.UDP
     return {
         "schema_version": SCHEMA_VERSION,
         "frame": record.frame,
         "frame.time_epoch": record.time,
         "frame.time_relative": round(record.time - origin, 6),
         "frames": list(record.frames) or [record.frame],
-        "ip.src": src_ip,
-        "ip.dst": dst_ip,
-        "srcport": src_port,
-        "dstport": dst_port,
-        "transport": record.transport,
-        "skypeflux.flow": record.flow,
-        "skypeflux.unit": record.unit,
+        "ip.src": record.src.host,
+        "ip.dst": record.dst.host,
+        "srcport": record.src.port,
+        "dstport": record.dst.port,
+        "transport": str(record.transport),
+        "skypeflux.flow": str(record.flow),
+        "skypeflux.unit": str(record.unit),
         "skypeflux.udp.id": record.packet_id if udp else None,
         "skypeflux.udp.type": record.udp_type,
         "skypeflux.udp.func": record.udp_func,
-        "skypeflux.tcp.packet_id": record.packet_id if record.transport == "tcp" else None,
+        "skypeflux.tcp.packet_id": record.packet_id if record.transport == Transport.TCP else None,
         "skypeflux.verified": verified,
-        "skypeflux.verify.status": verification.status,
-        "skypeflux.verify.method": verification.method,
+        "skypeflux.verify.status": str(verification.status),
+        "skypeflux.verify.method": str(verification.method),
         "skypeflux.verify.detail": verification.detail,
         "skypeflux.seed": f"{verification.seed:08x}" if verification.seed is not None else None,
         "skypeflux.public.src": verification.public_src,
@@ -107,7 +114,7 @@ def record_to_json(record: Record, origin: float) -> dict[str, Any]:
             record.plaintext.hex() if verified and record.plaintext is not None else None
         ),
         "skypeflux.blocks": [block_to_json(block) for block in record.blocks] if verified else [],
-        "skypeflux.note": note_text(record) if record.unit == "note" else None,
+        "skypeflux.note": note_text(record) if record.unit == UnitKind.NOTE else None,
         "skypeflux.info": json_safe(record.info),
     }
 

@@ -7,17 +7,19 @@ words for the same fact (a reader who greps for ``reply`` in the text finds the 
 
 from __future__ import annotations
 
-from skypeflux.capture.records import CLEAR, NOT_APPLICABLE, UNVERIFIED, VERIFIED, Record
+from skypeflux.capture.records import Method, Record, Status, UnitKind
+from skypeflux.messages.names import object_info
+from skypeflux.objects import Family
 
-# spec/objects.md section 1: family number -> short name a reader can filter on.
+# spec/objects.md section 1: family -> short name a reader can filter on.
 FAMILY_NAMES: dict[int, str] = {
-    0: "number",
-    1: "u64",
-    2: "address",
-    3: "string",
-    4: "blob",
-    5: "list",
-    6: "intlist",
+    Family.NUMBER: "number",
+    Family.UINT64: "u64",
+    Family.ADDRESS: "address",
+    Family.STRING: "string",
+    Family.BLOB: "blob",
+    Family.LIST: "list",
+    Family.INT_LIST: "intlist",
 }
 
 # spec/protocol.md section 1.3: the low three bits of the command varint. Only 1, 2 and 3 were
@@ -27,29 +29,29 @@ _KIND_SHORT = {"notify": "notify", "request": "req", "reply": "reply"}
 
 # Short names of the verification methods the pipeline reports (records.Verification.method).
 _METHOD_LABELS = {
-    "crc32": "CRC ok",
-    "tcp-header+framing": "hdr+framing ok",
-    "tcp-header": "hdr ok",
+    Method.CRC32: "CRC ok",
+    Method.TCP_HEADER_FRAMING: "hdr+framing ok",
+    Method.TCP_HEADER: "hdr ok",
 }
 
-UNIT_KINDS: tuple[str, ...] = (
-    "udp.payload",
-    "udp.resend",
-    "udp.fragment",
-    "udp.message",
-    "udp.ack",
-    "udp.nack",
-    "udp.other",
-    "tcp.header",
-    "tcp.data",
-    "tcp.control",
-    "tcp.end",
-    "note",
-)
+UNIT_KINDS: tuple[str, ...] = tuple(str(kind) for kind in UnitKind)
 
 
 def family_name(family: int) -> str:
     return FAMILY_NAMES.get(family, f"family{family}")
+
+
+def object_label(
+    command: int, family: int, object_id: int, parents: tuple[tuple[int, int], ...] = ()
+) -> str | None:
+    """The name of an object (``None`` when it has none); a guessed name ends with '?'.
+
+    Ids only mean something relative to the command and the list that holds them
+    (protocol.md 4): ``parents`` is the ``(id, family)`` of each enclosing list from the top.
+    Where the tables name no such object, it has no name, never one borrowed from elsewhere.
+    """
+    info = object_info(command, object_id, family, parents)
+    return info.label if info is not None else None
 
 
 def command_kind(flags: int) -> str:
@@ -65,15 +67,15 @@ def command_kind_short(flags: int) -> str:
 def verification_label(record: Record) -> str:
     """The verdict as the text output prints it: ``CRC ok``, ``UNVERIFIED: reason``, ``clear``."""
     verification = record.verification
-    if verification.status == VERIFIED:
+    if verification.status == Status.VERIFIED:
         return _METHOD_LABELS.get(verification.method, f"{verification.method} ok")
-    if verification.status == UNVERIFIED:
+    if verification.status == Status.UNVERIFIED:
         return f"UNVERIFIED: {verification.detail or verification.method}"
-    if verification.status == CLEAR:
+    if verification.status == Status.CLEAR:
         return "clear"
-    if verification.status == NOT_APPLICABLE:
+    if verification.status == Status.NOT_APPLICABLE:
         return "-"
-    return verification.status
+    return str(verification.status)
 
 
 def _info_int(record: Record, *keys: str) -> int | None:
@@ -87,11 +89,11 @@ def _info_int(record: Record, *keys: str) -> int | None:
 def unit_label(record: Record) -> str:
     """A short tshark-like name for the unit: ``UDP 0x02``, ``UDP frag 3/9``, ``TCP data``."""
     unit = record.unit
-    if unit == "udp.payload":
+    if unit == UnitKind.UDP_PAYLOAD:
         return "UDP 0x02"
-    if unit == "udp.resend":
+    if unit == UnitKind.UDP_RESEND:
         return "UDP 0x03 resend"
-    if unit == "udp.fragment":
+    if unit == UnitKind.UDP_FRAGMENT:
         # A fragment only says its index and whether it is the last one; the count is known
         # from the last fragment alone, so only that one can say "9/9".
         index = _info_int(record, "index")
@@ -100,22 +102,20 @@ def unit_label(record: Record) -> str:
         if record.info.get("last") is True:
             return f"UDP frag {index + 1}/{index + 1}"
         return f"UDP frag {index + 1}"
-    if unit == "udp.message":
+    if unit == UnitKind.UDP_MESSAGE:
         return _message_label(record)
-    if unit == "udp.ack":
+    if unit == UnitKind.UDP_ACK:
         return "UDP ack"
-    if unit == "udp.nack":
+    if unit == UnitKind.UDP_NACK:
         return "UDP nack"
-    if unit == "udp.other":
+    if unit == UnitKind.UDP_OTHER:
         return f"UDP 0x{record.udp_type:02x}" if record.udp_type is not None else "UDP other"
-    if unit == "tcp.control":
+    if unit == UnitKind.TCP_CONTROL:
         kind = record.info.get("kind")  # ack, filler or session (spec 2.2)
         return f"TCP {kind}" if isinstance(kind, str) and kind else "TCP control"
     if unit.startswith("tcp."):
         return f"TCP {unit[4:]}"
-    if unit == "note":
-        return "note"
-    return unit
+    return str(unit)  # "note"
 
 
 def _message_label(record: Record) -> str:

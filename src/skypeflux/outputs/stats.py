@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from skypeflux.capture.records import Record
+from skypeflux.capture.records import Record, UnitKind
 from skypeflux.outputs.naming import command_kind
 
 
@@ -28,11 +28,6 @@ class HostCounts:
     blocks_received: int = 0
     bytes_sent: int = 0
     bytes_received: int = 0
-
-
-def _host(endpoint: str) -> str:
-    host, sep, port = endpoint.rpartition(":")
-    return host if sep and port.isdigit() else endpoint
 
 
 @dataclass(slots=True)
@@ -56,11 +51,11 @@ class Statistics:
             if block.name:
                 self.names[block.command] = block.name
         self.blocks += len(blocks)
-        if not record.src or not record.dst:
-            return
+        if record.unit == UnitKind.NOTE:
+            return  # a note is about a host, not traffic between two
         size = len(record.plaintext) if record.plaintext else 0
-        src = self.hosts.setdefault(_host(record.src), HostCounts())
-        dst = self.hosts.setdefault(_host(record.dst), HostCounts())
+        src = self.hosts.setdefault(record.src.host, HostCounts())
+        dst = self.hosts.setdefault(record.dst.host, HostCounts())
         src.sent += 1
         src.blocks_sent += len(blocks)
         src.bytes_sent += size

@@ -11,14 +11,16 @@ verdict and reason, never what a wrong key made of its bytes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from skypeflux.capture.records import BlockInfo, Record
+from skypeflux.capture.records import BlockInfo, Record, UnitKind
+from skypeflux.objects import Family, Obj, ObjectList
 from skypeflux.outputs.naming import (
     command_kind_short,
     family_name,
     note_text,
+    object_label,
     unit_label,
     verification_label,
 )
@@ -51,12 +53,12 @@ def _block_summary(block: BlockInfo, index: int, count: int) -> str:
 
 
 def _record_summary(record: Record) -> str:
-    if record.unit == "note":
+    if record.unit == UnitKind.NOTE:
         return note_text(record)
-    if record.unit == "tcp.end":
+    if record.unit == UnitKind.TCP_END:
         return ""  # the reason is the verdict's text already ("UNVERIFIED: hole of ...")
     if record.packet_id is not None:
-        if record.unit == "tcp.control" and record.info.get("kind") == "ack":
+        if record.unit == UnitKind.TCP_CONTROL and record.info.get("kind") == "ack":
             return f"acks id 0x{record.packet_id:04x}"  # the id of the data frame it acks
         return f"id 0x{record.packet_id:04x}"
     return ""
@@ -82,7 +84,7 @@ def record_lines(
         f"{record.frame:>5} {when} "
         f"{record.src:>21} -> {record.dst:<21} {unit_label(record):<16}"
     )
-    verdict = "" if record.unit == "note" else verification_label(record)
+    verdict = "" if record.unit == UnitKind.NOTE else verification_label(record)
     blocks = record.blocks if record.verification.ok else []
     lines: list[str] = []
     if not blocks:
@@ -113,7 +115,7 @@ def _join(head: str, summary: str, verdict: str) -> str:
 def _record_detail(record: Record) -> list[str]:
     """Where the unit came from and how it was verified: the first layer of ``-V``."""
     verification = record.verification
-    lines = [f"{INDENT}unit {record.unit}, flow {record.flow or '-'}"]
+    lines = [f"{INDENT}unit {record.unit}, flow {record.flow}"]
     if len(record.frames) > 1:
         lines.append(f"{INDENT}frames {', '.join(str(frame) for frame in record.frames)}")
     verdict = f"{INDENT}verification {verification.status} by {verification.method}"
@@ -161,13 +163,13 @@ def _shown_elsewhere(record: Record) -> set[str]:
     shown = {"seeds"}
     detail = record.verification.detail
     for key, value in record.info.items():
-        if key == "kind" and record.unit in ("tcp.control", "tcp.data"):
+        if key == "kind" and record.unit in (UnitKind.TCP_CONTROL, UnitKind.TCP_DATA):
             shown.add(key)  # the unit label says ack / filler / data
         elif isinstance(value, str) and len(value) >= 4 and value in detail:
             shown.add(key)  # crc, challenge, header: the verdict line quotes them
         elif key == "seed" and value == f"{record.verification.seed or 0:08x}":
             shown.add(key)
-        elif key == "fragments" and record.unit == "udp.message" and record.verification.ok:
+        elif key == "fragments" and record.unit == UnitKind.UDP_MESSAGE and record.verification.ok:
             shown.add(key)  # "UDP message (9 frags)"
     return shown
 
@@ -188,34 +190,49 @@ def block_detail_lines(block: BlockInfo, *, full: bool = False) -> list[str]:
     if block.reqid is not None:
         header += f", reqid 0x{block.reqid:04x} ({block.reqid})"
     lines = [header]
-    list_bytes = bytes.fromhex(block.list_hex) if block.list_hex else b""
+    list_bytes = block.list_bytes
     if block.list_form is not None:
         lines.append(f"{INDENT * 2}object list 0x{block.list_form:02x}, {len(list_bytes)} bytes")
     if block.error:
         lines.append(f"{INDENT * 2}error: {block.error}")
         lines.append(f"{INDENT * 2}list bytes: {hex_preview(list_bytes, full=full)}")
-    if block.tree is not None:
-        lines.extend(object_tree_lines(block.tree, depth=3, full=full))
+    if block.objects is not None:
+        lines.extend(object_tree_lines(block.objects, block.command, depth=3, full=full))
     return lines
 
 
 def object_tree_lines(
-    tree: list[dict[str, Any]], *, depth: int = 0, full: bool = False
+    objects: Iterable[Obj],
+    command: int | None = None,
+    *,
+    depth: int = 0,
+    full: bool = False,
+    parents: tuple[tuple[int, int], ...] = (),
 ) -> list[str]:
-    """Objects as ``family id 0x0b (11) name: value``, nested lists indented below their parent."""
+    """Objects as ``family id 0x0b (11) name: value``, nested lists indented below their parent.
+
+    Objects are named for ``command`` and the lists ``parents`` that hold them (none without a
+    command), only where the tables name exactly that.
+    """
     lines: list[str] = []
     pad = INDENT * depth
-    for node in tree:
-        family = int(node["family"])
-        ident = int(node["id"])
-        name = node.get("name")
+    for obj in objects:
+        family, ident, value = obj.family, obj.id, obj.value
         label = f"{pad}{family_name(family)} id 0x{ident:02x} ({ident})"
+        name = object_label(command, family, ident, parents) if command is not None else None
         if name:
             label += f" {name}"
-        value = node.get("value")
-        if family == 5 and isinstance(value, list):
+        if family == Family.LIST and isinstance(value, ObjectList):
             lines.append(f"{label}: {len(value)} objects")
-            lines.extend(object_tree_lines(value, depth=depth + 1, full=full))
+            lines.extend(
+                object_tree_lines(
+                    value,
+                    command,
+                    depth=depth + 1,
+                    full=full,
+                    parents=(*parents, (ident, int(family))),
+                )
+            )
         else:
             lines.append(f"{label}: {render_value(family, value, full=full)}")
     return lines

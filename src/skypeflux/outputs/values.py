@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from skypeflux.objects import Address, Family
+from skypeflux.objects.model import Value
+
 BLOB_PREVIEW_BYTES = 32
 INTLIST_PREVIEW_ITEMS = 16
 
@@ -31,45 +34,27 @@ def hex_preview(data: bytes, *, full: bool, limit: int = BLOB_PREVIEW_BYTES) -> 
     return f"{data[:limit].hex()}... ({len(data)} bytes)"
 
 
-def _bytes_of(value: Any) -> bytes | None:
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
-    if isinstance(value, str):
-        try:
-            return bytes.fromhex(value)
-        except ValueError:
-            return None
-    return None
+def string_text(value: Value) -> str | None:
+    """Printable text of a family-3 value, or None."""
+    return printable_text(value) if isinstance(value, bytes) else None
 
 
-def string_text(value: Any) -> str | None:
-    """Printable text of a family-3 value (hex in the tree form), or None."""
-    data = _bytes_of(value)
-    return printable_text(data) if data is not None else None
-
-
-def render_value(family: int, value: Any, *, full: bool) -> str:
+def render_value(family: int, value: Value, *, full: bool) -> str:
     """One object's value as a person reads it (family 5 is rendered by the caller, nested)."""
-    if family == 0 and isinstance(value, int):
+    if family == Family.NUMBER and isinstance(value, int):
         return f"{value} (0x{value:x})"
-    if family == 1 and isinstance(value, int):
+    if family == Family.UINT64 and isinstance(value, int):
         return f"0x{value:016x} ({value})"
-    if family == 3:
-        data = _bytes_of(value)
-        if data is None:
-            return repr(value)
-        text = printable_text(data)
+    if family == Family.STRING and isinstance(value, bytes):
+        text = printable_text(value)
         if text is not None:
             return json.dumps(text, ensure_ascii=False)
-        return f"hex {hex_preview(data, full=full)}"
-    if family == 4:
-        data = _bytes_of(value)
-        if data is None:
-            return repr(value)
-        if full or len(data) <= BLOB_PREVIEW_BYTES:
-            return f"{data.hex()} ({len(data)} bytes)"
-        return hex_preview(data, full=False)
-    if family == 6 and isinstance(value, list):
+        return f"hex {hex_preview(value, full=full)}"
+    if family == Family.BLOB and isinstance(value, bytes):
+        if full or len(value) <= BLOB_PREVIEW_BYTES:
+            return f"{value.hex()} ({len(value)} bytes)"
+        return hex_preview(value, full=False)
+    if family == Family.INT_LIST and isinstance(value, tuple):
         items = value if full else value[:INTLIST_PREVIEW_ITEMS]
         shown = ", ".join(str(item) for item in items)
         more = "" if len(items) == len(value) else f", ... ({len(value)} items)"
@@ -77,12 +62,16 @@ def render_value(family: int, value: Any, *, full: bool) -> str:
     return str(value)
 
 
-def split_endpoint(endpoint: str) -> tuple[str, int | None]:
-    """``"1.2.3.4:80"`` -> ``("1.2.3.4", 80)``; an endpoint without a port keeps None."""
-    host, sep, port = endpoint.rpartition(":")
-    if sep and port.isdigit():
-        return host, int(port)
-    return endpoint, None
+def plain_value(value: Value) -> Any:
+    """An object's value in the tree form (spec objects.md): numbers, ``"a.b.c.d:port"``, hex
+    for strings and blobs, a list for int lists; nested lists are the caller's."""
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, Address):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 def json_safe(value: Any) -> Any:

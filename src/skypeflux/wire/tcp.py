@@ -1,7 +1,9 @@
 """Obfuscated TCP: the 14-byte stream header and the frames of the decrypted stream (spec 2.1-2.2).
 
-Pure layout, no crypto: the header's known plaintext is checked here once someone has decrypted
-it, and frames are split from plaintext. :mod:`skypeflux.wire.tcp_stream` adds the RC4 part.
+Pure layout, no crypto: the header is declared once here (:class:`StreamHeader`, parsed from
+and built to its plaintext), its known plaintext checked once someone has decrypted it, and
+frames are split from plaintext (:func:`split_frames`, the one splitter; the incremental
+decoder in :mod:`skypeflux.wire.tcp_stream` calls it). ``tcp_stream`` adds the RC4 part.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import struct
 from dataclasses import dataclass
 from enum import Enum
 
-from skypeflux.crypto.seeds import looks_like_tcp_header
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.varint import encode_varint, read_varint, try_read_varint
 
@@ -21,11 +22,14 @@ HEADER_PLAIN_LEN = STREAM_HEADER_LEN - SEED_LEN
 LAST_WORD_INITIATOR = 0x01
 LAST_WORD_RESPONDER = 0x03
 LAST_WORD_SKYPE5 = 0x0F
+LAST_WORDS = frozenset({LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, LAST_WORD_SKYPE5})
+WORD1 = 0x00000001
+"""The fixed middle word of every header's plaintext."""
 
 MAX_FRAME_BODY = 0x10000
 """Frames in real streams are a few hundred bytes; a longer length means we lost the framing."""
 
-_HEADER_PLAIN = struct.Struct(">HII")
+_HEADER = struct.Struct(">IHII")  # seed (clear) ‖ seq16 ‖ word1 ‖ last_word (encrypted)
 
 
 class Role(Enum):
@@ -37,17 +41,23 @@ class Role(Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class HeaderPlain:
-    """The 10 decrypted header bytes: ``seq16 ‖ 00000001 ‖ last_word``."""
+class StreamHeader:
+    """The 14 bytes that open a direction, as plaintext: the clear seed, then the 10 bytes
+    ``seq16 ‖ 00000001 ‖ last_word`` that go out encrypted with RC4(key(seed)).
 
+    The one declaration of the layout: :meth:`parse` and :meth:`build` read and write it, and
+    ``tcp_stream`` encrypts and decrypts the last 10 bytes.
+    """
+
+    seed: int
     seq16: int
     word1: int
     last_word: int
 
     @property
-    def known_plaintext_ok(self) -> bool:
+    def ok(self) -> bool:
         """The check that makes a stream Skype: 8 fixed bytes (seq16 varies between peers)."""
-        return looks_like_tcp_header(self.build())
+        return self.word1 == WORD1 and self.last_word in LAST_WORDS
 
     @property
     def role(self) -> Role:
@@ -57,14 +67,28 @@ class HeaderPlain:
             return Role.RESPONDER
         return Role.UNKNOWN
 
+    @property
+    def plain(self) -> bytes:
+        """The 10 bytes after the seed, before encryption."""
+        return self.build()[SEED_LEN:]
+
     def build(self) -> bytes:
-        return _HEADER_PLAIN.pack(self.seq16, self.word1, self.last_word)
+        """The 14 plaintext bytes (the seed and the 10 to encrypt)."""
+        return _HEADER.pack(self.seed, self.seq16, self.word1, self.last_word)
 
     @classmethod
-    def parse(cls, plain: bytes) -> HeaderPlain:
+    def parse(cls, data: bytes) -> StreamHeader:
+        """From the 14 plaintext bytes."""
+        if len(data) != STREAM_HEADER_LEN:
+            raise WireError(f"a stream header is {STREAM_HEADER_LEN} bytes, got {len(data)}", 0)
+        return cls(*_HEADER.unpack(data))
+
+    @classmethod
+    def with_plain(cls, seed: int, plain: bytes) -> StreamHeader:
+        """From the clear seed and the 10 decrypted bytes."""
         if len(plain) != HEADER_PLAIN_LEN:
             raise WireError(f"header plaintext is {HEADER_PLAIN_LEN} bytes, got {len(plain)}", 0)
-        return cls(*_HEADER_PLAIN.unpack(plain))
+        return cls.parse(seed.to_bytes(SEED_LEN, "big") + plain)
 
 
 def seed_of(header: bytes) -> int:
@@ -167,21 +191,29 @@ def ack_frame(packet_id: int) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class FrameScan:
-    """Frames split from a plaintext; ``exact`` when they end exactly where the data ends."""
+    """Frames split from a plaintext; ``exact`` when they end exactly where the data ends.
+
+    ``incomplete`` says the scan stopped only because the data ends inside a frame (more bytes
+    may finish it); any other ``error`` means the framing is lost.
+    """
 
     frames: tuple[Frame, ...]
     consumed: int
     error: str | None
+    incomplete: bool = False
 
     @property
     def exact(self) -> bool:
         return self.error is None
 
 
-def split_frames(plain: bytes, base: int = 0, max_body: int = MAX_FRAME_BODY) -> FrameScan:
+def split_frames(
+    plain: bytes | bytearray, base: int = 0, max_body: int = MAX_FRAME_BODY
+) -> FrameScan:
     """Split decrypted stream bytes (starting at stream offset ``base``) into frames.
 
-    Never raises on bad data: a broken or unfinished frame ends the scan with ``error`` set.
+    The one frame splitter: the stream decoder and :func:`parse_frame` use it too. Never raises
+    on bad data: a broken or unfinished frame ends the scan with ``error`` set.
     """
     frames: list[Frame] = []
     pos = 0
@@ -192,14 +224,14 @@ def split_frames(plain: bytes, base: int = 0, max_body: int = MAX_FRAME_BODY) ->
         except WireError as exc:
             return FrameScan(tuple(frames), pos, f"bad frame length: {exc.reason}")
         if got is None:
-            return FrameScan(tuple(frames), pos, "data ends inside a frame length")
+            return FrameScan(tuple(frames), pos, "data ends inside a frame length", True)
         value, body_at = got
         length = value >> 1
         if length > max_body:
             return FrameScan(tuple(frames), pos, f"frame length {length} over {max_body}")
         if body_at + length > end:
             return FrameScan(
-                tuple(frames), pos, f"frame needs {length} bytes, {end - body_at} left"
+                tuple(frames), pos, f"frame needs {length} bytes, {end - body_at} left", True
             )
         frames.append(
             Frame(base + pos, value, body_at - pos, bytes(plain[body_at : body_at + length]))
@@ -209,9 +241,9 @@ def split_frames(plain: bytes, base: int = 0, max_body: int = MAX_FRAME_BODY) ->
 
 
 def parse_frame(plain: bytes, offset: int = 0) -> Frame:
-    """One frame at ``offset``; raises :class:`WireError` if it is truncated."""
-    value, body_at = read_varint(plain, offset)
-    end = body_at + (value >> 1)
-    if end > len(plain):
-        raise WireError(f"frame needs {value >> 1} bytes, {len(plain) - body_at} left", offset)
-    return Frame(offset, value, body_at - offset, bytes(plain[body_at:end]))
+    """One frame at ``offset``; raises :class:`WireError` if it is truncated or malformed."""
+    value, body_at = read_varint(plain, offset)  # the varint's own errors, at its offset
+    scan = split_frames(plain[offset : body_at + (value >> 1)], offset, max_body=value >> 1)
+    if not scan.frames:
+        raise WireError(scan.error or "no frame", offset)
+    return scan.frames[0]

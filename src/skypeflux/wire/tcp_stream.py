@@ -9,7 +9,6 @@ is exactly that. Bad traffic never raises here: it becomes a status and an error
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
 
 from skypeflux.crypto import BackendArg, StreamCipher, cipher_for_seed, decrypt
@@ -19,10 +18,12 @@ from skypeflux.wire.tcp import (
     MAX_FRAME_BODY,
     SEED_LEN,
     STREAM_HEADER_LEN,
+    WORD1,
     Frame,
-    HeaderPlain,
+    StreamHeader,
     build_frame,
     data_frame,
+    split_frames,
 )
 from skypeflux.wire.tls_prefix import (
     LONGEST_SIGNATURE,
@@ -30,36 +31,23 @@ from skypeflux.wire.tls_prefix import (
     could_be_tls_prefix,
     detect_tls_prefix,
 )
-from skypeflux.wire.varint import try_read_varint
-
-
-@dataclass(frozen=True, slots=True)
-class StreamHeader:
-    """The first 14 bytes of a direction, with the decrypted 10 and the verdict on them."""
-
-    seed: int
-    plain: HeaderPlain
-    raw: bytes
-
-    @property
-    def ok(self) -> bool:
-        return self.plain.known_plaintext_ok
 
 
 def open_stream_header(first: bytes, *, backend: BackendArg = None) -> StreamHeader:
-    """Decrypt and check the 14-byte header; raises :class:`WireError` if it is short."""
+    """Decrypt the 14-byte header (``ok`` says whether it is Skype's); raises
+    :class:`WireError` if it is short. ``backend`` picks the crypto back end."""
     if len(first) < STREAM_HEADER_LEN:
         raise WireError(f"stream header needs {STREAM_HEADER_LEN} bytes", len(first))
     seed = int.from_bytes(first[:SEED_LEN], "big")
     plain = decrypt(seed, bytes(first[SEED_LEN:STREAM_HEADER_LEN]), backend=backend)
-    return StreamHeader(seed, HeaderPlain.parse(plain), bytes(first[:STREAM_HEADER_LEN]))
+    return StreamHeader.with_plain(seed, plain)
 
 
 def build_stream_header(seed: int, seq16: int = 1, last_word: int = LAST_WORD_INITIATOR) -> bytes:
     """``seed ‖ RC4(key(seed))(seq16 ‖ 00000001 ‖ last_word)``, 14 bytes."""
     if not 0 <= seed <= 0xFFFFFFFF:
         raise WireError(f"seed {seed} out of range", 0)
-    plain = HeaderPlain(seq16, 1, last_word).build()
+    plain = StreamHeader(seed, seq16, WORD1, last_word).plain
     return seed.to_bytes(SEED_LEN, "big") + decrypt(seed, plain)
 
 
@@ -182,41 +170,15 @@ class StreamDecoder:
         self._plain.clear()
 
     def _split(self) -> list[Frame]:
-        frames: list[Frame] = []
         buf = self._plain
-        pos = 0
-        end = len(buf)
-        while pos < end:
-            try:
-                got = try_read_varint(buf, pos)
-            except WireError as exc:
-                self._plain_base += pos
-                del buf[:pos]
-                self._fail(f"bad frame length: {exc.reason}", self._plain_base)
-                return frames
-            if got is None:
-                break
-            value, body_at = got
-            length = value >> 1
-            if length > self.max_body:
-                self._plain_base += pos
-                del buf[:pos]
-                self._fail(f"frame length {length} over {self.max_body}", self._plain_base)
-                return frames
-            if body_at + length > end:
-                break
-            frames.append(
-                Frame(
-                    self._plain_base + pos,
-                    value,
-                    body_at - pos,
-                    bytes(buf[body_at : body_at + length]),
-                )
-            )
-            pos = body_at + length
-        if pos:
-            del buf[:pos]
-            self._plain_base += pos
+        scan = split_frames(buf, self._plain_base, self.max_body)
+        if scan.consumed:
+            del buf[: scan.consumed]
+            self._plain_base += scan.consumed
+        frames = list(scan.frames)
+        if scan.error is not None and not scan.incomplete:
+            self._fail(scan.error, self._plain_base)
+            return frames
         self.frame_count += len(frames)
         return frames
 
@@ -280,7 +242,6 @@ __all__ = [
     "DecoderStatus",
     "StreamDecoder",
     "StreamEncoder",
-    "StreamHeader",
     "build_stream_header",
     "decode_stream",
     "encode_stream",

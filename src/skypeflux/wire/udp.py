@@ -8,11 +8,12 @@ building gives back the exact bytes that were parsed. Decryption lives in
 
 from __future__ import annotations
 
-import ipaddress
 import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
+from skypeflux import ipv4
+from skypeflux.ipv4 import ip_text
 from skypeflux.wire.errors import WireError
 
 TYPE_MASK = 0x8F
@@ -25,10 +26,6 @@ TYPE_NACK = 0x07
 TYPE_DATA = 0x0D
 TYPE_FRAGMENT = 0x0F
 
-PAYLOAD_HEADER_LEN = 11
-RESEND_HEADER_LEN = 16
-FRAGMENT_HEADER_LEN = 15
-NOTICE_LEN = 11
 FRAGMENT_LAST_BIT = 0x80
 FULL_FRAGMENT_LEN = 0x54B
 """Every non-final fragment datagram has this size (spec 1.6)."""
@@ -36,28 +33,15 @@ FULL_FRAGMENT_LEN = 0x54B
 MAX_DATAGRAM_LEN = 1500
 """Nothing on the classic Skype port is larger than one Ethernet MTU of UDP payload."""
 
-_PAYLOAD = struct.Struct(">HBII")
-_RESEND = struct.Struct(">HBBIII")
-_FRAGMENT = struct.Struct(">HBHBBII")
-_NOTICE = struct.Struct(">HBII")
-_START = struct.Struct(">HB")
-
-
-def ip_text(address: int) -> str:
-    """Dotted form of an IPv4 address held as a big-endian 32-bit number."""
-    return str(ipaddress.IPv4Address(address))
+_START = struct.Struct(">HB")  # id, func: the start of every datagram
 
 
 def ip_number(address: str | int) -> int:
     """The 32-bit number of an IPv4 address given as text or already as a number."""
-    if isinstance(address, int):
-        if not 0 <= address <= 0xFFFFFFFF:
-            raise WireError(f"IPv4 address {address} out of range", 0)
-        return address
     try:
-        return int(ipaddress.IPv4Address(address))
+        return ipv4.ip_number(address)
     except ValueError as exc:
-        raise WireError(f"not an IPv4 address: {address!r}", 0) from exc
+        raise WireError(str(exc), 0) from None
 
 
 def _check_func(func: int, expected: int) -> None:
@@ -65,27 +49,61 @@ def _check_func(func: int, expected: int) -> None:
         raise WireError(f"func byte 0x{func:02x} is not of type 0x{expected:02x}", 2)
 
 
+class _Layout:
+    """A type with a fixed header: its fields in wire order (``id``, ``func`` first), then for
+    most types the rest of the datagram. Each class says how its fields map to the header."""
+
+    __slots__ = ()
+
+    TYPE: ClassVar[int]
+    NAME: ClassVar[str]
+    HEADER: ClassVar[struct.Struct]
+    EXACT: ClassVar[bool] = False  # the datagram is exactly the header (nothing follows)
+
+    def _header_fields(self) -> tuple[int, ...]:
+        raise NotImplementedError
+
+    def _rest(self) -> bytes:
+        return b""
+
+    def build(self) -> bytes:
+        fields = self._header_fields()
+        _check_func(fields[1], self.TYPE)
+        return self.HEADER.pack(*fields) + self._rest()
+
+
 @dataclass(frozen=True, slots=True)
-class Payload:
+class Payload(_Layout):
     """Type 0x02: an obfuscated payload (a request or a reply)."""
 
     TYPE: ClassVar[int] = TYPE_PAYLOAD
+    NAME: ClassVar[str] = "payload"
+    HEADER: ClassVar[struct.Struct] = struct.Struct(">HBII")  # id func iv crc
     id: int
     iv: int
     crc: int
     ciphertext: bytes
     func: int = TYPE_PAYLOAD
 
-    def build(self) -> bytes:
-        _check_func(self.func, TYPE_PAYLOAD)
-        return _PAYLOAD.pack(self.id, self.func, self.iv, self.crc) + self.ciphertext
+    def _header_fields(self) -> tuple[int, ...]:
+        return (self.id, self.func, self.iv, self.crc)
+
+    def _rest(self) -> bytes:
+        return self.ciphertext
+
+    @classmethod
+    def _from(cls, fields: tuple[int, ...], rest: bytes) -> Payload:
+        packet_id, func, iv, crc = fields
+        return cls(packet_id, iv, crc, rest, func)
 
 
 @dataclass(frozen=True, slots=True)
-class Resend:
+class Resend(_Layout):
     """Type 0x03: a payload sent again after a NAck, keyed by the NAck's challenge (spec 1.4)."""
 
     TYPE: ClassVar[int] = TYPE_RESEND
+    NAME: ClassVar[str] = "resend"
+    HEADER: ClassVar[struct.Struct] = struct.Struct(">HBBIII")  # id func count challenge ip crc
     id: int
     challenge: int
     dest_ip: int
@@ -94,14 +112,20 @@ class Resend:
     count: int = 1
     func: int = TYPE_RESEND
 
-    def build(self) -> bytes:
-        _check_func(self.func, TYPE_RESEND)
-        head = _RESEND.pack(self.id, self.func, self.count, self.challenge, self.dest_ip, self.crc)
-        return head + self.ciphertext
+    def _header_fields(self) -> tuple[int, ...]:
+        return (self.id, self.func, self.count, self.challenge, self.dest_ip, self.crc)
+
+    def _rest(self) -> bytes:
+        return self.ciphertext
+
+    @classmethod
+    def _from(cls, fields: tuple[int, ...], rest: bytes) -> Resend:
+        packet_id, func, count, challenge, dest_ip, crc = fields
+        return cls(packet_id, challenge, dest_ip, crc, rest, count, func)
 
 
 @dataclass(frozen=True, slots=True)
-class Fragment:
+class Fragment(_Layout):
     """Type 0x0F: one piece of a payload too long for one datagram (spec 1.6).
 
     Each fragment is encrypted on its own with the outer ``id``; ``ref_id`` is (in the 2006
@@ -109,6 +133,8 @@ class Fragment:
     """
 
     TYPE: ClassVar[int] = TYPE_FRAGMENT
+    NAME: ClassVar[str] = "fragment"
+    HEADER: ClassVar[struct.Struct] = struct.Struct(">HBHBBII")  # id func ref idx inner iv crc
     id: int
     ref_id: int
     index: int
@@ -119,20 +145,37 @@ class Fragment:
     inner: int = TYPE_PAYLOAD
     func: int = TYPE_FRAGMENT
 
-    def build(self) -> bytes:
-        _check_func(self.func, TYPE_FRAGMENT)
+    def _header_fields(self) -> tuple[int, ...]:
         if not 0 <= self.index < FRAGMENT_LAST_BIT:
             raise WireError(f"fragment index {self.index} out of range", 5)
         frag = self.index | (FRAGMENT_LAST_BIT if self.last else 0)
-        head = _FRAGMENT.pack(self.id, self.func, self.ref_id, frag, self.inner, self.iv, self.crc)
-        return head + self.ciphertext
+        return (self.id, self.func, self.ref_id, frag, self.inner, self.iv, self.crc)
+
+    def _rest(self) -> bytes:
+        return self.ciphertext
+
+    @classmethod
+    def _from(cls, fields: tuple[int, ...], rest: bytes) -> Fragment:
+        packet_id, func, ref_id, frag, inner, iv, crc = fields
+        index, last = frag & ~FRAGMENT_LAST_BIT, bool(frag & FRAGMENT_LAST_BIT)
+        return cls(packet_id, ref_id, index, last, iv, crc, rest, inner, func)
+
+    def build(self) -> bytes:
+        _check_func(self.func, TYPE_FRAGMENT)  # before the index: the func is at offset 2
+        return _Layout.build(self)
+
+
+_NOTICE = struct.Struct(">HBII")  # id func ip value: ACK and NAck share it
 
 
 @dataclass(frozen=True, slots=True)
-class Ack:
+class Ack(_Layout):
     """Type 0x05: 11 clear bytes; ``ip`` is the acknowledged sender's public address."""
 
     TYPE: ClassVar[int] = TYPE_ACK
+    NAME: ClassVar[str] = "ack"
+    HEADER: ClassVar[struct.Struct] = _NOTICE
+    EXACT: ClassVar[bool] = True
     id: int
     ip: int
     value: int
@@ -142,16 +185,23 @@ class Ack:
     def ip_text(self) -> str:
         return ip_text(self.ip)
 
-    def build(self) -> bytes:
-        _check_func(self.func, TYPE_ACK)
-        return _NOTICE.pack(self.id, self.func, self.ip, self.value)
+    def _header_fields(self) -> tuple[int, ...]:
+        return (self.id, self.func, self.ip, self.value)
+
+    @classmethod
+    def _from(cls, fields: tuple[int, ...], rest: bytes) -> Ack:
+        packet_id, func, ip, value = fields
+        return cls(packet_id, ip, value, func)
 
 
 @dataclass(frozen=True, slots=True)
-class Nack:
+class Nack(_Layout):
     """Type 0x07: "could not decrypt you"; carries your public ``ip`` and the resend challenge."""
 
     TYPE: ClassVar[int] = TYPE_NACK
+    NAME: ClassVar[str] = "nack"
+    HEADER: ClassVar[struct.Struct] = _NOTICE
+    EXACT: ClassVar[bool] = True
     id: int
     ip: int
     challenge: int
@@ -161,9 +211,13 @@ class Nack:
     def ip_text(self) -> str:
         return ip_text(self.ip)
 
-    def build(self) -> bytes:
-        _check_func(self.func, TYPE_NACK)
-        return _NOTICE.pack(self.id, self.func, self.ip, self.challenge)
+    def _header_fields(self) -> tuple[int, ...]:
+        return (self.id, self.func, self.ip, self.challenge)
+
+    @classmethod
+    def _from(cls, fields: tuple[int, ...], rest: bytes) -> Nack:
+        packet_id, func, ip, challenge = fields
+        return cls(packet_id, ip, challenge, func)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +240,17 @@ class Opaque:
 
 Datagram = Payload | Resend | Fragment | Ack | Nack | Opaque
 
+UDP_TYPES: dict[int, type[Payload | Resend | Fragment | Ack | Nack]] = {
+    cls.TYPE: cls for cls in (Payload, Resend, Fragment, Ack, Nack)
+}
+"""The one table of UDP types with a layout: type (``func & 0x8F``) -> its class, whose
+``HEADER`` declares the fixed fields both :func:`parse_datagram` and ``build`` use."""
+
+PAYLOAD_HEADER_LEN = Payload.HEADER.size
+RESEND_HEADER_LEN = Resend.HEADER.size
+FRAGMENT_HEADER_LEN = Fragment.HEADER.size
+NOTICE_LEN = _NOTICE.size
+
 
 def _need(data: bytes, size: int, what: str) -> None:
     if len(data) < size:
@@ -198,39 +263,18 @@ def parse_datagram(data: bytes) -> Datagram:
     _need(data, 3, "datagram start")
     packet_id, func = _START.unpack_from(data)
     kind = func & TYPE_MASK
-    if kind == TYPE_PAYLOAD:
-        _need(data, PAYLOAD_HEADER_LEN, "payload header")
-        _, _, iv, crc = _PAYLOAD.unpack_from(data)
-        return Payload(packet_id, iv, crc, data[PAYLOAD_HEADER_LEN:], func)
-    if kind == TYPE_RESEND:
-        _need(data, RESEND_HEADER_LEN, "resend header")
-        _, _, count, challenge, dest_ip, crc = _RESEND.unpack_from(data)
-        return Resend(packet_id, challenge, dest_ip, crc, data[RESEND_HEADER_LEN:], count, func)
-    if kind == TYPE_FRAGMENT:
-        _need(data, FRAGMENT_HEADER_LEN, "fragment header")
-        _, _, ref_id, frag, inner, iv, crc = _FRAGMENT.unpack_from(data)
-        return Fragment(
-            packet_id,
-            ref_id,
-            frag & ~FRAGMENT_LAST_BIT,
-            bool(frag & FRAGMENT_LAST_BIT),
-            iv,
-            crc,
-            data[FRAGMENT_HEADER_LEN:],
-            inner,
-            func,
-        )
-    if kind in (TYPE_ACK, TYPE_NACK):
-        if len(data) != NOTICE_LEN:
+    cls = UDP_TYPES.get(kind)
+    if cls is None:
+        return Opaque(packet_id, func, data[3:])
+    size = cls.HEADER.size
+    if cls.EXACT:
+        if len(data) != size:
             raise WireError(
-                f"type 0x{kind:02x} is {NOTICE_LEN} bytes, datagram has {len(data)}",
-                min(len(data), NOTICE_LEN),
+                f"type 0x{kind:02x} is {size} bytes, datagram has {len(data)}", min(len(data), size)
             )
-        _, _, ip, value = _NOTICE.unpack_from(data)
-        if kind == TYPE_ACK:
-            return Ack(packet_id, ip, value, func)
-        return Nack(packet_id, ip, value, func)
-    return Opaque(packet_id, func, data[3:])
+    else:
+        _need(data, size, f"{cls.NAME} header")
+    return cls._from(cls.HEADER.unpack_from(data), data[size:])
 
 
 def build_datagram(datagram: Datagram) -> bytes:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from skypeflux.crypto import BackendArg, decrypt, skype_crc32
 from skypeflux.crypto.seeds import resend_seed, udp_seed, udp_seed_input
+from skypeflux.ipv4 import UNKNOWN_IP_TEXT, ip_text
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp import (
     TYPE_FRAGMENT,
@@ -21,10 +22,9 @@ from skypeflux.wire.udp import (
     Payload,
     Resend,
     ip_number,
-    ip_text,
 )
 
-UNKNOWN_ADDRESS = "0.0.0.0"
+UNKNOWN_ADDRESS = UNKNOWN_IP_TEXT
 """The source address a client uses before it knows its own public address."""
 
 

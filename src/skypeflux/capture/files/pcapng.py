@@ -31,6 +31,16 @@ _SPB_TYPE = 3  # simple packet block
 _BOM_LITTLE = b"\x4d\x3c\x2b\x1a"
 _BOM_BIG = b"\x1a\x2b\x3c\x4d"
 _OPT_END, _OPT_TSRESOL, _OPT_TSOFFSET = 0, 9, 14
+# Smallest total length of each block type: 12 bytes of framing plus its fixed fields. A shorter
+# block is corruption (not a packet of negative length, not a "version 16" section).
+_MIN_BLOCK = {_SHB_TYPE: 28, _IDB_TYPE: 20, _EPB_TYPE: 32, _OPB_TYPE: 32, _SPB_TYPE: 16}
+_BLOCK_NAMES = {
+    _SHB_TYPE: "section header",
+    _IDB_TYPE: "interface description",
+    _EPB_TYPE: "enhanced packet block",
+    _OPB_TYPE: "obsolete packet block",
+    _SPB_TYPE: "simple packet block",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +129,9 @@ class _Parser:
             return None
         if struct.unpack_from(self._order + "I", body, blen - 12)[0] != blen:
             raise Corruption("block whose trailing length does not match", at)
+        least = _MIN_BLOCK.get(btype, 12)
+        if blen < least:
+            raise Corruption(f"{_BLOCK_NAMES[btype]} of {blen} bytes (at least {least})", at)
         return btype, body, at
 
     def _start_section(self, bom: bytes, at: int) -> None:
@@ -189,6 +202,8 @@ def _time_options(body: bytes, pos: int, end: int, order: str) -> tuple[int, flo
         code, length = struct.unpack_from(order + "HH", body, pos)
         pos += 4
         if code == _OPT_END:
+            break
+        if pos + length > end:  # an option running past its block: ignore it and the rest
             break
         value = body[pos : pos + length]
         if code == _OPT_TSRESOL and length >= 1:

@@ -53,10 +53,29 @@ def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureRe
         except BaseException:
             fh.close()
             raise
+    _check_file_object(source)
     name = str(getattr(source, "name", f"<{type(source).__name__}>"))
     return CaptureReader(
         decompressed(_buffered(source)), name, owns_file=False, skip_unsupported=skip_unsupported
     )
+
+
+def _check_file_object(source: object) -> None:
+    """A wrong kind of source is the caller's mistake, said as this layer's error (not an
+    AttributeError or TypeError from deep inside the reader)."""
+    kind = type(source).__name__
+    if isinstance(source, bytes | bytearray | memoryview):
+        raise CaptureError(
+            f"a capture source is a path, '-' or a binary file object, not {kind} "
+            "(wrap bytes in io.BytesIO)"
+        )
+    if isinstance(source, io.TextIOBase):
+        raise CaptureError(
+            f"{getattr(source, 'name', kind)}: opened in text mode; a capture is read as bytes "
+            "(open it with 'rb')"
+        )
+    if not callable(getattr(source, "read", None)):
+        raise CaptureError(f"a capture source is a path, '-' or a binary file object, not {kind}")
 
 
 def read_packets(source: Source, *, skip_unsupported: bool = False) -> Iterator[RawPacket]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from socket import inet_ntoa
 
 from skypeflux.capture.files.linktypes import (
     DECODABLE_LINKTYPES,
@@ -33,6 +32,7 @@ from skypeflux.capture.files.linktypes import (
 )
 from skypeflux.capture.files.stream import RawPacket
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
+from skypeflux.ipv4 import packed_ip_text
 
 # TCP flag bits
 FIN = 0x01
@@ -348,9 +348,9 @@ class NetDecoder:
         return UdpDatagram(
             packet.frame,
             packet.ts,
-            inet_ntoa(src),
+            packed_ip_text(src),
             sport,
-            inet_ntoa(dst),
+            packed_ip_text(dst),
             dport,
             payload,
             cut,
@@ -382,9 +382,9 @@ class NetDecoder:
         return TcpSegment(
             packet.frame,
             packet.ts,
-            inet_ntoa(src),
+            packed_ip_text(src),
             sport,
-            inet_ntoa(dst),
+            packed_ip_text(dst),
             dport,
             seq,
             ack,

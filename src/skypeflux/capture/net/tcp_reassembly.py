@@ -32,6 +32,7 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from skypeflux.capture.net.packets import ACK, FIN, RST, SYN, TcpSegment
 
@@ -45,12 +46,22 @@ MAX_MEMORY = 2 << 20  # memory held per direction, payload and bookkeeping
 MAX_PIECES = 4096  # pieces held per direction
 MAX_MEMORY_TOTAL = 64 << 20  # memory held by all directions together
 
-# reasons carried by End
-END_FIN = "fin"  # the sender closed and every byte before its FIN was delivered
-END_RST = "rst"  # the connection was reset; every byte seen before it was delivered
-END_CAPTURE = "capture-end"  # the capture ended with the direction still open
-END_IDLE = "idle"  # evicted after idle_timeout (or to make room), nothing was missing
-END_REUSED = "reused"  # a new connection (new SYN) took the same addresses and ports
+
+class EndReason(StrEnum):
+    """Why a direction ended with every byte delivered (carried by :class:`End`)."""
+
+    FIN = "fin"  # the sender closed and every byte before its FIN was delivered
+    RST = "rst"  # the connection was reset; every byte seen before it was delivered
+    CAPTURE = "capture-end"  # the capture ended with the direction still open
+    IDLE = "idle"  # evicted after idle_timeout (or to make room), nothing was missing
+    REUSED = "reused"  # a new connection (new SYN) took the same addresses and ports
+
+
+END_FIN = EndReason.FIN
+END_RST = EndReason.RST
+END_CAPTURE = EndReason.CAPTURE
+END_IDLE = EndReason.IDLE
+END_REUSED = EndReason.REUSED
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +87,11 @@ class Gap:
 
 @dataclass(frozen=True, slots=True)
 class End:
-    """The direction ended after ``offset`` bytes, all delivered; ``reason`` is an END_* value,
+    """The direction ended after ``offset`` bytes, all delivered; ``reason`` says why,
     ``frame`` the frame that ended it and ``ts`` that frame's capture time."""
 
     offset: int
-    reason: str
+    reason: EndReason
     frame: int
     ts: float = 0.0
 
@@ -183,7 +194,7 @@ class StreamReassembler:
         return events
 
     def finish(
-        self, frame: int, reason: str = END_CAPTURE, *, ts: float = 0.0
+        self, frame: int, reason: EndReason = END_CAPTURE, *, ts: float = 0.0
     ) -> list[StreamEvent]:
         """No more segments will come (end of capture, eviction, reset by the peer): a hole
         still open becomes a Gap. ``frame`` and ``ts`` name the moment, for an End."""
@@ -295,7 +306,7 @@ class StreamReassembler:
                 self._buffered -= last + len(data) - limit
         self.budget.used += self.memory - before
 
-    def _close(self, reason: str, frame: int, ts: float) -> list[StreamEvent]:
+    def _close(self, reason: EndReason, frame: int, ts: float) -> list[StreamEvent]:
         self.done = True
         event: StreamEvent
         nxt = self.next_offset
@@ -513,7 +524,7 @@ class TcpTracker:
         conn: TcpConnection,
         frame: int,
         ts: float,
-        reason: str,
+        reason: EndReason,
         events: list[FlowEvent],
         *,
         last_frames: bool = False,

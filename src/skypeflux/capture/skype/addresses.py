@@ -10,23 +10,13 @@ was learned from which frame.
 
 from __future__ import annotations
 
-import ipaddress
 from collections import OrderedDict
 from dataclasses import dataclass
 
-UNKNOWN_SOURCE = "0.0.0.0"  # what a client that does not know its public address puts in seeds
+from skypeflux.ipv4 import UNKNOWN_IP_TEXT as UNKNOWN_SOURCE
+from skypeflux.ipv4 import is_private
 
-
-def is_private(ip: str) -> bool:
-    """True for addresses a NAT hides (RFC 1918, CGN, link-local, loopback)."""
-    try:
-        addr = ipaddress.IPv4Address(ip)
-    except ValueError:
-        return False
-    return addr.is_private or addr in _CGN
-
-
-_CGN = ipaddress.IPv4Network("100.64.0.0/10")
+__all__ = ["UNKNOWN_SOURCE", "AddressBook", "Learned", "is_private"]
 
 
 @dataclass(frozen=True, slots=True)

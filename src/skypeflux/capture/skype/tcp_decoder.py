@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from skypeflux import crypto, objects
+from skypeflux.capture.flows import FlowCounters
 from skypeflux.capture.net.packets import TcpSegment
 from skypeflux.capture.net.tcp_reassembly import (
     END_IDLE,
@@ -29,10 +30,15 @@ from skypeflux.capture.net.tcp_reassembly import (
 from skypeflux.capture.records import (
     UNVERIFIED,
     VERIFIED,
+    FlowKey,
+    Method,
     Record,
+    Transport,
+    UnitKind,
     Verification,
 )
 from skypeflux.capture.skype.describe import describe_blocks
+from skypeflux.ipv4 import Endpoint
 from skypeflux.wire.tcp import Frame, FrameKind
 from skypeflux.wire.tcp_stream import DecoderStatus, StreamDecoder
 
@@ -44,9 +50,9 @@ class _Direction:
     """Decoding state of one direction: its decoder and which capture frame holds which bytes."""
 
     decoder: StreamDecoder
-    src: str
-    dst: str
-    flow: str
+    src: Endpoint
+    dst: Endpoint
+    flow: FlowKey
     skype: bool | None = None  # None until the header is complete
     fed: int = 0  # stream bytes fed so far
     base: int = 0  # stream offset of the first byte after the header
@@ -54,9 +60,7 @@ class _Direction:
     frames: list[int] = field(default_factory=list)  # frame that completed each chunk
     carried: list[int] = field(default_factory=list)  # frame that carried each chunk
     times: list[float] = field(default_factory=list)
-    units: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # units, ok, not ok, blocks
-    first_frame: int = 0
-    last_frame: int = 0
+    counts: FlowCounters = field(default_factory=FlowCounters)
     status: str = ""
     wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
 
@@ -83,15 +87,10 @@ class _Direction:
 class DirectionSummary:
     """What the flows table needs of a finished Skype direction (its buffers are gone)."""
 
-    flow: str
-    src: str
-    dst: str
-    first_frame: int
-    last_frame: int
-    units: int
-    verified: int
-    unverified: int
-    blocks: int
+    flow: FlowKey
+    src: Endpoint
+    dst: Endpoint
+    counts: FlowCounters
     status: str
 
 
@@ -150,11 +149,11 @@ class TcpDecoder:
             d: TcpDirection = event.direction
             conn = event.connection
             ini = conn.initiator
-            flow = f"tcp {ini.src}:{ini.sport} <-> {ini.dst}:{ini.dport}"
+            flow = FlowKey.tcp(Endpoint.of(ini.src, ini.sport), Endpoint.of(ini.dst, ini.dport))
             state = _Direction(
                 StreamDecoder(strict_header=True, backend=self._crypto),
-                f"{d.src}:{d.sport}",
-                f"{d.dst}:{d.dport}",
+                Endpoint.of(d.src, d.sport),
+                Endpoint.of(d.dst, d.dport),
                 flow,
                 wire=d,
             )
@@ -194,8 +193,8 @@ class TcpDecoder:
         state.frames.append(completed_at)
         state.carried.append(chunk.frame)
         state.times.append(ts)
-        if not state.first_frame:
-            state.first_frame = completed_at
+        if not state.counts.first_frame:
+            state.counts.first_frame = completed_at
         was_waiting = decoder.status is DecoderStatus.WAITING
         frames = decoder.feed(chunk.data)
         if was_waiting and decoder.status is not DecoderStatus.WAITING:
@@ -226,21 +225,21 @@ class TcpDecoder:
         assert header is not None
         frame, ts = state.frame_at(state.base)
         prefix = state.decoder.tls_prefix
-        detail = f"seed {header.seed:08x}, known header {header.plain.build().hex()}"
+        detail = f"seed {header.seed:08x}, known header {header.plain.hex()}"
         if prefix is not None:
             detail += ", after a pseudo-TLS prefix"
         record = self._record(
             state,
             frame,
             ts,
-            "tcp.header",
-            Verification(VERIFIED, "tcp-header", detail, header.seed),
+            UnitKind.TCP_HEADER,
+            Verification(VERIFIED, Method.TCP_HEADER, detail, header.seed),
             state.frames_between(0, state.base),
         )
         record.info = {
             "seed": f"{header.seed:08x}",
-            "header": header.plain.build().hex(),
-            "role": header.plain.role.value,
+            "header": header.plain.hex(),
+            "role": header.role.value,
             "tls_prefix": prefix is not None,
         }
         self._count("tcp_directions")
@@ -261,12 +260,14 @@ class TcpDecoder:
             )
             bad = [b.error for b in blocks if b.error]
             if bad:
-                verification = Verification(UNVERIFIED, "tcp-header+framing", bad[0], seed)
+                verification = Verification(UNVERIFIED, Method.TCP_HEADER_FRAMING, bad[0], seed)
             else:
                 verification = Verification(
-                    VERIFIED, "tcp-header+framing", "header ok, frame and blocks exact", seed
+                    VERIFIED, Method.TCP_HEADER_FRAMING, "header ok, frame and blocks exact", seed
                 )
-            record = self._record(state, capture_frame, ts, "tcp.data", verification, carriers)
+            record = self._record(
+                state, capture_frame, ts, UnitKind.TCP_DATA, verification, carriers
+            )
             record.packet_id = frame.packet_id
             if not bad:
                 record.plaintext = frame.body
@@ -274,9 +275,11 @@ class TcpDecoder:
             self._count("tcp_data_frames")
         else:
             verification = Verification(
-                VERIFIED, "tcp-header+framing", f"header ok, {kind.value} frame exact", seed
+                VERIFIED, Method.TCP_HEADER_FRAMING, f"header ok, {kind.value} frame exact", seed
             )
-            record = self._record(state, capture_frame, ts, "tcp.control", verification, carriers)
+            record = self._record(
+                state, capture_frame, ts, UnitKind.TCP_CONTROL, verification, carriers
+            )
             record.packet_id = frame.packet_id
             record.plaintext = frame.body
             self._count("tcp_control_frames")
@@ -288,7 +291,11 @@ class TcpDecoder:
         the capture, its last frame), so records stay in frame order; the reason says where."""
         state.status = reason
         record = self._record(
-            state, self._now, self._now_ts, "tcp.end", Verification(UNVERIFIED, "none", reason)
+            state,
+            self._now,
+            self._now_ts,
+            UnitKind.TCP_END,
+            Verification(UNVERIFIED, Method.NONE, reason),
         )
         self._count("tcp_directions_cut")
         self._out(state, record)
@@ -306,20 +313,8 @@ class TcpDecoder:
                 self._end(state, f"stream ends inside a frame ({decoder.pending} bytes)")
             else:
                 state.status = "exact"
-        units, ok, bad, blocks = state.units
         self.finished.append(
-            DirectionSummary(
-                state.flow,
-                state.src,
-                state.dst,
-                state.first_frame,
-                state.last_frame,
-                units,
-                ok,
-                bad,
-                blocks,
-                state.status,
-            )
+            DirectionSummary(state.flow, state.src, state.dst, state.counts, state.status)
         )
 
     # -- records -----------------------------------------------------------------------------
@@ -329,7 +324,7 @@ class TcpDecoder:
         state: _Direction,
         frame: int,
         ts: float,
-        unit: str,
+        unit: UnitKind,
         verification: Verification,
         carriers: list[int] | None = None,
     ) -> Record:
@@ -340,18 +335,12 @@ class TcpDecoder:
             unit=unit,
             src=state.src,
             dst=state.dst,
-            transport="tcp",
+            transport=Transport.TCP,
             verification=verification,
             frames=carriers or [frame],
             flow=state.flow,
         )
 
     def _out(self, state: _Direction, record: Record) -> None:
-        state.units[0] += 1
-        if record.verification.status == VERIFIED:
-            state.units[1] += 1
-        elif record.verification.status == UNVERIFIED:
-            state.units[2] += 1
-        state.units[3] += len(record.blocks)
-        state.last_frame = max(state.last_frame, record.frame)
+        state.counts.add(record)
         self._emit(record)

@@ -21,20 +21,26 @@ from dataclasses import dataclass
 from typing import cast
 
 from skypeflux import crypto, objects
+from skypeflux.capture.flows import FlowCounters
 from skypeflux.capture.net.packets import UdpDatagram
 from skypeflux.capture.records import (
     CLEAR,
     NOT_APPLICABLE,
     UNVERIFIED,
     VERIFIED,
+    FlowKey,
+    Method,
     Record,
+    Transport,
+    UnitKind,
     Verification,
 )
-from skypeflux.capture.skype.addresses import AddressBook, Learned, is_private
+from skypeflux.capture.skype.addresses import UNKNOWN_SOURCE, AddressBook, Learned, is_private
 from skypeflux.capture.skype.describe import describe_blocks, public_address_claims
+from skypeflux.ipv4 import Endpoint, ip_text
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.errors import WireError
-from skypeflux.wire.fragments import FragmentAssembler, Incomplete, Reassembled
+from skypeflux.wire.fragments import DONE_MEMORY, FragmentAssembler, Incomplete, Reassembled
 from skypeflux.wire.udp_crypt import Opened, open_payload_any, open_resend
 
 MAX_HELD = 4096  # datagrams waiting for a public address
@@ -43,7 +49,9 @@ MAX_HELD = 4096  # datagrams waiting for a public address
 MAX_HELD_AGE = 5000  # frames
 MAX_HELD_SECONDS = 30.0  # seconds of capture time
 MAX_FRAGMENT_SETS = 256
-FRAGMENT_TIMEOUT = 60.0  # seconds of capture time a fragmented message may take to complete
+# Seconds of capture time a fragmented message may take to complete: the same lifetime after
+# which the assembler takes a piece of a finished message for a new one (one fact, one home).
+FRAGMENT_TIMEOUT = DONE_MEMORY
 MAX_TRIALS = 256  # seen addresses tried per datagram at the end of the capture
 # Trials on endpoints not (yet) known to be Skype cost up to 2 * MAX_TRIALS key schedules each
 # and mostly hit other protocols that merely look like Skype: only this many may fail.
@@ -59,8 +67,8 @@ class _Held:
     parsed: _Parsed
 
 
-def _endpoint(ip: str, port: int) -> str:
-    return f"{ip}:{port}"
+def _endpoint(ip: str, port: int) -> Endpoint:
+    return Endpoint.of(ip, port)
 
 
 class UdpDecoder:
@@ -84,17 +92,15 @@ class UdpDecoder:
         self._hold = hold
         self._release = release
         self._try_seen = try_seen_addresses
-        self._skype_endpoints: set[str] = set()
+        self._skype_endpoints: set[Endpoint] = set()
         self._held: OrderedDict[int, _Held] = OrderedDict()  # keyed by frame
         self._fragments = FragmentAssembler(max_messages=MAX_FRAGMENT_SETS)
         # Seed of each verified fragment by (key, frame), until its message is complete: a
         # message says every fragment's seed, not only the last one's. Bounded like the sets.
         self._fragment_seeds: OrderedDict[tuple[object, int], int] = OrderedDict()
-        self._fragment_times: dict[tuple[str, str, int], float] = {}
+        self._fragment_times: dict[tuple[Endpoint, Endpoint, int], float] = {}
         self.counts: dict[str, int] = {}
-        # flow key -> [units, verified, unverified, blocks, incomplete messages]
-        self.flow_units: dict[str, list[int]] = {}
-        self.flow_frames: dict[str, list[int]] = {}  # flow key -> [first, last]
+        self.flows: dict[FlowKey, FlowCounters] = {}
         self.notes: list[Record] = []
         self._learned_something = False
         self._blind_trials = MAX_BLIND_TRIALS
@@ -105,34 +111,21 @@ class UdpDecoder:
         self.counts[key] = self.counts.get(key, 0) + n
 
     @staticmethod
-    def flow_key(d: UdpDatagram) -> str:
-        a, b = sorted((_endpoint(d.src, d.sport), _endpoint(d.dst, d.dport)))
-        return f"udp {a} <-> {b}"
+    def flow_key(d: UdpDatagram) -> FlowKey:
+        return FlowKey.udp(_endpoint(d.src, d.sport), _endpoint(d.dst, d.dport))
 
     def _account(self, record: Record) -> None:
-        stats = self.flow_units.setdefault(record.flow, [0, 0, 0, 0, 0])
-        if record.unit != "udp.message":  # a message is made of fragments already counted
-            stats[0] += 1
-            if record.verification.status == VERIFIED:
-                stats[1] += 1
-            elif record.verification.status == UNVERIFIED:
-                stats[2] += 1
-        elif record.verification.status == UNVERIFIED:
-            stats[4] += 1
-        stats[3] += len(record.blocks)
-        span = self.flow_frames.setdefault(record.flow, [record.frame, record.frame])
-        span[0] = min(span[0], record.frame)
-        span[1] = max(span[1], record.frame)
+        self.flows.setdefault(record.flow, FlowCounters()).add(record)
         self._emit(record)
 
-    def _base(self, d: UdpDatagram, unit: str, verification: Verification) -> Record:
+    def _base(self, d: UdpDatagram, unit: UnitKind, verification: Verification) -> Record:
         return Record(
             frame=d.frame,
             time=d.ts,
             unit=unit,
             src=_endpoint(d.src, d.sport),
             dst=_endpoint(d.dst, d.dport),
-            transport="udp",
+            transport=Transport.UDP,
             verification=verification,
             frames=list(d.frames),  # several when IP fragmented the datagram
             flow=self.flow_key(d),
@@ -143,13 +136,13 @@ class UdpDecoder:
         if entry is None:
             return
         verification = Verification(
-            CLEAR, "evidence", f"{entry.host} is {entry.public} ({entry.method})"
+            CLEAR, Method.EVIDENCE, f"{entry.host} is {entry.public} ({entry.method})"
         )
         if isinstance(origin, Record):
             note = Record(
                 frame=origin.frame,
                 time=origin.time,
-                unit="note",
+                unit=UnitKind.NOTE,
                 src=origin.src,
                 dst=origin.dst,
                 transport=origin.transport,
@@ -158,7 +151,7 @@ class UdpDecoder:
                 flow=origin.flow,
             )
         else:
-            note = self._base(origin, "note", verification)
+            note = self._base(origin, UnitKind.NOTE, verification)
         note.info = {
             "note": "public-address",
             "host": entry.host,
@@ -172,7 +165,7 @@ class UdpDecoder:
 
     def _learn_from_claims(self, record: Record) -> None:
         """Object 0x11 of a reply addressed to a private host is that host's public address."""
-        host = record.dst.rpartition(":")[0]
+        host = record.dst.host
         if not is_private(host):
             return
         for ip, _port, cmd in public_address_claims(record.blocks):
@@ -202,7 +195,9 @@ class UdpDecoder:
             if self._is_skype(d):
                 self._count("udp_truncated")
                 record = self._base(
-                    d, "udp.other", Verification(UNVERIFIED, "none", "cut by the snap length")
+                    d,
+                    UnitKind.UDP_OTHER,
+                    Verification(UNVERIFIED, Method.NONE, "cut by the snap length"),
                 )
                 self._account(record)
             else:
@@ -321,7 +316,9 @@ class UdpDecoder:
             if self._is_skype(d):
                 self._count(f"udp_type_{parsed.type:02x}")
                 record = self._base(
-                    d, "udp.other", Verification(NOT_APPLICABLE, "none", "no known layout")
+                    d,
+                    UnitKind.UDP_OTHER,
+                    Verification(NOT_APPLICABLE, Method.NONE, "no known layout"),
                 )
                 record.udp_type, record.udp_func, record.packet_id = (
                     parsed.type,
@@ -341,7 +338,7 @@ class UdpDecoder:
                 self._count("udp_not_skype")
                 return True
             verification = Verification(
-                UNVERIFIED, "crc32", "CRC mismatch for every public-address pair tried"
+                UNVERIFIED, Method.CRC32, "CRC mismatch for every public-address pair tried"
             )
         else:
             verification = opened[0]
@@ -373,12 +370,12 @@ class UdpDecoder:
         src_ip, dst_ip = opened.public_src or "", opened.public_dst or ""
         self._learn_from_pair(d, src_ip, dst_ip)
         detail = f"CRC {parsed.crc:08x} ok with public {src_ip} -> {dst_ip}"
-        return Verification(VERIFIED, "crc32", detail, opened.seed, src_ip, dst_ip), opened
+        return Verification(VERIFIED, Method.CRC32, detail, opened.seed, src_ip, dst_ip), opened
 
     def _learn_from_pair(self, d: UdpDatagram, src_ip: str, dst_ip: str) -> None:
         """A pair found by trial is evidence too: remember it for the next datagram."""
         book = self._book
-        if is_private(d.src) and src_ip not in book.beliefs(d.src) and src_ip != "0.0.0.0":
+        if is_private(d.src) and src_ip not in book.beliefs(d.src) and src_ip != UNKNOWN_SOURCE:
             self._note_learned(book.learn(d.src, src_ip, d.frame, "trial decryption"), d)
         if is_private(d.dst) and dst_ip not in book.beliefs(d.dst):
             self._note_learned(book.learn(d.dst, dst_ip, d.frame, "trial decryption"), d)
@@ -392,7 +389,7 @@ class UdpDecoder:
     ) -> None:
         self._count("udp_payload")
         self._count("udp_payload_verified" if plaintext is not None else "udp_payload_unverified")
-        record = self._base(d, "udp.payload", verification)
+        record = self._base(d, UnitKind.UDP_PAYLOAD, verification)
         record.udp_type, record.udp_func, record.packet_id = 0x02, parsed.func, parsed.id
         record.info = {"iv": f"{parsed.iv:08x}", "crc": f"{parsed.crc:08x}"}
         self._finish_plain(d, record, plaintext)
@@ -411,14 +408,14 @@ class UdpDecoder:
         if opened.crc_ok:
             verification = Verification(
                 VERIFIED,
-                "crc32",
+                Method.CRC32,
                 f"CRC {parsed.crc:08x} ok with seed id ^ challenge {parsed.challenge:08x}",
                 opened.seed,
             )
             self._confirm(d)
         elif self._is_skype(d):
             verification = Verification(
-                UNVERIFIED, "crc32", "CRC mismatch with seed id ^ challenge", opened.seed
+                UNVERIFIED, Method.CRC32, "CRC mismatch with seed id ^ challenge", opened.seed
             )
             plaintext = None
         else:
@@ -426,11 +423,11 @@ class UdpDecoder:
             return
         self._count("udp_resend")
         self._count("udp_resend_verified" if plaintext is not None else "udp_resend_unverified")
-        record = self._base(d, "udp.resend", verification)
+        record = self._base(d, UnitKind.UDP_RESEND, verification)
         record.udp_type, record.udp_func, record.packet_id = 0x03, parsed.func, parsed.id
         record.info = {
             "challenge": f"{parsed.challenge:08x}",
-            "dest_ip": wudp.ip_text(parsed.dest_ip),
+            "dest_ip": ip_text(parsed.dest_ip),
             "crc": f"{parsed.crc:08x}",
         }
         self._finish_plain(d, record, plaintext)
@@ -441,9 +438,9 @@ class UdpDecoder:
                 self._count("udp_not_skype")
             return final
         is_nack = isinstance(parsed, wudp.Nack)
-        kind = "udp.nack" if is_nack else "udp.ack"
+        kind = UnitKind.UDP_NACK if is_nack else UnitKind.UDP_ACK
         self._count(kind.replace(".", "_"))
-        record = self._base(d, kind, Verification(CLEAR, "none", "sent in clear"))
+        record = self._base(d, kind, Verification(CLEAR, Method.NONE, "sent in clear"))
         record.udp_type, record.udp_func, record.packet_id = parsed.TYPE, parsed.func, parsed.id
         value = parsed.challenge if isinstance(parsed, wudp.Nack) else parsed.value
         record.info = {"ip": parsed.ip_text, ("challenge" if is_nack else "value"): f"{value:08x}"}
@@ -464,7 +461,7 @@ class UdpDecoder:
     ) -> None:
         self._count("udp_fragment")
         self._count("udp_fragment_verified" if opened else "udp_fragment_unverified")
-        record = self._base(d, "udp.fragment", verification)
+        record = self._base(d, UnitKind.UDP_FRAGMENT, verification)
         record.udp_type, record.udp_func, record.packet_id = 0x0F, parsed.func, parsed.id
         record.info = {
             "ref_id": parsed.ref_id,
@@ -507,14 +504,14 @@ class UdpDecoder:
     ) -> None:
         verification = Verification(
             VERIFIED,
-            "crc32",
+            Method.CRC32,
             f"{done.count} fragments, each CRC ok",
             last.seed,
             last.public_src,
             last.public_dst,
         )
         self._count("udp_message")
-        record = self._base(d, "udp.message", verification)
+        record = self._base(d, UnitKind.UDP_MESSAGE, verification)
         record.frames = list(done.frames)
         record.frame = max(done.frames)
         record.udp_type, record.udp_func, record.packet_id = 0x0F, parsed.func, parsed.id
@@ -528,7 +525,7 @@ class UdpDecoder:
 
     def _incomplete(self, incomplete: Incomplete, frame: int, ts: float) -> None:
         """A message given up at ``frame`` (reported there, so the output stays in order)."""
-        key = cast(tuple[str, str, int], incomplete.key)
+        key = cast(tuple[Endpoint, Endpoint, int], incomplete.key)
         src, dst, packet_id = key
         expected = "?" if incomplete.last_index is None else str(incomplete.last_index + 1)
         missing = (
@@ -540,13 +537,13 @@ class UdpDecoder:
         record = Record(
             frame=max(frame, *incomplete.frames) if incomplete.frames else frame,
             time=ts,
-            unit="udp.message",
+            unit=UnitKind.UDP_MESSAGE,
             src=src,
             dst=dst,
-            transport="udp",
-            verification=Verification(UNVERIFIED, "crc32", f"incomplete message: {missing}"),
+            transport=Transport.UDP,
+            verification=Verification(UNVERIFIED, Method.CRC32, f"incomplete message: {missing}"),
             frames=list(incomplete.frames),
-            flow=f"udp {min(src, dst)} <-> {max(src, dst)}",
+            flow=FlowKey.udp(src, dst),
             packet_id=packet_id,
             udp_type=0x0F,
         )

@@ -13,12 +13,14 @@ from skypeflux.cli.help_text import DECODE_EPILOG
 from skypeflux.cli.inputs import capture_names, input_options
 from skypeflux.cli.options import (
     RunResult,
+    addresses_option,
     decode_to_stdout,
     echo_out,
     make_decoder,
     open_source,
     progress_option,
     public_ip_option,
+    read_addresses,
     require_stdout,
     say_no_skype,
 )
@@ -167,6 +169,7 @@ def output_options(command: F) -> F:
 @output_options
 @stats_option
 @public_ip_option
+@addresses_option
 @progress_option
 def decode(
     captures: tuple[str, ...],
@@ -192,6 +195,7 @@ def decode(
     count: int | None,
     stats: bool,
     public_ip: tuple[str, ...],
+    addresses_file: str | None,
     no_progress: bool,
 ) -> None:
     """Print every Skype unit of CAPTURE..., one line per command block (tshark style).
@@ -238,7 +242,7 @@ def decode(
     total = RunResult()
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     for name in names:
-        decoder = make_decoder(public_ip)
+        decoder = make_decoder(read_addresses(addresses_file) + public_ip)
         writer.origin = None  # times count from each capture's first packet
         if choice.fmt == "text" and len(names) > 1 and not quiet:
             echo_out(f"# {name}")
