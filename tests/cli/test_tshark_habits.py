@@ -183,6 +183,16 @@ def test_stats_count_what_json_shows(skypeirc_path: Path, json_lines: list[Json]
         assert re.search(rf"^{cmd}\s+\S+\s+{kind}\s+{count}$", table, re.MULTILINE), (cmd, kind)
     assert re.search(r"^packets\s+2263$", text, re.MULTILINE)  # Decoder.stats
     assert re.search(r"^tcp_skype_connections\s+4$", text, re.MULTILINE)
+    requests = {
+        r["frame"]
+        for r in tcp
+        for b in r["skypeflux.blocks"]
+        if b["skypeflux.cmd.kind"] == "request"
+    }
+    answered = {b["skypeflux.reply_to_frame"] for r in tcp for b in r["skypeflux.blocks"]}
+    row = [len(requests), len(requests & answered), len(requests - answered)]
+    pattern = r"^" + r"\s+".join(str(n) for n in row) + r"\s+\d+$"
+    assert re.search(pattern, text, re.MULTILINE), row
     quiet = _run("decode", "-q", "--stats", "-Y", "transport == tcp", str(skypeirc_path))
     assert quiet.stdout == text[text.index("=") :]  # the same tables, no record lines
 

@@ -7,6 +7,7 @@ which describe the whole capture:
 
 * records by unit and verdict (the end-of-run counts);
 * command blocks by command and kind (request, reply, notify), with the name;
+* requests: how many were answered (a reply names their frame), left unanswered, or resent;
 * hosts: records and blocks sent and received per IP address, and plaintext bytes.
 """
 
@@ -41,13 +42,23 @@ class Statistics:
     decoder: Counter[str] = field(default_factory=Counter)
     records: int = 0
     blocks: int = 0
+    requests: set[int] = field(default_factory=set)  # frames that sent a request
+    answered: set[int] = field(default_factory=set)  # request frames some reply names
+    resent: int = 0
 
     def add(self, record: Record, shown: Sequence[int]) -> None:
         self.records += 1
         self.units[(record.unit, record.verification.status)] += 1
         blocks = [record.blocks[i] for i in shown if 0 <= i < len(record.blocks)]
         for block in blocks:
-            self.commands[(block.command, command_kind(block.flags))] += 1
+            kind = command_kind(block.flags)
+            self.commands[(block.command, kind)] += 1
+            if kind == "request":
+                self.requests.add(record.frame)
+            if block.reply_to_frame is not None:
+                self.answered.add(block.reply_to_frame)
+            if block.resend_of_frame is not None:
+                self.resent += 1
             if block.name:
                 self.names[block.command] = block.name
         self.blocks += len(blocks)
@@ -94,6 +105,12 @@ def format_statistics(stats: Statistics) -> str:
         "Command blocks by command and kind",
         ["cmd", "name", "kind", "blocks"],
         [(c, stats.names.get(c, "-"), kind, n) for (c, kind), n in commands] or [("-",) * 3 + (0,)],
+    )
+    unanswered = len(stats.requests - stats.answered)
+    lines += _table(
+        "Requests (frames holding one)",
+        ["requests", "answered", "unanswered", "resent"],
+        [(len(stats.requests), len(stats.requests & stats.answered), unanswered, stats.resent)],
     )
     hosts = sorted(
         stats.hosts.items(), key=lambda item: (-(item[1].sent + item[1].received), item[0])
