@@ -12,10 +12,11 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from skypeflux.capture.net.build import udp
 from skypeflux.messages.blocks import build_block
 from skypeflux.objects import Obj, encode
 from skypeflux.wire.udp_crypt import seal_payload
-from tests.helpers.synth import timed, udp_ip, write_capture
+from tests.helpers.captures import timed, write_capture
 
 HOST = "192.168.7.20"
 HOST_PORT = 33033
@@ -65,7 +66,7 @@ def nated_capture(
     if decoy is not None:
         address, plain = decoy
         sealed = seal_payload(plain, packet_id=0x0100, iv=0x1234, src_ip=address, dst_ip=PEERS[0])
-        ips.append(udp_ip(HOST, HOST_PORT, PEERS[0], 40000, sealed.build()))
+        ips.append(udp(HOST, HOST_PORT, PEERS[0], 40000, sealed.build()))
     for i in range(count):
         peer = PEERS[i % len(PEERS)]
         sealed = seal_payload(
@@ -75,6 +76,6 @@ def nated_capture(
             src_ip=public,
             dst_ip=peer,
         )
-        ips.append(udp_ip(HOST, HOST_PORT, peer, 40000 + i, sealed.build(), ident=i + 2))
+        ips.append(udp(HOST, HOST_PORT, peer, 40000 + i, sealed.build(), ident=i + 2))
     write_capture(path, timed(ips))
     return NatedCapture(path, public, len(ips))

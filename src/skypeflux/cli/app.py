@@ -13,10 +13,13 @@ import click
 from skypeflux import __version__
 from skypeflux.cli.commands.decode import decode
 from skypeflux.cli.commands.demo import demo
+from skypeflux.cli.commands.export import export
 from skypeflux.cli.commands.fields import fields
 from skypeflux.cli.commands.flows import flows
+from skypeflux.cli.commands.keylog import keylog
 from skypeflux.cli.commands.names import names
 from skypeflux.cli.commands.recover_ip import recover_ip
+from skypeflux.cli.commands.wireshark import wireshark
 from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, output_error, restyled, say
 from skypeflux.cli.help_text import GROUP_EPILOG
 
@@ -101,7 +104,18 @@ def help_command(ctx: click.Context, command: str | None) -> None:
         click.echo(found.get_help(sub))
 
 
-for _command in (decode, flows, recover_ip, names, fields, demo, help_command):
+for _command in (
+    decode,
+    flows,
+    recover_ip,
+    keylog,
+    export,
+    wireshark,
+    names,
+    fields,
+    demo,
+    help_command,
+):
     cli.add_command(_command)
 
 

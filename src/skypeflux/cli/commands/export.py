@@ -1,0 +1,61 @@
+"""``skypeflux export``: a pcapng with every verified unit decrypted (Exported PDUs)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, OutputFailure, safe_text, say, user_errors
+from skypeflux.cli.help_text import COMMAND_EPILOG
+from skypeflux.cli.options import (
+    make_decoder,
+    open_source,
+    progress_option,
+    public_ip_option,
+    say_no_skype,
+    warn_if_truncated,
+)
+from skypeflux.cli.progress import ProgressLine
+from skypeflux.outputs.export import write_export
+
+
+@click.command(
+    epilog=COMMAND_EPILOG,
+    short_help="Write a pcapng with every verified unit decrypted, for Wireshark.",
+)
+@click.argument("capture", metavar="CAPTURE")
+@click.option("-o", "--output", "output", required=True, metavar="OUT.pcapng",
+              help="The pcapng to write.")
+@click.option("--with-other", "with_other", is_flag=True,
+              help="Interleave the capture's other packets, untouched (not with - as CAPTURE).")
+@public_ip_option
+@progress_option
+def export(
+    capture: str, output: str, with_other: bool, public_ip: tuple[str, ...], no_progress: bool
+) -> None:
+    """Write OUT.pcapng: every verified unit of CAPTURE decrypted, as Wireshark Exported PDUs
+    with the original addresses, ports, timestamps and frame numbers.
+
+    Wireshark shows the plaintext bytes as they are, and the full command and object tree with
+    the plugin (skypeflux wireshark install).
+    """
+    if with_other and capture == "-":
+        raise click.BadParameter("needs a capture file to read twice", param_hint="--with-other")
+    decoder = make_decoder(public_ip)
+    progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
+    with user_errors(progress):
+        records = list(decoder.run(open_source(capture), progress=progress))
+        progress.clear()
+        warn_if_truncated(decoder)
+        if not records:
+            say_no_skype(decoder, capture)
+            raise click.exceptions.Exit(EXIT_NO_SKYPE)
+        try:
+            counts = write_export(output, records, others_from=capture if with_other else None)
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            raise OutputFailure(f"{safe_text(output)}: cannot write: {reason}") from None
+        others = f" and {counts.others} other packets" if with_other else ""
+        say(f"skypeflux: wrote {counts.units} decrypted units{others} to {output}")
+    raise click.exceptions.Exit(EXIT_OK)

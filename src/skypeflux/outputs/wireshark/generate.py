@@ -1,0 +1,139 @@
+"""The generated sections of the Lua plugin, from the product's own tables.
+
+The plugin is one file a user copies into Wireshark's plugin folder, so it cannot import
+anything: the 0x42 frequency tables, the command and object names and the ProtoFields are
+written into it between ``-- BEGIN GENERATED <what>`` and ``-- END GENERATED <what>`` markers.
+``python -m skypeflux.outputs.wireshark.generate`` rewrites them; a test checks they are
+current, so the Lua never drifts from :mod:`skypeflux.objects.tables`,
+:mod:`skypeflux.messages.names_data` and the field registry.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from skypeflux.messages import names_data
+from skypeflux.objects import tables
+
+PLUGIN = Path(__file__).with_name("skypeflux.lua")
+_SECTION = re.compile(
+    r"(-- BEGIN GENERATED (?P<what>[A-Z ]+?) \(.*?\)\n)(?P<body>.*?)(-- END GENERATED (?P=what)\n)",
+    re.S,
+)
+
+
+def _lua_string(data: bytes) -> str:
+    """A Lua string literal of arbitrary bytes (decimal escapes: valid in every Lua)."""
+    out = []
+    for byte in data:
+        if 0x20 <= byte < 0x7F and chr(byte) not in '"\\':
+            out.append(chr(byte))
+        else:
+            out.append(f"\\{byte:03d}")
+    return '"' + "".join(out) + '"'
+
+
+def _numbers(values: Iterable[int], per_line: int = 16, indent: str = "    ") -> str:
+    items = [f"0x{v:03X}" for v in values]
+    lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
+    return "{\n" + ",\n".join(indent + line for line in lines) + ",\n}"
+
+
+def _table_list(name: str, rows: Iterable[tuple[int, ...]]) -> str:
+    body = []
+    for index, row in enumerate(rows):
+        body.append(f"    [{index}] = " + _numbers(row, indent="        ")[:-1] + "    },")
+    return f"local {name} = {{\n" + "\n".join(body) + "\n}\n"
+
+
+def tables_section() -> str:
+    """The 0x42 model constants (objects.md section 6) as Lua tables."""
+    parts = [
+        f"local HEADER = {_numbers(tables.HEADER)}\n",
+        f"local SMALL_NUMBER = {_numbers(tables.SMALL_NUMBER)}\n",
+        f"local VALUE_NUMBER = {_numbers(tables.VALUE_NUMBER)}\n",
+        "local INITIAL_FAMILY_ORDER = { "
+        + ", ".join(str(f) for f in tables.INITIAL_FAMILY_ORDER)
+        + " }\n",
+        "local CLASS_CHARS = {\n"
+        + "\n".join(
+            f"    [{i}] = {_lua_string(chars)}," for i, chars in enumerate(tables.CLASS_CHARS)
+        )
+        + "\n}\n",
+        _table_list("WITHIN_CLASS", tables.WITHIN_CLASS),
+        _table_list("NEXT_CLASS", tables.NEXT_CLASS),
+    ]
+    return "".join(parts)
+
+
+def _entry(entry: tuple[str, bool]) -> str:
+    name, guessed = entry
+    return f'{{ "{name}", {"true" if guessed else "false"} }}'
+
+
+def names_section() -> str:
+    """Command and object names (protocol.md 5.2-5.3) with their guess flags."""
+    lines = ["local COMMANDS = {"]
+    for cmd, entry in sorted(names_data.COMMANDS.items()):
+        lines.append(f"    [{cmd}] = {_entry(entry)},")
+    lines.append("}")
+    lines.append("local OBJECTS_BY_COMMAND = {")
+    for cmd, table in sorted(names_data.OBJECTS_BY_COMMAND.items()):
+        # The plugin names top-level objects only: a path of one (id, family) step. Nested
+        # names (a list's children) stay with the Python outputs; none is borrowed.
+        typed = [(path[0], e) for path, e in table.items() if len(path) == 1]
+        if not typed:
+            continue
+        lines.append(f"    [{cmd}] = {{")
+        lines.append(
+            "        typed = { "
+            + ", ".join(f"[{k[0] * 8 + k[1]}] = {_entry(e)}" for k, e in sorted(typed))
+            + " },"
+        )
+        lines.append("    },")
+    lines.append("}")
+    lines.append("local OBJECTS_GENERIC = {}  -- no fallback: object ids are per command")
+    return "\n".join(lines) + "\n"
+
+
+def sections() -> dict[str, Callable[[], str]]:
+    """Every generated section of the plugin, by marker name."""
+    from skypeflux.outputs.wireshark.lua_fields import fields_section
+
+    return {"TABLES": tables_section, "NAMES": names_section, "FIELDS": fields_section}
+
+
+def render(text: str) -> str:
+    """``text`` (the plugin source) with every generated section rewritten."""
+    makers = sections()
+
+    def replace(match: re.Match[str]) -> str:
+        what = match.group("what")
+        maker = makers.get(what)
+        if maker is None:
+            raise KeyError(f"unknown generated section {what!r} in the plugin")
+        return match.group(1) + maker() + match.group(4)
+
+    return _SECTION.sub(replace, text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite the generated sections in place; ``--check`` only says whether they are current."""
+    args = sys.argv[1:] if argv is None else argv
+    current = PLUGIN.read_text(encoding="utf-8")
+    wanted = render(current)
+    if "--check" in args:
+        if wanted != current:
+            print(f"{PLUGIN} is out of date: run python -m skypeflux.outputs.wireshark.generate")
+            return 1
+        return 0
+    if wanted != current:
+        PLUGIN.write_text(wanted, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
