@@ -68,7 +68,8 @@ def test_fields_are_the_json_values(skypeirc_path: Path, json_lines: list[Json])
         assert row[2] == ("" if rec["srcport"] is None else str(rec["srcport"]))
         assert row[3] == ("1" if rec["skypeflux.verified"] else "0")
         assert row[4] == ",".join(str(b["skypeflux.cmd"]) for b in blocks)
-        assert row[5] == ",".join(str(o["skypeflux.obj.id"]) for o in objects)
+        # a hex-based field of the registry prints as tshark prints it: 0x and 8 digits
+        assert row[5] == ",".join(f"0x{o['skypeflux.obj.id']:08x}" for o in objects)
 
 
 def test_fields_layout_options(skypeirc_path: Path, json_lines: list[Json]) -> None:
@@ -85,6 +86,38 @@ def test_fields_layout_options(skypeirc_path: Path, json_lines: list[Json]) -> N
     assert lines[1:] == firsts
     bad = _run("decode", str(skypeirc_path), "-T", "fields", "-e", "frame", "-E", "bogus=1")
     assert bad.exit_code == EXIT_USAGE and "unknown -E setting" in bad.stderr
+
+
+def test_registry_fields_derived_from_the_json(skypeirc_path: Path, json_lines: list[Json]) -> None:
+    """Registered fields that are not JSON keys read the same facts (seed, names, addresses)."""
+    names = ["skypeflux.seed", "skypeflux.cmd.name", "skypeflux.cmd.name_guessed"]
+    names += ["skypeflux.obj.ip", "skypeflux.obj.port", "skypeflux.udp.frag.count"]
+    args = [a for name in names for a in ("-e", name)]
+    result = _run("decode", str(skypeirc_path), "-T", "fields", *args)
+    for line, rec in zip(result.stdout.splitlines(), json_lines, strict=True):
+        seed, cmd_names, guessed, ips, ports, frags = line.split("\t")
+        blocks = rec["skypeflux.blocks"]
+        assert seed == (f"0x{rec['skypeflux.seed']}" if rec["skypeflux.seed"] else "")
+        assert cmd_names == ",".join(
+            b["skypeflux.cmd.name"].rstrip("?") for b in blocks if b["skypeflux.cmd.name"]
+        )
+        assert guessed == ",".join(
+            "1" if b["skypeflux.cmd.name"].endswith("?") else "0"
+            for b in blocks
+            if b["skypeflux.cmd.name"]
+        )
+        addresses = [
+            o["skypeflux.obj.value"]
+            for b in blocks
+            for o in _objects(b["skypeflux.objects"])
+            if o["skypeflux.obj.family"] == 2
+        ]
+        assert ips == ",".join(a.split(":")[0] for a in addresses)
+        assert ports == ",".join(a.split(":")[1] for a in addresses)
+        message = rec["skypeflux.unit"] == "udp.message"
+        assert frags == (str(rec["skypeflux.info"]["fragments"]) if message else "")
+    refused = _run("decode", str(skypeirc_path), "-Y", "skypeflux.reply_in_frame")
+    assert refused.exit_code == EXIT_USAGE and "reply_to_frame" in refused.stderr
 
 
 def test_count_stops_after_n_records(skypeirc_path: Path, json_lines: list[Json]) -> None:

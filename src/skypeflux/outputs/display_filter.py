@@ -44,10 +44,13 @@ Predicate = Callable[[JsonRecord, list[JsonRecord]], bool]
 Test = Callable[[Any], bool]  # one occurrence -> does it satisfy the test?
 
 _COMMAND_FIELDS = frozenset({"skypeflux.cmd"})
+_PLAIN_NAMES = frozenset({"skypeflux.cmd.name", "skypeflux.obj.name"})
 
 
 def _field(name: str, column: int) -> fa.Field:
     field = fa.lookup(name)
+    if field is None and name in fa.PLUGIN_ONLY:
+        raise FilterSyntaxError(f"{name} is not in decode's output: {fa.PLUGIN_ONLY[name]}", column)
     if field is None:
         close = get_close_matches(name, list(fa.all_fields()), n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
@@ -142,6 +145,8 @@ def _value(field: fa.Field, literal: Literal, column: int) -> _Value:
         if literal.kind == "STRING":
             return _Value(literal.string.encode("utf-8").hex(), _as_str)
         raise _bad(field, literal, column, f'{field.name} holds bytes: give 0a:1b:.. or "text"')
+    if field.name in _PLAIN_NAMES:
+        return _Value(literal.string.rstrip("?"), _as_str)  # the guess is its own field
     # STRING, or ANY with a string literal: the text as written (a bare word or a number too)
     if literal.kind == "BYTES" and kind == fa.ANY:
         return _Value(literal.text.replace(":", "").lower(), _as_str)

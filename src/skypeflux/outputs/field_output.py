@@ -1,10 +1,11 @@
 """``decode -T fields -e F ...``: one line per record with the chosen fields, as tshark prints them.
 
 The values are the JSON lines' values (same names, same facts), formatted as tshark formats
-fields: integers in decimal, booleans as 1/0, an absent field as nothing, several occurrences
-joined by the aggregator (``,``). The ``-E`` options are tshark's: ``header=y``,
-``separator=/t|/s|C``, ``occurrence=f|l|a|N``, ``aggregator=,|/s|C``, ``quote=d|s|n``.
-Block and object fields list the blocks a filter selected (all of them without a filter).
+fields: integers in decimal (the registry's hex fields as ``0x`` and digits), booleans as 1/0,
+an absent field as nothing, several occurrences joined by the aggregator (``,``). The ``-E``
+options are tshark's: ``header=y``, ``separator=/t|/s|C``, ``occurrence=f|l|a|N``,
+``aggregator=,|/s|C``, ``quote=d|s|n``. Block and object fields list the blocks a filter
+selected (all of them without a filter).
 """
 
 from __future__ import annotations
@@ -76,15 +77,19 @@ def resolve_fields(names: Sequence[str]) -> list[fa.Field]:
     for name in names:
         field = fa.lookup(name)
         if field is None:
+            if name in fa.PLUGIN_ONLY:
+                raise ValueError(f"-e {name}: not in decode's output: {fa.PLUGIN_ONLY[name]}")
             raise ValueError(f"unknown field {name!r} for -e (skypeflux fields lists them)")
         fields.append(field)
     return fields
 
 
-def format_value(value: Any) -> str:
-    """One occurrence as tshark prints it."""
+def format_value(value: Any, hex_width: int = 0) -> str:
+    """One occurrence as tshark prints it (a hex-based integer field as ``0x`` and digits)."""
     if isinstance(value, bool):
         return "1" if value else "0"
+    if hex_width and isinstance(value, int):
+        return f"0x{value:0{hex_width}x}"
     if isinstance(value, float):
         return f"{value:.6f}"
     if isinstance(value, dict | list):
@@ -102,7 +107,7 @@ class FieldsWriter:
         self.origin: float | None = None
         self._header_due = options.header
 
-    def _cell(self, occurrences: list[Any]) -> str:
+    def _cell(self, occurrences: list[Any], hex_width: int = 0) -> str:
         chosen = self._options.occurrence
         if chosen == "f":
             occurrences = occurrences[:1]
@@ -111,7 +116,7 @@ class FieldsWriter:
         elif chosen != "a":
             index = int(chosen) - 1
             occurrences = occurrences[index : index + 1]
-        text = self._options.aggregator.join(format_value(value) for value in occurrences)
+        text = self._options.aggregator.join(format_value(v, hex_width) for v in occurrences)
         quote = self._options.quote
         return f"{quote}{text}{quote}" if quote else text
 
@@ -120,7 +125,9 @@ class FieldsWriter:
         blocks: list[dict[str, Any]] = data.get("skypeflux.blocks") or []
         if only is not None:
             blocks = [blocks[i] for i in only if 0 <= i < len(blocks)]
-        cells = [self._cell(fa.values(field, data, blocks)) for field in self._fields]
+        cells = [
+            self._cell(fa.values(field, data, blocks), field.hex_width) for field in self._fields
+        ]
         return self._options.separator.join(cells)
 
     def write(self, record: Record, only: Sequence[int] | None = None) -> None:
