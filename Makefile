@@ -1,18 +1,23 @@
 # Two entry points for a fresh machine (see README.md):
-#   make demo   - set up a virtual environment and decode the built-in example capture
+#   make demo   - set up a virtual environment, synthesize a capture and decode it
 #   make test   - set up the same environment and run the whole test suite (what CI runs)
+#   make test-fast - the same without the tests marked slow (the inner loop)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean check-fast sanitizers
+.PHONY: demo test test-fast lint bench clean check-fast sanitizers
 
 demo: $(STAMP)
 	$(VENV)/bin/skypeflux demo
 
 test: lint
 	$(PY) -m pytest -q
+
+# The inner loop: everything but the tests marked slow (CI runs `make test`, all of them).
+test-fast: lint
+	$(PY) -m pytest -q -m "not slow"
 
 # CI: fail when a C fast path was not built (the pure-vs-C tests would compare pure with pure)
 check-fast: $(STAMP)
@@ -33,6 +38,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_objects.py
 	$(PY) benchmarks/bench_decode.py
 	$(PY) benchmarks/bench_memory.py
+	$(PY) benchmarks/bench_recover.py
 
 # The version is checked before anything is created, so a failed first run leaves no .venv behind
 # that would keep failing; a venv that fails half-way is removed for the same reason.

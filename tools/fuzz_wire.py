@@ -34,7 +34,8 @@ from typing import Any
 
 from skypeflux.capture.files import open_capture
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
-from skypeflux.capture.net.tcp_reassembly import Chunk, TcpTracker
+from skypeflux.capture.net.tcp_connections import TcpTracker
+from skypeflux.capture.net.tcp_reassembly import Chunk
 from skypeflux.crypto import backends as crypto_backends
 from skypeflux.messages.blocks import parse_blocks
 from skypeflux.objects import backends as objects_backends

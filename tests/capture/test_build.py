@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-import dpkt  # type: ignore[import-untyped]
+import dpkt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st

@@ -16,12 +16,12 @@ from skypeflux.capture.files import RawPacket
 from skypeflux.capture.net import build
 from skypeflux.capture.net.ip_fragments import MAX_PIECES, FragmentReassembler
 from skypeflux.capture.net.packets import MAX_IP_LENGTH_ZERO, NetDecoder, TcpSegment
+from skypeflux.capture.net.tcp_connections import TcpTracker
 from skypeflux.capture.net.tcp_reassembly import (
     PIECE_COST,
     BufferBudget,
     Gap,
     StreamReassembler,
-    TcpTracker,
 )
 from tests.helpers.mutate import Pkt, pcap_bytes
 

@@ -15,7 +15,7 @@ import socket
 import struct
 from pathlib import Path
 
-import dpkt  # type: ignore[import-untyped]
+import dpkt
 import pytest
 
 from skypeflux.capture.files import RawPacket, open_capture, read_packets

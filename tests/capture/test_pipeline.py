@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import random
-import socket
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,8 @@ from typing import Any
 import dpkt
 import pytest
 
+from skypeflux.capture.files.writer import Interface, PcapngWriter, PcapWriter
+from skypeflux.capture.net import build
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import VERIFIED, Record
 from skypeflux.objects import to_tree
@@ -127,10 +128,10 @@ def _copy_without(src: Path, dst: Path, drop: set[int], cut: dict[int, int] | No
     cut = cut or {}
     with src.open("rb") as fh_in, dst.open("wb") as fh_out:
         reader = dpkt.pcap.Reader(fh_in)
-        writer = dpkt.pcap.Writer(fh_out, linktype=reader.datalink())
+        writer = PcapWriter(fh_out, linktype=reader.datalink())
         for number, (ts, buf) in enumerate(reader, start=1):
             if number not in drop:
-                writer.writepkt(buf[: cut.get(number, len(buf))], ts)
+                writer.write(buf[: cut.get(number, len(buf))], ts)
 
 
 def test_hole_ends_direction_cleanly(skypeirc_path: Path, tmp_path: Path) -> None:
@@ -255,14 +256,7 @@ def test_address_learned_later_releases_held_datagrams(skypeirc_path: Path, tmp_
 
 
 def _udp_frame(src: str, dst: str, sport: int, dport: int, payload: bytes) -> bytes:
-    udp = dpkt.udp.UDP(sport=sport, dport=dport, data=payload)
-    udp.ulen = 8 + len(payload)
-    ip = dpkt.ip.IP(
-        src=socket.inet_aton(src), dst=socket.inet_aton(dst), p=dpkt.ip.IP_PROTO_UDP, data=udp
-    )
-    ip.len = 20 + udp.ulen
-    eth = dpkt.ethernet.Ethernet(src=b"\x02" * 6, dst=b"\x04" * 6, data=ip)
-    return bytes(eth)
+    return build.ethernet(build.udp(src, sport, dst, dport, payload))
 
 
 def test_public_address_found_by_trial(tmp_path: Path) -> None:
@@ -276,9 +270,9 @@ def test_public_address_found_by_trial(tmp_path: Path) -> None:
     ).build()
     path = tmp_path / "trial.pcap"
     with path.open("wb") as fh:
-        writer = dpkt.pcap.Writer(fh)
-        writer.writepkt(_udp_frame("86.128.245.115", "8.8.4.4", 5353, 53, b"\x12\x34\x01\x00"), 1.0)
-        writer.writepkt(_udp_frame("82.253.163.244", "10.0.0.5", 33033, 40000, sealed), 2.0)
+        writer = PcapWriter(fh)
+        writer.write(_udp_frame("86.128.245.115", "8.8.4.4", 5353, 53, b"\x12\x34\x01\x00"), 1.0)
+        writer.write(_udp_frame("82.253.163.244", "10.0.0.5", 33033, 40000, sealed), 2.0)
     records = list(Decoder().run(path))
     (payload,) = [r for r in records if r.unit == "udp.payload"]
     assert payload.verification.ok
@@ -299,14 +293,14 @@ def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     rng = random.Random(7)
     path = tmp_path / "lookalike.pcap"
     with path.open("wb") as fh:
-        writer = dpkt.pcap.Writer(fh)
+        writer = PcapWriter(fh)
         for i in range(300):
             body = bytearray(rng.randbytes(40))
             body[2] = 0x02
             src = f"81.{i // 200}.{i % 200}.9"
-            writer.writepkt(_udp_frame(src, "10.0.0.5", 40000 + i, 5000, bytes(body)), float(i))
+            writer.write(_udp_frame(src, "10.0.0.5", 40000 + i, 5000, bytes(body)), float(i))
     big_calls = 0
-    real = udpflow.open_payload_any
+    from skypeflux.wire.udp_crypt import open_payload_any as real
 
     def counting(parsed: Any, pairs: list[tuple[str, str]], **kwargs: Any) -> Any:
         nonlocal big_calls
@@ -371,7 +365,7 @@ def test_notice_before_any_verified_datagram_is_not_stuck(
         nonlocal read
         read = frames
 
-    seen_at = {}
+    seen_at: dict[str, int] = {}
     # with the address given, nothing new is learned that would release it by accident
     known = DecodeOptions(public_ips={"192.168.1.2": "86.128.245.115"})
     for record in Decoder(known).run(late, progress=progress):
@@ -388,10 +382,10 @@ def test_duplicated_frames_change_nothing(
     doubled = tmp_path / "doubled.pcap"
     with skypeirc_path.open("rb") as fh_in, doubled.open("wb") as fh_out:
         reader = dpkt.pcap.Reader(fh_in)
-        writer = dpkt.pcap.Writer(fh_out, linktype=reader.datalink())
+        writer = PcapWriter(fh_out, linktype=reader.datalink())
         for ts, buf in reader:
-            writer.writepkt(buf, ts)
-            writer.writepkt(buf, ts)
+            writer.write(buf, ts)
+            writer.write(buf, ts)
     decoder = Decoder()
     records = list(decoder.run(doubled))
     messages = [r for r in records if r.unit == "udp.message"]
@@ -408,8 +402,8 @@ def test_capture_with_only_undecodable_link_types_is_an_error(tmp_path: Path) ->
 
     path = tmp_path / "wifi.pcapng"
     with path.open("wb") as fh:
-        writer = dpkt.pcapng.Writer(fh, linktype=105)
-        writer.writepkt(b"\x08\x00" + bytes(30), 1.0)
+        writer = PcapngWriter(fh, [Interface(105)])
+        writer.write(b"\x08\x00" + bytes(30), 1.0)
     with pytest.raises(CaptureError, match="link types this tool cannot decode"):
         list(Decoder().run(path))
 
@@ -420,9 +414,9 @@ def test_a_clock_jump_does_not_lose_tcp(skypeirc_path: Path, tmp_path: Path) -> 
     jumped = tmp_path / "jump.pcap"
     with skypeirc_path.open("rb") as fh_in, jumped.open("wb") as fh_out:
         reader = dpkt.pcap.Reader(fh_in)
-        writer = dpkt.pcap.Writer(fh_out, linktype=reader.datalink())
+        writer = PcapWriter(fh_out, linktype=reader.datalink())
         for number, (ts, buf) in enumerate(reader, start=1):
-            writer.writepkt(buf, ts + 700.0 if number == 1000 else ts)
+            writer.write(buf, ts + 700.0 if number == 1000 else ts)
     records = list(Decoder().run(jumped))
     assert sum(r.unit == "tcp.data" and r.verification.ok for r in records) == 41
     assert not [r for r in records if r.unit == "tcp.end"]
@@ -441,12 +435,12 @@ def test_a_datagram_that_never_verifies_does_not_stall_output(
     path = tmp_path / "stall.pcap"
     with skypeirc_path.open("rb") as fh_in, path.open("wb") as fh_out:
         reader = dpkt.pcap.Reader(fh_in)
-        writer = dpkt.pcap.Writer(fh_out, linktype=reader.datalink())
+        writer = PcapWriter(fh_out, linktype=reader.datalink())
         for number, (ts, buf) in enumerate(reader, start=1):
             if number == 1:
                 junk = _udp_frame("81.2.3.4", "192.168.1.2", 4000, 35990, bytes(lookalike))
-                writer.writepkt(junk, ts)
-            writer.writepkt(buf, ts)
+                writer.write(junk, ts)
+            writer.write(buf, ts)
     monkeypatch.setattr(pipeline, "PROGRESS_EVERY", 1)
     read = 0
 
@@ -487,10 +481,10 @@ def test_the_same_traffic_an_hour_later_decodes_again(
     with skypeirc_path.open("rb") as fh_in, twice.open("wb") as fh_out:
         reader = dpkt.pcap.Reader(fh_in)
         packets = list(reader)
-        writer = dpkt.pcap.Writer(fh_out, linktype=reader.datalink())
+        writer = PcapWriter(fh_out, linktype=reader.datalink())
         for shift in (0.0, 3600.0 + packets[-1][0] - packets[0][0]):
             for ts, buf in packets:
-                writer.writepkt(buf, ts + shift)
+                writer.write(buf, ts + shift)
     records = list(Decoder().run(twice))
 
     def units(rs: list[Record]) -> Counter[str]:

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-import dpkt  # type: ignore[import-untyped]
+import dpkt
 import pytest
 
 from skypeflux.capture.errors import CaptureError

@@ -116,6 +116,18 @@ def test_the_nated_host_and_its_datagrams_are_selected(tmp_path: Path) -> None:
     assert select_hosts(capture.path, host="192.168.7.21") == []
 
 
+def test_the_searched_datagram_comes_from_the_skype_port(tmp_path: Path) -> None:
+    # Other UDP of the host whose third byte reads as type 0x02 must not be the one searched
+    # (a sweep on it would find nothing), even when it is the shortest.
+    noise = bytes.fromhex("1234020000000000000000") + b"\x01\x02"
+    capture = nated_capture(tmp_path / "noisy.pcap", noise=noise)
+    (host,) = select_hosts(capture.path)
+    assert min(len(d.ciphertext) for d in host.datagrams) == 2  # the noise is among them
+    assert host.datagrams[0].frame != 1 and len(host.datagrams[0].ciphertext) > 2
+    verdicts = search_chunk(host.datagrams, _n("81.56.0.0"), _n("81.57.0.0"))
+    assert [(v.address, v.accepted) for v in verdicts] == [(capture.public, True)]
+
+
 def _excerpt(source: Path, frames: set[int], out: Path) -> Path:
     """A real excerpt of SkypeIRC.cap: only the frames named, as they were captured."""
     with open_capture(source) as reader, out.open("wb") as fh:

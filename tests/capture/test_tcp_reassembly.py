@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from skypeflux.capture.files import read_packets
 from skypeflux.capture.net.packets import ACK, FIN, PSH, RST, SYN, NetDecoder, TcpSegment
+from skypeflux.capture.net.tcp_connections import FlowEvent, TcpTracker
 from skypeflux.capture.net.tcp_reassembly import (
     END_CAPTURE,
     END_FIN,
@@ -27,11 +28,9 @@ from skypeflux.capture.net.tcp_reassembly import (
     END_RST,
     Chunk,
     End,
-    FlowEvent,
     Gap,
     StreamEvent,
     StreamReassembler,
-    TcpTracker,
 )
 
 # -- the real capture ---------------------------------------------------------------------

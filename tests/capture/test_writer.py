@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-import dpkt  # type: ignore[import-untyped]
+import dpkt
 import pytest
 
 from skypeflux.capture.errors import CaptureError

@@ -14,6 +14,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
+from skypeflux.capture.files.writer import Packet, write_capture
+from skypeflux.capture.net import build
 from skypeflux.cli.app import cli
 from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK
 from skypeflux.outputs.jsonl import load_schema
@@ -41,6 +43,7 @@ def text_lines(skypeirc_path: Path) -> list[str]:
     return result.stdout.splitlines()
 
 
+@pytest.mark.slow
 def test_every_json_line_validates(json_lines: list[dict[str, Any]]) -> None:
     validator = jsonschema.Draft202012Validator(load_schema())
     assert json_lines
@@ -147,14 +150,9 @@ def test_flows_table_and_json(skypeirc_path: Path) -> None:
 
 
 def _dns_only_pcap(path: Path) -> None:
-    udp = dpkt.udp.UDP(sport=5353, dport=53, data=b"\x12\x34\x01\x00\x00\x01" + b"\x00" * 6)
-    udp.ulen = len(bytes(udp))
-    ip = dpkt.ip.IP(src=bytes([10, 0, 0, 1]), dst=bytes([10, 0, 0, 2]), p=17, data=udp)
-    ip.len = len(bytes(ip))
-    frame = dpkt.ethernet.Ethernet(src=b"\x02" * 6, dst=b"\x04" * 6, data=ip)
-    with path.open("wb") as fh:
-        writer = dpkt.pcap.Writer(fh)
-        writer.writepkt(bytes(frame), ts=1.0)
+    query = b"\x12\x34\x01\x00\x00\x01" + b"\x00" * 6
+    frame = build.ethernet(build.udp("10.0.0.1", 5353, "10.0.0.2", 53, query))
+    write_capture(path, [Packet(1.0, frame)])
 
 
 @pytest.mark.parametrize("args", [["decode"], ["decode", "--json"], ["flows"], ["flows", "--json"]])
@@ -183,9 +181,8 @@ def test_filters_selecting_nothing_print_no_no_skype_message(skypeirc_path: Path
     assert result.stdout == "" and result.stderr == ""
 
 
-def test_demo_decodes_the_example(monkeypatch: pytest.MonkeyPatch, shared_dir: Path) -> None:
-    monkeypatch.chdir(REPO)
-    result = _run("demo")
+def test_demo_decodes_a_given_capture(skypeirc_path: Path) -> None:
+    result = _run("demo", "--capture", str(skypeirc_path))
     assert result.exit_code == EXIT_OK
     assert "SkypeIRC.cap" in result.stdout.splitlines()[0]
     assert " cmd 29 " in result.stdout and "endpoints" in result.stdout

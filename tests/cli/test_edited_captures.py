@@ -17,6 +17,7 @@ import dpkt
 import pytest
 from click.testing import CliRunner, Result
 
+from skypeflux.capture.files.writer import PcapWriter
 from skypeflux.cli.app import cli
 from skypeflux.cli.errors import EXIT_OK
 
@@ -41,10 +42,10 @@ def write_without_frames(source: Path, target: Path, dropped: set[int]) -> None:
     """Copy a pcap leaving out ``dropped`` (numbered from 1); later frames are renumbered."""
     with source.open("rb") as fh, target.open("wb") as out:
         reader = dpkt.pcap.Reader(fh)
-        writer = dpkt.pcap.Writer(out, snaplen=reader.snaplen, linktype=reader.datalink())
+        writer = PcapWriter(out, snaplen=reader.snaplen, linktype=reader.datalink())
         for number, (ts, frame) in enumerate(reader, start=1):
             if number not in dropped:
-                writer.writepkt(frame, ts=ts)
+                writer.write(frame, ts)
 
 
 def _address_claim_streams(blocks_oracle: list[dict[str, Any]]) -> set[str]:

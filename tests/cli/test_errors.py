@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from skypeflux import __version__, crypto, objects
+from skypeflux.capture.files.writer import Interface, PcapngWriter
 from skypeflux.capture.pipeline import Decoder
 from skypeflux.capture.records import Record
 from skypeflux.cli.app import cli
-from skypeflux.cli.commands import demo as demo_command
 from skypeflux.cli.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -272,13 +272,10 @@ def test_public_ip_forms() -> None:
         parse_public_ip("192.168.1=86.128.245.115")
 
 
-def test_demo_without_the_example_capture_says_what_to_pass(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(demo_command, "find_demo_capture", lambda start=None: None)
-    result = runner.invoke(cli, ["demo"])
+def test_demo_with_a_missing_capture_is_exit_3(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["demo", "--capture", str(tmp_path / "nowhere.pcap")])
     assert result.exit_code == EXIT_UNREADABLE
-    assert "skypeflux decode" in _one_error_line(result.stderr)
+    assert "nowhere.pcap" in _one_error_line(result.stderr)
 
 
 def test_packets_on_undecodable_interfaces_are_reported(
@@ -290,12 +287,12 @@ def test_packets_on_undecodable_interfaces_are_reported(
 
     path = tmp_path / "mixed.pcapng"
     with skypeirc_path.open("rb") as fh_in, path.open("wb") as fh_out:
-        writer = dpkt.pcapng.Writer(fh_out, linktype=dpkt.pcap.DLT_EN10MB)
+        writer = PcapngWriter(fh_out, [Interface(1)])
         for ts, buf in dpkt.pcap.Reader(fh_in):
-            writer.writepkt(buf, ts)
+            writer.write(buf, ts)
     with path.open("ab") as fh_out:  # a second section whose only interface is 802.11
-        writer = dpkt.pcapng.Writer(fh_out, linktype=105)
-        writer.writepkt(b"\x08\x00" + bytes(30), 1.0)
+        writer = PcapngWriter(fh_out, [Interface(105)])
+        writer.write(b"\x08\x00" + bytes(30), 1.0)
     result = CliRunner().invoke(cli, ["decode", str(path)])
     assert result.exit_code == 0
     assert "cmd 36" in result.stdout

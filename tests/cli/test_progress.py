@@ -6,7 +6,6 @@ import io
 
 import pytest
 
-from skypeflux.cli import progress as progress_module
 from skypeflux.cli.progress import ProgressLine, format_progress
 
 
@@ -33,7 +32,7 @@ def test_silent_unless_stderr_is_a_terminal() -> None:
 
 def test_one_line_overwritten_then_wiped(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = iter(float(tick) for tick in range(100))
-    monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr("skypeflux.cli.progress.time.monotonic", lambda: next(clock))
     terminal = _Terminal()
     line = ProgressLine(terminal, enabled=True)
     line(100, 1024 * 1024, None)
@@ -50,7 +49,7 @@ def test_one_line_overwritten_then_wiped(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_updates_are_throttled(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(progress_module.time, "monotonic", lambda: 1000.0)
+    monkeypatch.setattr("skypeflux.cli.progress.time.monotonic", lambda: 1000.0)
     terminal = _Terminal()
     line = ProgressLine(terminal, enabled=True)
     for frame in range(50):

@@ -9,6 +9,7 @@ import json
 import lzma
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -174,12 +175,13 @@ def test_compressed_captures_equal_the_plain_file(
     skypeirc_path: Path, tmp_path: Path, json_lines: list[Json], kind: str
 ) -> None:
     data = skypeirc_path.read_bytes()
-    packed = {
+    compress: dict[str, Callable[[bytes], bytes]] = {
         "gzip": gzip.compress,
         "bzip2": bz2.compress,
         "xz": lzma.compress,
         "zstd": zstandard.ZstdCompressor().compress,
-    }[kind](data)
+    }
+    packed = compress[kind](data)
     path = tmp_path / "capture.bin"  # the name says nothing: recognised by content
     path.write_bytes(packed)
     result = _run("decode", "--json", str(path))

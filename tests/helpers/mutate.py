@@ -66,8 +66,13 @@ _S, _SP = "68.206.150.243", 33033
 def synthesized_ips(rng: random.Random) -> list[list[bytes]]:
     """IPv4 packets of a few small Skype scenes built with the project's own encoders."""
     body = bytes.fromhex("0aa3c2c4e0074142010007ac01")  # a tiny block: cmd, reqid, 0x41 list
-    up = lambda p, i=1: udp(_A, _AP, _B, _BP, p, ident=i)  # noqa: E731
-    down = lambda p, i=1: udp(_B, _BP, _A, _AP, p, ident=i)  # noqa: E731
+
+    def up(payload: bytes, ident: int = 1) -> bytes:
+        return udp(_A, _AP, _B, _BP, payload, ident=ident)
+
+    def down(payload: bytes, ident: int = 1) -> bytes:
+        return udp(_B, _BP, _A, _AP, payload, ident=ident)
+
     scenes: list[list[bytes]] = []
     payload = seal_payload(body, packet_id=0x1234, iv=0x2BB72FED, src_ip=_A, dst_ip=_B).build()
     ack = wudp.Ack(0x1234, wudp.ip_number(_A), 0xDEADBEEF, func=0x45).build()
@@ -139,7 +144,19 @@ class Seeds:
 
 _ETH = 14
 # cuts at and around the Ethernet, IPv4, UDP and TCP header boundaries
-_CUTS = (0, 1, 3, 13, _ETH, _ETH + 1, _ETH + 19, _ETH + 20, _ETH + 27, _ETH + 28, _ETH + 33)
+_CUTS: tuple[int, ...] = (
+    0,
+    1,
+    3,
+    13,
+    _ETH,
+    _ETH + 1,
+    _ETH + 19,
+    _ETH + 20,
+    _ETH + 27,
+    _ETH + 28,
+    _ETH + 33,
+)
 _CUTS += (_ETH + 39, _ETH + 40, _ETH + 41, _ETH + 42)
 _INTERESTING16 = (0, 1, 7, 8, 19, 20, 21, 0x7FFF, 0x8000, 0xFFFF)
 # (offset inside the IPv4 header, width) of fields worth lying about

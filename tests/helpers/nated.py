@@ -54,15 +54,19 @@ def nated_capture(
     within: str = "81.56.0.0/16",
     count: int = 6,
     decoy: tuple[str, bytes] | None = None,
+    noise: bytes | None = None,
 ) -> NatedCapture:
     """Write the capture; the host's public address is random inside ``within``.
 
     ``decoy`` (address, plaintext) adds a first, shortest datagram keyed with that other
-    address instead: the search tries it first, as the cheapest.
+    address instead: the search tries it first, as the cheapest. ``noise`` adds a first UDP
+    datagram from another port of the host that is not Skype but reads as type 0x02.
     """
     rng = random.Random(seed)
     public = random_public(rng, within)
     ips = []
+    if noise is not None:
+        ips.append(udp(HOST, 5353, "8.8.8.8", 53, noise))
     if decoy is not None:
         address, plain = decoy
         sealed = seal_payload(plain, packet_id=0x0100, iv=0x1234, src_ip=address, dst_ip=PEERS[0])

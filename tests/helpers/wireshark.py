@@ -10,6 +10,7 @@ import json
 import random
 import shutil
 import subprocess
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,97 @@ def fields(capture: Path, names: Sequence[str], *args: str, **kw: Any) -> list[l
         if len(cols) == len(names) and cols[0].isdigit():
             rows.append(cols)
     return rows
+
+
+# -- the dissector under plain Lua, on a stand-in for Wireshark's API ----------------------
+
+FAKE = Path(__file__).resolve().parents[1] / "wireshark" / "fake_wireshark.lua"
+
+
+def packet_lines(capture: Path) -> str:
+    """The capture's UDP and TCP payloads, one a line, for ``fake_wireshark.lua`` (read with
+    tshark; a datagram quoted in an ICMP error is marked as such, as Wireshark tells the
+    dissector)."""
+    names = ["frame.number", "ip.src", "ip.dst", "udp.srcport", "udp.dstport", "tcp.srcport",
+             "tcp.dstport", "tcp.seq_raw", "udp.payload", "tcp.payload", "icmp.type"]
+    out = tshark(capture, "-T", "fields", *(x for n in names for x in ("-e", n)),
+                 "-Y", "udp.payload || tcp.payload")
+    lines = []
+    for row in out.splitlines():
+        cols = row.split("\t")
+        if len(cols) != len(names) or not cols[0].isdigit():
+            continue
+        frame, src, dst, usp, udp_, tsp, tdp, seq, upl, tpl, icmp = (c.split(",")[-1] for c in cols)
+        quoted = "1" if icmp else "0"
+        if usp:
+            lines.append(f"{frame} udp {src} {usp} {dst} {udp_} - {quoted} {upl}")
+        else:
+            lines.append(f"{frame} tcp {src} {tsp} {dst} {tdp} {seq} {quoted} {tpl}")
+    return "".join(line + "\n" for line in lines)
+
+
+def fake_wireshark(lua: str, packets: Path, keylog: Path | None = None) -> list[dict[str, Any]]:
+    """What the dissector adds to each frame it takes (second of two passes), under ``lua``."""
+    command = [tool(lua), str(FAKE), str(plugin_path()), str(packets)]
+    if keylog is not None:
+        command.append(str(keylog))
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=True)
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def fake_columns(frames: list[dict[str, Any]]) -> dict[int, list[tuple[Any, ...]]]:
+    """cmd, reqid and reply-to values per frame, in the shape of :func:`as_columns`."""
+    out = {}
+    for item in frames:
+        values: dict[str, list[Any]] = defaultdict(list)
+        for name, value in item["fields"]:
+            values[name].append(value)
+        if values["skypeflux.cmd"]:
+            out[item["frame"]] = [
+                tuple(values["skypeflux.cmd"]),
+                tuple(values["skypeflux.reqid"]),
+                tuple(values["skypeflux.reply_to_frame"]),
+            ]
+    return out
+
+
+# -- what the product found, in the shapes tshark prints -------------------------------------
+
+UDP_UNITS = {"udp.payload", "udp.resend", "udp.fragment", "udp.ack", "udp.nack", "udp.other"}
+
+
+def blocks_by_frame(records: list[dict[str, Any]]) -> dict[int, list[tuple[Any, ...]]]:
+    """(cmd, reqid, reply-to frame) of every block, by the frame its record is reported at."""
+    out: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for record in records:
+        for b in record["skypeflux.blocks"]:
+            out[record["frame"]].append(
+                (b["skypeflux.cmd"], b["skypeflux.reqid"], b["skypeflux.reply_to_frame"])
+            )
+    return dict(out)
+
+
+def as_columns(expected: dict[int, list[tuple[Any, ...]]]) -> dict[int, list[tuple[Any, ...]]]:
+    """decode --json blocks in tshark's shape: per frame, all cmds, all reqids, all reply-tos."""
+    return {
+        frame: [
+            tuple(b[0] for b in blocks),
+            tuple(b[1] for b in blocks if b[1] is not None),
+            tuple(b[2] for b in blocks if b[2] is not None),
+        ]
+        for frame, blocks in expected.items()
+    }
+
+
+def skype_frames(decoded: list[dict[str, Any]]) -> tuple[set[int], set[tuple[str, str]]]:
+    """UDP frames and TCP directions the product proved to be Skype."""
+    udp = {r["frame"] for r in decoded if r["skypeflux.unit"] in UDP_UNITS}
+    tcp = {
+        (f"{r['ip.src']}:{r['srcport']}", f"{r['ip.dst']}:{r['dstport']}")
+        for r in decoded
+        if r["transport"] == "tcp" and r["skypeflux.unit"] != "note"
+    }
+    return udp, tcp
 
 
 # -- edited copies of a capture -------------------------------------------------------------

@@ -105,10 +105,9 @@ def test_every_oracle_block_is_found_with_the_same_fields(
 def test_every_block_is_exact_and_its_objects_match_the_tree(
     parsed: list[tuple[BlockKey, Block, bytes]], blocks_oracle: list[dict[str, Any]]
 ) -> None:
-    trees = {}
+    trees: dict[tuple[str, str, str, int, str], Any] = {}
     for b in blocks_oracle:
-        key = (b["proto"], b["src"], b["dst"], _where_offset(b), b["list_hex"])
-        trees[key] = b["tree"]
+        trees[(b["proto"], b["src"], b["dst"], _where_offset(b), b["list_hex"])] = b["tree"]
     for key, block, _ in parsed:
         assert block.exact, (key, block.error)
         assert block.objects is not None

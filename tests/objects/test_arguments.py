@@ -51,7 +51,7 @@ def test_every_buffer_kind_decodes_like_bytes(
     for vector in good_vectors:
         raw = bytes.fromhex(vector["hex"])
         for name, data in _kinds(raw).items():
-            got = coder.decode(data)  # type: ignore[arg-type]
+            got = coder.decode(data)
             assert got.consumed == vector["consumed"], (name, vector["hex"])
             assert to_tree(got.objects) == vector["tree"], (name, vector["hex"])
 
@@ -61,7 +61,7 @@ def test_non_buffers_are_a_type_error(coder: Coder, bad: object) -> None:
     """``bytes(5)`` is five zero bytes and ``bytes([0x41, 0])`` an empty list: neither is what
     a caller passing an int or a list meant, so both are refused."""
     with pytest.raises(TypeError, match="bytes-like"):
-        coder.decode(bad)  # type: ignore[arg-type]
+        coder.decode(bad)
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_encode_form_is_checked(coder: Coder) -> None:
     objects = ObjectList([Obj(0, 1, 5)])
     for form in (None, True, "B", 66.0):
         with pytest.raises(TypeError, match="form must be an int"):
-            coder.encode(objects, form)  # type: ignore[arg-type]
+            coder.encode(objects, form)
     with pytest.raises(ObjectsError, match="unknown list form"):
         coder.encode(objects, 0x43)
 

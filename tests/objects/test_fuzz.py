@@ -11,14 +11,19 @@ from pathlib import Path
 import pytest
 
 from skypeflux.objects import available_backends
-from tests.helpers.paths import REPO, SHARED
+from tests.helpers.paths import REPO
+
+pytestmark = pytest.mark.slow  # 100,000 inputs per decoder: tens of seconds
 
 FUZZ_COUNT = 100_000
 
 
 @pytest.mark.parametrize("backend", available_backends())
-def test_fuzzer_finds_nothing_at_one_hundred_thousand_inputs_per_decoder(backend: str) -> None:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), SKYPEFLUX_SHARED=str(SHARED))
+def test_fuzzer_finds_nothing_at_one_hundred_thousand_inputs_per_decoder(
+    backend: str, shared_dir: Path
+) -> None:
+    # the fuzzer mutates the known-answer vectors of ../shared
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), SKYPEFLUX_SHARED=str(shared_dir))
     result = subprocess.run(
         [sys.executable, str(Path(REPO, "tools", "fuzz_objects.py")),
          "--count", str(FUZZ_COUNT), "--seed", "20240601", "--backend", backend],

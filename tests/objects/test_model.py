@@ -72,7 +72,8 @@ def test_list_lookups_keep_order_and_repeats() -> None:
     assert lst.first(26) == Obj(0, 26, 1)
     assert lst.first(99) is None
     assert [o.value for o in lst.all(26)] == [1, 2]
-    assert 7 in lst and 8 not in lst and Obj(3, 7, b"x") in lst
+    assert 7 in lst and 8 not in lst  # type: ignore[comparison-overlap]  # ids count too
+    assert Obj(3, 7, b"x") in lst
     assert lst.ids() == [26, 7, 26]
     assert lst[1:] == ObjectList([Obj(3, 7, b"x"), Obj(0, 26, 2)])
     assert lst == [Obj(0, 26, 1), Obj(3, 7, b"x"), Obj(0, 26, 2)]

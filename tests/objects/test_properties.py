@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -102,6 +103,7 @@ def test_raw_round_trip_up_to_the_depth_limit(coder: Coder, objects: ObjectList)
     assert decoded.objects == objects
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(_repeating_siblings(4), min_size=1, max_size=3))
 def test_coded_round_trip_with_repeated_layouts(coder: Coder, groups: list[ObjectList]) -> None:
@@ -110,6 +112,7 @@ def test_coded_round_trip_with_repeated_layouts(coder: Coder, groups: list[Objec
     assert decoded.objects == objects.sorted_by_id()
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(object_lists(4), st.binary(max_size=8))
 def test_trailing_bytes_are_left_alone(coder: Coder, objects: ObjectList, trailer: bytes) -> None:
@@ -124,6 +127,7 @@ def test_tree_form_round_trips(objects: ObjectList) -> None:
     assert from_tree(to_tree(objects)) == objects
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(object_lists(3))
 def test_coded_encoding_is_canonical(coder: Coder, objects: ObjectList) -> None:

@@ -49,6 +49,7 @@ def test_failing_vectors_raise_objects_error_at_the_reference_position(
         # stream (the depth vector) it still runs its end-of-stream step, which gives the three
         # look-ahead bytes back, so there it reports three bytes less than where it stopped.
         assert info.value.offset in (v["consumed"], v["consumed"] + 3), v["source"]
+        assert info.value.offset is not None
         assert 0 <= info.value.offset <= len(v["hex"]) // 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from skypeflux.capture.flows import FlowCounters, FlowStats
 from skypeflux.capture.records import FlowKey, Transport
@@ -32,7 +33,7 @@ def test_table_has_a_header_and_one_aligned_row_per_flow() -> None:
     assert lines[0].split() == list(COLUMNS)
     assert len(lines) == 1 + len(FLOWS)
     # left-aligned columns start at the same position on every line
-    cells = {
+    cells: dict[str, Callable[[FlowStats], str]] = {
         "endpoints": lambda f: f" {f.key.a} ",
         "frames": lambda f: f" {f.counts.first_frame}-{f.counts.last_frame} ",
     }

@@ -58,6 +58,7 @@ def _lines(records: list[Record]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
+@pytest.mark.slow
 def test_every_line_validates_and_carries_the_version(
     records: list[Record], validator: jsonschema.Draft202012Validator
 ) -> None:
@@ -128,6 +129,7 @@ def test_schema_rejects_unknown_fields_and_bad_seeds(
     assert not validator.is_valid(missing)
 
 
+@pytest.mark.slow
 def test_every_object_vector_renders_to_a_valid_object(
     object_vectors: list[dict[str, Any]],
 ) -> None:
@@ -188,6 +190,7 @@ def test_notes_and_clear_records_validate(validator: jsonschema.Draft202012Valid
     assert ack_line["skypeflux.udp.id"] == 0x15E8 and ack_line["skypeflux.note"] is None
 
 
+@pytest.mark.slow
 def test_64_bit_values_also_come_as_exact_hex(
     records: list[Record], validator: jsonschema.Draft202012Validator
 ) -> None:

@@ -16,10 +16,18 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.wireshark import HEURISTIC_FIRST, fields, flip_bits, mutate, tshark, write_pcap
+from tests.helpers.wireshark import (
+    HEURISTIC_FIRST,
+    as_columns,
+    blocks_by_frame,
+    fields,
+    flip_bits,
+    mutate,
+    skype_frames,
+    tshark,
+    write_pcap,
+)
 from tests.helpers.wireshark import read_pcap as read_packets
-
-UDP_UNITS = {"udp.payload", "udp.resend", "udp.fragment", "udp.ack", "udp.nack", "udp.other"}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -52,17 +60,6 @@ def decoded(skypeirc_path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
-def blocks_by_frame(records: list[dict[str, Any]]) -> dict[int, list[tuple[Any, ...]]]:
-    """(cmd, reqid, reply-to frame) of every block, by the frame its record is reported at."""
-    out: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for record in records:
-        for b in record["skypeflux.blocks"]:
-            out[record["frame"]].append(
-                (b["skypeflux.cmd"], b["skypeflux.reqid"], b["skypeflux.reply_to_frame"])
-            )
-    return dict(out)
-
-
 def shown_blocks(capture: Path, keylog: Path, *args: str) -> dict[int, list[tuple[Any, ...]]]:
     """The same, as tshark with the plugin lists them (-T fields, one row per frame)."""
     names = ["frame.number", "skypeflux.cmd", "skypeflux.reqid", "skypeflux.reply_to_frame"]
@@ -75,18 +72,6 @@ def shown_blocks(capture: Path, keylog: Path, *args: str) -> dict[int, list[tupl
             tuple(int(r) for r in replies.split(",") if r),
         ]
     return out
-
-
-def as_columns(expected: dict[int, list[tuple[Any, ...]]]) -> dict[int, list[tuple[Any, ...]]]:
-    """decode --json blocks in tshark's shape: per frame, all cmds, all reqids, all reply-tos."""
-    return {
-        frame: [
-            tuple(b[0] for b in blocks),
-            tuple(b[1] for b in blocks if b[1] is not None),
-            tuple(b[2] for b in blocks if b[2] is not None),
-        ]
-        for frame, blocks in expected.items()
-    }
 
 
 def test_keylog_covers_every_verified_unit(
@@ -146,15 +131,35 @@ def test_cmd_37_client_version_is_text(
         assert f'(string): "{text}"' in out
 
 
-def skype_frames(decoded: list[dict[str, Any]]) -> tuple[set[int], set[tuple[str, str]]]:
-    """UDP frames and TCP directions the product proved to be Skype."""
-    udp = {r["frame"] for r in decoded if r["skypeflux.unit"] in UDP_UNITS}
-    tcp = {
-        (f"{r['ip.src']}:{r['srcport']}", f"{r['ip.dst']}:{r['dstport']}")
-        for r in decoded
-        if r["transport"] == "tcp" and r["skypeflux.unit"] != "note"
+def _names(objects: list[dict[str, Any]]) -> list[tuple[str, bool]]:
+    """(name, guessed) of every named object, depth first, as the JSON output gives them."""
+    out = []
+    for obj in objects:
+        name = obj["skypeflux.obj.name"]
+        if name is not None:
+            out.append((name.removesuffix("?"), name.endswith("?")))
+        if obj["skypeflux.obj.family"] == 5:
+            out.extend(_names(obj["skypeflux.obj.value"]))
+    return out
+
+
+def test_object_names_as_in_the_product(
+    skypeirc_path: Path, keylog: Path, decoded: list[dict[str, Any]]
+) -> None:
+    want: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    for r in decoded:
+        for b in r["skypeflux.blocks"]:
+            want[r["frame"]].extend(_names(b["skypeflux.objects"] or []))
+    names = ["frame.number", "skypeflux.obj.name", "skypeflux.obj.name_guessed"]
+    got = {
+        int(frame): list(
+            zip(n.split(","), (g in ("1", "True") for g in guessed.split(",")), strict=True)
+        )
+        for frame, n, guessed in fields(skypeirc_path, names, "-Y", "skypeflux.obj.name",
+                                        keylog=keylog)
     }
-    return udp, tcp
+    assert got == {frame: names for frame, names in want.items() if names}
+    assert sum(len(v) for v in got.values()) > 300
 
 
 def marked(capture: Path, *args: str) -> tuple[set[int], dict[tuple[str, str], set[int]]]:

@@ -19,6 +19,7 @@ from skypeflux.cli.commands.flows import flows
 from skypeflux.cli.commands.keylog import keylog
 from skypeflux.cli.commands.names import names
 from skypeflux.cli.commands.recover_ip import recover_ip
+from skypeflux.cli.commands.synth import synth
 from skypeflux.cli.commands.wireshark import wireshark
 from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, output_error, restyled, say
 from skypeflux.cli.help_text import GROUP_EPILOG
@@ -111,6 +112,7 @@ for _command in (
     keylog,
     export,
     wireshark,
+    synth,
     names,
     fields,
     demo,

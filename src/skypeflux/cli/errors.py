@@ -71,7 +71,9 @@ def safe_text(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(
-        ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}"
+        ch
+        if ch.isprintable() or ch == "\t"
+        else f"\\x{ord(ch):02x}"
         if ord(ch) < 0x100
         else f"\\u{ord(ch):04x}"
         for ch in text

@@ -22,7 +22,6 @@ Environment:
   SKYPEFLUX_BACKEND          crypto back end: fast (C, the default when built) or pure
   SKYPEFLUX_OBJECTS_BACKEND  0x42 range coder: fast (C, the default when built) or pure
   SKYPEFLUX_DEBUG=1          print the traceback of an internal error
-  SKYPEFLUX_SHARED           folder holding captures/SkypeIRC.cap, for demo
   NO_COLOR                   no colour with --color auto
 """
 
@@ -34,6 +33,8 @@ Examples:
   skypeflux decode SkypeIRC.cap --stats
   tcpdump -w - udp | skypeflux decode -
   skypeflux flows SkypeIRC.cap
+  skypeflux synth nat-login -o login.pcapng
+  skypeflux demo
   skypeflux names
   skypeflux help decode
 

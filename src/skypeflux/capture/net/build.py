@@ -324,20 +324,29 @@ def impair(
     Returns indexes, so the caller keeps its own bookkeeping about what each packet carried.
     A reordered packet is delivered up to ``window`` places later; a duplicate (a
     retransmission) is delivered again up to ``window`` places later. ``protect`` lists
-    indexes that are never lost.
+    packets that are never lost or moved and that nothing crosses (a handshake, a FIN): they
+    cut the capture into stretches inside which the network shuffles.
     """
-    keep = set(protect)
-    lost = [i for i in range(count) if i not in keep and rng.random() < loss]
+    barriers = sorted(set(protect))
+    lost = [i for i in range(count) if i not in barriers and rng.random() < loss]
     gone = set(lost)
     order: list[tuple[float, int]] = []
     duplicated = []
+    next_barrier = 0
     for i in range(count):
+        while next_barrier < len(barriers) and barriers[next_barrier] < i:
+            next_barrier += 1
+        if next_barrier < len(barriers) and barriers[next_barrier] == i:
+            order.append((float(i), i))
+            continue
+        limit = barriers[next_barrier] - i - 0.5 if next_barrier < len(barriers) else window
+        limit = min(limit, window)
         if i in gone:
             continue
-        delay = rng.uniform(0, window) if rng.random() < reorder else 0.0
+        delay = rng.uniform(0, limit) if rng.random() < reorder else 0.0
         order.append((i + delay, i))
         if rng.random() < duplicate:
             duplicated.append(i)
-            order.append((i + rng.uniform(0.5, window + 0.5), i))
+            order.append((i + rng.uniform(min(0.5, limit), limit), i))
     order.sort()
     return Impaired([i for _, i in order], lost, duplicated)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from skypeflux.capture.files.linktypes import (
     DECODABLE_LINKTYPES,
@@ -61,8 +62,8 @@ _TCP = struct.Struct("!HHIIBB")
 
 
 @dataclass(frozen=True, slots=True)
-class UdpDatagram:
-    """One UDP datagram; ``frames`` lists every frame that carried it (several if fragmented)."""
+class _Addressed:
+    """Where and when a transport unit was captured."""
 
     frame: int
     ts: float
@@ -70,21 +71,21 @@ class UdpDatagram:
     sport: int
     dst: str
     dport: int
+
+
+@dataclass(frozen=True, slots=True)
+class UdpDatagram(_Addressed):
+    """One UDP datagram; ``frames`` lists every frame that carried it (several if fragmented)."""
+
     payload: bytes
     truncated: bool
     frames: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class TcpSegment:
+class TcpSegment(_Addressed):
     """One TCP segment; ``flags`` holds the FIN/SYN/RST/PSH/ACK... bits of the header."""
 
-    frame: int
-    ts: float
-    src: str
-    sport: int
-    dst: str
-    dport: int
     seq: int
     ack: int
     flags: int
@@ -138,10 +139,8 @@ def _ethertype_kind(ethertype: int) -> int:
     return 0
 
 
-def _ethernet(data: bytes) -> tuple[int, int]:
-    pos = 12
-    if len(data) < 14:
-        return -1, 0
+def _after_vlan_tags(data: bytes, pos: int) -> tuple[int, int]:
+    """The ethertype at ``pos`` after any 802.1Q/802.1ad tags, as (network offset, kind)."""
     ethertype = _U16.unpack_from(data, pos)[0]
     while ethertype in _VLAN_TAGS:
         pos += 4
@@ -149,19 +148,18 @@ def _ethernet(data: bytes) -> tuple[int, int]:
             return -1, 0
         ethertype = _U16.unpack_from(data, pos)[0]
     return pos + 2, _ethertype_kind(ethertype)
+
+
+def _ethernet(data: bytes) -> tuple[int, int]:
+    if len(data) < 14:
+        return -1, 0
+    return _after_vlan_tags(data, 12)
 
 
 def _linux_sll(data: bytes) -> tuple[int, int]:
     if len(data) < 16:
         return -1, 0
-    pos = 14
-    ethertype = _U16.unpack_from(data, pos)[0]
-    while ethertype in _VLAN_TAGS:
-        pos += 4
-        if len(data) < pos + 2:
-            return -1, 0
-        ethertype = _U16.unpack_from(data, pos)[0]
-    return pos + 2, _ethertype_kind(ethertype)
+    return _after_vlan_tags(data, 14)
 
 
 def _linux_sll2(data: bytes) -> tuple[int, int]:
@@ -310,23 +308,14 @@ class NetDecoder:
         else:
             pos += ihl
         if proto == IPPROTO_UDP:
-            return self._udp(packet, data, pos, end, cut, src, dst, frames)
+            return self._udp(_IpPayload(packet, data, pos, end, cut, src, dst, frames))
         if proto == IPPROTO_TCP:
-            return self._tcp(packet, data, pos, end, cut, src, dst, frames)
+            return self._tcp(_IpPayload(packet, data, pos, end, cut, src, dst, frames))
         stats.other_protocol += 1
         return None
 
-    def _udp(
-        self,
-        packet: RawPacket,
-        data: bytes,
-        pos: int,
-        end: int,
-        cut: bool,
-        src: bytes,
-        dst: bytes,
-        frames: tuple[int, ...],
-    ) -> UdpDatagram | None:
+    def _udp(self, ip: _IpPayload) -> UdpDatagram | None:
+        data, pos, end, cut = ip.data, ip.pos, ip.end, ip.cut
         if end - pos < 8:
             self._malformed("UDP header cut short")
             return None
@@ -345,29 +334,11 @@ class NetDecoder:
         self.stats.udp += 1
         if cut:
             self._cut("UDP datagram cut by the snap length")
-        return UdpDatagram(
-            packet.frame,
-            packet.ts,
-            packed_ip_text(src),
-            sport,
-            packed_ip_text(dst),
-            dport,
-            payload,
-            cut,
-            frames,
-        )
+        frame, ts, src, dst = ip.origin()
+        return UdpDatagram(frame, ts, src, sport, dst, dport, payload, cut, ip.frames)
 
-    def _tcp(
-        self,
-        packet: RawPacket,
-        data: bytes,
-        pos: int,
-        end: int,
-        cut: bool,
-        src: bytes,
-        dst: bytes,
-        frames: tuple[int, ...],
-    ) -> TcpSegment | None:
+    def _tcp(self, ip: _IpPayload) -> TcpSegment | None:
+        data, pos, end = ip.data, ip.pos, ip.end
         if end - pos < 20:
             self._malformed("TCP header cut short")
             return None
@@ -377,19 +348,28 @@ class NetDecoder:
             self._malformed("TCP header length wrong")
             return None
         self.stats.tcp += 1
-        if cut:
+        if ip.cut:
             self._cut("TCP segment cut by the snap length")
+        frame, ts, src, dst = ip.origin()
+        payload = data[pos + header : end]
         return TcpSegment(
-            packet.frame,
-            packet.ts,
-            packed_ip_text(src),
-            sport,
-            packed_ip_text(dst),
-            dport,
-            seq,
-            ack,
-            flags,
-            data[pos + header : end],
-            cut,
-            frames,
+            frame, ts, src, sport, dst, dport, seq, ack, flags, payload, ip.cut, ip.frames
         )
+
+
+class _IpPayload(NamedTuple):
+    """What an IPv4 datagram hands its transport parser: where the transport bytes lie."""
+
+    packet: RawPacket
+    data: bytes
+    pos: int  # the transport header starts here
+    end: int
+    cut: bool  # the snap length cut the IP datagram
+    src: bytes
+    dst: bytes
+    frames: tuple[int, ...]
+
+    def origin(self) -> tuple[int, float, str, str]:
+        """Frame, time and the two addresses as text, for the transport value."""
+        packet = self.packet
+        return packet.frame, packet.ts, packed_ip_text(self.src), packed_ip_text(self.dst)

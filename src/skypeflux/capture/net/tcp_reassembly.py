@@ -1,4 +1,4 @@
-"""TCP connections and in-order byte streams, one per direction, with holes reported, not hidden.
+"""In-order byte streams, one per TCP direction, with holes reported, not hidden.
 
 An obfuscated Skype TCP direction is one RC4 keystream from its first byte, so the decoder needs
 the exact byte stream: in order, each byte once, nothing invented. This module delivers exactly
@@ -17,24 +17,20 @@ guessing would turn a capture problem into wrong plaintext.
 Every :class:`Gap` and :class:`End` names a capture frame and that frame's capture time ``ts``,
 so a caller can report where (and when) the direction stopped without keeping its own table.
 
-Memory is bounded by the open connections: early data per direction is capped in payload
+Memory is bounded: early data per direction is capped in payload
 bytes (``max_buffered``), in memory terms (``max_memory``: each held piece costs its bytes plus
 ``PIECE_COST`` of bookkeeping, so a flood of one-byte segments cannot hold 200 bytes of memory
 per byte) and in pieces (``max_pieces``, which also keeps each insertion cheap); all directions
 together share one memory budget (:class:`BufferBudget`, ``max_memory_total`` of the tracker).
-A direction that would exceed a cap ends with a Gap. Idle connections are evicted after
-``idle_timeout`` seconds of capture time once more than ``idle_floor`` are open, and at most
-``max_connections`` are tracked (least recently active evicted first).
+A direction that would exceed a cap ends with a Gap. Connections (both directions, the
+handshake, idle eviction) are followed by :mod:`skypeflux.capture.net.tcp_connections`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right, insort
-from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-
-from skypeflux.capture.net.packets import ACK, FIN, RST, SYN, TcpSegment
 
 _MASK = 0xFFFF_FFFF
 _HALF = 0x8000_0000
@@ -323,216 +319,3 @@ class StreamReassembler:
         self._pieces.clear()
         self._buffered = 0
         return [event]
-
-
-@dataclass(eq=False, slots=True)
-class TcpDirection:
-    """One direction of a connection: its addresses, its stream and the frames that carried it."""
-
-    src: str
-    sport: int
-    dst: str
-    dport: int
-    from_initiator: bool
-    reassembler: StreamReassembler
-    # The most recent frames of the direction (bounded: a long connection must not grow memory)
-    frames: deque[int] = field(default_factory=lambda: deque(maxlen=FRAME_HISTORY))
-    data_frames: deque[int] = field(default_factory=lambda: deque(maxlen=FRAME_HISTORY))
-    isn: int | None = None  # tells a retransmitted SYN from one that opens a new connection
-    last_ts: float = 0.0  # capture time of frames[-1]
-    segments: int = 0  # segments seen in this direction (for the per-packet accounting)
-
-    @property
-    def done(self) -> bool:
-        return self.reassembler.done
-
-    def label(self) -> str:
-        return f"{self.src}:{self.sport} -> {self.dst}:{self.dport}"
-
-
-@dataclass(eq=False, slots=True)
-class TcpConnection:
-    """A TCP connection; the initiator is the SYN sender (or the first sender seen)."""
-
-    number: int  # 1-based, in order of appearance
-    initiator: TcpDirection  # initiator -> responder
-    responder: TcpDirection  # responder -> initiator
-    handshake_seen: bool
-    first_frame: int
-    last_ts: float
-
-    @property
-    def done(self) -> bool:
-        return self.initiator.done and self.responder.done
-
-
-@dataclass(frozen=True, slots=True)
-class FlowEvent:
-    """A stream event with the connection and direction it belongs to."""
-
-    connection: TcpConnection
-    direction: TcpDirection
-    event: StreamEvent
-
-
-Endpoint = tuple[str, int]
-_Key = tuple[Endpoint, Endpoint]
-
-
-class TcpTracker:
-    """Follows every TCP connection of a capture and reassembles both directions of each."""
-
-    def __init__(
-        self,
-        *,
-        max_connections: int = 4096,
-        idle_timeout: float = 600.0,
-        max_buffered: int = MAX_BUFFERED,
-        idle_floor: int = 256,
-        max_memory: int = MAX_MEMORY,
-        max_pieces: int = MAX_PIECES,
-        max_memory_total: int = MAX_MEMORY_TOTAL,
-    ) -> None:
-        self.max_connections = max_connections
-        self.idle_timeout = idle_timeout
-        # Idle eviction only trims a table larger than this: a few open connections cost little,
-        # and a clock step (or a merge of captures from hosts whose clocks differ) must not end
-        # live connections just because one segment carries a time far ahead.
-        self.idle_floor = idle_floor
-        self.max_buffered = max_buffered
-        self.max_memory = max_memory
-        self.max_pieces = max_pieces
-        self.budget = BufferBudget(max_memory_total)
-        self.connections_seen = 0
-        self.evicted = 0
-        self._table: OrderedDict[_Key, TcpConnection] = OrderedDict()  # least recent first
-
-    @property
-    def open_connections(self) -> list[TcpConnection]:
-        return list(self._table.values())
-
-    def add(self, seg: TcpSegment) -> list[FlowEvent]:
-        """Process one segment; return the stream events it causes, in order."""
-        events: list[FlowEvent] = []
-        self._evict_idle(seg.ts, seg.frame, events)
-        a: Endpoint = (seg.src, seg.sport)
-        b: Endpoint = (seg.dst, seg.dport)
-        key = (a, b) if a <= b else (b, a)
-        conn = self._table.get(key)
-        flags = seg.flags
-        opening = flags & (SYN | ACK) == SYN
-        if conn is not None and opening and (conn.initiator.isn != seg.seq or conn.done):
-            # A SYN with a new ISN opens a new connection on the same addresses and ports,
-            # unless the connection so far was only a SYN/ACK or ACKs waiting for this SYN.
-            first = conn.initiator
-            if (
-                (first.src, first.sport) != a
-                or first.isn is not None
-                or first.reassembler.base is not None
-                or conn.done
-            ):
-                self._finish(conn, seg.frame, seg.ts, END_REUSED, events)
-                del self._table[key]
-                conn = None
-        if conn is None:
-            conn = self._open(key, a, b, seg, events)
-        else:
-            self._table.move_to_end(key)
-        conn.last_ts = seg.ts
-        fwd = (conn.initiator.src, conn.initiator.sport) == a
-        direction = conn.initiator if fwd else conn.responder
-        other = conn.responder if fwd else conn.initiator
-        direction.frames.append(seg.frame)
-        direction.last_ts = seg.ts
-        direction.segments += 1
-        seq = seg.seq
-        if flags & SYN:
-            if direction.isn is None:
-                direction.isn = seq
-                direction.reassembler.syn(seq)
-            seq = (seq + 1) & _MASK
-        if seg.payload:
-            direction.data_frames.append(seg.frame)
-        rst = bool(flags & RST)
-        for item in direction.reassembler.add(
-            seq, seg.payload, seg.frame, fin=bool(flags & FIN), rst=rst, ts=seg.ts
-        ):
-            events.append(FlowEvent(conn, direction, item))
-        if rst:  # a reset ends the connection for both sides
-            for item in other.reassembler.finish(seg.frame, END_RST, ts=seg.ts):
-                events.append(FlowEvent(conn, other, item))
-        return events
-
-    def finish(self) -> list[FlowEvent]:
-        """End of capture: close every open direction (a hole still open becomes a Gap)."""
-        events: list[FlowEvent] = []
-        for conn in self._table.values():
-            self._finish(conn, 0, 0.0, END_CAPTURE, events, last_frames=True)
-        self._table.clear()
-        return events
-
-    # -- internals ------------------------------------------------------------------------
-
-    def _open(
-        self, key: _Key, a: Endpoint, b: Endpoint, seg: TcpSegment, events: list[FlowEvent]
-    ) -> TcpConnection:
-        syn_ack = seg.flags & (SYN | ACK) == SYN | ACK
-        ini, res = (b, a) if syn_ack else (a, b)  # a SYN/ACK comes from the responder
-        self.connections_seen += 1
-        conn = TcpConnection(
-            number=self.connections_seen,
-            initiator=self._direction(ini, res, True),
-            responder=self._direction(res, ini, False),
-            handshake_seen=bool(seg.flags & SYN),
-            first_frame=seg.frame,
-            last_ts=seg.ts,
-        )
-        self._table[key] = conn
-        while len(self._table) > self.max_connections:
-            _, oldest = self._table.popitem(last=False)
-            self.evicted += 1
-            self._finish(oldest, seg.frame, seg.ts, END_IDLE, events)
-        return conn
-
-    def _direction(self, src: Endpoint, dst: Endpoint, from_initiator: bool) -> TcpDirection:
-        return TcpDirection(
-            src[0],
-            src[1],
-            dst[0],
-            dst[1],
-            from_initiator,
-            StreamReassembler(
-                max_buffered=self.max_buffered,
-                max_memory=self.max_memory,
-                max_pieces=self.max_pieces,
-                budget=self.budget,
-            ),
-        )
-
-    def _evict_idle(self, now: float, frame: int, events: list[FlowEvent]) -> None:
-        table = self._table
-        while len(table) > self.idle_floor:
-            key, oldest = next(iter(table.items()))
-            if now - oldest.last_ts <= self.idle_timeout:
-                return
-            del table[key]
-            self.evicted += 1
-            self._finish(oldest, frame, now, END_IDLE, events)
-
-    @staticmethod
-    def _finish(
-        conn: TcpConnection,
-        frame: int,
-        ts: float,
-        reason: EndReason,
-        events: list[FlowEvent],
-        *,
-        last_frames: bool = False,
-    ) -> None:
-        """Close both directions at ``frame`` (or, with ``last_frames``, each at its own last)."""
-        for direction in (conn.initiator, conn.responder):
-            at, at_ts = frame, ts
-            if last_frames and direction.frames:
-                at, at_ts = direction.frames[-1], direction.last_ts
-            for item in direction.reassembler.finish(at, reason, ts=at_ts):
-                events.append(FlowEvent(conn, direction, item))

@@ -7,14 +7,14 @@ Those datagrams are the ones the decoder cannot open; ``recover-ip`` searches th
 opens them. Only clear UDP headers are read here (nothing is decrypted but to check a known
 address), so this reads the capture once, quickly, before a search that may take minutes.
 
-For each host the datagram searched is the shortest (the cheapest full check after the
-first-byte filter, and the strongest filter), then up to ``confirmers`` others, different
-destinations first, to confirm a hit (``recovery.judge``).
+For each host the datagram searched is the shortest of its busiest source port (the cheapest
+full check after the first-byte filter, and the strongest filter), then up to ``confirmers``
+others, different destinations first, to confirm a hit (``recovery.judge``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -53,13 +53,21 @@ def _verifies(d: UdpDatagram, p: wudp.Payload, addresses: set[str]) -> bool:
     return any(target.open(wudp.ip_number(a))[1] for a in addresses)
 
 
-def _choose(candidates: list[Datagram], confirmers: int) -> tuple[Datagram, ...]:
-    ordered = sorted(candidates, key=lambda d: (len(d.ciphertext), d.frame))
-    first = ordered[0]
+def _choose(candidates: list[tuple[int, Datagram]], confirmers: int) -> tuple[Datagram, ...]:
+    """The datagram to search and those to confirm with, from ``(source port, datagram)``.
+
+    The search is only as good as its first datagram: one that is not Skype at all (other UDP
+    whose third byte happens to read as type 0x02) would make a whole sweep find nothing. So
+    it comes from the host's busiest source port, the Skype one in practice.
+    """
+    ports = Counter(port for port, _ in candidates)
+    busiest = ports.most_common(1)[0][0]
+    ordered = sorted(candidates, key=lambda c: (c[0] != busiest, len(c[1].ciphertext), c[1].frame))
+    first = ordered[0][1]
     destinations = {first.dst}
     spread: list[Datagram] = []
     same: list[Datagram] = []
-    for d in ordered[1:]:
+    for _, d in ordered[1:]:
         (same if d.dst in destinations else spread).append(d)
         destinations.add(d.dst)
     return (first, *(spread + same)[:confirmers])
@@ -109,7 +117,7 @@ def select_hosts(
         if public_known and host is None:
             continue  # the decoder opens them already
         open_ = [
-            Datagram(d.frame, d.dst, p.id, p.iv, p.crc, p.ciphertext)
+            (d.sport, Datagram(d.frame, d.dst, p.id, p.iv, p.crc, p.ciphertext))
             for d, p, ok in verdicts
             if not ok
         ]

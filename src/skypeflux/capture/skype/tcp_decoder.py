@@ -18,15 +18,8 @@ from dataclasses import dataclass, field
 from skypeflux import crypto, objects
 from skypeflux.capture.flows import FlowCounters
 from skypeflux.capture.net.packets import TcpSegment
-from skypeflux.capture.net.tcp_reassembly import (
-    END_IDLE,
-    Chunk,
-    End,
-    FlowEvent,
-    Gap,
-    TcpDirection,
-    TcpTracker,
-)
+from skypeflux.capture.net.tcp_connections import FlowEvent, TcpDirection, TcpTracker
+from skypeflux.capture.net.tcp_reassembly import END_IDLE, Chunk, End, Gap
 from skypeflux.capture.records import (
     UNVERIFIED,
     VERIFIED,

@@ -434,6 +434,10 @@ class UdpDecoder:
 
     def _notice(self, d: UdpDatagram, parsed: wudp.Ack | wudp.Nack, *, final: bool) -> bool:
         if not self._is_skype(d):
+            # Not proof of anything yet (11 clear bytes), but the address it names is the best
+            # candidate for a held datagram of the host it was sent to (a capture that starts
+            # after the NAck has nothing else): tried as a last resort like a seen address.
+            self._book.note_seen(parsed.ip_text)
             if final:
                 self._count("udp_not_skype")
             return final

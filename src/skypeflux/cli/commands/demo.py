@@ -1,60 +1,56 @@
-"""``skypeflux demo``: decode the example capture."""
+"""``skypeflux demo``: build the nat-login scenario in memory and decode it, or a given file.
+
+The demo needs nothing beside the installed package: the synthesizer makes a capture of a
+client behind NAT logging in (probes, NAck, resend, TCP session, a fragmented reply), and the
+normal pipeline decodes it, as ``skypeflux decode`` would a file.
+"""
 
 from __future__ import annotations
 
-import os
+import io
 import sys
-from pathlib import Path
+from typing import BinaryIO
 
 import click
 
-from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, EXIT_UNREADABLE, Failure, fail, user_errors
-from skypeflux.cli.options import decode_to_stdout, make_decoder, progress_option
+from skypeflux.capture.synth import load_scenario, synthesize
+from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, user_errors
+from skypeflux.cli.options import decode_to_stdout, make_decoder, open_source, progress_option
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.flows import format_flows_table
-from skypeflux.outputs.text import TextWriter
+from skypeflux.outputs.text_printer import TextPrinter
 
-DEMO_CAPTURE = Path("captures") / "SkypeIRC.cap"
-
-
-def find_demo_capture(start: Path | None = None) -> Path | None:
-    """SkypeIRC.cap in ../shared from the current directory, or beside this package's repo."""
-    roots: list[Path] = []
-    env = os.environ.get("SKYPEFLUX_SHARED")
-    if env:
-        roots.append(Path(env))
-    here = start or Path.cwd()
-    roots += [here.parent / "shared", here / "shared"]
-    repo = Path(__file__).resolve().parents[4]  # the repository root
-    roots.append(repo.parent / "shared")
-    for root in roots:
-        candidate = root / DEMO_CAPTURE
-        if candidate.is_file():
-            return candidate
-    return None
+DEMO_SCENARIO = "nat-login"
+DEMO_SEED = 1
 
 
-@click.command(short_help="Decode the example capture SkypeIRC.cap, then list its flows.")
+@click.command(short_help="Decode a capture synthesized on the spot (or --capture), list flows.")
 @click.option("-V", "--verbose", is_flag=True, help="Print the object tree after each line.")
+@click.option(
+    "--capture",
+    metavar="FILE",
+    help="Decode this capture instead of the built-in one (e.g. Wireshark's SkypeIRC.cap).",
+)
 @progress_option
-def demo(verbose: bool, no_progress: bool) -> None:
-    """Decode the example capture SkypeIRC.cap (Wireshark's sample), then list its flows."""
-    capture = find_demo_capture()
-    if capture is None:
-        fail(
-            Failure(
-                EXIT_UNREADABLE,
-                "the example capture ../shared/captures/SkypeIRC.cap was not found; "
-                "pass a capture instead: skypeflux decode SkypeIRC.cap",
-            )
-        )
+def demo(verbose: bool, capture: str | None, no_progress: bool) -> None:
+    """Decode a capture synthesized on the spot (nat-login), then list its flows."""
     decoder = make_decoder(())
-    click.echo(f"# skypeflux decode {capture}")
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
-        writer = TextWriter(sys.stdout, verbose=verbose)
-        found = decode_to_stdout(decoder, str(capture), RecordFilter(), progress, writer).found
-        click.echo(f"\n# skypeflux flows {capture}")
+        if capture is None:
+            built = synthesize(load_scenario(DEMO_SCENARIO), DEMO_SEED)
+            memory = io.BytesIO()
+            built.write(memory, "pcapng")
+            memory.seek(0)
+            source: str | BinaryIO = memory
+            name = f"synthesized {DEMO_SCENARIO} (skypeflux synth {DEMO_SCENARIO} --seed 1)"
+        else:
+            source = open_source(capture)
+            name = capture
+        click.echo(f"# skypeflux decode {name}")
+        writer = TextPrinter(sys.stdout, verbose=verbose)
+        found = decode_to_stdout(decoder, source, RecordFilter(), progress, writer).found
+        click.echo(f"\n# skypeflux flows {name}")
         click.echo(format_flows_table(decoder.flows), nl=False)
     raise click.exceptions.Exit(EXIT_OK if found else EXIT_NO_SKYPE)

@@ -173,6 +173,9 @@ def recover_ip(
                 click.echo(_report(target, state))
                 if state.found is not None:
                     found[target.address] = state.found.address
+        except KeyboardInterrupt:
+            click.echo(f"skypeflux: search saved in {path}; --resume continues it", err=True)
+            raise
         finally:
             runner.close()
     for private, public in found.items():
@@ -192,6 +195,12 @@ def _search(
 ) -> HostState:
     key = fingerprint(host.address, host.datagrams, work)
     state = checkpoint.hosts.get(host.address)
+    if state is not None and state.fingerprint != key:
+        click.echo(
+            f"skypeflux: the checkpoint of {host.address} is for another search (datagrams, "
+            "ranges or chunk size differ): starting afresh",
+            err=True,
+        )
     if state is None or state.fingerprint != key:
         state = checkpoint.hosts[host.address] = HostState(key)
     if state.finished:

@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from skypeflux.messages import names_data
 from skypeflux.objects import tables
@@ -74,28 +75,51 @@ def _entry(entry: tuple[str, bool]) -> str:
     return f'{{ "{name}", {"true" if guessed else "false"} }}'
 
 
+def _path_key(key: tuple[Any, ...]) -> str | None:
+    """``(id, family)`` or a path of them from the top list down, as the plugin's string key
+    ``"id:family>id:family"``; None for a key of another shape."""
+    steps = [key] if len(key) == 2 and all(isinstance(k, int) for k in key) else list(key)
+    if not all(isinstance(step, tuple) and len(step) == 2 for step in steps):
+        return None
+    return ">".join(f"{oid}:{family}" for oid, family in steps)
+
+
 def names_section() -> str:
-    """Command and object names (protocol.md 5.2-5.3) with their guess flags."""
+    """Command and object names (protocol.md 5.2-5.3) with their guess flags.
+
+    Object names are keyed by path (``"17:2"`` at the top level, ``"0:5>0:3"`` inside a list),
+    or by id alone for a top-level object of any family.
+    """
     lines = ["local COMMANDS = {"]
     for cmd, entry in sorted(names_data.COMMANDS.items()):
         lines.append(f"    [{cmd}] = {_entry(entry)},")
     lines.append("}")
     lines.append("local OBJECTS_BY_COMMAND = {")
     for cmd, table in sorted(names_data.OBJECTS_BY_COMMAND.items()):
-        # The plugin names top-level objects only: a path of one (id, family) step. Nested
-        # names (a list's children) stay with the Python outputs; none is borrowed.
-        typed = [(path[0], e) for path, e in table.items() if len(path) == 1]
-        if not typed:
-            continue
-        lines.append(f"    [{cmd}] = {{")
-        lines.append(
-            "        typed = { "
-            + ", ".join(f"[{k[0] * 8 + k[1]}] = {_entry(e)}" for k, e in sorted(typed))
-            + " },"
+        ids = sorted((k, e) for k, e in table.items() if isinstance(k, int))
+        paths = sorted(
+            (path, e)
+            for k, e in table.items()
+            if isinstance(k, tuple) and (path := _path_key(k)) is not None
         )
+        lines.append(f"    [{cmd}] = {{")
+        if ids:
+            lines.append(
+                "        ids = { " + ", ".join(f"[{k}] = {_entry(e)}" for k, e in ids) + " },"
+            )
+        if paths:
+            lines.append(
+                "        paths = { "
+                + ", ".join(f'["{k}"] = {_entry(e)}' for k, e in paths)
+                + " },"
+            )
         lines.append("    },")
     lines.append("}")
-    lines.append("local OBJECTS_GENERIC = {}  -- no fallback: object ids are per command")
+    lines.append("local OBJECTS_GENERIC = {")
+    generic: dict[int, tuple[str, bool]] = getattr(names_data, "OBJECTS_GENERIC", {})
+    for oid, entry in sorted(generic.items()):
+        lines.append(f"    [{oid}] = {_entry(entry)},")
+    lines.append("}")
     return "\n".join(lines) + "\n"
 
 

@@ -372,85 +372,86 @@ local COMMANDS = {
 }
 local OBJECTS_BY_COMMAND = {
     [6] = {
-        typed = { [0] = { "slot_id", false }, [40] = { "max_count", false } },
+        paths = { ["0:0"] = { "slot_id", false }, ["5:0"] = { "max_count", false } },
     },
     [8] = {
-        typed = { [53] = { "slot", false } },
+        paths = { ["6:5"] = { "slot", false }, ["6:5>0:0"] = { "slot_id", false }, ["6:5>3:2"] = { "supernode_address", false }, ["6:5>7:0"] = { "count", false } },
     },
     [11] = {
-        typed = { [72] = { "users_online", false } },
+        paths = { ["9:0"] = { "users_online", false } },
     },
     [12] = {
-        typed = { [92] = { "directory_blob", false }, [248] = { "presence_flag", true } },
+        paths = { ["11:4"] = { "directory_blob", false }, ["31:0"] = { "presence_flag", true } },
     },
     [14] = {
-        typed = { [5] = { "query", false }, [14] = { "result_kinds", true } },
+        paths = { ["0:5"] = { "query", false }, ["0:5>0:3"] = { "user_name", false }, ["1:6"] = { "result_kinds", true } },
     },
     [15] = {
-        typed = { [5] = { "result", false } },
+        paths = { ["0:5"] = { "result", false }, ["0:5>11:4"] = { "directory_blob", false } },
     },
     [18] = {
-        typed = { [5] = { "query", true } },
+        paths = { ["0:5"] = { "query", true }, ["0:5>0:3"] = { "user_name", true } },
     },
     [29] = {
-        typed = { [26] = { "supernode_address", false } },
+        paths = { ["3:2"] = { "supernode_address", false } },
     },
     [30] = {
-        typed = { [8] = { "uptime", false }, [105] = { "node_id", false }, [128] = { "listen_port", false } },
+        paths = { ["13:1"] = { "node_id", false }, ["16:0"] = { "listen_port", false }, ["1:0"] = { "uptime", false } },
     },
     [31] = {
-        typed = { [88] = { "stack_version", false }, [96] = { "stack_timestamp", false }, [128] = { "peer_listen_port", false }, [138] = { "public_address", false } },
+        paths = { ["11:0"] = { "stack_version", false }, ["12:0"] = { "stack_timestamp", false }, ["16:0"] = { "peer_listen_port", false }, ["17:2"] = { "public_address", false } },
     },
     [36] = {
-        typed = { [138] = { "public_address", false } },
+        paths = { ["17:2"] = { "public_address", false } },
     },
     [37] = {
-        typed = { [747] = { "version_string", false } },
+        paths = { ["93:3"] = { "version_string", false } },
     },
     [38] = {
-        typed = { [747] = { "version_string", false } },
+        paths = { ["93:3"] = { "version_string", false } },
     },
     [41] = {
-        typed = { [138] = { "target_address", false } },
+        paths = { ["17:2"] = { "target_address", false } },
     },
     [42] = {
-        typed = { [138] = { "tester_address", false }, [200] = { "test_id", false } },
+        paths = { ["17:2"] = { "tester_address", false }, ["25:0"] = { "test_id", false } },
     },
     [43] = {
-        typed = { [200] = { "test_id", true } },
+        paths = { ["25:0"] = { "test_id", true } },
     },
     [45] = {
-        typed = { [138] = { "candidate_address", true } },
+        paths = { ["17:2"] = { "candidate_address", true } },
     },
     [47] = {
-        typed = { [13] = { "bcm", false } },
+        paths = { ["1:5"] = { "bcm", false }, ["1:5>0:0"] = { "bcm_id", false }, ["1:5>1:0"] = { "bcm_version", false } },
     },
     [48] = {
-        typed = { [0] = { "bcm_id", false }, [28] = { "bcm_blob", false } },
+        paths = { ["0:0"] = { "bcm_id", false }, ["3:4"] = { "bcm_blob", false } },
     },
     [53] = {
-        typed = { [12] = { "peer_location", false }, [29] = { "target", false } },
+        paths = { ["1:4"] = { "peer_location", false }, ["3:5"] = { "target", false }, ["3:5>0:3"] = { "target_name", false }, ["3:5>2:3"] = { "own_name", false } },
     },
     [60] = {
-        typed = { [92] = { "directory_blob", false } },
+        paths = { ["11:4"] = { "directory_blob", false } },
     },
     [67] = {
-        typed = { [12] = { "proposer_location", false }, [24] = { "peer_session_id", false }, [61] = { "relay", false }, [73] = { "challenge", false } },
+        paths = { ["1:4"] = { "proposer_location", false }, ["3:0"] = { "peer_session_id", false }, ["7:5"] = { "relay", false }, ["7:5>3:0"] = { "session_to_declare", false }, ["7:5>8:2"] = { "relay_address", false }, ["9:1"] = { "challenge", false } },
     },
     [74] = {
-        typed = { [24] = { "own_session_id", false }, [32] = { "session_to_declare", false } },
+        paths = { ["3:0"] = { "own_session_id", false }, ["4:0"] = { "session_to_declare", false } },
     },
     [81] = {
-        typed = { [19] = { "pinger", false } },
+        paths = { ["2:3"] = { "pinger", false } },
     },
     [92] = {
-        typed = { [24] = { "session_id", false } },
+        paths = { ["3:0"] = { "session_id", false } },
     },
     [6016] = {
-        typed = { [35] = { "user_name", false }, [107] = { "version", false }, [112] = { "public_ip", false } },
+        paths = { ["13:3"] = { "version", false }, ["14:0"] = { "public_ip", false }, ["4:3"] = { "user_name", false } },
     },
 }
-local OBJECTS_GENERIC = {}  -- no fallback: object ids are per command
+local OBJECTS_GENERIC = {
+}
 -- END GENERATED NAMES
 
 local decode_list -- forward
@@ -1155,14 +1156,15 @@ end
 
 M.COMMANDS, M.OBJECTS_BY_COMMAND, M.OBJECTS_GENERIC = COMMANDS, OBJECTS_BY_COMMAND, OBJECTS_GENERIC
 
--- Name of object `oid` of `family` in command `cmd` (top level only): name, guessed.
-function M.object_name(cmd, oid, family)
+-- Name of object `oid` of `family` in command `cmd`, inside the lists `path` ("id:family"
+-- steps from the top down joined by ">", nil at the top level): name, guessed.
+function M.object_name(cmd, oid, family, path)
+    local key = (path and (path .. ">") or "") .. sformat("%d:%d", oid, family)
     local t = OBJECTS_BY_COMMAND[cmd]
-    if t then
-        local e = (t.typed and t.typed[oid * 8 + family]) or (t.ids and t.ids[oid])
-        if e then return e[1], e[2] end
+    local e = t and t.paths and t.paths[key]
+    if not e and not path then
+        e = (t and t.ids and t.ids[oid]) or OBJECTS_GENERIC[oid]
     end
-    local e = OBJECTS_GENERIC[oid]
     if e then return e[1], e[2] end
     return nil, false
 end
@@ -1339,10 +1341,9 @@ local function value_text(item)
     return "[" .. concat(shown, ", ") .. (#v > 16 and ", ..." or "") .. "]"
 end
 
-local function add_objects(parent, range, items, cmd, top)
+local function add_objects(parent, range, items, cmd, path)
     for _, item in ipairs(items) do
-        local name, guessed
-        if top then name, guessed = M.object_name(cmd, item.id, item.family) end
+        local name, guessed = M.object_name(cmd, item.id, item.family, path)
         local node = parent:add(F["skypeflux.obj"], range)
         node:set_text(sformat("Object 0x%02x %s(%s): %s", item.id,
             name and (name .. (guessed and "? " or " ")) or "", FAMILIES[item.family], value_text(item)))
@@ -1367,7 +1368,8 @@ local function add_objects(parent, range, items, cmd, top)
             node:add(F["skypeflux.obj.blob"], range, v)
         elseif f == 5 then
             node:add(F["skypeflux.obj.count"], range, #v)
-            add_objects(node, range, v, cmd, false)
+            add_objects(node, range, v, cmd,
+                (path and (path .. ">") or "") .. sformat("%d:%d", item.id, item.family))
         else
             node:add(F["skypeflux.obj.count"], range, #v)
             for _, element in ipairs(v) do
@@ -1426,7 +1428,7 @@ local function add_blocks(tree, ptvb, base, blocks)
             local list_range = span(ptvb, base + b.list_offset, #b.list)
             node:add(F["skypeflux.list.form"], span(ptvb, base + b.list_offset, 1), sbyte(b.list, 1))
             if b.items then
-                add_objects(node, list_range, b.items, b.command, true)
+                add_objects(node, list_range, b.items, b.command, nil)
             end
         end
         if b.error then
