@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from skypeflux.cli.errors import user_errors
 from skypeflux.cli.options import echo_out
 from skypeflux.outputs.field_access import all_fields
 
@@ -16,5 +17,8 @@ def fields() -> None:
     """
     table = list(all_fields().values())
     width = max(len(field.name) for field in table)
-    for field in table:
-        echo_out(f"{field.name:<{width}}  {field.level:<6}  {field.type:<7}  {field.description}")
+    with user_errors():  # a closed or full output is exit 6, not a bug
+        for field in table:
+            echo_out(
+                f"{field.name:<{width}}  {field.level:<6}  {field.type:<7}  {field.description}"
+            )

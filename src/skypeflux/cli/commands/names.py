@@ -6,6 +6,7 @@ import json
 
 import click
 
+from skypeflux.cli.errors import user_errors
 from skypeflux.cli.options import echo_out
 from skypeflux.messages.names import name_table
 
@@ -20,10 +21,11 @@ def names(as_json: bool, command: int | None) -> None:
     id has a name only in the command (and enclosing list, and family) a table gives it for;
     elsewhere it is shown as 'obj 0x0f' with its family.
     """
-    for row in name_table():
-        if command is not None and row.command != command:
-            continue
-        if as_json:
-            echo_out(json.dumps(row.to_json(), separators=(",", ":")))
-        else:
-            echo_out(row.text())
+    with user_errors():  # a closed or full output is exit 6, not a bug
+        for row in name_table():
+            if command is not None and row.command != command:
+                continue
+            if as_json:
+                echo_out(json.dumps(row.to_json(), separators=(",", ":")))
+            else:
+                echo_out(row.text())
