@@ -20,10 +20,11 @@ import pytest
 from skypeflux.capture.net.build import LINKS, fragment, udp
 from skypeflux.capture.net.tcp_build import TcpConversation
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
-from skypeflux.capture.records import NOT_APPLICABLE, UNVERIFIED, Record
+from skypeflux.capture.records import UNVERIFIED, Record
 from skypeflux.objects import to_tree
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.fragment_split import fragment_count, split_message
+from skypeflux.wire.fragments import fragment_ivs
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
 from skypeflux.wire.tcp_stream import encode_stream
 from skypeflux.wire.tls_prefix import (
@@ -225,7 +226,7 @@ def test_tcp_port_443_with_pseudo_tls(tmp_path: Path, tls_streams: TlsStreams, s
     assert [r.frame for r in records] == sorted(r.frame for r in records)
     assert decoder.stats["tcp_skype_connections"] == 1
     (flow,) = decoder.flows
-    assert flow.status == "exact (2 directions)" and flow.counts.unverified == 0
+    assert flow.status == "verified" and flow.counts.unverified == 0
     # a record names every segment that carried its bytes, and is reported at the last one
     for record in records:
         assert record.frame == max(record.frames)
@@ -322,7 +323,7 @@ def _fragments(
             plain,
             packet_id=packet_id,
             ref_id=ref_id,
-            ivs=[(iv0 + 0x01010101 * i) & 0xFFFFFFFF for i in range(count)],
+            ivs=fragment_ivs(iv0, count),  # as Skype picks them: its generator, 2 steps apart
             src_ip=src,
             dst_ip=dst,
             funcs=[0x0F | (0x10 * (i % 8)) for i in range(count)],  # random filler bits
@@ -522,27 +523,28 @@ def _nat_capture(
     return write_capture(path, timed(ips)), {"early": early, "probe": probe, "later": later}
 
 
-def test_nack_teaches_public_address_and_releases_held(
+def test_nack_later_in_the_capture_decodes_earlier_datagrams(
     tmp_path: Path, udp_rows: list[dict[str, Any]]
 ) -> None:
     path, plain = _nat_capture(tmp_path / "nack.pcap", udp_rows, with_nack=True)
     decoder, records = decode(path)
     assert [(r.frame, r.unit) for r in records] == [
+        (1, "note"),
         (1, "udp.payload"),
         (2, "udp.payload"),
         (3, "udp.nack"),
-        (3, "note"),
         (4, "udp.resend"),
         (5, "udp.payload"),
     ]
-    early, probe, nack, note, resend, later = records
-    # frame 1 was held until the NAck (frame 3) revealed ALICE, then decoded in its place
+    note, early, probe, nack, resend, later = records
+    # the NAck (frame 3) claims ALICE; the CRC of frame 1 confirms it, before frame 1 is shown
     assert early.verification.ok and early.plaintext == plain["early"]
     assert (early.verification.public_src, early.verification.public_dst) == (BOB, ALICE)
     assert probe.verification.ok and probe.verification.public_src == "0.0.0.0"
     assert nack.info == {"ip": ALICE, "challenge": f"{CHALLENGE:08x}"}
     assert note.info["host"] == NAT_HOST and note.info["public"] == ALICE
     assert (note.info["method"], note.info["evidence_frame"]) == ("NAck", 3)
+    assert note.info["proof_frame"] == 1
     assert resend.verification.ok and resend.plaintext == plain["probe"]
     assert resend.verification.seed == NACK_ID ^ CHALLENGE and resend.udp_func == 0x23
     assert later.verification.ok and later.verification.public_src == ALICE
@@ -550,17 +552,19 @@ def test_nack_teaches_public_address_and_releases_held(
     assert decoder.learned == [note]
 
 
-def test_held_datagram_leaves_as_soon_as_the_nack_is_read(
+def test_decoding_pass_streams_after_the_survey(
     tmp_path: Path, udp_rows: list[dict[str, Any]]
 ) -> None:
-    # A datagram is held only until the evidence arrives, not to the end of the capture: with
-    # 2000 packets after the NAck, frame 1 comes out before the decoder has read 500 of them.
+    # The survey reads the whole capture first; then records leave as the decoding pass reads
+    # them: with 2000 packets after the NAck, frame 1 comes out before that pass read 500.
     path, _ = _nat_capture(tmp_path / "nack.pcap", udp_rows, with_nack=True, filler=2000)
     progress: list[int] = []
     run = Decoder().run(path, progress=lambda count, _at, _size: progress.append(count))
+    note = next(run)
     first = next(run)
+    assert note.unit == "note"
     assert (first.frame, first.unit, first.verification.ok) == (1, "udp.payload", True)
-    assert progress == []
+    assert progress == [500, 1000, 1500, 2000]  # the survey only
     rest = [r.frame for r in run]
     assert rest == sorted(rest) and max(rest) == 5
     assert progress[-1] == 2005
@@ -622,5 +626,6 @@ def test_unknown_type_on_skype_endpoint(tmp_path: Path, udp_rows: list[dict[str,
     first, other = records
     assert first.verification.ok
     assert (other.frame, other.unit, other.udp_type, other.udp_func) == (2, "udp.other", 0x0D, 0x5D)
-    assert other.verification.status == NOT_APPLICABLE
+    assert other.verification.status == UNVERIFIED
+    assert "no known layout" in other.verification.detail
     assert other.plaintext is None and other.packet_id == 0x0101

@@ -32,14 +32,25 @@ def _run(*args: str, **kwargs: Any) -> Result:
 def json_lines(skypeirc_path: Path) -> list[dict[str, Any]]:
     result = _run("decode", "--json", str(skypeirc_path))
     assert result.exit_code == EXIT_OK
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    validator = jsonschema.Draft202012Validator(load_schema())
+    summary = lines.pop()  # the run's summary closes the output, in the same schema
+    validator.validate(summary)
+    assert summary["skypeflux.unit"] == "summary"
+    assert summary["skypeflux.info"]["verified"] == sum(
+        line["skypeflux.verified"] for line in lines
+    )
+    return lines
 
 
 @pytest.fixture(scope="module")
 def text_lines(skypeirc_path: Path) -> list[str]:
     result = _run("decode", str(skypeirc_path))
     assert result.exit_code == EXIT_OK
-    assert result.stderr == ""  # no progress in a pipe, no warnings
+    # no progress in a pipe, no warnings: only the end-of-run summary
+    summary = result.stderr.splitlines()
+    assert summary[0].startswith("skypeflux: summary: ") and len(summary) == 2
+    assert "host 192.168.1.2: " in summary[1] and "public address 86.128.245.115" in summary[1]
     return result.stdout.splitlines()
 
 
@@ -133,7 +144,7 @@ def test_filters_that_select_nothing_still_exit_0(skypeirc_path: Path) -> None:
 def test_stdin_gives_the_same_output(skypeirc_path: Path, json_lines: list[dict[str, Any]]) -> None:
     result = _run("decode", "--json", "-", input=skypeirc_path.read_bytes())
     assert result.exit_code == EXIT_OK
-    assert [json.loads(line) for line in result.stdout.splitlines()] == json_lines
+    assert [json.loads(line) for line in result.stdout.splitlines()][:-1] == json_lines
 
 
 def test_flows_table_and_json(skypeirc_path: Path) -> None:
@@ -163,7 +174,12 @@ def test_no_skype_traffic_is_exit_1_with_one_line_saying_so(
     _dns_only_pcap(path)  # one UDP packet, DNS
     result = _run(*args, str(path))
     assert result.exit_code == EXIT_NO_SKYPE, result.output
-    assert result.stdout == ""  # no empty flows table either
+    if args == ["decode", "--json"]:  # only the summary record, saying there was nothing
+        (line,) = result.stdout.splitlines()
+        summary = json.loads(line)
+        assert summary["skypeflux.unit"] == "summary" and summary["skypeflux.info"]["units"] == 0
+    else:
+        assert result.stdout == ""  # no empty flows table either
     assert result.stderr == f"skypeflux: no Skype traffic in {path} (1 packet: 1 UDP, 0 TCP)\n"
 
 
@@ -178,7 +194,8 @@ def test_no_skype_traffic_on_stdin_names_standard_input(tmp_path: Path) -> None:
 def test_filters_selecting_nothing_print_no_no_skype_message(skypeirc_path: Path) -> None:
     result = _run("decode", str(skypeirc_path), "--cmd", "probe_ok", "--transport", "tcp")
     assert result.exit_code == EXIT_OK
-    assert result.stdout == "" and result.stderr == ""
+    assert result.stdout == "" and result.stderr.startswith("skypeflux: summary: ")
+    assert "no Skype traffic" not in result.stderr
 
 
 def test_demo_decodes_a_given_capture(skypeirc_path: Path) -> None:

@@ -35,7 +35,9 @@ def _run(*args: str) -> Result:
 def _json(*args: str) -> list[dict[str, Any]]:
     result = _run("decode", "--json", *args)
     assert result.exit_code == EXIT_OK, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[-1]["skypeflux.unit"] == "summary"
+    return lines[:-1]
 
 
 def write_without_frames(source: Path, target: Path, dropped: set[int]) -> None:

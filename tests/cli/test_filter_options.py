@@ -18,11 +18,17 @@ def _run(*args: str) -> Result:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
 
+def _records(result: Result) -> list[dict[str, Any]]:
+    """The JSON lines of a run without its closing summary line (it is not a record)."""
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    return [line for line in lines if line.get("skypeflux.unit") != "summary"]
+
+
 
 @pytest.fixture(scope="module")
 def json_lines(skypeirc_path: Path) -> list[dict[str, Any]]:
     result = _run("decode", "--json", str(skypeirc_path))
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return _records(result)
 
 
 def _frames(result: Result) -> list[int]:
@@ -41,11 +47,11 @@ def test_repeated_transport_and_verdicts_widen(
     both = _run("decode", "--json", str(skypeirc_path), "--transport", "UDP", "--transport", "tcp")
     udp = _run("decode", "--json", str(skypeirc_path), "--transport", "udp")
     expected_udp = [x for x in json_lines if x["transport"] == "udp"]
-    assert [json.loads(line) for line in udp.stdout.splitlines()] == expected_udp
-    assert len(both.stdout.splitlines()) == sum(1 for x in json_lines if x["transport"])
+    assert _records(udp) == expected_udp
+    assert len(_records(both)) == sum(1 for x in json_lines if x["transport"])
     either = _run("decode", "--json", str(skypeirc_path), "--verified", "--unverified")
     statuses = {"verified", "unverified"}
-    assert len(either.stdout.splitlines()) == sum(
+    assert len(_records(either)) == sum(
         1 for x in json_lines if x["skypeflux.verify.status"] in statuses
     )
 
@@ -62,7 +68,7 @@ def test_cmd_prints_only_the_matching_blocks(
 
 def test_addr_takes_a_network(skypeirc_path: Path, json_lines: list[dict[str, Any]]) -> None:
     result = _run("decode", "--json", str(skypeirc_path), "--addr", "68.0.0.0/8")
-    got = [json.loads(line) for line in result.stdout.splitlines()]
+    got = _records(result)
     expected = [
         x for x in json_lines if x["ip.src"].startswith("68.") or x["ip.dst"].startswith("68.")
     ]

@@ -39,7 +39,11 @@ def test_synth_writes_what_decode_reads(tmp_path: Path) -> None:
     assert "0 lost" in err
     code, text, _ = _run("decode", str(out))
     assert code == EXIT_OK
-    assert "cmd 36 address_reply?" in text and "(NAck)" in text and "UDP message (9 frags)" in text
+    assert (
+        "cmd 36 address_reply?" in text
+        and "(NAck in frame" in text
+        and "UDP message (9 frags)" in text
+    )
 
 
 def test_seed_decides_the_bytes(tmp_path: Path) -> None:
@@ -109,10 +113,14 @@ def test_demo_needs_nothing_beside_the_package(tmp_path: Path) -> None:
     assert proc.returncode == EXIT_OK, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("# skypeflux decode synthesized nat-login")
-    assert any("192.168.1.2 is 86.128.245.115 (NAck)" in line for line in lines)
+    assert any("192.168.1.2 is 86.128.245.115 (NAck in frame" in line for line in lines)
     assert any("cmd 31 client_ok reply" in line for line in lines)
     assert any("cmd 36 address_reply? reply" in line and "CRC ok" in line for line in lines)
-    assert "# skypeflux flows" in proc.stdout and proc.stderr == ""
+    assert "# skypeflux flows" in proc.stdout
+    # stderr holds the end-of-run summary and nothing else (no warning, no error)
+    assert proc.stderr.startswith("skypeflux: summary: ")
+    assert all(line.startswith("skypeflux:  ") for line in proc.stderr.splitlines()[1:])
+    assert "0 unverified" in proc.stderr
 
 
 def test_unanswered_is_what_recover_ip_is_for(tmp_path: Path) -> None:

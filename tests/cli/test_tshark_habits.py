@@ -31,12 +31,18 @@ def _run(*args: str, **kwargs: Any) -> Result:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
 
+def _records(result: Result) -> list[dict[str, Any]]:
+    """The JSON lines of a run without its closing summary line (it is not a record)."""
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    return [line for line in lines if line.get("skypeflux.unit") != "summary"]
+
+
 
 @pytest.fixture(scope="module")
 def json_lines(skypeirc_path: Path) -> list[Json]:
     result = _run("decode", "--json", str(skypeirc_path))
     assert result.exit_code == EXIT_OK
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return _records(result)
 
 
 def _objects(objects: list[Json] | None) -> list[Json]:
@@ -123,7 +129,7 @@ def test_registry_fields_derived_from_the_json(skypeirc_path: Path, json_lines: 
 
 def test_count_stops_after_n_records(skypeirc_path: Path, json_lines: list[Json]) -> None:
     result = _run("decode", "--json", "-c", "5", str(skypeirc_path))
-    assert [json.loads(line) for line in result.stdout.splitlines()] == json_lines[:5]
+    assert _records(result) == json_lines[:5]
     text = _run("decode", "-c", "3", "--cmd", "8", str(skypeirc_path))
     assert len(text.stdout.splitlines()) == 3
 
@@ -185,21 +191,21 @@ def test_compressed_captures_equal_the_plain_file(
     path = tmp_path / "capture.bin"  # the name says nothing: recognised by content
     path.write_bytes(packed)
     result = _run("decode", "--json", str(path))
-    assert [json.loads(line) for line in result.stdout.splitlines()] == json_lines
+    assert _records(result) == json_lines
     piped = _run("decode", "--json", "-", input=packed)
     assert piped.stdout == result.stdout
 
 
 def test_stdin_without_argument_and_read_file(skypeirc_path: Path, json_lines: list[Json]) -> None:
     plain = _run("decode", "--json", input=skypeirc_path.read_bytes())
-    assert [json.loads(line) for line in plain.stdout.splitlines()] == json_lines
+    assert _records(plain) == json_lines
     read = _run("decode", "--json", "-r", str(skypeirc_path))
     assert read.stdout == plain.stdout
 
 
 def test_several_captures_in_order(skypeirc_path: Path, json_lines: list[Json]) -> None:
     result = _run("decode", "--json", str(skypeirc_path), "-r", str(skypeirc_path))
-    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    lines = _records(result)
     assert lines == json_lines + json_lines
     text = _run("decode", "-c", "2", str(skypeirc_path), str(skypeirc_path))
     assert text.stdout.splitlines()[0] == f"# {skypeirc_path}"

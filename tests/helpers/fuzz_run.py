@@ -98,7 +98,8 @@ def check_cli(data: bytes) -> None:
     runner = CliRunner()
     for args in (["decode", "--json", "-"], ["flows", "-"]):
         result = runner.invoke(cli, args, input=data)
-        assert result.exit_code in (0, 1, 4), (args, result.exit_code, result.stderr[-500:])
+        # 7: Skype traffic found, none of it verified (a mutated capture often is just that)
+        assert result.exit_code in (0, 1, 4, 7), (args, result.exit_code, result.stderr[-500:])
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr
 
 

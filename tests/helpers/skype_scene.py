@@ -18,6 +18,7 @@ from skypeflux.capture.net.build import fragment as ip_fragments
 from skypeflux.capture.net.build import udp as udp_packet
 from skypeflux.capture.net.tcp_build import TcpConversation
 from skypeflux.wire import udp as wudp
+from skypeflux.wire.fragments import fragment_ivs
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
 from skypeflux.wire.tcp_stream import encode_stream
 from skypeflux.wire.tls_prefix import (
@@ -73,9 +74,10 @@ def synthetic_capture(path: Path) -> Path:
         udp_ip(NAT_HOST, 53001, "8.8.8.8", 53, bytes.fromhex("abcd01000001000000000000")),
     ]
     pieces = [big[i : i + FRAGMENT_BODY] for i in range(0, len(big), FRAGMENT_BODY)]
+    ivs = fragment_ivs(0x600DF00D, len(pieces))  # Skype's generator order, as the CRCs prove
     frags = [
         udp_ip(*to_nat, seal_fragment(piece, packet_id=0x4A10, ref_id=0x15F4, index=i,
-                                      last=i == len(pieces) - 1, iv=0x600DF00D + i,
+                                      last=i == len(pieces) - 1, iv=ivs[i],
                                       src_ip=BOB, dst_ip=ALICE, func=0x0F | 0x10 * (i % 8)).build(),
                ident=200 + i)
         for i, piece in enumerate(pieces)

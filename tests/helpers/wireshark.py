@@ -138,6 +138,12 @@ def fake_columns(frames: list[dict[str, Any]]) -> dict[int, list[tuple[Any, ...]
 
 # -- what the product found, in the shapes tshark prints -------------------------------------
 
+
+def unit_lines(stdout: str) -> list[dict[str, Any]]:
+    """The records of ``decode --json`` output, without its closing summary line."""
+    lines = [json.loads(line) for line in stdout.splitlines()]
+    return [r for r in lines if r.get("skypeflux.unit") != "summary"]
+
 UDP_UNITS = {"udp.payload", "udp.resend", "udp.fragment", "udp.ack", "udp.nack", "udp.other"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from skypeflux.capture.flows import FlowCounters, FlowStats
+from skypeflux.capture.flows import FlowCounters, FlowStats, Traffic
 from skypeflux.capture.records import FlowKey, Transport
 from skypeflux.ipv4 import Endpoint
 from skypeflux.outputs.flows import COLUMNS, flow_to_json, format_flows_table
@@ -14,17 +14,27 @@ from skypeflux.outputs.flows import COLUMNS, flow_to_json, format_flows_table
 def _flow(
     a: str, b: str, transport: str, frames: tuple[int, int], counts: str, status: str
 ) -> FlowStats:
-    units, verified, unverified, blocks = (int(part) for part in counts.split("/"))
+    units, verified, unverified, clear, blocks = (int(part) for part in counts.split("/"))
     kind = Transport(transport)
     key = FlowKey(kind, Endpoint.parse(a), Endpoint.parse(b))
     first, last = frames
-    return FlowStats(key, FlowCounters(units, verified, unverified, blocks, 0, first, last), status)
+    tally = FlowCounters(
+        units=units,
+        verified=verified,
+        unverified=unverified,
+        clear=clear,
+        blocks=blocks,
+        first_frame=first,
+        last_frame=last,
+    )
+    traffic = Traffic(2 * units, 100 * units, 1e9 + first / 10, 1e9 + last / 10)
+    return FlowStats(key, tally, status, traffic, first / 10)
 
 
 FLOWS = [
-    _flow("192.168.1.2:35990", "165.124.253.241:15294", "udp", (214, 1874), "6/6/0/6", "ok"),
-    _flow("192.168.1.2:1312", "68.206.150.243:57322", "tcp", (273, 1489), "13/13/0/2047", "ok"),
-    _flow("192.168.1.2:35990", "1.2.3.4:5", "udp", (1, 2), "2/0/2/0", "unverified: no address"),
+    _flow("192.168.1.2:35990", "165.124.253.241:15294", "udp", (214, 1874), "6/6/0/0/6", "ok"),
+    _flow("192.168.1.2:1312", "68.206.150.243:57322", "tcp", (273, 1489), "13/13/0/0/2047", "ok"),
+    _flow("192.168.1.2:35990", "1.2.3.4:5", "udp", (1, 2), "3/0/2/1/0", "unverified: no address"),
 ]
 
 
@@ -73,7 +83,12 @@ def test_json_keeps_every_field() -> None:
             "units": counts.units,
             "verified": counts.verified,
             "unverified": counts.unverified,
+            "clear": counts.clear,
             "blocks": counts.blocks,
+            "packets": flow.traffic.packets,
+            "bytes": flow.traffic.bytes,
+            "start": flow.start,
+            "duration": flow.duration,
             "status": flow.status,
         }
     assert [flow_to_json(flow)["flow"] for flow in FLOWS[:2]] == [

@@ -9,7 +9,6 @@ versions and must agree with each other and with the product.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from tests.helpers.wireshark import (
     fake_wireshark,
     packet_lines,
     skype_frames,
+    unit_lines,
 )
 
 
@@ -45,7 +45,7 @@ def _cli(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def decoded(skypeirc_path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in _cli("decode", "--json", str(skypeirc_path)).splitlines()]
+    return unit_lines(_cli("decode", "--json", str(skypeirc_path)))
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ same frames, and mark exactly the datagrams and streams the decoder proved to be
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections import defaultdict
@@ -25,6 +24,7 @@ from tests.helpers.wireshark import (
     mutate,
     skype_frames,
     tshark,
+    unit_lines,
     write_pcap,
 )
 from tests.helpers.wireshark import read_pcap as read_packets
@@ -57,7 +57,7 @@ def keylog(workdir: Path, skypeirc_path: Path) -> Path:
 def decoded(skypeirc_path: Path) -> list[dict[str, Any]]:
     done = run_cli("decode", "--json", str(skypeirc_path))
     assert done.returncode == 0, done.stderr
-    return [json.loads(line) for line in done.stdout.splitlines()]
+    return unit_lines(done.stdout)
 
 
 def shown_blocks(capture: Path, keylog: Path, *args: str) -> dict[int, list[tuple[Any, ...]]]:
@@ -222,7 +222,7 @@ def test_synthesized_capture_decrypts_like_the_product(workdir: Path) -> None:
     done = run_cli("keylog", str(capture), "-o", str(log))
     assert done.returncode == 0, done.stderr
     dec = run_cli("decode", "--json", str(capture))
-    expected = blocks_by_frame([json.loads(line) for line in dec.stdout.splitlines()])
+    expected = blocks_by_frame(unit_lines(dec.stdout))
     assert sum(len(b) for b in expected.values()) >= 20
     # on port 443 the TLS dissector would take the connection unless heuristics go first, and
     # Wireshark passes a late segment on only when it reassembles out-of-order data
@@ -304,7 +304,7 @@ def test_heuristic_on_two_parties_and_pseudo_tls(workdir: Path) -> None:
     # resend echo prove the pair; on port 443 the pseudo-TLS hellos open the streams.
     capture = _synthetic(workdir)
     dec = run_cli("decode", "--json", str(capture))
-    udp_want, tcp_want = skype_frames([json.loads(line) for line in dec.stdout.splitlines()])
+    udp_want, tcp_want = skype_frames(unit_lines(dec.stdout))
     assert len(udp_want) == 15 and len(tcp_want) == 2
     udp, tcp = marked(capture)
     assert udp == udp_want

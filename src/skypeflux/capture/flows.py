@@ -1,16 +1,34 @@
-"""Per-flow counters, kept while decoding, and the flow summaries the ``flows`` table shows.
+"""Counters per flow, fed with exactly the records the pipeline hands out, and flow summaries.
 
-One counter type for UDP flows and TCP directions, so the table's columns mean the same thing for
-both: ``units`` every record but a reassembled message (its fragments were counted already),
-``verified``/``unverified`` by verdict, ``blocks`` command blocks, ``incomplete`` fragmented
-messages given up on.
+``flows`` and the end-of-run summary are aggregations of the records ``decode`` shows: the
+pipeline counts each record as it leaves (:class:`FlowTable`), so the flows table, the summary
+and ``decode --json`` cannot disagree. One counter type serves UDP flows and TCP directions.
+Traffic figures (packets, bytes, first and last time) are counted per endpoint pair for every
+datagram and segment, as ``tshark -z conv`` does.
+
+What counts as a *unit*: every record except notes and ``tcp.end`` (those report something,
+they are not traffic); a reassembled message is a unit of its own. Each unit is exactly one of
+verified, unverified or clear; ``blocks`` counts the command blocks of verified units.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from skypeflux.capture.records import FlowKey, Record, Status, UnitKind
+from skypeflux.capture.records import FlowKey, Record, Status, Transport, UnitKind
+from skypeflux.ipv4 import Endpoint
+
+NOT_UNITS = frozenset({UnitKind.NOTE, UnitKind.TCP_END})
+MAX_TRAFFIC_PAIRS = 65536  # endpoint pairs whose traffic is counted before a Skype unit pins them
+
+_Pair = tuple[Transport, Endpoint, Endpoint]
+
+
+def pair_key(transport: Transport, one: Endpoint, other: Endpoint) -> _Pair:
+    """Both directions of an endpoint pair, endpoints in address order."""
+    a, b = sorted((one, other), key=lambda e: (e.ip, e.port))
+    return transport, a, b
 
 
 @dataclass(slots=True)
@@ -20,23 +38,29 @@ class FlowCounters:
     units: int = 0
     verified: int = 0
     unverified: int = 0
+    clear: int = 0
     blocks: int = 0
-    incomplete: int = 0  # fragmented messages given up on
     first_frame: int = 0  # 0 until the first record (or TCP byte)
     last_frame: int = 0
+    problems: list[str] = field(default_factory=list)  # why a TCP direction stopped early
 
     def add(self, record: Record) -> None:
+        if record.unit == UnitKind.NOTE:
+            return
+        for frame in record.frames or [record.frame]:
+            self.seen(frame)
+        if record.unit == UnitKind.TCP_END:
+            self.problems.append(f"{record.src} -> {record.dst}: {record.verification.detail}")
+            return
+        self.units += 1
         status = record.verification.status
-        if record.unit != UnitKind.UDP_MESSAGE:
-            self.units += 1
-            if status == Status.VERIFIED:
-                self.verified += 1
-            elif status == Status.UNVERIFIED:
-                self.unverified += 1
-        elif status == Status.UNVERIFIED:
-            self.incomplete += 1
-        self.blocks += len(record.blocks)
-        self.seen(record.frame)
+        if status == Status.VERIFIED:
+            self.verified += 1
+            self.blocks += len(record.blocks)
+        elif status == Status.CLEAR:
+            self.clear += 1
+        else:
+            self.unverified += 1
 
     def seen(self, frame: int) -> None:
         """``frame`` carried part of the flow."""
@@ -48,17 +72,103 @@ class FlowCounters:
         self.units += other.units
         self.verified += other.verified
         self.unverified += other.unverified
+        self.clear += other.clear
         self.blocks += other.blocks
-        self.incomplete += other.incomplete
+        self.problems += other.problems
         if other.first_frame:
             self.seen(other.first_frame)
         self.last_frame = max(self.last_frame, other.last_frame)
 
 
+@dataclass(slots=True)
+class Traffic:
+    """Packets and bytes (frame lengths) of one endpoint pair, and its first and last time."""
+
+    packets: int = 0
+    bytes: int = 0
+    first_time: float = 0.0
+    last_time: float = 0.0
+
+    def add(self, length: int, ts: float) -> None:
+        if not self.packets:
+            self.first_time = ts
+        self.packets += 1
+        self.bytes += length
+        self.last_time = max(self.last_time, ts)
+
+
 @dataclass(frozen=True, slots=True)
 class FlowStats:
-    """One Skype flow for the ``flows`` table: a UDP endpoint pair or one TCP connection."""
+    """One Skype flow for the ``flows`` table: a UDP endpoint pair or one TCP connection.
+
+    ``start`` is the pair's first packet in seconds since the capture's first packet,
+    ``duration`` from its first to its last packet (tshark's "Rel Start" and "Duration").
+    """
 
     key: FlowKey
     counts: FlowCounters = field(default_factory=FlowCounters)
     status: str = ""
+    traffic: Traffic = field(default_factory=Traffic)
+    start: float = 0.0
+
+    @property
+    def duration(self) -> float:
+        return round(self.traffic.last_time - self.traffic.first_time, 6)
+
+
+def flow_status(counts: FlowCounters) -> str:
+    problems = list(counts.problems)
+    if counts.unverified:
+        problems.insert(0, f"{counts.unverified} unverified")
+    if problems:
+        return "; ".join(problems)
+    return "verified" if counts.verified else "clear only"
+
+
+class FlowTable:
+    """Every Skype flow's counters, and the traffic of the endpoint pairs behind them.
+
+    Traffic is counted for all pairs, in a bounded table; a pair that carries a Skype unit is
+    pinned, so memory grows with the Skype flows and stays bounded for everything else.
+    """
+
+    def __init__(self) -> None:
+        self.flows: dict[FlowKey, FlowCounters] = {}
+        self._traffic: OrderedDict[_Pair, Traffic] = OrderedDict()
+        self._pinned: dict[_Pair, Traffic] = {}
+
+    def packet(
+        self, transport: Transport, src: Endpoint, dst: Endpoint, length: int, ts: float
+    ) -> None:
+        key = pair_key(transport, src, dst)
+        traffic = self._pinned.get(key)
+        if traffic is None:
+            traffic = self._traffic.get(key)
+            if traffic is None:
+                traffic = self._traffic[key] = Traffic()
+                if len(self._traffic) > MAX_TRAFFIC_PAIRS:
+                    self._traffic.popitem(last=False)
+            else:
+                self._traffic.move_to_end(key)
+        traffic.add(length, ts)
+
+    def record(self, record: Record) -> None:
+        if record.unit == UnitKind.NOTE:
+            return
+        counts = self.flows.get(record.flow)
+        if counts is None:
+            counts = self.flows[record.flow] = FlowCounters()
+            key = pair_key(record.flow.transport, record.flow.a, record.flow.b)
+            if key not in self._pinned:
+                self._pinned[key] = self._traffic.pop(key, Traffic())
+        counts.add(record)
+
+    def stats(self, origin: float) -> list[FlowStats]:
+        """The flows, in the order of their first frame; times relative to ``origin``."""
+        out = []
+        for key, counts in self.flows.items():
+            traffic = self._pinned.get(pair_key(key.transport, key.a, key.b)) or Traffic()
+            start = round(traffic.first_time - origin, 6) if traffic.packets else 0.0
+            out.append(FlowStats(key, counts, flow_status(counts), traffic, start))
+        out.sort(key=lambda f: f.counts.first_frame)
+        return out

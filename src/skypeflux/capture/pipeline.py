@@ -1,39 +1,57 @@
-"""The main job: a capture in, verified Skype records out, in frame order, in one pass.
+"""The main job: a capture in, verified Skype records out, in frame order, in two passes.
 
-``Decoder.run`` reads the capture packet by packet (never the whole file), hands UDP datagrams
-and TCP segments to their decoders, pairs requests with replies, and yields records as soon as no
-earlier frame is still waiting for a public address. Memory is bounded by the open flows: held
-datagrams, fragment sets, TCP reassembly buffers and the request table all have limits. What
-does grow is one small summary per Skype flow and endpoint (counters for the flows table, well
-under a kilobyte each), never anything per packet or per record
-(``benchmarks/bench_memory.py`` measures it).
+``Decoder.run`` reads the capture twice, packet by packet (never the whole file in memory):
+
+1. a cheap **survey** (``skype/survey.py``) collects the evidence of public addresses (clear
+   ACK/NAck bodies, object 0x11 of TCP replies) over the whole capture and confirms it by CRC
+   on a few sample datagrams, notes which endpoints follow Skype's datagram pattern, and the last
+   frame of every flow;
+2. the **decoding pass** hands UDP datagrams and TCP segments to their decoders, which start
+   out knowing everything the survey proved, so a datagram decodes the same wherever the
+   capture starts and wherever its evidence sits; requests are paired with replies.
+
+Standard input (or any stream that cannot seek) is first spooled to an anonymous temporary
+file (``tempfile.TemporaryFile``: the system's temporary folder, ``TMPDIR``), deleted when the
+run ends, so it gives exactly the result of the same capture read from a file.
+
+Memory is bounded by the open flows: fragment sets, TCP reassembly buffers, the request table,
+the survey's samples and tables all have limits. What does grow is one small summary per Skype
+flow (counters for the flows table, well under a kilobyte each) and one frame number per flow,
+never anything per packet or per record (``benchmarks/bench_memory.py`` measures it).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
-import stat
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any, BinaryIO
 
 from skypeflux import crypto, objects
 from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.source import Source, open_capture
-from skypeflux.capture.flows import FlowCounters, FlowStats
+from skypeflux.capture.files.source import Source, check_file_object, open_capture
+from skypeflux.capture.flows import FlowStats, FlowTable, pair_key
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
-from skypeflux.capture.records import FlowKey, Record
+from skypeflux.capture.records import FlowKey, Record, Transport
 from skypeflux.capture.skype.addresses import AddressBook
-from skypeflux.capture.skype.tcp_decoder import DirectionSummary, TcpDecoder
+from skypeflux.capture.skype.survey import Survey, SurveyResult
+from skypeflux.capture.skype.tcp_decoder import TcpDecoder
 from skypeflux.capture.skype.udp_decoder import UdpDecoder
+from skypeflux.capture.summary import HostSummary, host_summaries
+from skypeflux.ipv4 import Endpoint
 from skypeflux.messages.pairing import Outcome, RequestPairer
 
 ProgressCallback = Callable[[int, int, int | None], None]
 PROGRESS_EVERY = 500  # packets between progress callbacks
 MAX_OPEN_REQUESTS = 4096  # unanswered requests remembered for pairing
+
+__all__ = ["DecodeOptions", "Decoder", "FlowStats", "HostSummary", "ProgressCallback"]
 
 
 @dataclass(slots=True)
@@ -41,8 +59,10 @@ class DecodeOptions:
     """What a user can tell the decoder.
 
     ``public_ips`` maps a captured (private) address to its public one; the key ``None`` applies
-    to every private host. ``try_seen_addresses`` lets the decoder try, as a last resort, public
-    addresses seen in the capture for datagrams nothing else decrypts. ``crypto_backend`` and
+    to every private host. A user's address is tried first on every datagram, but it is a claim
+    like any other: the CRC decides, and :attr:`Decoder.warnings` says when the capture does not
+    bear it out. ``try_seen_addresses`` lets the decoder try, as a last resort, public addresses
+    seen in the capture for datagrams nothing else decrypts. ``crypto_backend`` and
     ``objects_backend`` are the implementations the decoders use (default: the C ones when
     built); the command line fills them from its environment variables, nothing below reads them.
     """
@@ -60,50 +80,107 @@ class Decoder:
         self.options = options or DecodeOptions()
         self.book = AddressBook(self.options.public_ips)
         self.flows: list[FlowStats] = []
+        self.hosts: list[HostSummary] = []
         self.stats: dict[str, int] = {}
         self.learned: list[Record] = []
+        self.warnings: list[str] = []  # facts the user gave that the capture does not bear out
         self.capture_format = ""
         self.truncated_file = False
         self.warning: str | None = None  # what the reader had to say (a cut file), in words
         self.skipped_note: str | None = None  # packets on link types we cannot decode
         self.first_time: float | None = None  # time of the first packet (tshark's origin)
+        self.last_frame = 0
+        self.last_time = 0.0
         # one outcome per packet read (see capture.accounting); they add up to packets_read
         self.outcomes: dict[str, int] = {}
         self.reasons: dict[str, int] = {}  # malformed or cut packets, by reason
+
+    @property
+    def verified_units(self) -> int:
+        return sum(f.counts.verified for f in self.flows)
+
+    @property
+    def skype_units(self) -> int:
+        return sum(f.counts.units for f in self.flows)
 
     def run(self, source: Source, progress: ProgressCallback | None = None) -> Iterator[Record]:
         """Decode ``source`` (a path, ``"-"`` or a binary file object), yielding records in
         frame order; each run starts afresh, so one Decoder may run several captures."""
         self._reset()
+        with _rewindable(source) as (reopen, total):
+            survey = self._survey(reopen(), progress, total)
+            yield from self._decode(reopen(), survey, progress, total)
+
+    def _reset(self) -> None:
+        """Forget what an earlier run learned: the same capture twice gives the same output."""
+        self.book = AddressBook(self.options.public_ips)
+        self.flows, self.hosts, self.stats, self.learned = [], [], {}, []
+        self.outcomes, self.reasons, self.warnings = {}, {}, []
+        self.capture_format, self.truncated_file = "", False
+        self.warning = self.skipped_note = None
+        self.first_time = None
+        self.last_frame, self.last_time = 0, 0.0
+
+    # -- pass 1 ------------------------------------------------------------------------------
+
+    def _survey(
+        self, source: Source, progress: ProgressCallback | None, total: int | None
+    ) -> SurveyResult:
+        options = self.options
+        survey = Survey(
+            self.book,
+            crypto_backend=options.crypto_backend,
+            objects_backend=options.objects_backend,
+        )
+        net = NetDecoder()
+        with open_capture(source, skip_unsupported=True) as reader:
+            for count, packet in enumerate(reader, start=1):
+                item = net.decode(packet)
+                if isinstance(item, UdpDatagram):
+                    survey.feed_udp(item)
+                elif isinstance(item, TcpSegment):
+                    survey.feed_tcp(item)
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress(count, _position(reader) // 2, total)
+        return survey.finish()
+
+    # -- pass 2 ------------------------------------------------------------------------------
+
+    def _decode(
+        self,
+        source: Source,
+        survey: SurveyResult,
+        progress: ProgressCallback | None,
+        total: int | None,
+    ) -> Iterator[Record]:
         emitter = OrderedEmitter()
         pairing = _Pairing()
+        table = FlowTable()
         account = PacketAccount()
-
-        def leave(record: Record) -> Record:
-            account.record(record)
-            return pairing.apply(record)
-
-        def emit_tcp(record: Record) -> None:
-            emitter.push(record)
-            udp.learn_from(record)  # a TCP reply may reveal the public address UDP waits for
-
         udp = UdpDecoder(
             self.book,
             emitter.push,
-            emitter.hold,
-            emitter.release,
+            survey,
             try_seen_addresses=self.options.try_seen_addresses,
             crypto_backend=self.options.crypto_backend,
             objects_backend=self.options.objects_backend,
         )
         tcp = TcpDecoder(
-            emit_tcp,
+            emitter.push,
             crypto_backend=self.options.crypto_backend,
             objects_backend=self.options.objects_backend,
         )
         net = NetDecoder()
-        total = _size_of(source)
+        proofs = sorted(survey.proofs, key=lambda p: p[1].frame)
+        udp_ends, tcp_ends = survey.udp_last_frame, survey.tcp_last_frame
         last_frame, last_ts = 0, 0.0
+
+        def out(records: Iterator[Record]) -> Iterator[Record]:
+            for record in records:
+                table.record(record)
+                account.record(record)
+                yield pairing.apply(record)  # in frame order: a request precedes its reply
+
         with open_capture(source, skip_unsupported=True) as reader:
             self.capture_format = reader.format
             count = 0
@@ -111,27 +188,40 @@ class Decoder:
                 if self.first_time is None:
                     self.first_time = packet.ts
                 last_frame, last_ts = packet.frame, packet.ts
-                udp.expire(last_frame, last_ts)
+                while proofs and proofs[0][1].frame <= packet.frame:
+                    entry, sample = proofs.pop(0)
+                    note = udp.note(entry, sample.frame, sample.ts, sample.src, sample.dst)
+                    emitter.push(note)
                 item = net.decode(packet)
                 if isinstance(item, UdpDatagram):
+                    src, dst = Endpoint.of(item.src, item.sport), Endpoint.of(item.dst, item.dport)
+                    table.packet(Transport.UDP, src, dst, packet.wirelen, packet.ts)
                     udp.feed(item)
+                    flow = FlowKey.udp(src, dst)
+                    if udp_ends.get(flow) == item.frame:
+                        udp.flow_ended(flow, item.frame, item.ts)
                 elif isinstance(item, TcpSegment):
+                    src, dst = Endpoint.of(item.src, item.sport), Endpoint.of(item.dst, item.dport)
+                    table.packet(Transport.TCP, src, dst, packet.wirelen, packet.ts)
                     tcp.feed(item)
+                    if tcp_ends.get(pair_key(Transport.TCP, src, dst)) == item.frame:
+                        tcp.close_connection(item)
                 if len(emitter):
-                    # paired as they leave, in frame order: a held request still finds its reply
-                    yield from map(leave, emitter.drain())
+                    yield from out(emitter.drain())
                 count += 1
                 if progress is not None and count % PROGRESS_EVERY == 0:
-                    progress(count, _position(reader), total)
+                    progress(count, ((total or 0) + _position(reader)) // 2, total)
             self.truncated_file = reader.truncated
             self.warning = reader.warning
             self.skipped_note = reader.unsupported_note()
             if reader.skipped_unsupported and reader.skipped_unsupported == reader.packets_read:
                 # nothing was decodable: that is "not a capture we can read", not "no Skype"
                 raise CaptureError(self.skipped_note or "no packet on a decodable link type")
+            for entry, sample in proofs:
+                emitter.push(udp.note(entry, sample.frame, sample.ts, sample.src, sample.dst))
             udp.finish(last_frame, last_ts)
             tcp.finish(last_frame, last_ts)
-            yield from map(leave, emitter.flush())
+            yield from out(emitter.flush())
             if progress is not None:
                 progress(count, total or 0, total)
             self.outcomes = account.outcomes(
@@ -142,19 +232,14 @@ class Decoder:
                 tcp_skype_segments=tcp.counts.get("tcp_skype_segments", 0),
             )
         self.reasons = dict(net.reasons)
-        self.learned = list(udp.notes)
-        self._summarise(net, udp, tcp)
+        self.last_frame, self.last_time = last_frame, last_ts
+        self.learned = sorted(udp.notes, key=lambda r: r.frame)
+        self._summarise(net, udp, tcp, table)
+        self.warnings = self.book.user_conflicts(sorted(udp.private_hosts))
 
-    def _reset(self) -> None:
-        """Forget what an earlier run learned: the same capture twice gives the same output."""
-        self.book = AddressBook(self.options.public_ips)
-        self.flows, self.stats, self.learned = [], {}, []
-        self.outcomes, self.reasons = {}, {}
-        self.capture_format, self.truncated_file = "", False
-        self.warning = self.skipped_note = None
-        self.first_time = None
-
-    def _summarise(self, net: NetDecoder, udp: UdpDecoder, tcp: TcpDecoder) -> None:
+    def _summarise(
+        self, net: NetDecoder, udp: UdpDecoder, tcp: TcpDecoder, table: FlowTable
+    ) -> None:
         stats = dataclasses.asdict(net.stats)
         stats.update(
             {f"ip_fragments_{k}": v for k, v in dataclasses.asdict(net.fragments.stats).items()}
@@ -163,29 +248,22 @@ class Decoder:
         stats.update(udp.fragment_counts())
         stats.update(tcp.counts)
         stats["tcp_connections_seen"] = tcp.connections_seen
-        skype_tcp = {half.flow for half in tcp.finished}
-        stats["tcp_skype_connections"] = len(skype_tcp)
+        stats["tcp_skype_connections"] = len({half.flow for half in tcp.finished})
         self.stats = stats
-        flows = []
-        for key, counts in udp.flows.items():
-            problems = [f"{counts.unverified} unverified"] if counts.unverified else []
-            if counts.incomplete:
-                problems.append(f"{counts.incomplete} incomplete message(s)")
-            flows.append(FlowStats(key, counts, ", ".join(problems) or "verified"))
-        by_conn: dict[FlowKey, list[DirectionSummary]] = {}
-        for half in tcp.finished:
-            by_conn.setdefault(half.flow, []).append(half)
-        for key, halves in by_conn.items():
-            problems = sorted(
-                f"{h.src} -> {h.dst}: {h.status}" for h in halves if h.status != "exact"
-            )
-            status = "; ".join(problems) if problems else f"exact ({len(halves)} directions)"
-            merged = FlowCounters()
-            for half in halves:
-                merged.merge(half.counts)
-            flows.append(FlowStats(key, merged, status))
-        flows.sort(key=lambda f: f.counts.first_frame)
-        self.flows = flows
+        self.flows = table.stats(self.first_time or 0.0)
+        self.hosts = host_summaries(self.flows, self.book)
+
+    def summary(self) -> dict[str, Any]:
+        """The end of the run in figures (the last line of ``decode --json`` carries it)."""
+        return {
+            "units": self.skype_units,
+            "verified": self.verified_units,
+            "unverified": sum(f.counts.unverified for f in self.flows),
+            "clear": sum(f.counts.clear for f in self.flows),
+            "flows": len(self.flows),
+            "hosts": [host.to_json() for host in self.hosts],
+            "warnings": list(self.warnings),
+        }
 
 
 class _Pairing:
@@ -234,16 +312,52 @@ class _Pairing:
         return record
 
 
-def _size_of(source: Source) -> int | None:
-    """The capture's size for the progress line: of a path, or of a regular file opened by the
-    caller (``None`` for pipes, sockets and anything else without a size)."""
+@contextmanager
+def _rewindable(source: Source) -> Iterator[tuple[Callable[[], Source], int | None]]:
+    """A way to read ``source`` twice: a path is opened twice; a seekable stream is rewound;
+    standard input or a pipe is first copied to an anonymous temporary file."""
+    if isinstance(source, str | os.PathLike) and os.fspath(source) != "-":
+        try:
+            total: int | None = os.path.getsize(source)
+        except OSError:
+            total = None
+        yield (lambda: source), total
+        return
+    stream: BinaryIO
+    if isinstance(source, str | os.PathLike):
+        import sys
+
+        stream = sys.stdin.buffer
+    else:
+        check_file_object(source)  # a wrong kind of source fails here, before any copying
+        stream = source
+    start = _seekable_position(stream)
+    if start is not None:
+
+        def rewind() -> Source:
+            stream.seek(start)
+            return stream
+
+        yield rewind, None
+        return
+    with tempfile.TemporaryFile(prefix="skypeflux-") as spool:
+        shutil.copyfileobj(stream, spool, 1 << 20)
+        size = spool.tell()
+
+        def from_spool() -> Source:
+            spool.seek(0)
+            return spool
+
+        yield from_spool, size
+
+
+def _seekable_position(stream: BinaryIO) -> int | None:
     try:
-        if isinstance(source, str | os.PathLike):
-            return None if os.fspath(source) == "-" else os.path.getsize(source)
-        info = os.fstat(source.fileno())
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        return None
-    return info.st_size if stat.S_ISREG(info.st_mode) else None
+        if stream.seekable():
+            return stream.tell()
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
 
 
 def _position(reader: object) -> int:

@@ -20,6 +20,17 @@ Kinds of record (``Record.unit``, :class:`UnitKind`):
 ``tcp.control``   an odd TCP frame: ack, filler, session packet
 ``tcp.end``       a direction stopped early (hole in the capture, framing error), with the reason
 ``note``          something the pipeline learned, e.g. a public address, with its evidence
+``summary``       the end of the run: per Skype host, what was verified, unverified and clear
+
+What verification proves is split in three, each carried as data (:class:`Verification`):
+
+* the **key** (was the right seed used?): proven by a UDP CRC32 or by the ten known bytes of a
+  TCP header;
+* the **content** (are these exactly the bytes that were sent?): proven only by a CRC32 over
+  them. Classic Skype TCP frames carry none: their content is *not integrity-protected*; a
+  flipped bit changes the plaintext and can only be caught if it breaks the framing or an
+  object list;
+* the **structure**: framing and object lists consume exactly the bytes they declare.
 """
 
 from __future__ import annotations
@@ -47,6 +58,7 @@ class UnitKind(StrEnum):
     TCP_CONTROL = "tcp.control"
     TCP_END = "tcp.end"
     NOTE = "note"
+    SUMMARY = "summary"  # only the last line of the JSON output (the run's figures), no Record
 
 
 class Transport(StrEnum):
@@ -78,6 +90,16 @@ UNVERIFIED = Status.UNVERIFIED
 CLEAR = Status.CLEAR
 NOT_APPLICABLE = Status.NOT_APPLICABLE
 
+# What each part of a verdict rests on (Verification.key / .content / .structure).
+PROOF_CRC = "crc32"  # a CRC32 over the plaintext matched
+PROOF_TCP_HEADER = "tcp-header"  # the ten known bytes of the direction's header decrypted
+PROOF_NONE = "none"  # nothing proves it (clear units, failures)
+CONTENT_UNPROTECTED = "not integrity-protected"  # decrypted with a proven key, no checksum
+CONTENT_KNOWN = "known plaintext"  # the TCP header itself
+STRUCTURE_EXACT = "exact"  # blocks / frames / object lists consume exactly their bytes
+STRUCTURE_FAILED = "failed"
+STRUCTURE_UNCHECKED = "n/a"  # nothing to parse (clear units, fragments, failures)
+
 
 @dataclass(frozen=True, slots=True)
 class Verification:
@@ -89,6 +111,9 @@ class Verification:
     seed: int | None = None
     public_src: str | None = None  # addresses used in the UDP seed
     public_dst: str | None = None
+    key: str = PROOF_NONE  # what proves the key: PROOF_CRC, PROOF_TCP_HEADER or PROOF_NONE
+    content: str = PROOF_NONE  # PROOF_CRC, CONTENT_UNPROTECTED, CONTENT_KNOWN or PROOF_NONE
+    structure: str = STRUCTURE_UNCHECKED  # STRUCTURE_EXACT, STRUCTURE_FAILED, ..._UNCHECKED
 
     @property
     def ok(self) -> bool:
@@ -100,7 +125,7 @@ class FlowKey:
     """One flow: a UDP endpoint pair (either may send) or one TCP connection (``a`` opened it).
 
     ``str()`` is the key the outputs print, ``"udp a:p <-> b:q"`` / ``"tcp a:p <-> b:q"``; the
-    two UDP endpoints are in text order so both directions give the same key.
+    two UDP endpoints are in address order so both directions give the same key.
     """
 
     transport: Transport
@@ -109,7 +134,7 @@ class FlowKey:
 
     @classmethod
     def udp(cls, one: Endpoint, other: Endpoint) -> FlowKey:
-        a, b = sorted((one, other), key=str)
+        a, b = sorted((one, other), key=lambda e: (e.ip, e.port))  # as addresses, not text
         return cls(Transport.UDP, a, b)
 
     @classmethod

@@ -15,6 +15,9 @@ Exit codes (also in ``skypeflux --help``):
   ``SKYPEFLUX_DEBUG=1``), so a script can tell our failure from its own mistakes;
 * 6: the output cannot be written (standard output closed, a full disk, an I/O error): the
   results are lost, so this must never read as success (a closed *pipe* is still 0, above);
+* 7: Skype traffic found, but not one unit of it verified (unverified or clear units only:
+  typically a NATed host whose public address nothing in the capture proves; the summary on
+  stderr says which host and how to supply the address);
 * 130: interrupted (Ctrl-C), the shell's convention, so it never reads as "no Skype" (1).
 
 Every error is ``skypeflux: error: ...`` on stderr, usage errors included (click's own
@@ -46,6 +49,7 @@ EXIT_UNREADABLE = 3
 EXIT_NOT_A_CAPTURE = 4
 EXIT_INTERNAL = 5
 EXIT_OUTPUT = 6
+EXIT_UNVERIFIED = 7
 EXIT_INTERRUPTED = 130
 
 DEBUG_ENV = "SKYPEFLUX_DEBUG"

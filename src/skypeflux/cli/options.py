@@ -115,17 +115,6 @@ def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
     )
 
 
-def say_no_skype(decoder: Decoder, capture: str) -> None:
-    """Exit code 1 alone reads as a failure: say what the capture held instead."""
-    stats = decoder.stats
-    where = "standard input" if capture == "-" else capture
-    packets = stats.get("packets", 0)
-    say(
-        f"skypeflux: no Skype traffic in {where} ({packets} packet{'' if packets == 1 else 's'}: "
-        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP)"
-    )
-
-
 def stdout_is_terminal() -> bool:
     stream = sys.stdout
     return bool(getattr(stream, "isatty", None) and stream.isatty())
@@ -235,6 +224,11 @@ def decode_to_stdout(
         if limit is not None and result.shown >= limit:
             result.limited = True
             break
+    if isinstance(writer, JsonLinesWriter) and not result.limited:
+        if writer.origin is None and decoder.first_time is not None:
+            writer.origin = decoder.first_time
+        with writing():  # JSON lines end with the run's summary record
+            writer.write_summary(decoder.summary(), decoder.last_frame, decoder.last_time)
     progress.clear()
     with writing():
         sys.stdout.flush()

@@ -1,7 +1,11 @@
 """The ``flows`` table: one row per Skype flow, with how much of it verified.
 
 The table answers "what is in this capture and how much of it could be read" before anyone looks
-at messages; the status column says why a flow is not fully verified.
+at messages; the status column says why a flow is not fully verified. Every count is an
+aggregation of the records ``decode`` shows: ``units`` = ``verified`` + ``unverified`` +
+``clear``, ``blocks`` counts command blocks of verified units; ``packets``, ``bytes``, ``start``
+(seconds since the capture's first packet) and ``duration`` are the endpoint pair's traffic as
+``tshark -z conv`` counts it (every frame, Skype or not).
 """
 
 from __future__ import annotations
@@ -19,10 +23,17 @@ COLUMNS = (
     "units",
     "verified",
     "unverified",
+    "clear",
     "blocks",
+    "packets",
+    "bytes",
+    "start",
+    "duration",
     "status",
 )
-_RIGHT_ALIGNED = frozenset({"units", "verified", "unverified", "blocks"})
+_RIGHT_ALIGNED = frozenset(
+    {"units", "verified", "unverified", "clear", "blocks", "packets", "bytes", "start", "duration"}
+)
 
 
 def _arrow(flow: FlowStats) -> str:
@@ -39,7 +50,12 @@ def flow_row(flow: FlowStats) -> dict[str, str]:
         "units": str(counts.units),
         "verified": str(counts.verified),
         "unverified": str(counts.unverified),
+        "clear": str(counts.clear),
         "blocks": str(counts.blocks),
+        "packets": str(flow.traffic.packets),
+        "bytes": str(flow.traffic.bytes),
+        "start": f"{flow.start:.6f}",
+        "duration": f"{flow.duration:.4f}",
         "status": flow.status,
     }
 
@@ -75,6 +91,11 @@ def flow_to_json(flow: FlowStats) -> dict[str, Any]:
         "units": counts.units,
         "verified": counts.verified,
         "unverified": counts.unverified,
+        "clear": counts.clear,
         "blocks": counts.blocks,
+        "packets": flow.traffic.packets,
+        "bytes": flow.traffic.bytes,
+        "start": flow.start,
+        "duration": flow.duration,
         "status": flow.status,
     }

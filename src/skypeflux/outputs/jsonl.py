@@ -107,6 +107,9 @@ def record_to_json(record: Record, origin: float) -> dict[str, Any]:
         "skypeflux.verify.status": str(verification.status),
         "skypeflux.verify.method": str(verification.method),
         "skypeflux.verify.detail": verification.detail,
+        "skypeflux.verify.key": verification.key,
+        "skypeflux.verify.content": verification.content,
+        "skypeflux.verify.structure": verification.structure,
         "skypeflux.seed": f"{verification.seed:08x}" if verification.seed is not None else None,
         "skypeflux.public.src": verification.public_src,
         "skypeflux.public.dst": verification.public_dst,
@@ -116,6 +119,22 @@ def record_to_json(record: Record, origin: float) -> dict[str, Any]:
         "skypeflux.blocks": [block_to_json(block) for block in record.blocks] if verified else [],
         "skypeflux.note": note_text(record) if record.unit == UnitKind.NOTE else None,
         "skypeflux.info": json_safe(record.info),
+    }
+
+
+def summary_to_json(
+    summary: dict[str, Any], frame: int, time: float, origin: float
+) -> dict[str, Any]:
+    """The last line of a run: ``skypeflux.unit`` "summary" and its figures in
+    ``skypeflux.info`` (units, verified, unverified, clear, flows, hosts[], warnings[])."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "frame": max(frame, 1),
+        "frame.time_epoch": time,
+        "frame.time_relative": round(time - origin, 6),
+        "skypeflux.unit": str(UnitKind.SUMMARY),
+        "skypeflux.verified": False,
+        "skypeflux.info": json_safe(summary),
     }
 
 
@@ -130,4 +149,9 @@ class JsonLinesWriter:
         if self.origin is None:
             self.origin = record.time
         line = json.dumps(record_to_json(record, self.origin), separators=(",", ":"))
+        self._out.write(line + "\n")
+
+    def write_summary(self, summary: dict[str, Any], frame: int, time: float) -> None:
+        origin = self.origin if self.origin is not None else time
+        line = json.dumps(summary_to_json(summary, frame, time, origin), separators=(",", ":"))
         self._out.write(line + "\n")

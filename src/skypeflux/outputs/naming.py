@@ -30,11 +30,11 @@ _KIND_SHORT = {"notify": "notify", "request": "req", "reply": "reply"}
 # Short names of the verification methods the pipeline reports (records.Verification.method).
 _METHOD_LABELS = {
     Method.CRC32: "CRC ok",
-    Method.TCP_HEADER_FRAMING: "hdr+framing ok",
+    Method.TCP_HEADER_FRAMING: "hdr+framing ok, content unprotected",
     Method.TCP_HEADER: "hdr ok",
 }
 
-UNIT_KINDS: tuple[str, ...] = tuple(str(kind) for kind in UnitKind)
+UNIT_KINDS: tuple[str, ...] = tuple(str(kind) for kind in UnitKind if kind != UnitKind.SUMMARY)
 
 
 def family_name(family: int) -> str:

@@ -3,6 +3,11 @@
 The caller decrypts each fragment (each has its own IV and CRC) and hands it in with a key that
 names the message: the two endpoints and the outer id. Only CRC-verified pieces are kept, so a
 wrong guess of public addresses can never be glued into a message.
+
+Index and ``last`` bit are outside every CRC, so the assembler also insists that they form one
+run: ``0..last`` with exactly one ``last`` bit, on the highest index. Two ``last`` bits, or a
+piece beyond the last one, break the message (it is handed back by :meth:`take_conflicts`
+with the reason); the caller still has to check that the joined plaintext parses exactly.
 """
 
 from __future__ import annotations
@@ -11,8 +16,42 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from skypeflux.wire.udp import FRAGMENT_LAST_BIT, Fragment
+from skypeflux.wire.udp import FRAGMENT_HEADER_LEN, FRAGMENT_LAST_BIT, FULL_FRAGMENT_LEN, Fragment
 from skypeflux.wire.udp_crypt import Opened
+
+LCG_MULTIPLIER = 69069  # Skype's generator for IVs and filler (protocol.md 3.3)
+LCG_INCREMENT = 0x4271
+IV_STEPS = 2  # generator steps between the IVs of consecutive fragments of one message
+
+
+def lcg_next(value: int) -> int:
+    """One step of Skype's linear congruential generator."""
+    return (LCG_MULTIPLIER * value + LCG_INCREMENT) & 0xFFFFFFFF
+
+
+def iv_follows(previous: int, iv: int) -> bool:
+    """Whether ``iv`` is what Skype generates IV_STEPS after ``previous``.
+
+    A fragment's IV is part of its seed, so its CRC proves it; in SkypeIRC.cap every fragment's
+    IV is two generator steps after the one of the fragment before it (all 6 messages). The
+    chain therefore proves the index order that the clear index field only claims.
+    """
+    for _ in range(IV_STEPS):
+        previous = lcg_next(previous)
+    return previous == iv
+
+
+def fragment_ivs(first: int, count: int) -> list[int]:
+    """IVs for ``count`` fragments as Skype chooses them: ``first``, then IV_STEPS generator
+    steps apart (what :func:`iv_follows` checks on the way in)."""
+    out = [first & 0xFFFFFFFF]
+    while len(out) < count:
+        value = out[-1]
+        for _ in range(IV_STEPS):
+            value = lcg_next(value)
+        out.append(value)
+    return out
+
 
 DONE_MEMORY = 60.0
 """Seconds (of the caller's clock, ``now``) during which a piece of a finished message is taken
@@ -29,6 +68,14 @@ class Reassembled:
     ref_id: int
     frames: tuple[int, ...] = ()
     """The caller's tag (a capture frame number) of each fragment, in index order."""
+    ivs: tuple[int, ...] = ()
+    """Each fragment's IV, in index order (see :func:`iv_follows`)."""
+    last_is_full: bool = False
+    """The fragment flagged last has the full size of a middle one: the message may go on."""
+
+    @property
+    def iv_chain_ok(self) -> bool:
+        return all(iv_follows(a, b) for a, b in zip(self.ivs, self.ivs[1:], strict=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +87,7 @@ class Incomplete:
     have: int
     last_index: int | None
     frames: tuple[int, ...]
+    reason: str = ""  # why the pieces cannot form one message ("" when merely incomplete)
 
 
 @dataclass(slots=True)
@@ -47,7 +95,9 @@ class _Pending:
     ref_id: int
     pieces: dict[int, bytes] = field(default_factory=dict)
     frames: dict[int, int] = field(default_factory=dict)
+    ivs: dict[int, int] = field(default_factory=dict)
     last_index: int | None = None
+    last_is_full: bool = False
     size: int = 0
 
 
@@ -67,6 +117,7 @@ class FragmentAssembler:
         self.rejected = 0
         self.evicted = 0
         self.duplicates = 0
+        self._conflicts: list[Incomplete] = []
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -98,15 +149,23 @@ class FragmentAssembler:
         if fragment.index in entry.pieces:
             self.duplicates += 1
             return None
+        conflict = _run_conflict(entry, fragment)
+        if conflict:
+            del self._pending[key]
+            entry.frames[fragment.index] = frame
+            self._conflicts.append(_incomplete(key, entry, conflict))
+            return None
         if entry.size + len(opened.plaintext) > self.max_bytes:
             del self._pending[key]
             self.evicted += 1
             return None
         entry.pieces[fragment.index] = opened.plaintext
         entry.frames[fragment.index] = frame
+        entry.ivs[fragment.index] = fragment.iv
         entry.size += len(opened.plaintext)
         if fragment.last:
             entry.last_index = fragment.index
+            entry.last_is_full = len(fragment.ciphertext) + FRAGMENT_HEADER_LEN == FULL_FRAGMENT_LEN
         if entry.last_index is None or len(entry.pieces) <= entry.last_index:
             return None
         if any(i not in entry.pieces for i in range(entry.last_index + 1)):
@@ -119,7 +178,14 @@ class FragmentAssembler:
         order = range(entry.last_index + 1)
         joined = b"".join(entry.pieces[i] for i in order)
         frames = tuple(entry.frames[i] for i in order)
-        return Reassembled(key, joined, entry.last_index + 1, entry.ref_id, frames)
+        ivs = tuple(entry.ivs[i] for i in order)
+        count = entry.last_index + 1
+        return Reassembled(key, joined, count, entry.ref_id, frames, ivs, entry.last_is_full)
+
+    def take_conflicts(self) -> list[Incomplete]:
+        """Messages broken since the last call (two ``last`` bits, a piece beyond the last)."""
+        found, self._conflicts = self._conflicts, []
+        return found
 
     def pending_keys(self) -> list[Hashable]:
         """Messages still waiting for pieces, oldest first."""
@@ -130,9 +196,26 @@ class FragmentAssembler:
         entry = self._pending.pop(key, None)
         if entry is None:
             return None
-        frames = tuple(entry.frames[i] for i in sorted(entry.frames))
-        return Incomplete(key, entry.ref_id, len(entry.pieces), entry.last_index, frames)
+        return _incomplete(key, entry)
 
     def flush(self) -> list[Incomplete]:
         """Give up on every message still in progress (end of capture) and say what is missing."""
         return [found for key in list(self._pending) if (found := self.drop(key)) is not None]
+
+
+def _run_conflict(entry: _Pending, fragment: Fragment) -> str:
+    """Why ``fragment`` cannot belong to the same run as the pieces already held, or ""."""
+    highest = max(entry.pieces, default=-1)
+    if fragment.last:
+        if entry.last_index is not None:
+            return f"two fragments marked last (indexes {entry.last_index} and {fragment.index})"
+        if highest > fragment.index:
+            return f"fragment {fragment.index} marked last but fragment {highest} exists"
+    elif entry.last_index is not None and fragment.index > entry.last_index:
+        return f"fragment {fragment.index} beyond the last one ({entry.last_index})"
+    return ""
+
+
+def _incomplete(key: Hashable, entry: _Pending, reason: str = "") -> Incomplete:
+    frames = tuple(entry.frames[i] for i in sorted(entry.frames))
+    return Incomplete(key, entry.ref_id, len(entry.pieces), entry.last_index, frames, reason)

@@ -25,13 +25,15 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 class _Both(io.RawIOBase):
-    """A decompressing stream that closes the file under it too (gzip.GzipFile does not)."""
+    """A decompressing stream that closes the file under it too when it owns it (gzip.GzipFile
+    never does); a caller's file object stays open, so it can be rewound and read again."""
 
-    def __init__(self, inner: Any, under: BinaryIO, kind: str) -> None:
+    def __init__(self, inner: Any, under: BinaryIO, kind: str, owns: bool) -> None:
         super().__init__()
         self._inner = inner
         self._under = under
         self._kind = kind
+        self._owns = owns
         self._read = getattr(inner, "read1", inner.read)  # read() drops what it had at a cut
 
     def readable(self) -> bool:
@@ -55,7 +57,8 @@ class _Both(io.RawIOBase):
     def close(self) -> None:
         try:
             self._inner.close()
-            self._under.close()
+            if self._owns:
+                self._under.close()
         finally:
             super().close()
 
@@ -73,7 +76,8 @@ def _zstd_reader(fh: BinaryIO) -> Any:
             "the capture is zstd-compressed and this Python has no zstd support: "
             "pip install zstandard, or unzstd it first"
         ) from None
-    return zstandard.ZstdDecompressor().stream_reader(fh, read_across_frames=True)
+    reader = zstandard.ZstdDecompressor().stream_reader  # closefd=False: _Both decides
+    return reader(fh, read_across_frames=True, closefd=False)
 
 
 def compression_of(head: bytes) -> str | None:
@@ -89,10 +93,11 @@ def compression_of(head: bytes) -> str | None:
     return None
 
 
-def decompressed(fh: BinaryIO) -> BinaryIO:
+def decompressed(fh: BinaryIO, *, owns: bool = True) -> BinaryIO:
     """``fh`` itself when it is not compressed, else a buffered stream of its decompressed bytes.
 
-    ``fh`` must be buffered (``peek``); closing the result closes ``fh``.
+    ``fh`` should be buffered (``peek``) or seekable; closing the result closes ``fh`` when
+    ``owns`` (a file this package opened), never a caller's file object.
     """
     peek = getattr(fh, "peek", None)
     if peek is not None:
@@ -115,4 +120,4 @@ def decompressed(fh: BinaryIO) -> BinaryIO:
         inner = lzma.LZMAFile(fh)  # noqa: SIM115 - closed by _Both
     else:
         inner = _zstd_reader(fh)
-    return cast(BinaryIO, io.BufferedReader(_Both(inner, fh, kind), buffer_size=1 << 16))
+    return cast(BinaryIO, io.BufferedReader(_Both(inner, fh, kind, owns), buffer_size=1 << 16))

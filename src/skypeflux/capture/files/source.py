@@ -34,7 +34,7 @@ def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureRe
         path = os.fspath(source)
         if path == "-":
             return CaptureReader(
-                decompressed(_buffered(sys.stdin.buffer)),
+                decompressed(_buffered(sys.stdin.buffer), owns=False),
                 "<stdin>",
                 owns_file=False,
                 skip_unsupported=skip_unsupported,
@@ -53,14 +53,17 @@ def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureRe
         except BaseException:
             fh.close()
             raise
-    _check_file_object(source)
+    check_file_object(source)
     name = str(getattr(source, "name", f"<{type(source).__name__}>"))
     return CaptureReader(
-        decompressed(_buffered(source)), name, owns_file=False, skip_unsupported=skip_unsupported
+        decompressed(_buffered(source), owns=False),
+        name,
+        owns_file=False,
+        skip_unsupported=skip_unsupported,
     )
 
 
-def _check_file_object(source: object) -> None:
+def check_file_object(source: object) -> None:
     """A wrong kind of source is the caller's mistake, said as this layer's error (not an
     AttributeError or TypeError from deep inside the reader)."""
     kind = type(source).__name__

@@ -174,6 +174,16 @@ class TcpTracker:
                 events.append(FlowEvent(conn, other, item))
         return events
 
+    def close(self, a: _Address, b: _Address, frame: int, ts: float) -> list[FlowEvent]:
+        """The capture holds nothing more of the connection between ``a`` and ``b`` (a caller
+        that read the capture before knows): end it now, at ``frame``, as the capture's end."""
+        key = (a, b) if a <= b else (b, a)
+        conn = self._table.pop(key, None)
+        events: list[FlowEvent] = []
+        if conn is not None:
+            self._finish(conn, frame, ts, END_CAPTURE, events)
+        return events
+
     def finish(self) -> list[FlowEvent]:
         """End of capture: close every open direction (a hole still open becomes a Gap)."""
         events: list[FlowEvent] = []

@@ -1,52 +1,136 @@
-"""Which public address each host believes in: the key to every UDP seed.
+"""Which public address each host has: the key to every UDP seed, and the evidence for it.
 
 A UDP seed is built from the public addresses of sender and receiver *as the sender believes
-them*. Behind NAT the capture shows the private address, so the public one has to be learned:
-from NAck/ACK datagrams (they carry the receiver's public address), from object 0x11 of a
-"what is my address" reply, from the user (``--public-ip``), or by trying addresses seen in the
-capture. This module keeps that knowledge with its evidence, so the output can say which address
-was learned from which frame.
+them*. Behind NAT the capture shows the private address, so the public one has to be found.
+Evidence comes in two strengths, and this module keeps them apart:
+
+* a **candidate** is an address something *says* a host has: the body of a clear ACK or NAck,
+  object 0x11 of a reply (over TCP its bytes are not integrity-protected), ``--public-ip``.
+  Any 11-byte datagram can look like an ACK, so a candidate is only ever *tried*;
+* a **confirmed** address is one with which a datagram's CRC32 matched. Only confirmed
+  addresses are reported as learned, each with the frame of its evidence and of its proof.
+
+Candidates are bounded per host (the most frequent kept), so a flood of random look-alikes can
+neither grow memory nor push the real evidence out.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from skypeflux.ipv4 import UNKNOWN_IP_TEXT as UNKNOWN_SOURCE
 from skypeflux.ipv4 import is_private
 
-__all__ = ["UNKNOWN_SOURCE", "AddressBook", "Learned", "is_private"]
+__all__ = [
+    "UNKNOWN_SOURCE",
+    "AddressBook",
+    "Candidate",
+    "Learned",
+    "evidence_text",
+    "is_private",
+    "plausible_public",
+]
+
+MAX_CANDIDATES = 64  # candidate addresses remembered per host
+TRIED_CANDIDATES = 4  # unconfirmed candidates tried per datagram, most frequent first
+USER = "user (--public-ip)"
+
+
+def plausible_public(ip: str) -> bool:
+    """An address a host could be known as on the Internet."""
+    try:
+        addr = ipaddress.IPv4Address(ip)
+    except ValueError:
+        return False
+    return not (is_private(ip) or addr.is_multicast or addr.is_unspecified or addr.is_reserved)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An address something claimed for a host: where it was first claimed, and how often."""
+
+    host: str
+    public: str
+    frame: int  # first frame claiming it (0 = given by the user)
+    method: str  # "NAck", "ACK", "object 0x11 (cmd 31)", USER
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)
 class Learned:
-    """A public address attributed to a host, and why we believe it."""
+    """A public address proven for a host by a matching CRC."""
 
     host: str  # the address seen in the capture
     public: str
-    frame: int  # frame that gave the evidence (0 = given by the user)
-    method: str  # "user", "nack", "ack", "object 0x11 (cmd 36)", "trial"
+    frame: int  # frame whose CRC proved it
+    method: str  # where the claim came from ("NAck", "ACK", ..., "trial decryption", USER)
+    evidence_frame: int  # frame of that claim (0 for the user; the proof frame for a trial)
 
 
 class AddressBook:
-    """Public-address beliefs per captured host, plus a bounded set of addresses seen on the wire.
+    """Candidates and confirmed public addresses per captured host, and addresses seen.
 
     ``user`` maps a captured (private) address to its public address; the key ``None`` gives a
-    public address for every private host (the common single-host capture).
+    public address for every private host (the common single-host capture). A user's address is
+    a candidate like any other, tried first: if the capture proves another one, both are tried
+    on every datagram and the CRC decides; :meth:`user_conflicts` says what the capture showed.
     """
 
     def __init__(self, user: dict[str | None, str] | None = None, seen_limit: int = 1024) -> None:
         self._user = dict(user or {})
-        self._learned: dict[str, list[Learned]] = {}
+        self._candidates: dict[str, dict[str, Candidate]] = {}
+        self._confirmed: dict[str, list[Learned]] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._seen_limit = seen_limit
-        for host, public in self._user.items():
-            if host is not None:
-                self._learned.setdefault(host, []).append(Learned(host, public, 0, "user"))
+
+    # -- evidence ----------------------------------------------------------------------------
+
+    def add_candidate(self, host: str, public: str, frame: int, method: str) -> bool:
+        """Remember that something at ``frame`` claims ``host`` is ``public``; False if ignored."""
+        if public == host or not plausible_public(public):
+            return False
+        table = self._candidates.setdefault(host, {})
+        entry = table.get(public)
+        if entry is not None:
+            entry.count += 1
+            return True
+        if len(table) >= MAX_CANDIDATES:
+            weakest = min(table.values(), key=lambda c: (c.count, -c.frame))
+            if weakest.count > 1:
+                return False  # every slot holds repeated evidence: a one-off is the noise
+            del table[weakest.public]
+        table[public] = Candidate(host, public, frame, method)
+        return True
+
+    def candidates(self, host: str) -> list[Candidate]:
+        """Unconfirmed claims for ``host``, the most frequent (then earliest) first."""
+        confirmed = {e.public for e in self._confirmed.get(host, ())}
+        table = self._candidates.get(host, {})
+        found = [c for c in table.values() if c.public not in confirmed]
+        return sorted(found, key=lambda c: (-c.count, c.frame))
+
+    def confirm(self, host: str, public: str, proof_frame: int) -> Learned | None:
+        """A CRC matched with ``host`` = ``public``: return the new fact, or None if known."""
+        if public in (host, UNKNOWN_SOURCE) or is_private(public):
+            return None
+        known = self._confirmed.setdefault(host, [])
+        if any(entry.public == public for entry in known):
+            return None
+        claim = self._candidates.get(host, {}).get(public)
+        if claim is not None:
+            method, evidence = claim.method, claim.frame
+        elif self.user_address(host) == public:
+            method, evidence = USER, 0
+        else:
+            method, evidence = "trial decryption", proof_frame
+        entry = Learned(host, public, proof_frame, method, evidence)
+        known.append(entry)
+        return entry
 
     def note_seen(self, ip: str) -> None:
-        """Remember a public address seen in the capture (a candidate for trial decryption)."""
+        """Remember a public address seen in the capture (a last-resort trial candidate)."""
         if ip in self._seen:
             self._seen.move_to_end(ip)
             return
@@ -56,32 +140,37 @@ class AddressBook:
         if len(self._seen) > self._seen_limit:
             self._seen.popitem(last=False)
 
-    def learn(self, host: str, public: str, frame: int, method: str) -> Learned | None:
-        """Record evidence that ``host`` is known publicly as ``public``; return it when new."""
-        if public in (host, UNKNOWN_SOURCE) or is_private(public):
-            return None
-        known = self._learned.setdefault(host, [])
-        if any(entry.public == public for entry in known):
-            return None
-        entry = Learned(host, public, frame, method)
-        known.append(entry)
-        return entry
+    # -- what to try -------------------------------------------------------------------------
 
-    def learned(self, host: str) -> list[Learned]:
-        return list(self._learned.get(host, ()))
+    def user_address(self, host: str) -> str | None:
+        """The ``--public-ip`` for ``host``, if the user gave one."""
+        if host in self._user:
+            return self._user[host]
+        if is_private(host) and None in self._user:
+            return self._user[None]
+        return None
 
-    def all_learned(self) -> list[Learned]:
-        return [entry for entries in self._learned.values() for entry in entries]
+    def confirmed(self, host: str) -> list[Learned]:
+        return list(self._confirmed.get(host, ()))
+
+    def all_confirmed(self) -> list[Learned]:
+        return [entry for entries in self._confirmed.values() for entry in entries]
+
+    def hosts_with_evidence(self) -> list[str]:
+        return sorted(set(self._candidates) | set(self._confirmed))
 
     def knows(self, host: str) -> bool:
-        """Whether a public address other than the host's own is known for ``host``."""
-        return bool(self._learned.get(host)) or (is_private(host) and None in self._user)
+        """Whether ``host`` has a confirmed or user-given public address."""
+        return bool(self._confirmed.get(host)) or self.user_address(host) is not None
 
     def beliefs(self, host: str) -> list[str]:
-        """Public addresses ``host`` may believe it has, most likely first (no duplicates)."""
-        out: list[str] = [entry.public for entry in self._learned.get(host, ())]
-        if is_private(host) and None in self._user:
-            out.append(self._user[None])
+        """Public addresses ``host`` may believe it has, most likely first (no duplicates):
+        confirmed ones, the user's, the strongest unconfirmed candidates, the host itself."""
+        out = [entry.public for entry in self._confirmed.get(host, ())]
+        user = self.user_address(host)
+        if user is not None:
+            out.append(user)
+        out += [c.public for c in self.candidates(host)[:TRIED_CANDIDATES]]
         out.append(host)
         return list(dict.fromkeys(out))
 
@@ -95,3 +184,52 @@ class AddressBook:
             return []
         tried = set(self.beliefs(host))
         return [ip for ip in reversed(self._seen) if ip not in tried]
+
+    # -- checking the user -------------------------------------------------------------------
+
+    def user_conflicts(self, hosts: list[str]) -> list[str]:
+        """Warnings about ``--public-ip`` values the capture does not bear out.
+
+        ``hosts`` are the private hosts that had Skype datagrams. A user's address that no CRC
+        confirmed gets a warning naming what the capture did confirm or claim instead.
+        """
+        warnings = []
+        for host in hosts:
+            user = self.user_address(host)
+            if user is None:
+                continue
+            proven = self._confirmed.get(host, [])
+            if any(e.public == user for e in proven):
+                others = [e for e in proven if e.public != user]
+                if others:
+                    warnings.append(
+                        f"--public-ip {host}={user}: confirmed, but the capture also proves "
+                        + ", ".join(_proof_text(e) for e in others)
+                    )
+                continue
+            if proven:
+                evidence = "the capture proves " + ", ".join(_proof_text(e) for e in proven)
+            elif claims := self.candidates(host):
+                best = claims[0]
+                evidence = (
+                    f"the capture claims {best.public} ({best.method}, frame {best.frame}, "
+                    f"{best.count}x) but no CRC confirms it either"
+                )
+            else:
+                evidence = "the capture holds no other evidence"
+            warnings.append(f"--public-ip {host}={user}: no datagram verifies with it; {evidence}")
+        return warnings
+
+
+def _proof_text(entry: Learned) -> str:
+    return f"{entry.public} (CRC of frame {entry.frame})"
+
+
+def evidence_text(entry: Learned) -> str:
+    """How a confirmed address was found, in words: claim, then proof."""
+    if entry.method == USER:
+        return f"{USER}, confirmed by the CRC of frame {entry.frame}"
+    if entry.method == "trial decryption":
+        return f"trial decryption, CRC of frame {entry.frame}"
+    claim = f"{entry.method} in frame {entry.evidence_frame}"
+    return f"{claim}, confirmed by the CRC of frame {entry.frame}"

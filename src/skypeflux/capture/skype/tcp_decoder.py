@@ -21,6 +21,11 @@ from skypeflux.capture.net.packets import TcpSegment
 from skypeflux.capture.net.tcp_connections import FlowEvent, TcpDirection, TcpTracker
 from skypeflux.capture.net.tcp_reassembly import END_IDLE, Chunk, End, Gap
 from skypeflux.capture.records import (
+    CONTENT_KNOWN,
+    CONTENT_UNPROTECTED,
+    PROOF_TCP_HEADER,
+    STRUCTURE_EXACT,
+    STRUCTURE_FAILED,
     UNVERIFIED,
     VERIFIED,
     FlowKey,
@@ -56,6 +61,10 @@ class _Direction:
     counts: FlowCounters = field(default_factory=FlowCounters)
     status: str = ""
     wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
+
+    def closed_by(self, seg: TcpSegment) -> bool:
+        ends = {Endpoint.of(seg.src, seg.sport), Endpoint.of(seg.dst, seg.dport)}
+        return {self.src, self.dst} == ends
 
     def frame_at(self, stream_end: int) -> tuple[int, float]:
         """Capture frame (and time) that carried stream byte ``stream_end - 1``."""
@@ -123,6 +132,18 @@ class TcpDecoder:
             self._event(event, seg.ts)
         if len(self._cut_frames) > MAX_CUT_FRAMES:  # cut segments still buffered out of order
             self._cut_frames = set(sorted(self._cut_frames)[-MAX_CUT_FRAMES // 2 :])
+
+    def close_connection(self, seg: TcpSegment) -> None:
+        """``seg`` was the last segment of its connection in the capture: end it here, so what
+        ends unfinished is reported at this frame, not at the capture's last one."""
+        self._now, self._now_ts = seg.frame, seg.ts
+        for event in self._tracker.close((seg.src, seg.sport), (seg.dst, seg.dport), *self._at()):
+            self._event(event, seg.ts)
+        for key in [k for k, state in self._dirs.items() if state.closed_by(seg)]:
+            self._close(key)
+
+    def _at(self) -> tuple[int, float]:
+        return self._now, self._now_ts
 
     def finish(self, last_frame: int = 0, last_ts: float = 0.0) -> None:
         """End of capture: directions still open end here, at the capture's last frame."""
@@ -226,7 +247,15 @@ class TcpDecoder:
             frame,
             ts,
             UnitKind.TCP_HEADER,
-            Verification(VERIFIED, Method.TCP_HEADER, detail, header.seed),
+            Verification(
+                VERIFIED,
+                Method.TCP_HEADER,
+                detail,
+                header.seed,
+                key=PROOF_TCP_HEADER,
+                content=CONTENT_KNOWN,
+                structure=STRUCTURE_EXACT,
+            ),
             state.frames_between(0, state.base),
         )
         record.info = {
@@ -253,10 +282,24 @@ class TcpDecoder:
             )
             bad = [b.error for b in blocks if b.error]
             if bad:
-                verification = Verification(UNVERIFIED, Method.TCP_HEADER_FRAMING, bad[0], seed)
+                verification = Verification(
+                    UNVERIFIED,
+                    Method.TCP_HEADER_FRAMING,
+                    bad[0],
+                    seed,
+                    key=PROOF_TCP_HEADER,
+                    structure=STRUCTURE_FAILED,
+                )
             else:
                 verification = Verification(
-                    VERIFIED, Method.TCP_HEADER_FRAMING, "header ok, frame and blocks exact", seed
+                    VERIFIED,
+                    Method.TCP_HEADER_FRAMING,
+                    "key proven by the header, frame and blocks exact; "
+                    "content not integrity-protected",
+                    seed,
+                    key=PROOF_TCP_HEADER,
+                    content=CONTENT_UNPROTECTED,
+                    structure=STRUCTURE_EXACT,
                 )
             record = self._record(
                 state, capture_frame, ts, UnitKind.TCP_DATA, verification, carriers
@@ -268,7 +311,14 @@ class TcpDecoder:
             self._count("tcp_data_frames")
         else:
             verification = Verification(
-                VERIFIED, Method.TCP_HEADER_FRAMING, f"header ok, {kind.value} frame exact", seed
+                VERIFIED,
+                Method.TCP_HEADER_FRAMING,
+                f"key proven by the header, {kind.value} frame exact; "
+                "content not integrity-protected",
+                seed,
+                key=PROOF_TCP_HEADER,
+                content=CONTENT_UNPROTECTED,
+                structure=STRUCTURE_EXACT,
             )
             record = self._record(
                 state, capture_frame, ts, UnitKind.TCP_CONTROL, verification, carriers

@@ -17,6 +17,7 @@ from skypeflux.capture.synth.scenario import Event, Host
 from skypeflux.capture.synth.units import Build, Unit, WireItem
 from skypeflux.ipv4 import Endpoint
 from skypeflux.wire.fragment_split import fragment_count, split_message
+from skypeflux.wire.fragments import fragment_ivs
 from skypeflux.wire.udp import FULL_FRAGMENT_LEN, PAYLOAD_HEADER_LEN, Ack, Nack, ip_number
 from skypeflux.wire.udp_crypt import UNKNOWN_ADDRESS, seal_payload, seal_resend
 
@@ -126,7 +127,7 @@ class UdpBuilder:
             plain,
             packet_id=packet_id,
             ref_id=ref_id,
-            ivs=[rng.getrandbits(32) for _ in range(count)],
+            ivs=fragment_ivs(rng.getrandbits(32), count),  # Skype's generator order
             src_ip=own,
             dst_ip=dst.seen_as,
             funcs=[self._filler(0x0F) for _ in range(count)],

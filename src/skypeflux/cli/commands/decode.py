@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, user_errors, writing
+from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, EXIT_UNVERIFIED, user_errors, writing
 from skypeflux.cli.help_text import DECODE_EPILOG
 from skypeflux.cli.inputs import capture_names, input_options
 from skypeflux.cli.options import (
@@ -22,8 +22,8 @@ from skypeflux.cli.options import (
     public_ip_option,
     read_addresses,
     require_stdout,
-    say_no_skype,
 )
+from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.output_choice import COLOURS, FORMATS, OutputChoice, make_writer
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.cli.stats_option import StatsCollector, stats_option
@@ -240,6 +240,7 @@ def decode(
     writer = make_writer(choice)
     collector = StatsCollector() if stats else None
     total = RunResult()
+    codes: list[int] = []
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     for name in names:
         decoder = make_decoder(read_addresses(addresses_file) + public_ip)
@@ -258,8 +259,10 @@ def decode(
                 left,
                 collector.see if collector is not None else None,
             )
-        if not result.found:
-            say_no_skype(decoder, name)
+        if result.limited:  # -c: the run stopped early, so its end-of-run counts are partial
+            codes.append(EXIT_OK)
+        else:
+            codes.append(finish_run(decoder, name, summary=choice.fmt != "json" and not quiet))
         if collector is not None:
             collector.add_run(decoder)
         total.found |= result.found
@@ -271,7 +274,16 @@ def decode(
     if collector is not None:
         with user_errors(), writing():  # a full disk here is an output error too
             collector.report(sys.stderr if choice.fmt != "text" and not quiet else sys.stdout)
-    raise click.exceptions.Exit(EXIT_OK if total.found else EXIT_NO_SKYPE)
+    raise click.exceptions.Exit(best_code(codes))
+
+
+def best_code(codes: list[int]) -> int:
+    """Several captures: success when one had verified Skype traffic, else the best of the rest
+    (7, Skype found but nothing verified, before 1, no Skype at all)."""
+    for code in (EXIT_OK, EXIT_UNVERIFIED, EXIT_NO_SKYPE):
+        if code in codes:
+            return code
+    return EXIT_NO_SKYPE
 
 
 def hint_nothing_matched(record_filter: RecordFilter) -> None:

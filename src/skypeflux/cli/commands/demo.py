@@ -14,8 +14,9 @@ from typing import BinaryIO
 import click
 
 from skypeflux.capture.synth import load_scenario, synthesize
-from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, user_errors
+from skypeflux.cli.errors import user_errors
 from skypeflux.cli.options import decode_to_stdout, make_decoder, open_source, progress_option
+from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.flows import format_flows_table
@@ -50,7 +51,7 @@ def demo(verbose: bool, capture: str | None, no_progress: bool) -> None:
             name = capture
         click.echo(f"# skypeflux decode {name}")
         writer = TextPrinter(sys.stdout, verbose=verbose)
-        found = decode_to_stdout(decoder, source, RecordFilter(), progress, writer).found
+        decode_to_stdout(decoder, source, RecordFilter(), progress, writer)
         click.echo(f"\n# skypeflux flows {name}")
         click.echo(format_flows_table(decoder.flows), nl=False)
-    raise click.exceptions.Exit(EXIT_OK if found else EXIT_NO_SKYPE)
+    raise click.exceptions.Exit(finish_run(decoder, name, summary=True))

@@ -13,9 +13,9 @@ from skypeflux.cli.options import (
     open_source,
     progress_option,
     public_ip_option,
-    say_no_skype,
     warn_if_truncated,
 )
+from skypeflux.cli.outcome import say_no_skype
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.export import write_export
 

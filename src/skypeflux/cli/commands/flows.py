@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, user_errors, writing
+from skypeflux.cli.errors import user_errors, writing
 from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
     echo_out,
@@ -16,9 +16,9 @@ from skypeflux.cli.options import (
     progress_option,
     public_ip_option,
     require_stdout,
-    say_no_skype,
     warn_if_truncated,
 )
+from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.flows import flow_to_json, format_flows_table
 
@@ -32,7 +32,10 @@ from skypeflux.outputs.flows import flow_to_json, format_flows_table
 @public_ip_option
 @progress_option
 def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: bool) -> None:
-    """Summarise the Skype flows of CAPTURE: endpoints, frames, units verified, status."""
+    """Summarise the Skype flows of CAPTURE: endpoints, units (verified, unverified, clear),
+    blocks, traffic (packets, bytes, first time, duration, as tshark -z conv) and status.
+
+    The counts are exactly those of the records `decode` shows for the same capture."""
     decoder = make_decoder(public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
@@ -42,13 +45,11 @@ def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: 
         progress.clear()
         warn_if_truncated(decoder)
         table = decoder.flows
-        if not table:
-            say_no_skype(decoder, capture)
-        elif as_json:
+        if table and as_json:
             for flow in table:
                 echo_out(json.dumps(flow_to_json(flow), separators=(",", ":")))
-        else:
+        elif table:
             echo_out(format_flows_table(table), nl=False)
         with writing():
             sys.stdout.flush()
-    raise click.exceptions.Exit(EXIT_OK if table else EXIT_NO_SKYPE)
+    raise click.exceptions.Exit(finish_run(decoder, capture, summary=False))

@@ -23,9 +23,9 @@ from skypeflux.cli.options import (
     progress_option,
     public_ip_option,
     require_stdout,
-    say_no_skype,
     warn_if_truncated,
 )
+from skypeflux.cli.outcome import say_no_skype
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.keylog import KeyLog
 

@@ -1,0 +1,271 @@
+"""The first, cheap pass over a capture: evidence that does not depend on where it appears.
+
+A UDP seed needs the public address of a NATed host, and the evidence for it (an ACK or NAck
+body, object 0x11 of a TCP reply) can come anywhere in the capture, often after the datagrams
+that need it. So before any UDP output the whole capture is surveyed once:
+
+* clear ACK/NAck bodies and TCP replies give **candidates** (never believed as such);
+* a few type 0x02 datagrams per private host are kept as **samples**, and at the end every
+  candidate is tried on them: a matching CRC **confirms** it, with the sample's frame as proof;
+* sending endpoints whose datagrams follow Skype's pattern (exact header shapes, ids stepping
+  by 2 or repeated with the same CRC) are remembered as **Skype-looking**, so that datagrams on
+  them that cannot be verified are still reported, with the reason, instead of dropped;
+* the last frame of every flow, so a message still incomplete when its flow ends is reported
+  there (not at the capture's last frame).
+
+Memory: a fixed number of samples per host, bounded tables per endpoint and one frame number
+per flow; no packet is kept beyond the samples.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from skypeflux import crypto, objects
+from skypeflux.capture.flows import pair_key
+from skypeflux.capture.net.packets import TcpSegment, UdpDatagram
+from skypeflux.capture.records import FlowKey, Record, Transport
+from skypeflux.capture.skype.addresses import AddressBook, Learned, is_private
+from skypeflux.capture.skype.describe import public_address_claims
+from skypeflux.capture.skype.tcp_decoder import TcpDecoder
+from skypeflux.ipv4 import Endpoint
+from skypeflux.wire import udp as wudp
+from skypeflux.wire.errors import WireError
+from skypeflux.wire.udp_crypt import open_payload, open_payload_any
+
+INCOMING_SAMPLES = 12  # datagrams to a private host kept to confirm its candidates
+OUTGOING_SAMPLES = 4
+MAX_SAMPLED_HOSTS = 256
+MAX_RUNS = 65536  # sending endpoints followed for Skype's id pattern
+RUN_LENGTH = 3  # exact-shape datagrams an endpoint must send (with one Skype id step)
+CONFIRM_CANDIDATES = 16  # candidates per host tried on the samples
+MAX_FIRSTS = 4096  # sending endpoints whose first 0x02 datagram is kept to prove them Skype
+MAX_FIRST_BYTES = 4 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    frame: int
+    ts: float
+    src: Endpoint
+    dst: Endpoint
+    src_ip: str
+    dst_ip: str
+    payload: wudp.Payload
+
+
+@dataclass(slots=True)
+class _Run:
+    shaped: int = 0
+    steps: int = 0
+    spoiled: bool = False
+    last_id: int = -1
+    last_crc: int = -1
+
+
+def _ids(parsed: wudp.Datagram) -> tuple[int, int] | None:
+    if isinstance(parsed, wudp.Payload | wudp.Fragment | wudp.Resend):
+        return parsed.id, parsed.crc
+    return None
+
+
+class RunDetector:
+    """Which sending endpoints follow Skype's datagram pattern (protocol.md 1.1).
+
+    An endpoint qualifies after RUN_LENGTH datagrams of exact Skype header shape with at least
+    one Skype id step between consecutive ones: the next request id (+2) or a retransmission
+    (the same id and CRC). One datagram of another shape from the same endpoint spoils it.
+    """
+
+    def __init__(self) -> None:
+        self._runs: OrderedDict[Endpoint, _Run] = OrderedDict()
+
+    def feed(self, endpoint: Endpoint, payload: bytes) -> None:
+        run = self._runs.get(endpoint)
+        if run is None:
+            run = self._runs[endpoint] = _Run()
+            if len(self._runs) > MAX_RUNS:
+                self._runs.popitem(last=False)
+        if run.spoiled:
+            return
+        if not wudp.looks_like_skype_udp(payload):
+            run.spoiled = True
+            return
+        try:
+            parsed = wudp.parse_datagram(payload)
+        except WireError:
+            run.spoiled = True
+            return
+        if isinstance(parsed, wudp.Payload) and parsed.func != wudp.TYPE_PAYLOAD:
+            run.spoiled = True  # a real 0x02 datagram has no filler bits (protocol.md 1.1)
+            return
+        run.shaped += 1
+        ids = _ids(parsed)
+        if ids is None:
+            return
+        packet_id, crc = ids
+        if (packet_id - run.last_id) % 0x10000 == 2 or (
+            packet_id == run.last_id and crc == run.last_crc
+        ):
+            run.steps += 1
+        run.last_id, run.last_crc = packet_id, crc
+
+    def skype_like(self, endpoint: Endpoint) -> bool:
+        run = self._runs.get(endpoint)
+        return run is not None and not run.spoiled and run.shaped >= RUN_LENGTH and run.steps > 0
+
+    def endpoints(self) -> set[Endpoint]:
+        return {e for e in self._runs if self.skype_like(e)}
+
+
+@dataclass(slots=True)
+class SurveyResult:
+    """What the first pass hands to the decoding pass."""
+
+    skype_like: set[Endpoint] = field(default_factory=set)  # following Skype's pattern
+    proven: set[Endpoint] = field(default_factory=set)  # endpoints of samples that verified
+    proofs: list[tuple[Learned, Sample]] = field(default_factory=list)
+    udp_last_frame: dict[FlowKey, int] = field(default_factory=dict)
+    tcp_last_frame: dict[tuple[Transport, Endpoint, Endpoint], int] = field(default_factory=dict)
+
+
+class Survey:
+    """Feed every datagram and segment in capture order, then :meth:`finish`."""
+
+    def __init__(
+        self,
+        book: AddressBook,
+        *,
+        crypto_backend: crypto.BackendArg = None,
+        objects_backend: objects.BackendArg = None,
+    ) -> None:
+        self._crypto = crypto.get_backend(crypto_backend)
+        self._book = book
+        self._runs = RunDetector()
+        self._incoming: dict[str, list[Sample]] = {}
+        self._outgoing: dict[str, list[Sample]] = {}
+        self._firsts: dict[Endpoint, Sample] = {}  # sending endpoint -> its first 0x02 datagram
+        self._first_bytes = 0
+        self._tcp = TcpDecoder(
+            self._tcp_record, crypto_backend=self._crypto, objects_backend=objects_backend
+        )
+        self.result = SurveyResult()
+
+    def feed_udp(self, d: UdpDatagram) -> None:
+        src, dst = Endpoint.of(d.src, d.sport), Endpoint.of(d.dst, d.dport)
+        self.result.udp_last_frame[FlowKey.udp(src, dst)] = d.frame
+        if d.truncated:
+            return
+        payload = d.payload
+        self._runs.feed(src, payload)
+        if not wudp.looks_like_skype_udp(payload):
+            return
+        try:
+            parsed = wudp.parse_datagram(payload)
+        except WireError:
+            return
+        if isinstance(parsed, wudp.Ack | wudp.Nack):
+            if is_private(d.dst):
+                method = "NAck" if isinstance(parsed, wudp.Nack) else "ACK"
+                self._book.add_candidate(d.dst, parsed.ip_text, d.frame, method)
+        elif isinstance(parsed, wudp.Payload):
+            sample = Sample(d.frame, d.ts, src, dst, d.src, d.dst, parsed)
+            self._keep_first(sample, len(payload))
+            if is_private(d.dst):
+                self._keep(self._incoming, d.dst, sample, INCOMING_SAMPLES)
+            if is_private(d.src):
+                self._keep(self._outgoing, d.src, sample, OUTGOING_SAMPLES)
+
+    def feed_tcp(self, seg: TcpSegment) -> None:
+        src, dst = Endpoint.of(seg.src, seg.sport), Endpoint.of(seg.dst, seg.dport)
+        self.result.tcp_last_frame[pair_key(Transport.TCP, src, dst)] = seg.frame
+        self._tcp.feed(seg)
+
+    def _tcp_record(self, record: Record) -> None:
+        """Object 0x11 of a TCP reply to a private host: a candidate (TCP has no checksum)."""
+        if not record.blocks or not record.verification.ok:
+            return
+        host = record.dst.host
+        if is_private(host):
+            for ip, _port, cmd in public_address_claims(record.blocks):
+                self._book.add_candidate(host, ip, record.frame, f"object 0x11 (cmd {cmd})")
+
+    @staticmethod
+    def _keep(table: dict[str, list[Sample]], host: str, sample: Sample, limit: int) -> None:
+        kept = table.get(host)
+        if kept is None:
+            if len(table) >= MAX_SAMPLED_HOSTS:
+                return
+            kept = table[host] = []
+        if len(kept) < limit and all(s.src != sample.src or s.dst != sample.dst for s in kept):
+            kept.append(sample)  # one per endpoint pair: a wrong peer cannot fill every slot
+
+    def _keep_first(self, sample: Sample, size: int) -> None:
+        if sample.src in self._firsts or len(self._firsts) >= MAX_FIRSTS:
+            return
+        if self._first_bytes + size > MAX_FIRST_BYTES:
+            return
+        self._firsts[sample.src] = sample
+        self._first_bytes += size
+
+    def finish(self) -> SurveyResult:
+        """Try every host's candidates (and the user's address) on its samples."""
+        self._tcp.finish()
+        result = self.result
+        result.skype_like = self._runs.endpoints()
+        book = self._book
+        hosts = sorted(set(self._incoming) | set(self._outgoing))
+        for host in hosts:
+            samples = self._incoming.get(host, []) + self._outgoing.get(host, [])
+            tries = [c.public for c in book.candidates(host)[:CONFIRM_CANDIDATES]]
+            user = book.user_address(host)
+            if user is not None:
+                tries.insert(0, user)
+            for public in dict.fromkeys(tries):
+                sample = _proving(host, public, samples, self._crypto)
+                if sample is None:
+                    continue
+                entry = book.confirm(host, public, sample.frame)
+                result.proven.update((sample.src, sample.dst))
+                if entry is not None:
+                    result.proofs.append((entry, sample))
+        self._prove_endpoints()
+        return result
+
+    def _prove_endpoints(self) -> None:
+        """Open each sending endpoint's first datagram with what is now known: a match proves
+        both endpoints Skype, so their datagrams that cannot be verified are still reported."""
+        book, result = self._book, self.result
+        for sample in self._firsts.values():
+            if sample.src in result.proven:
+                continue
+            pairs = [
+                (s, t)
+                for s in book.source_candidates(sample.src_ip)
+                for t in book.beliefs(sample.dst_ip)
+            ]
+            opened = open_payload_any(sample.payload, pairs, backend=self._crypto)
+            if opened is None or not opened.crc_ok:
+                continue
+            result.proven.update((sample.src, sample.dst))
+            for host, public in (
+                (sample.src_ip, opened.public_src),
+                (sample.dst_ip, opened.public_dst),
+            ):
+                if is_private(host) and public:
+                    entry = book.confirm(host, public, sample.frame)
+                    if entry is not None:
+                        result.proofs.append((entry, sample))
+        self._firsts.clear()
+
+
+def _proving(
+    host: str, public: str, samples: list[Sample], backend: crypto.Backend
+) -> Sample | None:
+    """The first sample whose CRC matches when ``host`` is known as ``public``."""
+    for sample in samples:
+        pair = (sample.src_ip, public) if sample.dst_ip == host else (public, sample.dst_ip)
+        if open_payload(sample.payload, *pair, backend=backend).crc_ok:
+            return sample
+    return None
