@@ -14,6 +14,7 @@ Exit codes:
   4    not a capture, unsupported link type, or truncated beyond use
   5    internal error (a bug: please report it)
   6    the output cannot be written (closed standard output, full disk)
+  7    Skype traffic found, but none of it could be verified
   130  interrupted
 """
 
