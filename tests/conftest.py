@@ -11,21 +11,15 @@ run at once, because a CI run without the data would prove less than it claims.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers.paths import SHARED
+from tests.helpers.paths import IN_CI, SHARED, need
 
 MARKER = SHARED / "captures" / "SkypeIRC.cap"
 HAVE_SHARED = MARKER.is_file()
-IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-SKIP_REASON = (
-    f"needs the reference data in {SHARED} (the real capture, its oracles, the vectors), "
-    "which is missing"
-)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -54,12 +48,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         reporter.write_line(line, yellow=True, bold=True)
 
 
-def _need(path: Path) -> Path:
-    if not path.exists():
-        if IN_CI:
-            pytest.fail(f"{path} is missing (CI=true: the reference data is required)")
-        pytest.skip(SKIP_REASON)
-    return path
+_need = need
 
 
 @pytest.fixture(scope="session")

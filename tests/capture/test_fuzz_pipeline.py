@@ -62,6 +62,7 @@ def _assert_clean(tally: Tally, cases: int) -> None:
     assert 0 < tally.refused < cases // 4
 
 
+@pytest.mark.slow
 def test_pipeline_fuzz_short(seeds: Seeds) -> None:
     tally = Tally()
     run(seeds, 13, 0, 600, bound_s=BOUND_S, tally=tally)

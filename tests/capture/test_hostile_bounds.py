@@ -123,3 +123,24 @@ def test_ip_length_zero_capture_decodes_in_bounded_memory() -> None:
     assert records == [] and decoder.outcomes["unaccounted"] == 0
     assert decoder.outcomes["tcp_not_skype"] == 1 and decoder.outcomes["udp_not_skype"] == 1
     assert decoder.reasons == {"TCP segment cut by the snap length": 1}  # UDP said 12 bytes
+
+
+def test_thousands_of_distinct_fragments_complete_exactly() -> None:
+    """The last fragment first, then 8,190 eight-byte pieces, then the first: the set completes
+    only with the first, with every byte where it belongs (completeness is not re-sorted)."""
+    frags = FragmentReassembler()
+    body = bytes(i % 251 for i in range(8 * 8192 - 8))
+    last_at = len(body) - 8
+    assert frags.add(KEY, last_at, False, body[last_at:], 1, 1.0) is None
+    for at in range(8, last_at, 8):
+        assert frags.add(KEY, at, True, body[at : at + 8], 2, 1.0) is None
+    done = frags.add(KEY, 0, True, body[:8], 3, 1.0)
+    assert done is not None and done.payload == body
+
+
+def test_a_hole_smaller_than_eight_bytes_is_not_hidden() -> None:
+    frags = FragmentReassembler()
+    assert frags.add(KEY, 0, True, b"a" * 13, 1, 1.0) is None  # 13 bytes: not a whole unit
+    assert frags.add(KEY, 16, False, b"c" * 8, 2, 1.0) is None  # bytes 13-15 never came
+    done = frags.add(KEY, 8, True, b"b" * 8, 3, 1.0)
+    assert done is not None and done.payload == b"a" * 13 + b"b" * 3 + b"c" * 8

@@ -398,13 +398,13 @@ def test_duplicated_frames_change_nothing(
 
 
 def test_capture_with_only_undecodable_link_types_is_an_error(tmp_path: Path) -> None:
-    # A pcapng whose only interface is 802.11 holds nothing we can read: say so (the CLI turns
+    # A pcapng whose only interface is FDDI holds nothing we can read: say so (the CLI turns
     # this into exit code 4), rather than reporting "no Skype traffic".
     from skypeflux.capture.errors import CaptureError
 
     path = tmp_path / "wifi.pcapng"
     with path.open("wb") as fh:
-        writer = PcapngWriter(fh, [Interface(105)])
+        writer = PcapngWriter(fh, [Interface(10)])  # FDDI
         writer.write(b"\x08\x00" + bytes(30), 1.0)
     with pytest.raises(CaptureError, match="link types this tool cannot decode"):
         list(Decoder().run(path))

@@ -354,8 +354,8 @@ def test_corrupt_pcapng_later_section_header_stops_but_the_first_raises() -> Non
 @pytest.mark.parametrize("skip", [False, True], ids=["strict", "skip-unsupported"])
 def test_unsupported_pcap_link_type_is_named(skip: bool) -> None:
     # A pcap file has one link type: skipping every packet would be silence, not leniency.
-    with pytest.raises(CaptureError, match=r"unsupported link type 105 \(IEEE802_11"):
-        open_capture(io.BytesIO(_pcap(PACKETS, linktype=105)), skip_unsupported=skip)
+    with pytest.raises(CaptureError, match=r"unsupported link type 10 \(FDDI"):
+        open_capture(io.BytesIO(_pcap(PACKETS, linktype=10)), skip_unsupported=skip)
 
 
 def test_unsupported_pcapng_interface_errors_or_is_skipped() -> None:
@@ -363,24 +363,24 @@ def test_unsupported_pcapng_interface_errors_or_is_skipped() -> None:
         [
             _shb(),
             _idb("<", 1),
-            _idb("<", 127),
+            _idb("<", 187),
             _epb("<", 0, 1, b"e" * 20),
             _epb("<", 1, 2, b"w" * 20),
             _epb("<", 0, 3, b"f" * 20),
         ]
     )
     reader = open_capture(io.BytesIO(content))
-    with pytest.raises(CaptureError, match="RADIOTAP") as info:
+    with pytest.raises(CaptureError, match="BLUETOOTH_HCI_H4") as info:
         list(reader)
     assert info.value.packets_read == 1
     with open_capture(io.BytesIO(content), skip_unsupported=True) as reader:
         packets = list(reader)
     assert [(p.frame, p.data[:1]) for p in packets] == [(1, b"e"), (3, b"f")]
     assert reader.skipped_unsupported == 1
-    assert reader.skipped_linktypes == {127: 1} and reader.has_decodable_interface
+    assert reader.skipped_linktypes == {187: 1} and reader.has_decodable_interface
     assert reader.unsupported_note() == (
         "<BytesIO>: 1 of 3 packets skipped, on link types this tool cannot decode "
-        "(1 on 127 (IEEE802_11_RADIOTAP (Wi-Fi)))"
+        "(1 on 187 (BLUETOOTH_HCI_H4))"
     )
 
 
@@ -388,8 +388,8 @@ def test_pcapng_with_only_unsupported_interfaces_says_so() -> None:
     content = b"".join(
         [
             _shb(),
-            _idb("<", 105),
-            _idb("<", 127),
+            _idb("<", 10),
+            _idb("<", 187),
             _epb("<", 0, 1, b"a" * 20),
             _epb("<", 1, 2, b"b" * 20),
             _epb("<", 1, 3, b"c" * 20),
@@ -398,10 +398,10 @@ def test_pcapng_with_only_unsupported_interfaces_says_so() -> None:
     with open_capture(io.BytesIO(content), skip_unsupported=True) as reader:
         assert list(reader) == []
     assert not reader.has_decodable_interface and not reader.truncated
-    assert reader.skipped_linktypes == {105: 1, 127: 2}
+    assert reader.skipped_linktypes == {10: 1, 187: 2}
     note = reader.unsupported_note()
     assert note is not None and note.startswith("<BytesIO>: all 3 packets were on link types")
-    assert "1 on 105 (IEEE802_11 (Wi-Fi)), 2 on 127 (IEEE802_11_RADIOTAP" in note
+    assert "1 on 10 (FDDI), 2 on 187 (BLUETOOTH_HCI_H4)" in note
     with open_capture(io.BytesIO(_pcap(PACKETS))) as plain:
         list(plain)
     assert plain.has_decodable_interface and plain.unsupported_note() is None

@@ -281,7 +281,7 @@ def test_demo_with_a_missing_capture_is_exit_3(runner: CliRunner, tmp_path: Path
 def test_packets_on_undecodable_interfaces_are_reported(
     skypeirc_path: Path, tmp_path: Path
 ) -> None:
-    # pcapng with the real capture on an Ethernet interface plus one 802.11 packet on a second
+    # pcapng with the real capture on an Ethernet interface plus one FDDI packet on a second
     # interface: the Skype traffic decodes, and the skipped packet is mentioned on stderr.
     import dpkt
 
@@ -290,8 +290,8 @@ def test_packets_on_undecodable_interfaces_are_reported(
         writer = PcapngWriter(fh_out, [Interface(1)])
         for ts, buf in dpkt.pcap.Reader(fh_in):
             writer.write(buf, ts)
-    with path.open("ab") as fh_out:  # a second section whose only interface is 802.11
-        writer = PcapngWriter(fh_out, [Interface(105)])
+    with path.open("ab") as fh_out:  # a second section whose only interface is FDDI
+        writer = PcapngWriter(fh_out, [Interface(10)])
         writer.write(b"\x08\x00" + bytes(30), 1.0)
     result = CliRunner().invoke(cli, ["decode", str(path)])
     assert result.exit_code == 0

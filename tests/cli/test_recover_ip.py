@@ -65,6 +65,7 @@ def test_a_range_without_the_address_reports_none(runner: CliRunner, capture: Na
     assert "--public-ip" not in out
 
 
+@pytest.mark.slow  # starts a Dask local cluster
 def test_the_same_through_dask_local(runner: CliRunner, capture: NatedCapture) -> None:
     args = ("--dask", "local", "--jobs", "2", "--chunk-size", "8192")
     code, out = _recover(runner, capture, "--range", WITHIN, *args)

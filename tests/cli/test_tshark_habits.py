@@ -31,11 +31,11 @@ def _run(*args: str, **kwargs: Any) -> Result:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
 
+
 def _records(result: Result) -> list[dict[str, Any]]:
     """The JSON lines of a run without its closing summary line (it is not a record)."""
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     return [line for line in lines if line.get("skypeflux.unit") != "summary"]
-
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +106,10 @@ def test_registry_fields_derived_from_the_json(skypeirc_path: Path, json_lines: 
         blocks = rec["skypeflux.blocks"]
         assert seed == (f"0x{rec['skypeflux.seed']}" if rec["skypeflux.seed"] else "")
         assert cmd_names == ",".join(
-            b["skypeflux.cmd.name"].rstrip("?") for b in blocks if b["skypeflux.cmd.name"]
+            b["skypeflux.cmd.name"] for b in blocks if b["skypeflux.cmd.name"]
         )
         assert guessed == ",".join(
-            "1" if b["skypeflux.cmd.name"].endswith("?") else "0"
+            "1" if b["skypeflux.cmd.name_guessed"] else "0"
             for b in blocks
             if b["skypeflux.cmd.name"]
         )

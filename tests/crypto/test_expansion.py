@@ -11,7 +11,6 @@ import pytest
 from skypeflux.crypto import (
     CryptoError,
     _expansion_pure,
-    available_backends,
     expand_key,
     expansion,
     expansion_notation,
@@ -19,14 +18,7 @@ from skypeflux.crypto import (
 )
 from skypeflux.crypto.expansion_program import ROUTINES
 from skypeflux.crypto.expansion_tables import ISQRT1, NEG_COS, NEG_SIN, TABLES
-
-BACKENDS = ["pure", "fast"]
-
-
-def _backend(name: str) -> str:
-    if name not in available_backends():
-        pytest.skip("C fast path not built (python setup.py build_ext --inplace)")
-    return name
+from tests.helpers.backends import BACKENDS, crypto_backend
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +38,7 @@ def test_vector_file_is_complete(vectors: list[tuple[int, bytes, bytes]]) -> Non
 def test_all_vectors_key_and_keystream(
     backend: str, vectors: list[tuple[int, bytes, bytes]]
 ) -> None:
-    name = _backend(backend)
+    name = crypto_backend(backend)
     wrong = [
         f"{seed:08x}"
         for seed, key, stream in vectors
@@ -124,12 +116,12 @@ def test_notation_accepts_its_three_statement_forms() -> None:
 @pytest.mark.parametrize("seed", [-1, 1 << 32, 2**64])
 def test_seed_out_of_range(backend: str, seed: int) -> None:
     with pytest.raises(CryptoError):
-        expand_key(seed, backend=_backend(backend))
+        expand_key(seed, backend=crypto_backend(backend))
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_seed_must_be_an_int(backend: str) -> None:
     with pytest.raises(TypeError):
-        expand_key("1", backend=_backend(backend))  # type: ignore[arg-type]
+        expand_key("1", backend=crypto_backend(backend))  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        expand_key(True, backend=_backend(backend))
+        expand_key(True, backend=crypto_backend(backend))

@@ -6,17 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skypeflux.crypto import RC4, CryptoError, available_backends, cipher_for_seed
+from skypeflux.crypto import RC4, CryptoError, cipher_for_seed
+from tests.helpers.backends import BACKENDS, crypto_backend
 
-BACKENDS = ["pure", "fast"]
 keys = st.binary(min_size=1, max_size=300)
 seeds = st.integers(min_value=0, max_value=0xFFFFFFFF)
-
-
-def _backend(name: str) -> str:
-    if name not in available_backends():
-        pytest.skip("C fast path not built (python setup.py build_ext --inplace)")
-    return name
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -29,14 +23,14 @@ def _backend(name: str) -> str:
     ],
 )
 def test_published_vectors(backend: str, key: bytes, plaintext: bytes, ciphertext: str) -> None:
-    assert RC4(key, backend=_backend(backend)).crypt(plaintext).hex() == ciphertext
+    assert RC4(key, backend=crypto_backend(backend)).crypt(plaintext).hex() == ciphertext
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=50, deadline=None)
 @given(key=keys, data=st.binary(max_size=600))
 def test_crypt_twice_is_identity(backend: str, key: bytes, data: bytes) -> None:
-    name = _backend(backend)
+    name = crypto_backend(backend)
     assert RC4(key, backend=name).crypt(RC4(key, backend=name).crypt(data)) == data
 
 
@@ -44,7 +38,7 @@ def test_crypt_twice_is_identity(backend: str, key: bytes, data: bytes) -> None:
 @settings(max_examples=50, deadline=None)
 @given(seed=seeds, head=st.binary(max_size=40), tail=st.binary(max_size=40))
 def test_peek_does_not_advance(backend: str, seed: int, head: bytes, tail: bytes) -> None:
-    name = _backend(backend)
+    name = crypto_backend(backend)
     cipher = cipher_for_seed(seed, backend=name)
     peeked = cipher.peek(head)
     assert cipher.crypt(head) == peeked
@@ -57,7 +51,7 @@ def test_peek_does_not_advance(backend: str, seed: int, head: bytes, tail: bytes
 def test_copy_is_independent_and_chunks_compose(
     backend: str, key: bytes, a: bytes, b: bytes
 ) -> None:
-    cipher = RC4(key, backend=_backend(backend))
+    cipher = RC4(key, backend=crypto_backend(backend))
     first = cipher.crypt(a)
     twin = cipher.copy()
     assert cipher.crypt(b) == twin.crypt(b)
@@ -71,19 +65,19 @@ def test_copy_is_independent_and_chunks_compose(
 @settings(max_examples=100)
 @given(key=keys, data=st.binary(max_size=1000))
 def test_pure_and_fast_rc4_agree(key: bytes, data: bytes) -> None:
-    _backend("fast")
+    crypto_backend("fast")
     assert RC4(key, backend="pure").crypt(data) == RC4(key, backend="fast").crypt(data)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_empty_key_rejected(backend: str) -> None:
     with pytest.raises(CryptoError):
-        RC4(b"", backend=_backend(backend))
+        RC4(b"", backend=crypto_backend(backend))
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_crypt_accepts_any_bytes_like(backend: str) -> None:
-    name = _backend(backend)
+    name = crypto_backend(backend)
     data = bytearray(b"skype")
     expected = RC4(b"k", backend=name).crypt(bytes(data))
     assert RC4(b"k", backend=name).crypt(data) == expected

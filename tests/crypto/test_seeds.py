@@ -12,20 +12,13 @@ from typing import Any
 import dpkt
 import pytest
 
-from skypeflux.crypto import CryptoError, available_backends, decrypt, skype_crc32
+from skypeflux.crypto import CryptoError, decrypt, skype_crc32
 from skypeflux.crypto.seeds import (
     resend_seed,
     udp_seed,
     udp_seed_input,
 )
-
-BACKENDS = ["pure", "fast"]
-
-
-def _backend(name: str) -> str:
-    if name not in available_backends():
-        pytest.skip("C fast path not built (python setup.py build_ext --inplace)")
-    return name
+from tests.helpers.backends import BACKENDS, crypto_backend
 
 
 def test_seed_input_layout_and_crc_spec_1_2() -> None:
@@ -42,7 +35,7 @@ def test_first_silver_needle_probe(backend: str) -> None:
     iv = int.from_bytes(datagram[3:7], "big")
     crc = int.from_bytes(datagram[7:11], "big")
     seed = udp_seed("0.0.0.0", "24.98.66.80", packet_id, iv)
-    plaintext = decrypt(seed, datagram[11:], backend=_backend(backend))
+    plaintext = decrypt(seed, datagram[11:], backend=crypto_backend(backend))
     assert plaintext == bytes.fromhex("04da017f4d4215")
     assert skype_crc32(plaintext) == crc == 0xFC95755E
 
@@ -56,7 +49,7 @@ def test_second_silver_needle_probe(backend: str) -> None:
         int.from_bytes(datagram[0:2], "big"),
         int.from_bytes(datagram[3:7], "big"),
     )
-    plaintext = decrypt(seed, datagram[11:], backend=_backend(backend))
+    plaintext = decrypt(seed, datagram[11:], backend=crypto_backend(backend))
     assert plaintext == bytes.fromhex("04da017f454215")
     assert skype_crc32(plaintext) == int.from_bytes(datagram[7:11], "big") == 0xF28624E6
 
@@ -76,7 +69,7 @@ def test_appendix_a_udp_333_from_the_capture(
     assert datagram[:11] == listed[:11] and datagram[14:] == listed[11:]
     assert (src, dst) == ("82.253.163.244", "192.168.1.2")  # behind NAT: use the public address
     seed = udp_seed(src, "86.128.245.115", 0x0693, int.from_bytes(datagram[3:7], "big"))
-    plaintext = decrypt(seed, datagram[11:], backend=_backend(backend))
+    plaintext = decrypt(seed, datagram[11:], backend=crypto_backend(backend))
     assert plaintext == bytes.fromhex("0ca302161642fcdf1c73f58056968c")
     assert skype_crc32(plaintext) == int.from_bytes(datagram[7:11], "big")
 
@@ -136,6 +129,8 @@ def test_every_udp_unit_in_the_capture(
             ) == bytes.fromhex(unit["crc_input"])
         assert f"{seed:08x}" == unit["seed"], unit["frame"]
         payload = frames[unit["frame"]][2]
-        plaintext = decrypt(seed, payload[unit["payload_offset"] :], backend=_backend(backend))
+        plaintext = decrypt(
+            seed, payload[unit["payload_offset"] :], backend=crypto_backend(backend)
+        )
         assert plaintext.hex() == unit["plaintext"], unit["frame"]
         assert f"{skype_crc32(plaintext):08x}" == unit["crc"], unit["frame"]

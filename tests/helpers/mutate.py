@@ -409,7 +409,7 @@ def write_pcapng(rng: random.Random, pkts: list[Pkt]) -> Written:
 
     for p in pkts:
         if p.linktype not in interfaces or rng.random() < 0.02:
-            interface(p.linktype if rng.random() < 0.95 else rng.choice((105, 127, 9, 239, 147)))
+            interface(p.linktype if rng.random() < 0.95 else rng.choice((10, 187, 6, 147, 105)))
         iface = interfaces.get(p.linktype, 0)
         kind = rng.random()
         us = int(max(p.ts, 0.0) * 1e6)

@@ -30,7 +30,7 @@ from skypeflux.wire.tls_prefix import (
 from skypeflux.wire.udp_crypt import seal_fragment, seal_payload, seal_resend
 from tests.helpers.captures import timed, write_capture
 from tests.helpers.oracle import oracle_block
-from tests.helpers.paths import SHARED
+from tests.helpers.paths import SHARED, need
 
 ALICE, BOB, BOB_PORT = "86.128.245.115", "84.228.208.91", 4464
 NAT_HOST, NAT_PORT = "10.0.0.5", 33033
@@ -43,7 +43,7 @@ def udp_ip(src: str, sport: int, dst: str, dport: int, payload: bytes, ident: in
 
 
 def _rows() -> list[dict[str, Any]]:
-    path = SHARED / "captures" / "SkypeIRC.blocks.jsonl"
+    path = need(SHARED / "captures" / "SkypeIRC.blocks.jsonl")
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 

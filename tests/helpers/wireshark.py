@@ -93,10 +93,27 @@ def packet_lines(capture: Path) -> str:
     """The capture's UDP and TCP payloads, one a line, for ``fake_wireshark.lua`` (read with
     tshark; a datagram quoted in an ICMP error is marked as such, as Wireshark tells the
     dissector)."""
-    names = ["frame.number", "ip.src", "ip.dst", "udp.srcport", "udp.dstport", "tcp.srcport",
-             "tcp.dstport", "tcp.seq_raw", "udp.payload", "tcp.payload", "icmp.type"]
-    out = tshark(capture, "-T", "fields", *(x for n in names for x in ("-e", n)),
-                 "-Y", "udp.payload || tcp.payload")
+    names = [
+        "frame.number",
+        "ip.src",
+        "ip.dst",
+        "udp.srcport",
+        "udp.dstport",
+        "tcp.srcport",
+        "tcp.dstport",
+        "tcp.seq_raw",
+        "udp.payload",
+        "tcp.payload",
+        "icmp.type",
+    ]
+    out = tshark(
+        capture,
+        "-T",
+        "fields",
+        *(x for n in names for x in ("-e", n)),
+        "-Y",
+        "udp.payload || tcp.payload",
+    )
     lines = []
     for row in out.splitlines():
         cols = row.split("\t")
@@ -198,8 +215,7 @@ def write_pcap(
     """A classic pcap (the product's writer); ``snap`` cuts every packet to that many bytes,
     keeping its original length, as a capture with a small snap length does."""
     out = [
-        FilePacket(ts, buf if snap is None else buf[:snap], wirelen=len(buf))
-        for ts, buf in packets
+        FilePacket(ts, buf if snap is None else buf[:snap], wirelen=len(buf)) for ts, buf in packets
     ]
     write_capture(path, out, format="pcap", interfaces=[Interface(linktype)])
     return path
@@ -287,9 +303,7 @@ def _mutate_udp(data: bytearray, udp: Any, names: _AddressMap, rng: random.Rando
         data[2] = 0x02  # a query that now has a Skype payload's layout
 
 
-def flip_bits(
-    source: Path, target: Path, seed: int, share: float = 0.3, after: int = 34
-) -> Path:
+def flip_bits(source: Path, target: Path, seed: int, share: float = 0.3, after: int = 34) -> Path:
     """A copy in which ``share`` of the packets have a few random bits flipped past byte
     ``after`` (34: Ethernet and IPv4 headers stay readable, so the damage reaches UDP, TCP and
     Skype; in an export, past the tags, the plaintext)."""

@@ -70,7 +70,7 @@ def test_empty_table_is_just_the_header() -> None:
 
 
 def test_json_keeps_every_field() -> None:
-    for flow in FLOWS:
+    for flow, row in zip(FLOWS, format_flows_table(FLOWS).splitlines()[1:], strict=True):
         data = json.loads(json.dumps(flow_to_json(flow)))
         key, counts = flow.key, flow.counts
         assert data == {
@@ -91,6 +91,9 @@ def test_json_keeps_every_field() -> None:
             "duration": flow.duration,
             "status": flow.status,
         }
+        # the table row shows the same flow, frames and verdict
+        assert f"{counts.first_frame}-{counts.last_frame}" in row
+        assert str(key.a) in row and str(key.b) in row and row.endswith(flow.status)
     assert [flow_to_json(flow)["flow"] for flow in FLOWS[:2]] == [
         "udp 192.168.1.2:35990 <-> 165.124.253.241:15294",
         "tcp 192.168.1.2:1312 <-> 68.206.150.243:57322",

@@ -6,14 +6,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.helpers.paths import REPO, SHARED
+import pytest
+
+from tests.helpers.paths import REPO
 
 COUNT = 10_000
 
+pytestmark = pytest.mark.slow  # 10,000 mutated inputs per parser
 
-def test_wire_fuzzer_finds_nothing() -> None:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), SKYPEFLUX_SHARED=str(SHARED))
+
+def test_wire_fuzzer_finds_nothing(skypeirc_path: Path) -> None:
+    # the fuzzer mutates the real capture's units: it needs ../shared
+    shared = skypeirc_path.parents[1]
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), SKYPEFLUX_SHARED=str(shared))
     result = subprocess.run(
         [sys.executable, str(REPO / "tools" / "fuzz_wire.py"), "--count", str(COUNT)],
         capture_output=True, text=True, env=env, timeout=600, check=False,

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skypeflux.crypto import available_backends
 from skypeflux.ipv4 import ip_text
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.tcp import FrameKind, Role, ack_frame, build_frame, data_frame
@@ -25,6 +24,7 @@ from skypeflux.wire.tcp_stream import (
     open_stream_header,
 )
 from skypeflux.wire.tls_prefix import TlsPrefix
+from tests.helpers.backends import BACKENDS, crypto_backend
 
 Direction = tuple[dict[str, Any], list[bytes]]
 
@@ -180,14 +180,6 @@ def test_encode_decode_round_trip(seed: int, items: list[tuple[int, bytes]], chu
 
 # --- the 14-byte header (spec 2.1, Appendix A) -------------------------------------------------
 
-BACKENDS = ["pure", "fast"]
-
-
-def _backend(name: str) -> str:
-    if name not in available_backends():
-        pytest.skip("C fast path not built (python setup.py build_ext --inplace)")
-    return name
-
 
 @pytest.fixture(scope="module")
 def tcp_frames(skypeirc_path: Path) -> dict[int, tuple[str, str, bytes]]:
@@ -206,7 +198,7 @@ def tcp_frames(skypeirc_path: Path) -> dict[int, tuple[str, str, bytes]]:
 def test_appendix_a_tcp_stream_start(backend: str) -> None:
     from skypeflux.crypto import cipher_for_seed
 
-    name = _backend(backend)
+    name = crypto_backend(backend)
     stream = bytes.fromhex(
         "0790c7dd5df5e39e3c0c554141446de2e58dce0c4344030cb638d06ca1d66596c8b21e710b80f9fb"
     )
@@ -250,7 +242,7 @@ def test_every_tcp_direction_in_the_capture(
     directions = [u for u in units_oracle if u["proto"] == "tcp"]
     assert len(directions) == 8
     for unit in directions:
-        header = open_stream_header(tcp_frames[unit["frame"]][2], backend=_backend(backend))
+        header = open_stream_header(tcp_frames[unit["frame"]][2], backend=crypto_backend(backend))
         assert header.ok, unit["frame"]
         assert f"{header.seed:08x}" == unit["seed"]
         assert header.plain.hex() == unit["hdr10"]

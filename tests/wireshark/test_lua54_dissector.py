@@ -27,6 +27,8 @@ from tests.helpers.wireshark import (
     unit_lines,
 )
 
+pytestmark = pytest.mark.slow  # real tshark or lua runs over the whole capture
+
 
 @pytest.fixture(scope="module")
 def packets(tmp_path_factory: pytest.TempPathFactory, skypeirc_path: Path) -> Path:
@@ -38,7 +40,10 @@ def packets(tmp_path_factory: pytest.TempPathFactory, skypeirc_path: Path) -> Pa
 def _cli(*args: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "skypeflux", *args],
-        capture_output=True, text=True, timeout=300, check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     return done.stdout
 
@@ -70,8 +75,10 @@ def test_heuristic_alone(lua: str, packets: Path, decoded: list[dict[str, Any]])
     lines = {int(line.split()[0]): line.split() for line in packets.read_text().splitlines()}
     udp = {f["frame"] for f in frames if lines[f["frame"]][1] == "udp"}
     tcp = {
-        (f"{lines[f['frame']][2]}:{lines[f['frame']][3]}",
-         f"{lines[f['frame']][4]}:{lines[f['frame']][5]}")
+        (
+            f"{lines[f['frame']][2]}:{lines[f['frame']][3]}",
+            f"{lines[f['frame']][4]}:{lines[f['frame']][5]}",
+        )
         for f in frames
         if lines[f["frame"]][1] == "tcp"
     }

@@ -19,10 +19,10 @@ from skypeflux.crypto import skype_crc32
 from skypeflux.crypto.seeds import udp_seed
 from skypeflux.messages.blocks import parse_blocks
 from skypeflux.objects import ObjectsError, to_tree
-from skypeflux.outputs.fields import BY_NAME
+from skypeflux.outputs.fields import for_output
 from skypeflux.outputs.wireshark import generate, plugin_path
 from skypeflux.wire.udp import parse_datagram
-from tests.helpers.paths import SHARED
+from tests.helpers.paths import SHARED, need
 from tests.helpers.samples import skype_datagrams
 from tests.helpers.wireshark import LUAS, run_lua
 
@@ -96,7 +96,7 @@ def test_skype_crc32_matches_the_product(lua: str) -> None:
 
 @pytest.mark.parametrize("lua", LUAS)
 def test_rc4_gives_the_published_keystreams(lua: str) -> None:
-    text = (SHARED / "vectors" / "rc4_expand.tsv").read_text()
+    text = need(SHARED / "vectors" / "rc4_expand.tsv").read_text()
     rows = [line.split("\t") for line in text.split("\n")]
     rows = [r for r in rows if len(r) == 3 and len(r[1]) == 160]
     assert len(rows) == 2013
@@ -151,10 +151,11 @@ def test_generated_sections_are_current() -> None:
 
 def test_plugin_uses_only_registered_fields() -> None:
     text = plugin_path().read_text(encoding="utf-8")
+    lua = {f.name for f in for_output("lua")}
     used = set(re.findall(r'F\["([^"]+)"\]', text))
-    assert used and used <= set(BY_NAME)
+    assert used and used <= lua
     declared = set(re.findall(r'^F\["([^"]+)"\] = ProtoField', text, re.M))
-    assert declared == set(BY_NAME)
+    assert declared == lua
 
 
 def _mutants(vectors: list[dict[str, Any]], count: int, seed: int) -> list[str]:
@@ -179,6 +180,7 @@ def _mutants(vectors: list[dict[str, Any]], count: int, seed: int) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lua", LUAS)
 def test_edited_object_lists_get_the_same_verdict(
     lua: str, object_vectors: list[dict[str, Any]]
@@ -199,6 +201,7 @@ def test_edited_object_lists_get_the_same_verdict(
     assert 300 < accepted < 2700  # both outcomes well represented
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lua", LUAS)
 def test_edited_plaintexts_split_into_the_same_blocks(
     lua: str, blocks_oracle: list[dict[str, Any]]
@@ -217,13 +220,25 @@ def test_edited_plaintexts_split_into_the_same_blocks(
     answers = run_lua(lua, (f"blocks {t.hex()}" for t in texts))
     for text, got in zip(texts, answers, strict=True):
         want = [
-            (b.command, b.flags, b.reqid, b.error is None, _comparable(to_tree(b.objects))
-             if b.objects is not None and b.error is None else None)
+            (
+                b.command,
+                b.flags,
+                b.reqid,
+                b.error is None,
+                _comparable(to_tree(b.objects))
+                if b.objects is not None and b.error is None
+                else None,
+            )
             for b in parse_blocks(text)
         ]
         mine = [
-            (b["cmd"], b["flags"], b["reqid"], b["error"] is None,
-             _comparable(b["tree"]) if b["tree"] is not None and b["error"] is None else None)
+            (
+                b["cmd"],
+                b["flags"],
+                b["reqid"],
+                b["error"] is None,
+                _comparable(b["tree"]) if b["tree"] is not None and b["error"] is None else None,
+            )
             for b in got["blocks"]
         ]
         assert mine == want, text.hex()

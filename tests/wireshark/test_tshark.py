@@ -29,6 +29,8 @@ from tests.helpers.wireshark import (
 )
 from tests.helpers.wireshark import read_pcap as read_packets
 
+pytestmark = pytest.mark.slow  # real tshark or lua runs over the whole capture
+
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -64,8 +66,9 @@ def shown_blocks(capture: Path, keylog: Path, *args: str) -> dict[int, list[tupl
     """The same, as tshark with the plugin lists them (-T fields, one row per frame)."""
     names = ["frame.number", "skypeflux.cmd", "skypeflux.reqid", "skypeflux.reply_to_frame"]
     out: dict[int, list[tuple[Any, ...]]] = {}
-    for frame, cmds, reqids, replies in fields(capture, names, "-Y", "skypeflux.cmd", *args,
-                                               keylog=keylog):
+    for frame, cmds, reqids, replies in fields(
+        capture, names, "-Y", "skypeflux.cmd", *args, keylog=keylog
+    ):
         out[int(frame)] = [
             tuple(int(c) for c in cmds.split(",")),
             tuple(int(r, 16) for r in reqids.split(",") if r),
@@ -108,8 +111,13 @@ def test_cmd_36_shows_the_public_address(
     out = tshark(skypeirc_path, "-Y", "skypeflux.cmd == 36", "-V", keylog=keylog)
     assert "Object 0x11 public_address (address): 86.128.245.115:35990" in out
     assert "Address: 86.128.245.115:35990" in out
-    frames = fields(skypeirc_path, ["frame.number", "skypeflux.obj.addr"],
-                    "-Y", "skypeflux.cmd == 36", keylog=keylog)
+    frames = fields(
+        skypeirc_path,
+        ["frame.number", "skypeflux.obj.addr"],
+        "-Y",
+        "skypeflux.cmd == 36",
+        keylog=keylog,
+    )
     assert {addr for _, cell in frames for addr in cell.split(",")} == wanted
 
 
@@ -137,7 +145,7 @@ def _names(objects: list[dict[str, Any]]) -> list[tuple[str, bool]]:
     for obj in objects:
         name = obj["skypeflux.obj.name"]
         if name is not None:
-            out.append((name.removesuffix("?"), name.endswith("?")))
+            out.append((name, obj["skypeflux.obj.name_guessed"]))
         if obj["skypeflux.obj.family"] == 5:
             out.extend(_names(obj["skypeflux.obj.value"]))
     return out
@@ -155,8 +163,9 @@ def test_object_names_as_in_the_product(
         int(frame): list(
             zip(n.split(","), (g in ("1", "True") for g in guessed.split(",")), strict=True)
         )
-        for frame, n, guessed in fields(skypeirc_path, names, "-Y", "skypeflux.obj.name",
-                                        keylog=keylog)
+        for frame, n, guessed in fields(
+            skypeirc_path, names, "-Y", "skypeflux.obj.name", keylog=keylog
+        )
     }
     assert got == {frame: names for frame, names in want.items() if names}
     assert sum(len(v) for v in got.values()) > 300
@@ -164,8 +173,15 @@ def test_object_names_as_in_the_product(
 
 def marked(capture: Path, *args: str) -> tuple[set[int], dict[tuple[str, str], set[int]]]:
     """What the heuristic alone (no key log) takes, with the whole capture known (-2)."""
-    names = ["frame.number", "ip.src", "udp.srcport", "tcp.srcport", "ip.dst", "udp.dstport",
-             "tcp.dstport"]
+    names = [
+        "frame.number",
+        "ip.src",
+        "udp.srcport",
+        "tcp.srcport",
+        "ip.dst",
+        "udp.dstport",
+        "tcp.dstport",
+    ]
     udp: set[int] = set()
     tcp: dict[tuple[str, str], set[int]] = defaultdict(set)
     for frame, src, usport, tsport, dst, _udport, tdport in fields(
@@ -241,8 +257,7 @@ def exported(skypeirc_path: Path, workdir: Path) -> Path:
 def exported_blocks(capture: Path, *args: str) -> dict[int, list[tuple[Any, ...]]]:
     """Blocks of an export as tshark shows them, by original frame (several units may share
     one, as two TCP frames in one segment do)."""
-    names = ["skypeflux.orig_frame", "skypeflux.cmd", "skypeflux.reqid",
-             "skypeflux.reply_to_frame"]
+    names = ["skypeflux.orig_frame", "skypeflux.cmd", "skypeflux.reqid", "skypeflux.reply_to_frame"]
     out: dict[int, list[tuple[Any, ...]]] = {}
     for frame, cmds, reqids, replies in fields(capture, names, "-Y", "skypeflux.cmd", *args):
         got = out.setdefault(int(frame), [(), (), ()])
@@ -256,16 +271,43 @@ def test_export_shows_the_same_305_blocks(exported: Path, decoded: list[dict[str
     assert exported_blocks(exported) == as_columns(blocks_by_frame(decoded))
 
 
+def test_export_shows_the_address_and_the_version_text(
+    exported: Path, decoded: list[dict[str, Any]]
+) -> None:
+    out = tshark(exported, "-Y", "skypeflux.cmd == 36", "-V")
+    assert "Object 0x11 public_address (address): 86.128.245.115:35990" in out
+    texts = {
+        obj["skypeflux.obj.text"]
+        for r in decoded
+        for b in r["skypeflux.blocks"]
+        if b["skypeflux.cmd"] == 37
+        for obj in b["skypeflux.objects"]
+        if obj["skypeflux.obj.family"] == 3
+    }
+    out = tshark(exported, "-Y", "skypeflux.cmd == 37", "-V")
+    assert texts and all(f"Text: {text}" in out for text in texts)
+
+
 def test_export_without_the_plugin_keeps_plaintext_addresses_and_frames(
     exported: Path, decoded: list[dict[str, Any]]
 ) -> None:
-    names = ["exported_pdu.orig_fno", "exported_pdu.ipv4_src", "exported_pdu.src_port",
-             "exported_pdu.ipv4_dst", "exported_pdu.dst_port", "exported_pdu.exported_pdu",
-             "exported_pdu.prot_name", "frame.time_epoch"]
+    names = [
+        "exported_pdu.orig_fno",
+        "exported_pdu.ipv4_src",
+        "exported_pdu.src_port",
+        "exported_pdu.ipv4_dst",
+        "exported_pdu.dst_port",
+        "exported_pdu.exported_pdu",
+        "exported_pdu.prot_name",
+        "frame.time_epoch",
+    ]
     command = ["tshark", "-n", "-r", str(exported), "-T", "fields"]
     done = subprocess.run(
         command + [x for n in names for x in ("-e", n)],
-        capture_output=True, text=True, check=True, timeout=300,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     rows = [line.split("\t") for line in done.stdout.splitlines()]
     verified = [r for r in decoded if r["skypeflux.verified"] and r["skypeflux.plaintext"]]
@@ -273,11 +315,18 @@ def test_export_without_the_plugin_keeps_plaintext_addresses_and_frames(
     for row, record in zip(rows, verified, strict=True):
         frame, src, sport, dst, dport, payload, name, when = row
         plain = record["skypeflux.plaintext"]
-        blocks = record["skypeflux.unit"] in {"udp.payload", "udp.resend", "udp.message",
-                                              "tcp.data"}
+        blocks = record["skypeflux.unit"] in {
+            "udp.payload",
+            "udp.resend",
+            "udp.message",
+            "tcp.data",
+        }
         assert int(frame) == record["frame"]
         assert (src, int(sport), dst, int(dport)) == (
-            record["ip.src"], record["srcport"], record["ip.dst"], record["dstport"]
+            record["ip.src"],
+            record["srcport"],
+            record["ip.dst"],
+            record["dstport"],
         )
         assert payload == (plain[4:] if record["skypeflux.unit"] == "tcp.data" else plain)
         assert name == ("skypeflux" if blocks else "data")
@@ -327,11 +376,14 @@ def _damaged(skypeirc_path: Path, workdir: Path, exported: Path) -> list[Path]:
         _synthetic(workdir),
         exported,
         cut_export,
-        *(flip_bits(exported, workdir / f"export-flipped{s}.pcap", seed=s, after=40)
-          for s in (1, 2)),
+        *(
+            flip_bits(exported, workdir / f"export-flipped{s}.pcap", seed=s, after=40)
+            for s in (1, 2)
+        ),
     ]
 
 
+@pytest.mark.slow  # tshark over every frame, several times: ~45 s
 def test_no_lua_error_anywhere(
     skypeirc_path: Path, workdir: Path, keylog: Path, exported: Path
 ) -> None:

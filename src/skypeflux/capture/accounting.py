@@ -21,12 +21,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from skypeflux.capture.net.packets import NetDecoder
-from skypeflux.capture.records import CLEAR, NOT_APPLICABLE, UNVERIFIED, VERIFIED, Record
+from skypeflux.capture.records import (
+    CLEAR,
+    NOT_APPLICABLE,
+    UNVERIFIED,
+    VERIFIED,
+    Record,
+    Transport,
+    UnitKind,
+)
 
 # Record units that stand for one UDP datagram each (a message is made of fragments, a note
 # of nothing on the wire)
 _DATAGRAM_UNITS = frozenset(
-    {"udp.payload", "udp.resend", "udp.fragment", "udp.ack", "udp.nack", "udp.other"}
+    {
+        UnitKind.UDP_PAYLOAD,
+        UnitKind.UDP_RESEND,
+        UnitKind.UDP_FRAGMENT,
+        UnitKind.UDP_ACK,
+        UnitKind.UDP_NACK,
+        UnitKind.UDP_OTHER,
+    }
 )
 
 
@@ -41,7 +56,7 @@ class PacketAccount:
 
     def record(self, record: Record) -> None:
         """Count a record on its way out (call once per record)."""
-        if record.transport != "udp" or record.unit not in _DATAGRAM_UNITS:
+        if record.transport != Transport.UDP or record.unit not in _DATAGRAM_UNITS:
             return
         status = record.verification.status
         if status == VERIFIED:

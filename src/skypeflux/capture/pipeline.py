@@ -37,6 +37,8 @@ from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.source import Source, check_file_object, open_capture
 from skypeflux.capture.flows import FlowStats, FlowTable, pair_key
+from skypeflux.capture.limits import Limits
+from skypeflux.capture.net.ip_fragments import FragmentReassembler
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
 from skypeflux.capture.records import FlowKey, Record, Transport
 from skypeflux.capture.skype.addresses import AddressBook
@@ -65,12 +67,14 @@ class DecodeOptions:
     seen in the capture for datagrams nothing else decrypts. ``crypto_backend`` and
     ``objects_backend`` are the implementations the decoders use (default: the C ones when
     built); the command line fills them from its environment variables, nothing below reads them.
+    ``limits`` bounds every table a capture can fill (:mod:`skypeflux.capture.limits`).
     """
 
     public_ips: dict[str | None, str] = field(default_factory=dict)
     try_seen_addresses: bool = True
     crypto_backend: crypto.Backend = field(default_factory=crypto.get_backend)
     objects_backend: objects.Backend = field(default_factory=objects.get_backend)
+    limits: Limits = field(default_factory=Limits)
 
 
 class Decoder:
@@ -131,8 +135,9 @@ class Decoder:
             self.book,
             crypto_backend=options.crypto_backend,
             objects_backend=options.objects_backend,
+            limits=options.limits,
         )
-        net = NetDecoder()
+        net = _net_decoder(options.limits)
         with open_capture(source, skip_unsupported=True) as reader:
             for count, packet in enumerate(reader, start=1):
                 item = net.decode(packet)
@@ -154,7 +159,8 @@ class Decoder:
         total: int | None,
     ) -> Iterator[Record]:
         emitter = OrderedEmitter()
-        pairing = _Pairing()
+        limits = self.options.limits
+        pairing = _Pairing(limits.open_requests)
         table = FlowTable()
         account = PacketAccount()
         udp = UdpDecoder(
@@ -169,8 +175,9 @@ class Decoder:
             emitter.push,
             crypto_backend=self.options.crypto_backend,
             objects_backend=self.options.objects_backend,
+            limits=limits,
         )
-        net = NetDecoder()
+        net = _net_decoder(limits)
         proofs = sorted(survey.proofs, key=lambda p: p[1].frame)
         udp_ends, tcp_ends = survey.udp_last_frame, survey.tcp_last_frame
         last_frame, last_ts = 0, 0.0
@@ -277,9 +284,9 @@ class _Pairing:
     its request (the one it answers, as far as the capture can tell).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_open: int = MAX_OPEN_REQUESTS) -> None:
         # each open request: (its frame, the frame that first sent it)
-        self._pairer: RequestPairer[tuple[int, int]] = RequestPairer(max_open=MAX_OPEN_REQUESTS)
+        self._pairer: RequestPairer[tuple[int, int]] = RequestPairer(max_open=max_open)
 
     def apply(self, record: Record) -> Record:
         if not record.blocks:
@@ -310,6 +317,18 @@ class _Pairing:
                 blocks[i] = replace(block, resend_of_frame=first)
         record.blocks = blocks
         return record
+
+
+def _net_decoder(limits: Limits) -> NetDecoder:
+    """Link and IP decoding with the IP fragment bounds a user set (both passes)."""
+    return NetDecoder(
+        fragments=FragmentReassembler(
+            max_sets=limits.ip_fragment_sets,
+            timeout=limits.ip_fragment_seconds,
+            max_pieces=limits.ip_fragment_pieces,
+            max_bytes=limits.ip_fragment_memory,
+        )
+    )
 
 
 @contextmanager

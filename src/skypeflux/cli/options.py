@@ -13,6 +13,7 @@ from typing import BinaryIO, Protocol
 
 import click
 
+from skypeflux.capture.limits import Limits
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import Record
 from skypeflux.cli import backends
@@ -105,12 +106,15 @@ def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
     """A decoder on the back ends the environment names (read here, once, before decoding:
     a bad variable is the user's to fix, not a per-unit failure deep down)."""
     chosen = backends.from_environment()
+    ctx = click.get_current_context(silent=True)
+    limits = ctx.meta.get(LIMITS_KEY, Limits()) if ctx is not None else Limits()
     return Decoder(
         DecodeOptions(
             public_ips=public_ips(public_ip),
             try_seen_addresses=True,
             crypto_backend=chosen.crypto,
             objects_backend=chosen.objects,
+            limits=limits,
         )
     )
 
@@ -127,6 +131,33 @@ public_ip_option = click.option(
     metavar="[PRIVATE=]PUBLIC",
     help="Public address of a host behind NAT (PRIVATE=PUBLIC), or of every private host "
     "(PUBLIC alone). Repeatable. Usually learned from the capture itself.",
+)
+
+
+LIMITS_KEY = "skypeflux.limits"
+
+
+def _store_limits(ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> None:
+    limits = Limits()
+    for text in values:
+        name, sep, value = text.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {text!r}", param_hint="--limit")
+        try:
+            limits = limits.with_setting(name, value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--limit") from None
+    ctx.meta[LIMITS_KEY] = limits
+
+
+limits_option = click.option(
+    "--limit",
+    multiple=True,
+    metavar="NAME=VALUE",
+    expose_value=False,
+    callback=_store_limits,
+    help="Raise or lower a resource bound, e.g. tcp-connections=20000 or tcp-memory-total=256M "
+    f"(repeatable; README 'Limits and resource use'). Names: {', '.join(Limits.names())}.",
 )
 
 
@@ -245,6 +276,24 @@ def warn_if_truncated(decoder: Decoder) -> None:
         say(f"skypeflux: warning: {reason}; decoded what came before the cut")
     if decoder.skipped_note:
         say(f"skypeflux: warning: {decoder.skipped_note}")
+    problems = problem_note(decoder)
+    if problems:
+        say(f"skypeflux: note: {problems}")
+
+
+def problem_note(decoder: Decoder) -> str | None:
+    """Packets that were malformed or cut, by reason, in one sentence (None when none were):
+    such packets change no record, so without this line they would vanish without a trace."""
+    out = decoder.outcomes
+    if not decoder.reasons and not out.get("unaccounted"):
+        return None
+    malformed = out.get("malformed", 0)
+    reasons = ", ".join(f"{n} {why}" for why, n in sorted(decoder.reasons.items()))
+    text = f"{malformed} malformed packet{'' if malformed == 1 else 's'}" if malformed else ""
+    text = "; ".join(part for part in (text, f"reasons: {reasons}" if reasons else "") if part)
+    if out.get("unaccounted"):
+        text += f"; {out['unaccounted']} packets unaccounted for (a bug: please report it)"
+    return text
 
 
 def time_origin(decoder: Decoder, first: Record) -> float:

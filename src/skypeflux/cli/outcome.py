@@ -25,10 +25,15 @@ def say_no_skype(decoder: Decoder, capture: str) -> None:
     """Exit code 1 alone reads as a failure: say what the capture held instead."""
     stats = decoder.stats
     packets = stats.get("packets", 0)
+    others = ", ".join(
+        f"{n} {name.replace('_', ' ')}"
+        for name, n in decoder.outcomes.items()
+        if n and name not in ("udp_not_skype", "tcp_not_skype", "unaccounted")
+    )
     say(
         f"skypeflux: no Skype traffic in {where(capture)} "
         f"({packets} packet{'' if packets == 1 else 's'}: "
-        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP)"
+        f"{stats.get('udp', 0)} UDP, {stats.get('tcp', 0)} TCP{'; ' + others if others else ''})"
     )
 
 

@@ -278,11 +278,12 @@ static PyObject *fast_keystream_batch(PyObject *Py_UNUSED(module), PyObject *con
     }
     Py_ssize_t count = seeds.len / 4;
     if (n != 0 && count > PY_SSIZE_T_MAX / n) {
+        PyErr_Format(crypto_error, "keystream batch of %zd x %zd bytes is too large", count, n);
         PyBuffer_Release(&seeds);
-        return PyErr_NoMemory();
+        return NULL;
     }
     PyObject *result = PyBytes_FromStringAndSize(NULL, count * n);
-    if (result != NULL) {
+    if (result != NULL && count > 0 && n > 0) { /* nothing to compute: no key schedule runs */
         uint8_t *out = (uint8_t *)PyBytes_AS_STRING(result);
         Py_BEGIN_ALLOW_THREADS
         batch_keystreams((const uint8_t *)seeds.buf, (size_t)count, out, (size_t)n);

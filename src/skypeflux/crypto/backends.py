@@ -10,6 +10,7 @@ here reads the environment: the command line reads ``SKYPEFLUX_BACKEND`` and pas
 from __future__ import annotations
 
 import array
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -63,6 +64,10 @@ def _pure_keystream_batch(seeds: Buffer, n: int) -> bytes:
     if len(raw) % 4:
         raise CryptoError(f"seed buffer length {len(raw)} is not a multiple of 4")
     words = raw.cast(WORD_TYPECODE)
+    if n and len(words) > sys.maxsize // n:  # refused before anything is allocated, as in C
+        raise CryptoError(f"keystream batch of {len(words)} x {n} bytes is too large")
+    if not n:
+        return b""  # nothing to compute: no key schedule runs
     return b"".join(_pure_keystream(seed, n) for seed in words)
 
 

@@ -189,6 +189,10 @@ static int py_bounds(const PyTable *t, long s, uint32_t *low, uint32_t *high)
         PyErr_SetString(PyExc_ValueError, "table bounds outside 0..4096");
         return -1;
     }
+    if (lo == hi) { /* probability 0: the range would become 0 and never renormalise */
+        PyErr_SetString(PyExc_ValueError, "a symbol of zero width cannot be encoded");
+        return -1;
+    }
     *low = (uint32_t)lo;
     *high = (uint32_t)hi;
     return 0;
@@ -557,11 +561,15 @@ static PyObject *Decoder_reserve(Decoder *d, PyObject *arg)
         PyErr_SetString(PyExc_ValueError, "reserve: size out of range");
         return NULL;
     }
-    d->limit -= size;
-    if (d->pos - d->limit > MAX_OVERRUN) {
-        raise_objects_error("raw values do not fit after the coded stream", read_position(d));
+    /* Refused without changing the decoder, so calling again after a refusal cannot drive
+     * limit into signed overflow (limit - pos is never below -MAX_OVERRUN here). */
+    if (size > d->limit - d->pos + MAX_OVERRUN) {
+        Py_ssize_t at = d->limit - size; /* where the reservation would put the input's end */
+        raise_objects_error("raw values do not fit after the coded stream",
+                            at > d->start ? at : d->start);
         return NULL;
     }
+    d->limit -= size;
     Py_RETURN_NONE;
 }
 

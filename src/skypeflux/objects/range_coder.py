@@ -15,6 +15,7 @@ text-heavy lists spend nearly all their time there.
 
 from __future__ import annotations
 
+import sys
 from typing import NoReturn
 
 from .errors import ObjectsError
@@ -34,6 +35,7 @@ from .tables import (
 )
 
 BOTTOM = 0x800000
+_MAX_RESERVE = sys.maxsize // 4  # the C decoder's bound on one reservation
 """Normalise while the range is at or below this (2**23): one output byte at a time."""
 MAX_OVERRUN = 3
 """Zero bytes the decoder may read past what it is allowed before the stream is bad."""
@@ -236,10 +238,14 @@ class RangeDecoder:
         return bytes(out), budget
 
     def reserve(self, size: int) -> None:
-        """Set ``size`` bytes at the end aside for the raw area (spec 4.7)."""
+        """Set ``size`` bytes at the end aside for the raw area (spec 4.7); refused (and nothing
+        changed) when they do not fit, as the C decoder does."""
+        if not 0 <= size <= _MAX_RESERVE:
+            raise ValueError("reserve: size out of range")
+        if size > self.limit - self.pos + MAX_OVERRUN:  # offset: where the input would end
+            at = max(self.limit - size, self.start)
+            raise ObjectsError("raw values do not fit after the coded stream", at)
         self.limit -= size
-        if self.pos - self.limit > MAX_OVERRUN:
-            raise ObjectsError("raw values do not fit after the coded stream", self.read_position)
 
     def finish(self) -> int:
         """Close the stream after the top list's end symbol; return where the raw area starts.
@@ -294,13 +300,22 @@ class RangeEncoder:
         self.low, self.range = low, rng
 
     def symbol(self, table: Cumulative, s: int) -> None:
+        # A symbol outside the table (s = -1 would read table[-1]) or a table whose bounds are
+        # not 0..4096 and increasing would make the range zero or negative and the renormalising
+        # loop endless: refused with the C encoder's errors.
+        if not 0 <= s < len(table) - 1:
+            raise IndexError("symbol outside its table")
+        low = table[s]
+        high = table[s + 1]
+        if not 0 <= low <= high <= TOTAL:
+            raise ValueError("table bounds outside 0..4096")
+        if low == high:
+            raise ValueError("a symbol of zero width cannot be encoded")
         if self.range <= BOTTOM:
             self._normalise()
         rng = self.range
         r = rng >> 12
-        low = table[s]
         self.low += r * low
-        high = table[s + 1]
         self.range = rng - r * low if high == TOTAL else r * (high - low)
 
     def bits(self, count: int, value: int) -> None:

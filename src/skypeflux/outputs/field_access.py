@@ -54,6 +54,10 @@ _KIND_TYPES = {
     "uint32": INTEGER,
     "uint64": INTEGER,
     "framenum": INTEGER,
+    "int": INTEGER,
+    "number": NUMBER,
+    "list": ANY,
+    "object": ANY,
     "string": STRING,
     "bytes": HEX,
     "ipv4": ADDRESS,
@@ -152,14 +156,6 @@ def _info(key: str, *, hex_int: bool = False, units: tuple[str, ...] = ()) -> Ex
     return extract
 
 
-def _plain_name(key: str) -> Extract:
-    return lambda item: [item[key].rstrip("?")] if item.get(key) else []
-
-
-def _guessed(key: str) -> Extract:
-    return lambda item: [item[key].endswith("?")] if item.get(key) else []
-
-
 def _of_family(family: int, what: Callable[[Any], list[Any]]) -> Extract:
     def extract(obj: Json) -> list[Any]:
         if obj.get("skypeflux.obj.family") != family:
@@ -217,11 +213,7 @@ _EXTRACT: dict[str, tuple[str, Extract]] = {
     "skypeflux.tcp.frame.length": (RECORD, _info("length", units=_TCP_FRAMES)),
     "skypeflux.tcp.frame.kind": (RECORD, _info("kind", units=_TCP_FRAMES)),
     "skypeflux.block": (BLOCK, lambda block: [True]),
-    "skypeflux.cmd.name": (BLOCK, _plain_name("skypeflux.cmd.name")),
-    "skypeflux.cmd.name_guessed": (BLOCK, _guessed("skypeflux.cmd.name")),
     "skypeflux.obj": (OBJECT, lambda obj: [True]),
-    "skypeflux.obj.name": (OBJECT, _plain_name("skypeflux.obj.name")),
-    "skypeflux.obj.name_guessed": (OBJECT, _guessed("skypeflux.obj.name")),
     "skypeflux.obj.number": (OBJECT, _of_family(0, _spread)),
     "skypeflux.obj.u64": (OBJECT, _of_family(1, _spread)),
     "skypeflux.obj.addr": (OBJECT, _of_family(2, _spread)),
@@ -264,7 +256,7 @@ def all_fields() -> dict[str, Field]:
     from_schema = {field.name: field for field in _schema_fields()}
     fields: dict[str, Field] = {}
     for entry in registry.FIELDS:
-        if entry.name in PLUGIN_ONLY:
+        if entry.name in PLUGIN_ONLY or entry.name in _CONTAINERS:
             continue
         known = from_schema.get(entry.name)
         level, extract = _EXTRACT.get(entry.name, (known.level if known else "", None))

@@ -16,11 +16,12 @@ from importlib import resources
 from typing import Any, TextIO
 
 from skypeflux.capture.records import BlockInfo, Record, Transport, UnitKind
+from skypeflux.messages.names import command_info
 from skypeflux.objects import Family, Obj, ObjectList
-from skypeflux.outputs.naming import command_kind, family_name, note_text, object_label
+from skypeflux.outputs.naming import command_kind, family_name, note_text, object_name_info
 from skypeflux.outputs.values import json_safe, plain_value, string_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_RESOURCE = "record.schema.json"
 
 
@@ -36,14 +37,16 @@ def object_to_json(
     obj: Obj, command: int | None = None, *, parents: tuple[tuple[int, int], ...] = ()
 ) -> dict[str, Any]:
     """One object in the dotted form (family 5 nests the same form); objects are named for
-    ``command`` and the lists ``parents`` that hold them."""
+    ``command`` and the lists ``parents`` that hold them: the plain name, and whether it is a
+    guess as a field of its own."""
     family, value = obj.family, obj.value
-    name = object_label(command, family, obj.id, parents) if command is not None else None
+    name = object_name_info(command, family, obj.id, parents) if command is not None else None
     out: dict[str, Any] = {
         "skypeflux.obj.id": obj.id,
         "skypeflux.obj.family": int(family),
         "skypeflux.obj.family_name": family_name(family),
-        "skypeflux.obj.name": name,
+        "skypeflux.obj.name": name.name if name is not None else None,
+        "skypeflux.obj.name_guessed": name.guessed if name is not None else None,
     }
     if family == Family.LIST and isinstance(value, ObjectList):
         out["skypeflux.obj.value"] = [
@@ -60,11 +63,13 @@ def object_to_json(
 
 
 def block_to_json(block: BlockInfo) -> dict[str, Any]:
+    name = command_info(block.command)
     return {
         "skypeflux.block.offset": block.offset,
         "skypeflux.block.length": block.length,
         "skypeflux.cmd": block.command,
-        "skypeflux.cmd.name": block.name,
+        "skypeflux.cmd.name": name.name if name is not None else None,
+        "skypeflux.cmd.name_guessed": name.guessed if name is not None else None,
         "skypeflux.cmd.flags": block.flags,
         "skypeflux.cmd.kind": command_kind(block.flags),
         "skypeflux.reqid": block.reqid,
@@ -118,6 +123,7 @@ def record_to_json(record: Record, origin: float) -> dict[str, Any]:
         ),
         "skypeflux.blocks": [block_to_json(block) for block in record.blocks] if verified else [],
         "skypeflux.note": note_text(record) if record.unit == UnitKind.NOTE else None,
+        **registered_info(record),
         "skypeflux.info": json_safe(record.info),
     }
 
@@ -136,6 +142,48 @@ def summary_to_json(
         "skypeflux.verified": False,
         "skypeflux.info": json_safe(summary),
     }
+
+
+def _hex_int(value: Any) -> int | None:
+    return int(value, 16) if isinstance(value, str) else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# The header fields each unit keeps in ``record.info``, as the registered fields that name them
+# (outputs/fields.py): always present in a line, null where the unit has no such field.
+_INFO_FIELDS: tuple[tuple[str, str, Any], ...] = (
+    ("skypeflux.udp.iv", "iv", _hex_int),
+    ("skypeflux.udp.crc", "crc", _hex_int),
+    ("skypeflux.udp.challenge", "challenge", _hex_int),
+    ("skypeflux.udp.dest_ip", "dest_ip", lambda v: v if isinstance(v, str) else None),
+    ("skypeflux.udp.ip", "ip", lambda v: v if isinstance(v, str) else None),
+    ("skypeflux.udp.value", "value", _hex_int),
+    ("skypeflux.udp.ref_id", "ref_id", _int),
+    ("skypeflux.udp.frag.index", "index", _int),
+    ("skypeflux.udp.frag.last", "last", lambda v: v if isinstance(v, bool) else None),
+    ("skypeflux.udp.frag.count", "fragments", _int),
+    ("skypeflux.tcp.frame.kind", "kind", lambda v: v if isinstance(v, str) else None),
+    ("skypeflux.tcp.frame.offset", "stream_offset", _int),
+    ("skypeflux.tcp.frame.length", "length", _int),
+)
+_UDP_ONLY = frozenset(name for name, _, _ in _INFO_FIELDS if name.startswith("skypeflux.udp."))
+
+
+def registered_info(record: Record) -> dict[str, Any]:
+    """The unit's header fields from ``record.info`` under their registered names."""
+    udp = record.transport == Transport.UDP and record.unit != UnitKind.NOTE
+    tcp = record.transport == Transport.TCP and record.unit in (
+        UnitKind.TCP_DATA,
+        UnitKind.TCP_CONTROL,
+    )
+    out: dict[str, Any] = {}
+    for name, key, convert in _INFO_FIELDS:
+        wanted = udp if name in _UDP_ONLY else tcp
+        out[name] = convert(record.info.get(key)) if wanted else None
+    return out
 
 
 class JsonLinesWriter:

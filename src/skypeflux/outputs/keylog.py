@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 
 from skypeflux.capture.records import Record
 from skypeflux.crypto import expand_key
+from skypeflux.ipv4 import UNKNOWN_IP_TEXT
 
 HEADER = "SKYPEFLUX_KEYLOG 1"
-UNSPECIFIED = "0.0.0.0"
+UNSPECIFIED = UNKNOWN_IP_TEXT
 
 
 @dataclass(slots=True)

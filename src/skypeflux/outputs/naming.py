@@ -8,7 +8,7 @@ words for the same fact (a reader who greps for ``reply`` in the text finds the 
 from __future__ import annotations
 
 from skypeflux.capture.records import Method, Record, Status, UnitKind
-from skypeflux.messages.names import object_info
+from skypeflux.messages.names import Name, object_info
 from skypeflux.objects import Family
 
 # spec/objects.md section 1: family -> short name a reader can filter on.
@@ -39,6 +39,14 @@ UNIT_KINDS: tuple[str, ...] = tuple(str(kind) for kind in UnitKind if kind != Un
 
 def family_name(family: int) -> str:
     return FAMILY_NAMES.get(family, f"family{family}")
+
+
+def object_name_info(
+    command: int, family: int, object_id: int, parents: tuple[tuple[int, int], ...] = ()
+) -> Name | None:
+    """The name of an object and whether it is a guess (``None`` when it has none), for this
+    command, the lists ``parents`` that hold it and its family (see :func:`object_label`)."""
+    return object_info(command, object_id, family, parents)
 
 
 def object_label(

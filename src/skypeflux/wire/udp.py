@@ -165,25 +165,30 @@ class Fragment(_Layout):
         return _Layout.build(self)
 
 
-_NOTICE = struct.Struct(">HBII")  # id func ip value: ACK and NAck share it
+class _Notice(_Layout):
+    """ACK and NAck: 11 clear bytes, ``id func ip word`` (the layout both share)."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
-class Ack(_Layout):
-    """Type 0x05: 11 clear bytes; ``ip`` is the acknowledged sender's public address."""
-
-    TYPE: ClassVar[int] = TYPE_ACK
-    NAME: ClassVar[str] = "ack"
-    HEADER: ClassVar[struct.Struct] = _NOTICE
+    HEADER: ClassVar[struct.Struct] = struct.Struct(">HBII")
     EXACT: ClassVar[bool] = True
-    id: int
     ip: int
-    value: int
-    func: int = TYPE_ACK
 
     @property
     def ip_text(self) -> str:
         return ip_text(self.ip)
+
+
+@dataclass(frozen=True, slots=True)
+class Ack(_Notice):
+    """Type 0x05: 11 clear bytes; ``ip`` is the acknowledged sender's public address."""
+
+    TYPE: ClassVar[int] = TYPE_ACK
+    NAME: ClassVar[str] = "ack"
+    id: int
+    ip: int
+    value: int
+    func: int = TYPE_ACK
 
     def _header_fields(self) -> tuple[int, ...]:
         return (self.id, self.func, self.ip, self.value)
@@ -195,21 +200,15 @@ class Ack(_Layout):
 
 
 @dataclass(frozen=True, slots=True)
-class Nack(_Layout):
+class Nack(_Notice):
     """Type 0x07: "could not decrypt you"; carries your public ``ip`` and the resend challenge."""
 
     TYPE: ClassVar[int] = TYPE_NACK
     NAME: ClassVar[str] = "nack"
-    HEADER: ClassVar[struct.Struct] = _NOTICE
-    EXACT: ClassVar[bool] = True
     id: int
     ip: int
     challenge: int
     func: int = TYPE_NACK
-
-    @property
-    def ip_text(self) -> str:
-        return ip_text(self.ip)
 
     def _header_fields(self) -> tuple[int, ...]:
         return (self.id, self.func, self.ip, self.challenge)
@@ -249,7 +248,7 @@ UDP_TYPES: dict[int, type[Payload | Resend | Fragment | Ack | Nack]] = {
 PAYLOAD_HEADER_LEN = Payload.HEADER.size
 RESEND_HEADER_LEN = Resend.HEADER.size
 FRAGMENT_HEADER_LEN = Fragment.HEADER.size
-NOTICE_LEN = _NOTICE.size
+NOTICE_LEN = _Notice.HEADER.size
 
 
 def _need(data: bytes, size: int, what: str) -> None:

@@ -108,7 +108,8 @@ class ReadState:
         """The error for a packet (or a pcap file) on a link type this tool cannot decode."""
         return CaptureError(
             f"{self.name}: unsupported link type {linktype_name(linktype)}; this tool decodes "
-            "Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback captures",
+            "Ethernet, Linux cooked (SLL, SLL2), raw IP, BSD loopback, 802.11 (plain, radiotap, "
+            "PPI, Prism, AVS), PPP, Cisco HDLC and NFLOG captures",
             offset=offset,
             packets_read=self.packets_read,
         )

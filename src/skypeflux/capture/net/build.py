@@ -14,7 +14,6 @@ Errors (an address that is not IPv4, a fragment size that is not a multiple of 8
 from __future__ import annotations
 
 import random
-import socket
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from skypeflux.capture.files.linktypes import (
     LINKTYPE_RAW,
 )
 from skypeflux.capture.net.packets import ACK, IPPROTO_TCP, IPPROTO_UDP, PSH
+from skypeflux.ipv4 import ip_number, packed_ip_text
 
 ETHERTYPE_IPV4 = 0x0800
 ETHERTYPE_VLAN = 0x8100
@@ -50,12 +50,9 @@ _AF_INET = 2
 def ip_bytes(address: str) -> bytes:
     """The four bytes of a dotted IPv4 address."""
     try:
-        packed = socket.inet_aton(address) if address.count(".") == 3 else b""
-    except (OSError, TypeError, AttributeError):
-        packed = b""
-    if not packed:
-        raise CaptureError(f"not an IPv4 address: {address!r}")
-    return packed
+        return ip_number(address).to_bytes(4, "big")
+    except (ValueError, TypeError):
+        raise CaptureError(f"not an IPv4 address: {address!r}") from None
 
 
 def internet_checksum(data: bytes) -> int:
@@ -200,7 +197,7 @@ def fragment(packet: bytes, size: int) -> list[bytes]:
     if flags_offset & (IP_MF | 0x1FFF):
         raise CaptureError("the packet is already a fragment")
     ttl, proto = packet[8], packet[9]
-    src, dst = socket.inet_ntoa(packet[12:16]), socket.inet_ntoa(packet[16:20])
+    src, dst = packed_ip_text(packet[12:16]), packed_ip_text(packet[16:20])
     options = packet[IPV4_HEADER_LEN:header_len]
     body = packet[header_len:]
     out = []

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 MAX_DATAGRAM = 65535  # largest IPv4 datagram; fragments reaching beyond it are dropped
 MAX_PIECES = 8192  # fragments kept per set: one per 8-byte offset of the largest datagram
+_UNITS = (MAX_DATAGRAM + 7) // 8  # 8-byte units a datagram can have (fragment offsets count them)
 MAX_SET_BYTES = 2 * MAX_DATAGRAM  # stored bytes per set (overlaps included)
 MAX_BYTES = 16 * 1024 * 1024  # stored bytes of all open sets together
 
@@ -46,6 +47,9 @@ class _Set:
     total: int | None = None  # payload length, known once the last fragment (MF=0) arrived
     stored: int = 0  # bytes held in pieces
     seen: set[tuple[int, int]] = field(default_factory=set)  # (offset, length) of each piece
+    # one byte per 8-byte unit: 1 where a piece covers the whole unit (or its end, at the end of
+    # the datagram), so completeness is one scan in C, not a sort of every piece per fragment
+    have: bytearray = field(default_factory=lambda: bytearray(_UNITS))
 
 
 @dataclass(slots=True)
@@ -140,7 +144,8 @@ class FragmentReassembler:
             self.stats.overflowed += 1
             if oldest == key:
                 return None
-        if frag_set.total is None or not _covers(frag_set.pieces, frag_set.total):
+        _mark(frag_set, offset, end)
+        if frag_set.total is None or frag_set.have.find(0, 0, (frag_set.total + 7) // 8) >= 0:
             return None
         self._drop(key)
         self.stats.reassembled += 1
@@ -165,13 +170,10 @@ class FragmentReassembler:
             self.stats.expired += 1
 
 
-def _covers(pieces: list[tuple[int, bytes]], total: int) -> bool:
-    """True when the pieces leave no hole in ``[0, total)``."""
-    reached = 0
-    for start, data in sorted(pieces, key=lambda p: p[0]):
-        if start > reached:
-            return False
-        reached = max(reached, start + len(data))
-        if reached >= total:
-            return True
-    return reached >= total
+def _mark(frag_set: _Set, offset: int, end: int) -> None:
+    """Mark the 8-byte units ``[offset, end)`` covers whole; a partial last unit only when the
+    piece ends where the datagram does (a short piece elsewhere must not hide a hole)."""
+    first = (offset + 7) // 8
+    last = (end + 7) // 8 if end == frag_set.total else end // 8
+    if last > first:
+        frag_set.have[first:last] = b"\x01" * (last - first)

@@ -20,18 +20,28 @@ from typing import NamedTuple
 
 from skypeflux.capture.files.linktypes import (
     DECODABLE_LINKTYPES,
+    LINKTYPE_AVS,
+    LINKTYPE_C_HDLC,
     LINKTYPE_ETHERNET,
+    LINKTYPE_IEEE802_11,
     LINKTYPE_IPV4,
     LINKTYPE_IPV6,
     LINKTYPE_LINUX_SLL,
     LINKTYPE_LINUX_SLL2,
     LINKTYPE_LOOP,
+    LINKTYPE_NFLOG,
     LINKTYPE_NULL,
+    LINKTYPE_PPI,
+    LINKTYPE_PPP,
+    LINKTYPE_PPP_HDLC,
+    LINKTYPE_PRISM,
+    LINKTYPE_RADIOTAP,
     LINKTYPE_RAW,
     LINKTYPE_RAW_DLT12,
     LINKTYPE_RAW_DLT14,
 )
 from skypeflux.capture.files.stream import RawPacket
+from skypeflux.capture.net import links
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
 from skypeflux.ipv4 import packed_ip_text
 
@@ -209,7 +219,16 @@ _LINK_DECODERS: dict[int, Callable[[bytes], tuple[int, int]]] = {
     LINKTYPE_IPV4: _raw_ip,
     LINKTYPE_IPV6: _raw_ip,
     LINKTYPE_LINUX_SLL2: _linux_sll2,
+    LINKTYPE_PPP: links.ppp,
+    LINKTYPE_PPP_HDLC: links.ppp,
+    LINKTYPE_C_HDLC: links.cisco_hdlc,
+    LINKTYPE_IEEE802_11: links.ieee802_11,
+    LINKTYPE_PRISM: links.prism,
+    LINKTYPE_RADIOTAP: links.radiotap,
+    LINKTYPE_AVS: links.avs,
+    LINKTYPE_NFLOG: links.nflog,
 }
+_LINK_DECODERS[LINKTYPE_PPI] = lambda data: links.ppi(data, _LINK_DECODERS)
 assert set(_LINK_DECODERS) == DECODABLE_LINKTYPES, "reader and decoder disagree on link types"
 
 

@@ -35,7 +35,7 @@ from enum import StrEnum
 _MASK = 0xFFFF_FFFF
 _HALF = 0x8000_0000
 
-FRAME_HISTORY = 256  # frames remembered per direction, most recent first out
+FRAME_HISTORY = 32  # frames remembered per direction (the last one ends it): memory per connection
 PIECE_COST = 256  # bytes of memory a held piece costs beyond its payload (objects, table slots)
 MAX_BUFFERED = 1 << 20  # payload bytes held per direction
 MAX_MEMORY = 2 << 20  # memory held per direction, payload and bookkeeping

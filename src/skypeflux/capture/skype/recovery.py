@@ -22,6 +22,7 @@ from typing import Final
 
 from skypeflux import crypto
 from skypeflux.crypto.search import SPACE, Target, crc_hits
+from skypeflux.ipv4 import ip_number, ip_text
 from skypeflux.messages.blocks import parse_blocks
 
 SKIPPED: Final = tuple(
@@ -147,7 +148,7 @@ class Datagram:
 
     def target(self) -> Target:
         return Target(
-            int(ipaddress.IPv4Address(self.dst)),
+            ip_number(self.dst),
             self.packet_id,
             self.iv,
             self.crc,
@@ -168,7 +169,7 @@ class Verdict:
 
 def judge(hit: int, datagrams: Sequence[Datagram], *, backend: crypto.BackendArg = None) -> Verdict:
     """Check a CRC hit on ``datagrams[0]``: framing, then every other datagram of the host."""
-    address = str(ipaddress.IPv4Address(hit))
+    address = ip_text(hit)
     first = datagrams[0]
     plain, ok = first.target().open(hit, backend=backend)
     if not ok:

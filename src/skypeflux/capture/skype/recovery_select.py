@@ -24,10 +24,11 @@ from skypeflux.capture.net.packets import NetDecoder, UdpDatagram
 from skypeflux.capture.skype.addresses import is_private
 from skypeflux.capture.skype.recovery import Datagram
 from skypeflux.crypto.search import Target
+from skypeflux.ipv4 import UNKNOWN_IP_TEXT
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.errors import WireError
 
-UNKNOWN_ADDRESS = "0.0.0.0"
+UNKNOWN_ADDRESS = UNKNOWN_IP_TEXT
 MIN_CIPHERTEXT = 2
 """A command block needs at least a size and a command byte."""
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from skypeflux import crypto, objects
 from skypeflux.capture.flows import pair_key
+from skypeflux.capture.limits import Limits
 from skypeflux.capture.net.packets import TcpSegment, UdpDatagram
 from skypeflux.capture.records import FlowKey, Record, Transport
 from skypeflux.capture.skype.addresses import AddressBook, Learned, is_private
@@ -139,6 +140,7 @@ class Survey:
         *,
         crypto_backend: crypto.BackendArg = None,
         objects_backend: objects.BackendArg = None,
+        limits: Limits | None = None,
     ) -> None:
         self._crypto = crypto.get_backend(crypto_backend)
         self._book = book
@@ -148,7 +150,10 @@ class Survey:
         self._firsts: dict[Endpoint, Sample] = {}  # sending endpoint -> its first 0x02 datagram
         self._first_bytes = 0
         self._tcp = TcpDecoder(
-            self._tcp_record, crypto_backend=self._crypto, objects_backend=objects_backend
+            self._tcp_record,
+            crypto_backend=self._crypto,
+            objects_backend=objects_backend,
+            limits=limits,
         )
         self.result = SurveyResult()
 

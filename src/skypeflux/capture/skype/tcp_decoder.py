@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from skypeflux import crypto, objects
 from skypeflux.capture.flows import FlowCounters
+from skypeflux.capture.limits import Limits
 from skypeflux.capture.net.packets import TcpSegment
 from skypeflux.capture.net.tcp_connections import FlowEvent, TcpDirection, TcpTracker
 from skypeflux.capture.net.tcp_reassembly import END_IDLE, Chunk, End, Gap
@@ -105,11 +106,20 @@ class TcpDecoder:
         *,
         crypto_backend: crypto.BackendArg = None,
         objects_backend: objects.BackendArg = None,
+        limits: Limits | None = None,
     ) -> None:
+        limits = limits or Limits()
         self._crypto = crypto.get_backend(crypto_backend)
         self._objects = objects.get_backend(objects_backend)
         self._emit = emit
-        self._tracker = TcpTracker()
+        self._tracker = TcpTracker(
+            max_connections=limits.tcp_connections,
+            idle_timeout=limits.tcp_idle_seconds,
+            max_buffered=limits.tcp_buffer_bytes,
+            max_memory=limits.tcp_buffer_memory,
+            max_pieces=limits.tcp_buffer_pieces,
+            max_memory_total=limits.tcp_memory_total,
+        )
         self._dirs: dict[int, _Direction] = {}  # id(TcpDirection) -> state
         self._now = 0  # the capture frame being fed: bytes held for it are delivered "now"
         self._now_ts = 0.0

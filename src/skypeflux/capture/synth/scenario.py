@@ -10,7 +10,6 @@ seed.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import random
 import tomllib
 from collections.abc import Callable, Mapping
@@ -20,6 +19,7 @@ from typing import Any
 from skypeflux.capture.net.build import LINKS
 from skypeflux.capture.synth.errors import ScenarioError
 from skypeflux.capture.synth.objects_spec import build_objects, command_number
+from skypeflux.ipv4 import ip_number, ip_text
 
 EVENT_KINDS = ("udp", "nack", "ack", "resend", "tcp")
 MESSAGE_TYPES = {"notify": 1, "request": 2, "reply": 3}
@@ -183,8 +183,8 @@ def _port(table: _Table, name: str, default: int | None) -> int | None:
 
 def _ipv4(value: str, where: str) -> str:
     try:
-        return str(ipaddress.IPv4Address(value))
-    except ValueError:
+        return ip_text(ip_number(value))
+    except (ValueError, TypeError):
         raise ScenarioError(f"not an IPv4 address: {value!r}", where) from None
 
 

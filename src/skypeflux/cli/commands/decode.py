@@ -16,6 +16,7 @@ from skypeflux.cli.options import (
     addresses_option,
     decode_to_stdout,
     echo_out,
+    limits_option,
     make_decoder,
     open_source,
     progress_option,
@@ -170,6 +171,7 @@ def output_options(command: F) -> F:
 @stats_option
 @public_ip_option
 @addresses_option
+@limits_option
 @progress_option
 def decode(
     captures: tuple[str, ...],

@@ -11,6 +11,7 @@ from skypeflux.cli.errors import user_errors, writing
 from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
     echo_out,
+    limits_option,
     make_decoder,
     open_source,
     progress_option,
@@ -30,6 +31,7 @@ from skypeflux.outputs.flows import flow_to_json, format_flows_table
 @click.argument("capture", metavar="CAPTURE")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines, one object per flow.")
 @public_ip_option
+@limits_option
 @progress_option
 def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: bool) -> None:
     """Summarise the Skype flows of CAPTURE: endpoints, units (verified, unverified, clear),

@@ -9,7 +9,6 @@ to a file ``decode --addresses FILE`` reads.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -31,6 +30,7 @@ from skypeflux.cli.recovery_run import (
     fingerprint,
     search_host,
 )
+from skypeflux.ipv4 import ip_number, ip_text
 
 
 def _host_option(text: str | None) -> tuple[str | None, int | None]:
@@ -38,7 +38,7 @@ def _host_option(text: str | None) -> tuple[str | None, int | None]:
         return None, None
     address, _, port = text.partition(":")
     try:
-        return str(ipaddress.IPv4Address(address)), int(port) if port else None
+        return ip_text(ip_number(address)), int(port) if port else None
     except ValueError:
         raise click.BadParameter(f"expected IP[:PORT], got {text!r}", param_hint="--host") from None
 

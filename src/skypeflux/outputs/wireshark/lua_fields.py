@@ -1,13 +1,13 @@
 """The Lua ProtoField declarations, generated from the field registry.
 
-Each registered field becomes ``F["<name>"] = ProtoField.<type>(...)`` in the plugin; the
-dissector only ever refers to fields through ``F[...]``, so a field that is not registered
-cannot be added (``F`` would be nil and the test run would show a Lua error).
+Each registered field that Wireshark shows becomes ``F["<name>"] = ProtoField.<type>(...)``
+in the plugin; the dissector only ever refers to fields through ``F[...]``, so a field that is
+not registered cannot be added (``F`` would be nil and the test run would show a Lua error).
 """
 
 from __future__ import annotations
 
-from skypeflux.outputs.fields import FIELDS, Field
+from skypeflux.outputs.fields import Field, for_output
 
 _BASE = {"dec": "base.DEC", "hex": "base.HEX", "": "base.NONE"}
 _FRAME = {
@@ -45,7 +45,7 @@ def _declaration(f: Field) -> str:
 def fields_section() -> str:
     """``F`` (registered fields by name) and ``FIELD_LIST`` (what the Proto registers)."""
     lines = ["local F, FIELD_LIST = {}, {}"]
-    for f in FIELDS:
+    for f in for_output("lua"):
         lines.append(f"F[{_quote(f.name)}] = {_declaration(f)}")
     lines.append("for _, f in pairs(F) do FIELD_LIST[#FIELD_LIST + 1] = f end")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,116 @@
+"""Throughput on big captures: skypeflux decode --json beside tshark -r and tshark -T json.
+
+The captures are synthesized from SkypeIRC.cap: back-to-back copies, each shifted by an hour of
+capture time and with every UDP and TCP port moved by the copy number, so each copy is new
+conversations (new flows, new TCP connections, new IP fragment sets), as a long capture of many
+hosts would be; the Skype traffic in every copy still verifies (ports are not part of any seed).
+Each command runs as a child process writing to /dev/null; its CPU time (user + system) and peak
+resident memory (``wait4``'s ``ru_maxrss``: resident, not the Python heap) are printed with
+packets/s and MB/s. Medians of ``--runs`` runs. The machine may be shared: say so with figures.
+
+    python benchmarks/bench_throughput.py                  # 27 MB (64 copies)
+    python benchmarks/bench_throughput.py --size 1G --size 4G --runs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from skypeflux.capture.files import open_capture  # noqa: E402
+
+SHARED = Path(os.environ.get("SKYPEFLUX_SHARED", REPO.parent / "shared"))
+CAPTURE = SHARED / "captures" / "SkypeIRC.cap"
+
+
+def _size(text: str) -> int:
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:].upper(), 1)
+    return int(text[:-1] if scale > 1 else text) * scale
+
+
+def synthesize(path: Path, target: int) -> tuple[int, int]:
+    """Write copies of SkypeIRC.cap to ``path`` until it holds ``target`` bytes; return
+    (packets, bytes)."""
+    with open_capture(CAPTURE) as reader:
+        packets = [(p.ts, p.data, p.wirelen) for p in reader]
+    packets_written = 0
+    with path.open("wb") as out:
+        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        size = 24
+        copy = 0
+        while size < target:
+            shift = copy * 3600.0
+            for ts, data, wirelen in packets:
+                frame = bytearray(data)
+                if len(frame) >= 34 and frame[12:14] == b"\x08\x00" and frame[23] in (6, 17):
+                    ihl = (frame[14] & 0x0F) * 4
+                    at = 14 + ihl
+                    if len(frame) >= at + 4 and not struct.unpack_from("!H", frame, 20)[0] & 0x1FFF:
+                        sport, dport = struct.unpack_from("!HH", frame, at)
+                        moved = ((sport + copy) % 65535 or 1, (dport + copy) % 65535 or 1)
+                        struct.pack_into("!HH", frame, at, *moved)
+                t = ts + shift
+                sec = int(t)
+                out.write(struct.pack("<IIII", sec, int((t - sec) * 1e6), len(frame), wirelen))
+                out.write(frame)
+                size += 16 + len(frame)
+                packets_written += 1
+            copy += 1
+    return packets_written, size
+
+
+def measure(cmd: list[str]) -> tuple[float, int]:
+    """CPU seconds and peak resident KiB of one run of ``cmd``."""
+    with open(os.devnull, "wb") as sink:
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{cmd[0]} failed with {status}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", action="append", help="capture sizes (27M, 1G, 4G...)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="folder for the synthesized captures")
+    args = parser.parse_args()
+    sizes = [_size(s) for s in (args.size or ["27M"])]
+    tshark = shutil.which("tshark")
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="skypeflux-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"CPUs: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (shared machine?)")
+    for target in sizes:
+        path = folder / f"copies-{target >> 20}M.pcap"
+        packets, size = synthesize(path, target)
+        print(f"\n{path.name}: {packets:,} packets, {size / 1e6:,.1f} MB")
+        commands = {"skypeflux decode --json": [sys.executable, "-m", "skypeflux", "decode",
+                                                "--json", "--no-progress", str(path)]}  # fmt: skip
+        if tshark:
+            commands["tshark -r"] = [tshark, "-r", str(path)]
+            commands["tshark -T json"] = [tshark, "-r", str(path), "-T", "json"]
+        for name, cmd in commands.items():
+            runs = [measure(cmd) for _ in range(args.runs)]
+            cpu = statistics.median(r[0] for r in runs)
+            rss = max(r[1] for r in runs)
+            print(
+                f"  {name:24s} {cpu:8.2f} s CPU  {packets / cpu:10,.0f} packets/s  "
+                f"{size / 1e6 / cpu:7.1f} MB/s  peak RSS {rss / 1024:7.1f} MiB"
+            )
+        if not args.keep:
+            path.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
