@@ -41,10 +41,19 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_throughput.py
 	$(PY) benchmarks/bench_recover.py
 
+# The version is checked before anything is created, so a failed first run leaves no .venv behind
+# that would keep failing; a venv that fails half-way is removed for the same reason.
 $(STAMP): pyproject.toml setup.py
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip setuptools
-	$(PY) -m pip install --quiet -e '.[test]'
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	    echo "skypeflux needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) -V 2>&1 || echo missing)." >&2; \
+	    echo "Install one (e.g. apt-get install python3.11 python3.11-venv) and run: make $(MAKECMDGOALS) PYTHON=python3.11" >&2; \
+	    exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+	    echo "'$(PYTHON)' has no venv/ensurepip module: install python3-venv (Debian/Ubuntu), then run make $(MAKECMDGOALS) again" >&2; \
+	    exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+	$(PY) -m pip install --quiet --upgrade pip setuptools || { rm -rf $(VENV); exit 1; }
+	$(PY) -m pip install --quiet -e '.[test]' || { rm -rf $(VENV); exit 1; }
 	touch $(STAMP)
 
 clean:

@@ -62,6 +62,8 @@ def test_closed_stdout_is_exit_6(skypeirc_path: Path, command: str) -> None:
 
 FULL_DISK_CASES = [["decode", "CAP"], ["decode", "CAP", "--json"], ["flows", "CAP"]]
 FULL_DISK_CASES += [["decode", "--help"], ["--version"]]
+FULL_DISK_CASES += [["names"], ["fields"], ["help"], [], ["decode", "CAP", "-q", "--stats"]]
+FULL_DISK_CASES += [["decode", "CAP", "-T", "fields", "-e", "frame"], ["decode", "CAP", "-x"]]
 
 
 @pytest.mark.parametrize("args", FULL_DISK_CASES)

@@ -11,12 +11,12 @@ from skypeflux.messages.names import (
     object_name,
     session_command_name,
 )
-from skypeflux.messages.names_data import ADDR, LIST, NUM, STR
+from skypeflux.messages.names_data import ADDR, INTS, LIST, NUM, STR, U64
 
 
 def test_address_reply_and_its_public_address() -> None:
     assert command_name(36) is not None
-    name = object_name(36, 0x11)
+    name = object_name(36, 0x11, ADDR)
     assert name is not None and "public" in name and "address" in name
     info = command_info(36)
     assert info is not None and info.guessed and info.label.endswith("?")
@@ -35,16 +35,25 @@ def test_session_commands_are_a_separate_table() -> None:
     assert command_name(0x6D) is None  # cmd 109 is not a supernode command
 
 
-def test_family_disambiguates_same_id_objects() -> None:
+def test_names_depend_on_the_enclosing_list_and_the_family() -> None:
     assert object_name(14, 0, LIST) == "query"
-    assert object_name(14, 0, STR) == "user_name"
-    assert object_name(47, 1, LIST) != object_name(47, 1, NUM)
+    assert object_name(14, 0, STR, [(0, LIST)]) == "user_name"
+    assert object_name(14, 0, STR) is None  # not at the top level
+    assert object_name(47, 1, LIST) == "bcm"
+    assert object_name(47, 1, NUM, [(1, LIST)]) == "bcm_version"
+    assert object_name(47, 1, NUM) is None
+    assert object_name(30, 0x0D, U64) == "node_id"
+    assert object_name(30, 0x0D, NUM) is None
 
 
-def test_generic_fallback_is_a_guess() -> None:
-    info = object_info(999, 0x11, ADDR)
-    assert info is not None and info.guessed
-    assert object_name(999, 0x7777) is None
+def test_no_name_is_borrowed_from_another_command() -> None:
+    """The issue's examples: cmd 37's plain numbers, cmd 105 and 19, cmd 31's int list."""
+    assert object_info(999, 0x11, ADDR) is None
+    for obj_id in (0, 1, 4, 5, 8, 0x0B, 0x0D):
+        assert object_info(37, obj_id, NUM) is None
+    assert object_info(105, 1, NUM) is None
+    assert object_info(19, 1, NUM) is None
+    assert object_info(31, 0x21, INTS) is None
 
 
 def test_every_command_in_the_capture_but_one_has_a_name(
@@ -58,14 +67,15 @@ def test_every_command_in_the_capture_but_one_has_a_name(
 def test_every_address_object_in_the_capture_has_a_name(
     blocks_oracle: list[dict[str, Any]],
 ) -> None:
-    def walk(cmd: int, items: list[dict[str, Any]]) -> int:
+    def walk(cmd: int, items: list[dict[str, Any]], parents: list[tuple[int, int]]) -> int:
         count = 0
         for item in items:
             if item["family"] == ADDR:
-                assert object_name(cmd, item["id"], ADDR) is not None, (cmd, item["id"])
+                name = object_name(cmd, item["id"], ADDR, parents)
+                assert name is not None, (cmd, parents, item["id"])
                 count += 1
             if item["family"] == LIST:
-                count += walk(cmd, item["value"])
+                count += walk(cmd, item["value"], [*parents, (item["id"], LIST)])
         return count
 
-    assert sum(walk(b["cmd"], b["tree"]) for b in blocks_oracle) > 50
+    assert sum(walk(b["cmd"], b["tree"], []) for b in blocks_oracle) > 50

@@ -108,28 +108,28 @@ def test_addr_matches_either_side(
 
 
 def test_transport_and_frame_range(records: list[Record]) -> None:
-    tcp = list(build_filter(transport="tcp").apply(records))
+    tcp = list(build_filter(transports=["TCP"]).apply(records))
     assert tcp and all(r.transport == "tcp" for r in tcp)
-    window = list(build_filter(frames="200-230").apply(records))
+    window = list(build_filter(frames=["200-230"]).apply(records))
     assert window and all(200 <= r.frame <= 230 for r in window)
-    assert [r.frame for r in build_filter(frames="219").apply(records)] == [219]
+    assert [r.frame for r in build_filter(frames=["219"]).apply(records)] == [219]
 
 
 def test_a_fragment_message_matches_any_of_its_frames(records: list[Record]) -> None:
     message = next(r for r in records if r.unit == "udp.message")
     inner = sorted(message.frames)[1]
-    selected = list(build_filter(frames=str(inner), units=["udp.message"]).apply(records))
+    selected = list(build_filter(frames=[str(inner)], units=["udp.message"]).apply(records))
     assert selected == [message]
 
 
 def test_verified_and_unverified(records: list[Record]) -> None:
     failed = Verification(UNVERIFIED, Method.CRC32, "crc mismatch")
     mixed = [*records[:5], *(dataclasses.replace(r, verification=failed) for r in records[5:8])]
-    assert list(build_filter(verified=True).apply(mixed)) == mixed[:5]
-    assert list(build_filter(verified=False).apply(mixed)) == mixed[5:]
+    assert list(build_filter(verified=[True]).apply(mixed)) == mixed[:5]
+    assert list(build_filter(verified=[False]).apply(mixed)) == mixed[5:]
     clear = dataclasses.replace(records[0], verification=Verification(CLEAR, Method.NONE))
-    assert not build_filter(verified=True).matches(clear)
-    assert not build_filter(verified=False).matches(clear)
+    assert not build_filter(verified=[True]).matches(clear)
+    assert not build_filter(verified=[False]).matches(clear)
     # an unverified record's blocks are not evidence for --cmd
     assert not list(build_filter(commands=["27"]).apply(mixed[5:]))
 
@@ -139,8 +139,9 @@ def test_parsers_accept_the_documented_forms() -> None:
     assert parse_command("0x24") == 36
     assert parse_command("Probe_Refused") == 29
     assert parse_command("slotquery") == 6  # separators and case do not count
-    assert parse_address("1.2.3.4") == AddressPattern(0x01020304)
-    assert parse_address("1.2.3.4:80") == AddressPattern(0x01020304, 80)
+    assert parse_address("1.2.3.4") == AddressPattern("1.2.3.4")
+    assert parse_address("1.2.3.4:80") == AddressPattern("1.2.3.4", 80)
+    assert parse_address("10.1.2.3/8:80") == AddressPattern("10.0.0.0/8", 80)
     assert parse_frame_range("5") == FrameRange(5, 5)
     assert parse_frame_range("5-9") == FrameRange(5, 9)
     assert parse_frame_range("5-") == FrameRange(5, None)
@@ -153,15 +154,15 @@ def test_parsers_accept_the_documented_forms() -> None:
         ({"addresses": ["1.2.3"]}, "IPv4"),
         ({"addresses": ["1.2.3.4:99999"]}, "port"),
         ({"addresses": ["1.2.3.4:"]}, "port"),
-        ({"frames": "9-5"}, "empty"),
-        ({"frames": "x"}, "frame range"),
-        ({"frames": "-"}, "frame range"),
+        ({"frames": ["9-5"]}, "empty"),
+        ({"frames": ["x"]}, "frame range"),
+        ({"frames": ["-"]}, "frame range"),
         ({"units": ["udp.nonsense"]}, "unknown unit"),
-        ({"transport": "sctp"}, "transport"),
+        ({"transports": ["sctp"]}, "transport"),
         ({"commands": ["-3"]}, "negative"),
-        ({"frames": "0"}, "count from 1"),
-        ({"frames": "0-5"}, "count from 1"),
-        ({"frames": "-0"}, "count from 1"),
+        ({"frames": ["0"]}, "count from 1"),
+        ({"frames": ["0-5"]}, "count from 1"),
+        ({"frames": ["-0"]}, "count from 1"),
     ],
 )
 def test_bad_values_raise_value_error(kwargs: dict[str, Any], message: str) -> None:

@@ -151,7 +151,7 @@ def test_fragment_labels() -> None:
 def test_message_labels_count_fragments_not_frames_received(records: list[Record]) -> None:
     whole = next(r for r in records if r.unit == "udp.message")
     count = len(whole.frames)
-    assert f"UDP message ({count} frags) cmd " in record_lines(whole, EPOCH)[0]
+    assert f"UDP message ({count} frags) id 0x" in record_lines(whole, EPOCH)[0]
     missing = Verification(UNVERIFIED, Method.CRC32, f"incomplete message: missing {count - 3} ...")
     cut = dataclasses.replace(
         whole,

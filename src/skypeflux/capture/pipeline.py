@@ -276,31 +276,47 @@ class Decoder:
 
 
 class _Pairing:
-    """Marks each reply block with the frame of the request it answers.
+    """Marks each reply block with the frame of the request it answers, and each repeated
+    request (same endpoints and request id while the first is unanswered: a retransmission)
+    with the frame that first sent it.
 
-    Records are paired as they leave the reorder buffer, i.e. in frame order. Only the reply is
-    annotated: the request has been printed by the time its reply arrives, and a streaming tool
-    does not rewrite what it already showed.
+    Records are paired as they leave the reorder buffer, i.e. in frame order. Only the later
+    block is annotated: the earlier one has been printed by the time the later arrives, and a
+    streaming tool does not rewrite what it already showed. A reply names the latest copy of
+    its request (the one it answers, as far as the capture can tell).
     """
 
     def __init__(self, max_open: int = MAX_OPEN_REQUESTS) -> None:
-        self._pairer: RequestPairer[int] = RequestPairer(max_open=max_open)
+        # each open request: (its frame, the frame that first sent it)
+        self._pairer: RequestPairer[tuple[int, int]] = RequestPairer(max_open=max_open)
 
     def apply(self, record: Record) -> Record:
         if not record.blocks:
             return record
         blocks = list(record.blocks)
         for i, block in enumerate(blocks):
+            first = record.frame
             pairing = self._pairer.add(
-                record.frame,
+                (record.frame, first),
                 src=record.src,
                 dst=record.dst,
                 command=block.command,
                 flags=block.flags,
                 reqid=block.reqid,
             )
-            if pairing.outcome is Outcome.PAIRED:
-                blocks[i] = replace(block, reply_to_frame=pairing.request)
+            if pairing.outcome is Outcome.PAIRED and pairing.request is not None:
+                blocks[i] = replace(block, reply_to_frame=pairing.request[0])
+            elif pairing.outcome is Outcome.REPEATED and pairing.request is not None:
+                first = pairing.request[1]
+                self._pairer.add(
+                    (record.frame, first),
+                    src=record.src,
+                    dst=record.dst,
+                    command=block.command,
+                    flags=block.flags,
+                    reqid=block.reqid,
+                )  # keep the first frame for a third copy (same key: replaces, no new entry)
+                blocks[i] = replace(block, resend_of_frame=first)
         record.blocks = blocks
         return record
 

@@ -160,6 +160,7 @@ class BlockInfo:
     list_bytes: bytes
     error: str | None = None  # why the block or its list did not decode exactly
     reply_to_frame: int | None = None  # for a reply: frame of the request it answers
+    resend_of_frame: int | None = None  # for a repeated request: the frame that first sent it
 
 
 @dataclass(slots=True)

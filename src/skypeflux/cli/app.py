@@ -14,13 +14,15 @@ from skypeflux import __version__
 from skypeflux.cli.commands.decode import decode
 from skypeflux.cli.commands.demo import demo
 from skypeflux.cli.commands.export import export
+from skypeflux.cli.commands.fields import fields
 from skypeflux.cli.commands.flows import flows
 from skypeflux.cli.commands.keylog import keylog
+from skypeflux.cli.commands.names import names
 from skypeflux.cli.commands.recover_ip import recover_ip
 from skypeflux.cli.commands.synth import synth
 from skypeflux.cli.commands.wireshark import wireshark
 from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, output_error, restyled, say
-from skypeflux.cli.help_text import EPILOG
+from skypeflux.cli.help_text import GROUP_EPILOG
 
 
 class SkypefluxGroup(click.Group):
@@ -67,19 +69,55 @@ class SkypefluxGroup(click.Group):
 @click.group(
     "skypeflux",
     cls=SkypefluxGroup,
-    epilog=EPILOG,
+    epilog=GROUP_EPILOG,
+    invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, "--version", prog_name="skypeflux")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """De-obfuscate, verify and decode classic peer-to-peer Skype traffic (2004-2014).
 
-    CAPTURE is a pcap or pcapng file, or - for standard input. Nothing is shown as decrypted
-    unless it was verified (CRC32, or a known TCP header with exact framing).
+    CAPTURE is a pcap or pcapng file (also gzip, bzip2, xz or zstd compressed), or - for
+    standard input. Nothing is shown as decrypted unless it was verified (CRC32, or a known TCP
+    header with exact framing).
     """
+    if ctx.invoked_subcommand is None:  # bare "skypeflux": the help, on stdout, and success
+        click.echo(ctx.get_help())
+        raise click.exceptions.Exit(0)
 
 
-for _command in (decode, flows, recover_ip, keylog, export, wireshark, synth, demo):
+@click.command("help", short_help="Show the help of skypeflux or of one command.")
+@click.argument("command", required=False, metavar="[COMMAND]")
+@click.pass_context
+def help_command(ctx: click.Context, command: str | None) -> None:
+    """Show the help of skypeflux, or of COMMAND (same as skypeflux COMMAND --help)."""
+    parent = ctx.parent
+    assert parent is not None
+    if command is None:
+        click.echo(parent.get_help())
+        return
+    found = cli.get_command(parent, command)
+    if found is None:
+        known = ", ".join(sorted(cli.list_commands(parent)))
+        raise click.UsageError(f"no command {command!r} (commands: {known})")
+    with click.Context(found, info_name=command, parent=parent) as sub:
+        click.echo(found.get_help(sub))
+
+
+for _command in (
+    decode,
+    flows,
+    recover_ip,
+    keylog,
+    export,
+    wireshark,
+    synth,
+    names,
+    fields,
+    demo,
+    help_command,
+):
     cli.add_command(_command)
 
 

@@ -7,7 +7,9 @@ import contextlib
 import os
 import stat
 import sys
-from typing import BinaryIO
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol
 
 import click
 
@@ -27,7 +29,6 @@ from skypeflux.cli.progress import ProgressLine
 from skypeflux.ipv4 import ip_number, ip_text
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.jsonl import JsonLinesWriter
-from skypeflux.outputs.text import TextWriter
 
 
 def parse_public_ip(text: str) -> tuple[str | None, str]:
@@ -202,38 +203,69 @@ progress_option = click.option(
 )
 
 
+class RecordWriter(Protocol):
+    """What ``decode`` writes records with: text, JSON lines or fields."""
+
+    origin: float | None
+
+    def write(self, record: Record, only: Sequence[int] | None = None) -> None: ...
+
+
+@dataclass(slots=True)
+class RunResult:
+    """How a decoding run went: any Skype record at all, how many shown, stopped by ``-c``."""
+
+    found: bool = False
+    shown: int = 0
+    limited: bool = False
+
+
 def decode_to_stdout(
     decoder: Decoder,
     source: str | BinaryIO,
     record_filter: RecordFilter,
     progress: ProgressLine,
-    as_json: bool,
-    verbose: bool,
-    full: bool,
-) -> None:
-    """Stream the records to stdout (JSON lines end with the run's summary record)."""
-    out = sys.stdout
-    writer: TextWriter | JsonLinesWriter = (
-        JsonLinesWriter(out) if as_json else TextWriter(out, verbose=verbose, full=full)
-    )
+    writer: RecordWriter | JsonLinesWriter,
+    limit: int | None = None,
+    see: Callable[[Record, Sequence[int]], None] | None = None,
+) -> RunResult:
+    """Stream the records a filter selects to ``writer``; stop after ``limit`` shown ones.
+
+    ``see`` is told about each record shown and its blocks shown (statistics).
+    """
     wipe = progress.enabled and stdout_is_terminal()
+    result = RunResult()
     for record in decoder.run(source, progress=progress):
+        result.found = True
         if writer.origin is None:
             writer.origin = time_origin(decoder, record)
-        if record_filter.matches(record):
-            if wipe:
-                progress.clear()
-            with writing():
-                writer.write(record)
-    if isinstance(writer, JsonLinesWriter):
+        only = record_filter.select(record, writer.origin)
+        if only is None:
+            continue
+        if wipe:
+            progress.clear()
+        with writing():
+            if isinstance(writer, JsonLinesWriter):
+                writer.write(record)  # a JSON line is the whole record, as tshark -T json
+            else:
+                writer.write(record, None if record_filter.is_empty else only)
+        result.shown += 1
+        if see is not None:
+            see(record, only)
+        if limit is not None and result.shown >= limit:
+            result.limited = True
+            break
+    if isinstance(writer, JsonLinesWriter) and not result.limited:
         if writer.origin is None and decoder.first_time is not None:
             writer.origin = decoder.first_time
-        with writing():
+        with writing():  # JSON lines end with the run's summary record
             writer.write_summary(decoder.summary(), decoder.last_frame, decoder.last_time)
     progress.clear()
     with writing():
-        out.flush()
-    warn_if_truncated(decoder)
+        sys.stdout.flush()
+    if not result.limited:
+        warn_if_truncated(decoder)
+    return result
 
 
 def warn_if_truncated(decoder: Decoder) -> None:

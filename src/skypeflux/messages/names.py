@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from skypeflux.messages.names_data import (
+    COMMAND_SOURCES,
     COMMANDS,
     OBJECTS_BY_COMMAND,
-    OBJECTS_GENERIC,
     SESSION_COMMANDS,
+    SESSION_SOURCE,
     Entry,
 )
+
+FAMILY_WORDS = ("number", "u64", "address", "string", "blob", "list", "intlist")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,19 +77,61 @@ def session_command_name(raw: int) -> str | None:
     return None if entry is None else entry[0]
 
 
-def object_info(cmd: int, obj_id: int, family: int | None = None) -> Name | None:
-    """Name of object ``obj_id`` inside command ``cmd``; ``family`` picks between same-id objects.
-
-    Order: (id, family) for this command, then id for this command, then the generic table.
-    """
-    table = OBJECTS_BY_COMMAND.get(cmd, {})
-    if family is not None and (obj_id, family) in table:
-        return Name(*table[(obj_id, family)])
-    if obj_id in table:
-        return Name(*table[obj_id])
-    return _name(OBJECTS_GENERIC.get(obj_id))
+def object_info(
+    cmd: int, obj_id: int, family: int, parents: Sequence[tuple[int, int]] = ()
+) -> Name | None:
+    """Name of object ``obj_id`` of ``family`` in command ``cmd``, inside the lists ``parents``
+    (their ``(id, family)`` from the top level down); None where no table names exactly that."""
+    table = OBJECTS_BY_COMMAND.get(cmd)
+    if table is None:
+        return None
+    return _name(table.get((*parents, (obj_id, family))))
 
 
-def object_name(cmd: int, obj_id: int, family: int | None = None) -> str | None:
-    info = object_info(cmd, obj_id, family)
+def object_name(
+    cmd: int, obj_id: int, family: int, parents: Sequence[tuple[int, int]] = ()
+) -> str | None:
+    info = object_info(cmd, obj_id, family, parents)
     return None if info is None else info.name
+
+
+@dataclass(frozen=True, slots=True)
+class NameRow:
+    """One line of ``skypeflux names``: a command, or an object path in a command."""
+
+    kind: str  # "command", "object" or "session"
+    command: int
+    path: tuple[tuple[int, int], ...]
+    name: Name
+    source: str
+
+    def path_text(self) -> str:
+        return "/".join(f"obj 0x{i:02x} {FAMILY_WORDS[f]}" for i, f in self.path)
+
+    def text(self) -> str:
+        if self.kind == "object":
+            where = f"  {self.path_text()}"
+            return f"cmd {self.command:<5} {where:<44} {self.name.label:<26} {self.source}"
+        what = "cmd" if self.kind == "command" else "session"
+        return f"{what} {self.command:<5} {'':<44} {self.name.label:<26} {self.source}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "skypeflux.cmd": self.command,
+            "path": [{"id": i, "family": FAMILY_WORDS[f]} for i, f in self.path],
+            "name": self.name.name,
+            "guessed": self.name.guessed,
+            "source": self.source,
+        }
+
+
+def name_table() -> Iterator[NameRow]:
+    """Every name the tables define: each command, then its objects; then session commands."""
+    for cmd in sorted(COMMANDS):
+        source = COMMAND_SOURCES.get(cmd, "spec protocol.md 5.2")
+        yield NameRow("command", cmd, (), Name(*COMMANDS[cmd]), source)
+        for path, entry in OBJECTS_BY_COMMAND.get(cmd, {}).items():
+            yield NameRow("object", cmd, path, Name(*entry), f"spec 5.2, cmd {cmd}")
+    for raw in sorted(SESSION_COMMANDS):
+        yield NameRow("session", raw, (), Name(*SESSION_COMMANDS[raw]), SESSION_SOURCE)

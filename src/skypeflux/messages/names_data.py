@@ -1,11 +1,16 @@
 """Name tables for commands and object ids (spec protocol.md 5.2-5.4), as plain data.
 
 Each entry is ``(name, guessed)``; ``guessed`` marks names the spec flags [I] (or where the
-spec gives only a vague meaning), so an output can show them with a '?'. Object ids mean
-something only relative to their command, so :data:`OBJECTS_BY_COMMAND` is consulted first;
-a key may be an id or ``(id, family)`` when one command uses the same id for two families
-(families are :class:`skypeflux.objects.Family`, by the short aliases below).
-:data:`OBJECTS_GENERIC` is the fallback and is all guesses by construction.
+spec gives only a vague meaning), so an output can show them with a '?'.
+
+Object ids mean something only in their command, in the list that holds them and with their
+family (spec objects.md 1: "ids are per command"), so an object is named only where
+:data:`OBJECTS_BY_COMMAND` has an entry for exactly that: the key is the path from the block's
+top-level list, one ``(id, family)`` pair per level (family numbers as in spec 4.2: 0 number,
+1 64-bit, 2 address, 3 string, 4 blob, 5 list, 6 int list; :class:`skypeflux.objects.Family`,
+by the short aliases below). There is deliberately no generic
+fallback: the FakeSkype id names (spec 5.3) differ per command, and a borrowed name on a plain
+number reads as a fact.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 from skypeflux.objects.model import Family
 
 Entry = tuple[str, bool]
-ObjectKey = int | tuple[int, int]
+ObjectPath = tuple[tuple[int, int], ...]
 
 NUM, U64, ADDR, STR, BLOB, LIST, INTS = Family  # short names for the keys below
 
@@ -77,85 +82,121 @@ SESSION_COMMANDS: dict[int, Entry] = {
 }
 """Client-to-client session commands (spec 5.4): raw numbers, inside TCP type-0x05 packets."""
 
-OBJECTS_BY_COMMAND: dict[int, dict[ObjectKey, Entry]] = {
-    6: {0: ("slot_id", False), 5: ("max_count", False)},
+OBJECTS_BY_COMMAND: dict[int, dict[ObjectPath, Entry]] = {
+    6: {((0, NUM),): ("slot_id", False), ((5, NUM),): ("max_count", False)},
     8: {
-        6: ("slot", False),
-        0: ("slot_id", False),
-        3: ("supernode_address", False),
-        7: ("count", False),
+        ((6, LIST),): ("slot", False),
+        ((6, LIST), (0, NUM)): ("slot_id", False),
+        ((6, LIST), (3, ADDR)): ("supernode_address", False),
+        ((6, LIST), (7, NUM)): ("count", False),
     },
-    11: {9: ("users_online", False)},
-    12: {0x0B: ("directory_blob", False), 0x1F: ("presence_flag", True)},
+    11: {((9, NUM),): ("users_online", False)},
+    12: {((0x0B, BLOB),): ("directory_blob", False), ((0x1F, NUM),): ("presence_flag", True)},
     14: {
-        (0, LIST): ("query", False),
-        (0, STR): ("user_name", False),
-        (1, INTS): ("result_kinds", True),
+        ((0, LIST),): ("query", False),
+        ((0, LIST), (0, STR)): ("user_name", False),
+        ((1, INTS),): ("result_kinds", True),
     },
-    15: {(0, LIST): ("result", False), 0x0B: ("directory_blob", False)},
-    18: {(0, LIST): ("query", True), (0, STR): ("user_name", True)},
-    29: {3: ("supernode_address", False)},
+    15: {
+        ((0, LIST),): ("result", False),
+        ((0, LIST), (0x0B, BLOB)): ("directory_blob", False),
+    },
+    18: {((0, LIST),): ("query", True), ((0, LIST), (0, STR)): ("user_name", True)},
+    29: {((3, ADDR),): ("supernode_address", False)},
     30: {
-        1: ("uptime", False),
-        0x0D: ("node_id", False),
-        0x10: ("listen_port", False),
+        ((1, NUM),): ("uptime", False),
+        ((0x0D, U64),): ("node_id", False),
+        ((0x10, NUM),): ("listen_port", False),
     },
     31: {
-        0x0B: ("stack_version", False),
-        0x0C: ("stack_timestamp", False),
-        0x10: ("peer_listen_port", False),
-        0x11: ("public_address", False),
+        ((0x0B, NUM),): ("stack_version", False),
+        ((0x0C, NUM),): ("stack_timestamp", False),
+        ((0x10, NUM),): ("peer_listen_port", False),
+        ((0x11, ADDR),): ("public_address", False),
     },
-    36: {0x11: ("public_address", False)},
-    37: {0x5D: ("version_string", False)},
-    38: {0x5D: ("version_string", False)},
-    41: {0x11: ("target_address", False)},
-    42: {0x11: ("tester_address", False), 0x19: ("test_id", False)},
-    43: {0x19: ("test_id", True)},
-    45: {0x11: ("candidate_address", True)},
+    36: {((0x11, ADDR),): ("public_address", False)},
+    37: {((0x5D, STR),): ("version_string", False)},
+    38: {((0x5D, STR),): ("version_string", False)},
+    41: {((0x11, ADDR),): ("target_address", False)},
+    42: {((0x11, ADDR),): ("tester_address", False), ((0x19, NUM),): ("test_id", False)},
+    43: {((0x19, NUM),): ("test_id", True)},
+    45: {((0x11, ADDR),): ("candidate_address", True)},
     47: {
-        (1, LIST): ("bcm", False),
-        (0, NUM): ("bcm_id", False),
-        (1, NUM): ("bcm_version", False),
+        ((1, LIST),): ("bcm", False),
+        ((1, LIST), (0, NUM)): ("bcm_id", False),
+        ((1, LIST), (1, NUM)): ("bcm_version", False),
     },
-    48: {0: ("bcm_id", False), 3: ("bcm_blob", False)},
+    48: {((0, NUM),): ("bcm_id", False), ((3, BLOB),): ("bcm_blob", False)},
     53: {
-        1: ("peer_location", False),
-        (3, LIST): ("target", False),
-        (0, STR): ("target_name", False),
-        (2, STR): ("own_name", False),
+        ((1, BLOB),): ("peer_location", False),
+        ((3, LIST),): ("target", False),
+        ((3, LIST), (0, STR)): ("target_name", False),
+        ((3, LIST), (2, STR)): ("own_name", False),
     },
-    60: {0x0B: ("directory_blob", False)},
+    60: {((0x0B, BLOB),): ("directory_blob", False)},
     67: {
-        1: ("proposer_location", False),
-        9: ("challenge", False),
-        3: ("peer_session_id", False),
-        7: ("relay", False),
-        8: ("relay_address", False),
+        ((1, BLOB),): ("proposer_location", False),
+        ((9, U64),): ("challenge", False),
+        ((3, NUM),): ("peer_session_id", False),
+        ((7, LIST),): ("relay", False),
+        ((7, LIST), (8, ADDR)): ("relay_address", False),
+        ((7, LIST), (3, NUM)): ("session_to_declare", False),
     },
-    74: {4: ("session_to_declare", False), 3: ("own_session_id", False)},
-    81: {2: ("pinger", False)},
-    92: {3: ("session_id", False)},
-    6016: {4: ("user_name", False), 0x0D: ("version", False), 0x0E: ("public_ip", False)},
+    74: {((4, NUM),): ("session_to_declare", False), ((3, NUM),): ("own_session_id", False)},
+    81: {((2, STR),): ("pinger", False)},
+    92: {((3, NUM),): ("session_id", False)},
+    6016: {
+        ((4, STR),): ("user_name", False),
+        ((0x0D, STR),): ("version", False),
+        ((0x0E, NUM),): ("public_ip", False),
+    },
 }
+"""Object names per command, by path of ``(id, family)`` from the top-level list (spec 5.2)."""
 
-OBJECTS_GENERIC: dict[int, Entry] = {
-    0x00: ("request_code", True),
-    0x01: ("uptime", True),
-    0x04: ("user_name", True),
-    0x05: ("password_hash", True),
-    0x08: ("session_key", True),
-    0x0B: ("stack_version", True),
-    0x0C: ("stack_timestamp", True),
-    0x0D: ("node_id", True),
-    0x0E: ("public_ip", True),
-    0x10: ("listen_port", True),
-    0x11: ("public_address", True),
-    0x19: ("firewall_test_id", True),
-    0x21: ("modulus", True),
-    0x24: ("credentials", True),
-    0x31: ("platform", True),
-    0x34: ("display_name", True),
-    0x36: ("language", True),
+COMMAND_SOURCES: dict[int, str] = {
+    6: "SN p.73,99; FS ParentNode.cpp:84-120; seen",
+    8: "FS Common.h:75, Objects.h:63-65; SN p.73; seen",
+    11: "FS Common.h:73, Objects.h:46; seen",
+    12: "FS Presence.cpp:177-300; seen",
+    14: "FS SearchContacts.cpp:50-100; SN p.109; seen",
+    15: "FS Common.h:76; seen",
+    18: "seen only (meaning unknown)",
+    19: "seen only (meaning unknown)",
+    26: "FS HostScan.cpp:99 (comment only)",
+    27: "SN p.65,72; FS Common.h:68; seen",
+    28: "FS CMD_PROBE_OK; Ehlert p.6; seen",
+    29: "FS CMD_PROBE_REFUSED, HostScan.cpp:694-716; seen",
+    30: "FS HostScan.cpp:449-523; seen",
+    31: "FS CMD_CLIENT_OK, HostScan.cpp:301-330; seen",
+    32: "FS CMD_CLIENT_REFUSED",
+    35: "seen only, named by us [I]",
+    36: "seen only, named by us [I]",
+    37: "FS ParentNode.cpp:717-760; seen",
+    38: "FS ParentNode.cpp:717-760; seen",
+    40: "FS ParentNode.cpp:614-700; seen",
+    41: "SN p.96-97; VS2 p.33-34",
+    42: "FS Common.h:77, Objects.h:96-97; seen",
+    43: "seen, named by us [I]",
+    44: "seen; sos2 udp_pkt.c:39-110",
+    45: "seen; sos2 udp_pkt.c:39-110",
+    47: "FS CMD_BCM, HostScan.cpp:363-440; seen",
+    48: "FS HostScan.cpp:172-222; seen",
+    53: "FS SearchContacts.cpp:425-500; sos2 udp_pkt.c:411-414",
+    57: "FS Common.h:80, Query.cpp:69-135",
+    60: "FS Presence.cpp",
+    67: "FS Common.h:79, Query.cpp:137-300",
+    70: "FS Query.cpp:137-300",
+    74: "FS SessionManager.cpp:816-925, Common.h:81",
+    75: "FS Common.h:81",
+    81: "FS Common.h:78, Query.cpp:14-67",
+    82: "FS Query.cpp:14-67",
+    84: "FS Common.h:82",
+    92: "FS SessionManager.cpp:732-815",
+    117: "FS ParentNode.cpp:43-80 (disabled code)",
+    5200: "FS Events.cpp:849-936; seen",
+    6016: "FS Events.cpp:849-936; seen",
 }
-"""Fallback names from the FakeSkype object table (spec 5.3); ids differ per command."""
+"""Where each command's name comes from: the citation keys of spec protocol.md 0 and 5.2."""
+
+SESSION_SOURCE = "FS Common.h:85-93, SessionManager.cpp:153-250 (spec 5.4)"
+"""Where the session command names come from."""

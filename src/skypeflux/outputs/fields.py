@@ -241,6 +241,9 @@ FIELDS: tuple[Field, ...] = (
       "request it answers, when that was seen.", frame="request"),
     F("skypeflux.reply_in_frame", "framenum", "Reply in", "For a request: the frame of its "
       "reply.", frame="response", outputs=LUA),
+    F("skypeflux.resend_of_frame", "framenum", "Resend of", "For a request sent again to the "
+      "same peer with the same request id while the first was unanswered (a retransmission): "
+      "the frame that first sent it.", frame="request", outputs=JSON, json_note=_NULL),
     F("skypeflux.list.form", "uint8", "List form", "Object list serialisation: 0x41 (65, raw) "
       "or 0x42 (66, range-coded).", "hex", "LIST_FORMS",
       json_note="Null when the block has no list."),

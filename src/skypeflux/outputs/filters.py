@@ -1,35 +1,71 @@
-"""The small filter language of ``decode``: which records to show.
+"""What ``decode`` shows: a display filter (``-Y``) and the fixed options that stand for one.
 
-Deliberately not a display-filter language: a handful of options that cover what people ask of a
-Skype capture (this command, this peer, only what verified, these frames). Repeating an option
-widens it (``--cmd 36 --cmd 29``: either command); different options narrow each other (all must
-hold). Filters select whole records: a record is shown with all its blocks when one block matches.
-Parsing is separate from matching so the command line can report a bad value as a usage error.
+Every fixed option is spelled as the display filter it stands for (``--cmd 36`` is
+``skypeflux.cmd in {36}``, ``--addr 10.0.0.0/8:80`` is ``(ip.src == 10.0.0.0/8 && srcport ==
+80) || (ip.dst ...)``), so there is one matcher and one meaning: a repeated option widens (its
+values are OR-ed), different options and ``-Y`` narrow (AND-ed). Matching is at block level where
+the filter names a block field (see :mod:`skypeflux.outputs.display_filter`): ``--cmd 38`` shows
+the cmd 38 blocks of a datagram, not its neighbours. Parsing is separate from matching so the
+command line can report a bad value as a usage error.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
-from skypeflux.capture.records import Record, Status, Transport, UnitKind
-from skypeflux.ipv4 import Endpoint, ip_number
-from skypeflux.messages.names import command_by_name, command_suggestions
+from skypeflux.capture.records import Record
+from skypeflux.outputs.command_lookup import is_known_command, parse_command
+from skypeflux.outputs.display_filter import DisplayFilter, compile_filter, compile_node
+from skypeflux.outputs.filter_syntax import (
+    All,
+    Any_,
+    Compare,
+    Item,
+    Literal,
+    Member,
+    Node,
+    quote,
+    to_text,
+)
+from skypeflux.outputs.jsonl import record_to_json
+from skypeflux.outputs.naming import UNIT_KINDS
 
-TRANSPORTS = tuple(str(transport) for transport in Transport)
+__all__ = [
+    "TRANSPORTS",
+    "AddressPattern",
+    "FrameRange",
+    "RecordFilter",
+    "build_filter",
+    "is_known_command",
+    "parse_address",
+    "parse_command",
+    "parse_frame_range",
+]
+
+TRANSPORTS = ("udp", "tcp")
 
 
 @dataclass(frozen=True, slots=True)
 class AddressPattern:
-    """An IP address (a number), optionally with a port; matches an endpoint on either side of
-    a record."""
+    """An IPv4 address or network (``a.b.c.d/n``), optionally with a port."""
 
-    ip: int
+    ip: str
     port: int | None = None
 
-    def matches_endpoint(self, endpoint: Endpoint) -> bool:
-        return endpoint.ip == self.ip and (self.port is None or endpoint.port == self.port)
+    def node(self) -> Node:
+        ip = Literal("IPV4", self.ip)
+        if self.port is None:
+            return Compare("ip.addr", "==", ip)
+        port = Literal("NUMBER", str(self.port))
+        return Any_(
+            (
+                All((Compare("ip.src", "==", ip), Compare("srcport", "==", port))),
+                All((Compare("ip.dst", "==", ip), Compare("dstport", "==", port))),
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,97 +75,61 @@ class FrameRange:
     first: int | None = None
     last: int | None = None
 
-    def __contains__(self, frame: object) -> bool:
-        if not isinstance(frame, int):
-            return False
-        return (self.first is None or frame >= self.first) and (
-            self.last is None or frame <= self.last
-        )
+    def node(self) -> Node:
+        if self.first is not None and self.last is not None:
+            low, high = Literal("NUMBER", str(self.first)), Literal("NUMBER", str(self.last))
+            return Member("frames", (Item(low, None if self.first == self.last else high),))
+        if self.first is not None:
+            return Compare("frames", ">=", Literal("NUMBER", str(self.first)))
+        return Compare("frames", "<=", Literal("NUMBER", str(self.last)))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RecordFilter:
-    """All conditions at once; an empty filter selects everything."""
+    """The compiled filter; an empty one selects every record with all its blocks."""
 
-    commands: frozenset[int] = frozenset()
-    addresses: tuple[AddressPattern, ...] = ()
-    verified: bool | None = None  # True: verified only; False: failed verification only
-    units: frozenset[UnitKind] = frozenset()
-    transport: Transport | None = None
-    frames: FrameRange | None = None
+    display: DisplayFilter | None = None
+    commands: frozenset[int] = field(default=frozenset())
 
     @property
     def is_empty(self) -> bool:
-        return self == RecordFilter()
+        return self.display is None
 
-    def matches(self, record: Record) -> bool:
-        if self.verified is not None and self.verified != record.verification.ok:
-            return False
-        if self.verified is False and record.verification.status != Status.UNVERIFIED:
-            return False  # "unverified" means tried and failed, not clear ACKs or notes
-        if self.units and record.unit not in self.units:
-            return False
-        if self.transport is not None and record.transport != self.transport:
-            return False
-        if self.frames is not None:
-            carried = record.frames or [record.frame]
-            if not any(frame in self.frames for frame in carried):
-                return False
-        if self.addresses and not any(
-            pattern.matches_endpoint(record.src) or pattern.matches_endpoint(record.dst)
-            for pattern in self.addresses
-        ):
-            return False
-        return not self.commands or self._matches_command(record)
+    @property
+    def text(self) -> str:
+        """The whole filter as one display-filter expression (what ``--explain`` would print)."""
+        return "" if self.display is None else to_text(self.display.node)
 
-    def _matches_command(self, record: Record) -> bool:
-        if not record.verification.ok:
-            return False
-        return any(block.command in self.commands for block in record.blocks)
+    def select(self, record: Record, origin: float | None = None) -> list[int] | None:
+        """None when the record is not shown, else the indices of its blocks to show."""
+        if self.display is None:
+            return list(range(len(record.blocks) if record.verification.ok else 0))
+        start = record.time if origin is None else origin
+        return self.display.select(record_to_json(record, start))
+
+    def matches(self, record: Record, origin: float | None = None) -> bool:
+        return self.select(record, origin) is not None
 
     def apply(self, records: Iterable[Record]) -> Iterator[Record]:
         return (record for record in records if self.matches(record))
 
-
-# Names are resolved to numbers when the filter is built, so a typo is reported at once instead of
-# silently matching nothing, and a guessed name (shown as "address_reply?") matches with or
-# without its '?'.
-def _unknown_command(text: str) -> ValueError:
-    close = command_suggestions(text)
-    hint = f"; did you mean {' or '.join(close)}?" if close else "; give its number instead"
-    return ValueError(f"unknown command name {text.strip()!r}{hint}")
-
-
-def parse_command(text: str) -> int:
-    """``36``, ``0x24`` or a name from the command table (``address_reply``) -> 36.
-
-    Numbers are taken as they are (a capture may hold commands no table names); names must be in
-    the table, else ValueError suggests the closest ones.
-    """
-    text = text.strip()
-    if not text:
-        raise ValueError("empty command")
-    try:
-        number = int(text, 0)
-    except ValueError:
-        found = command_by_name(text)
-        if found is None:
-            raise _unknown_command(text) from None
-        return found
-    if number < 0:
-        raise ValueError(f"command number must not be negative: {text}")
-    return number
+    def unknown_commands(self) -> list[int]:
+        """Command numbers the filter names that no table knows (for a hint when none matched)."""
+        return sorted(number for number in self.commands if not is_known_command(number))
 
 
 def parse_address(text: str) -> AddressPattern:
-    """``IP`` or ``IP:PORT`` (IPv4, as Skype classic used)."""
+    """``IP``, ``IP/PREFIX`` (a network), ``IP:PORT`` or ``IP/PREFIX:PORT`` (IPv4)."""
     host, sep, port_text = text.strip().rpartition(":")
     if not sep:
         host, port_text = text.strip(), ""
     try:
-        ip = ip_number(host)
+        if "/" in host:
+            ip = str(ipaddress.IPv4Network(host, strict=False))
+        else:
+            ip = str(ipaddress.IPv4Address(host))
     except ValueError:
-        raise ValueError(f"not an IPv4 address: {host!r}") from None
+        raise ValueError(f"not an IPv4 address or network: {host!r}") from None
     if not port_text:
         if sep:
             raise ValueError(f"missing port after ':' in {text!r}")
@@ -159,33 +159,66 @@ def parse_frame_range(text: str) -> FrameRange:
     return FrameRange(first, last)
 
 
-def parse_unit(text: str) -> UnitKind:
-    try:
-        return UnitKind(text)
-    except ValueError:
-        kinds = ", ".join(UnitKind)
-        raise ValueError(f"unknown unit {text!r} (one of {kinds})") from None
+def parse_unit(text: str) -> str:
+    if text not in UNIT_KINDS:
+        raise ValueError(f"unknown unit {text!r} (one of {', '.join(UNIT_KINDS)})")
+    return text
+
+
+def parse_transport(text: str) -> str:
+    lowered = text.strip().lower()
+    if lowered not in TRANSPORTS:
+        raise ValueError(f"transport must be udp or tcp, not {text!r}")
+    return lowered
+
+
+def _either(nodes: Sequence[Node]) -> Node | None:
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else Any_(tuple(nodes))
+
+
+def _set(field_name: str, literals: Iterable[Literal]) -> Node | None:
+    items = tuple(Item(literal) for literal in literals)
+    return Member(field_name, items) if items else None
 
 
 def build_filter(
     *,
     commands: Iterable[str] = (),
     addresses: Iterable[str] = (),
-    verified: bool | None = None,
+    verified: Iterable[bool] = (),
     units: Iterable[str] = (),
-    transport: str | None = None,
-    frames: str | None = None,
+    transports: Iterable[str] = (),
+    frames: Iterable[str] = (),
+    expression: str | None = None,
 ) -> RecordFilter:
-    """A filter from the command line's text values; raises ValueError naming the bad value."""
-    numbers = frozenset(parse_command(text) for text in commands)
-    if transport is not None and transport not in TRANSPORTS:
-        raise ValueError(f"transport must be udp or tcp, not {transport!r}")
-    wanted = Transport(transport) if transport is not None else None
-    return RecordFilter(
-        commands=numbers,
-        addresses=tuple(parse_address(text) for text in addresses),
-        verified=verified,
-        units=frozenset(parse_unit(text) for text in units),
-        transport=wanted,
-        frames=parse_frame_range(frames) if frames is not None else None,
-    )
+    """A filter from the command line's text values; raises ValueError naming the bad value.
+
+    ``verified`` holds True for ``--verified`` and False for ``--unverified`` (tried and failed;
+    clear ACKs and notes are neither); both together widen to either.
+    """
+    numbers = sorted({parse_command(text) for text in commands})
+    verdicts = [
+        Compare("skypeflux.verified", "==", Literal("NAME", "true"))
+        if wanted
+        else Compare("skypeflux.verify.status", "==", quote("unverified"))
+        for wanted in dict.fromkeys(verified)
+    ]
+    groups = [
+        _set("skypeflux.cmd", (Literal("NUMBER", str(number)) for number in numbers)),
+        _either([parse_address(text).node() for text in addresses]),
+        _either(verdicts),
+        _set("skypeflux.unit", (quote(parse_unit(text)) for text in dict.fromkeys(units))),
+        _set("transport", (quote(parse_transport(t)) for t in dict.fromkeys(transports))),
+        _either([parse_frame_range(text).node() for text in frames]),
+    ]
+    parts = [group for group in groups if group is not None]
+    typed = compile_filter(expression) if expression is not None else None
+    if typed is not None:
+        parts.append(typed.node)
+    if not parts:
+        return RecordFilter()
+    node = parts[0] if len(parts) == 1 else All(tuple(parts))
+    display = compile_node(node, to_text(node))
+    return RecordFilter(display, frozenset(numbers) | display.commands)

@@ -34,16 +34,13 @@ def load_schema() -> dict[str, Any]:
 
 
 def object_to_json(
-    obj: Obj, command: int | None = None, *, top_level: bool = True
+    obj: Obj, command: int | None = None, *, parents: tuple[tuple[int, int], ...] = ()
 ) -> dict[str, Any]:
-    """One object in the dotted form (family 5 nests the same form); top-level objects are
-    named for ``command``: the plain name, and whether it is a guess as a field of its own."""
+    """One object in the dotted form (family 5 nests the same form); objects are named for
+    ``command`` and the lists ``parents`` that hold them: the plain name, and whether it is a
+    guess as a field of its own."""
     family, value = obj.family, obj.value
-    name = (
-        object_name_info(command, family, obj.id, top_level=top_level)
-        if command is not None
-        else None
-    )
+    name = object_name_info(command, family, obj.id, parents) if command is not None else None
     out: dict[str, Any] = {
         "skypeflux.obj.id": obj.id,
         "skypeflux.obj.family": int(family),
@@ -53,7 +50,8 @@ def object_to_json(
     }
     if family == Family.LIST and isinstance(value, ObjectList):
         out["skypeflux.obj.value"] = [
-            object_to_json(child, command, top_level=False) for child in value
+            object_to_json(child, command, parents=(*parents, (obj.id, int(family))))
+            for child in value
         ]
     else:
         out["skypeflux.obj.value"] = plain_value(value)
@@ -76,6 +74,7 @@ def block_to_json(block: BlockInfo) -> dict[str, Any]:
         "skypeflux.cmd.kind": command_kind(block.flags),
         "skypeflux.reqid": block.reqid,
         "skypeflux.reply_to_frame": block.reply_to_frame,
+        "skypeflux.resend_of_frame": block.resend_of_frame,
         "skypeflux.list.form": block.list_form,
         "skypeflux.list.hex": block.list_bytes.hex(),
         "skypeflux.error": block.error,

@@ -42,22 +42,23 @@ def family_name(family: int) -> str:
 
 
 def object_name_info(
-    command: int, family: int, object_id: int, *, top_level: bool
+    command: int, family: int, object_id: int, parents: tuple[tuple[int, int], ...] = ()
 ) -> Name | None:
-    """The name of an object and whether it is a guess (``None`` when it has none); nested
-    objects are left unnamed (see :func:`object_label`)."""
-    return object_info(command, object_id, family) if top_level else None
+    """The name of an object and whether it is a guess (``None`` when it has none), for this
+    command, the lists ``parents`` that hold it and its family (see :func:`object_label`)."""
+    return object_info(command, object_id, family, parents)
 
 
-def object_label(command: int, family: int, object_id: int, *, top_level: bool) -> str | None:
+def object_label(
+    command: int, family: int, object_id: int, parents: tuple[tuple[int, int], ...] = ()
+) -> str | None:
     """The name of an object (``None`` when it has none); a guessed name ends with '?'.
 
-    Ids only mean something relative to the list that holds them (protocol.md 4), and the
-    tables name top-level objects; nested objects are left unnamed rather than named wrongly.
+    Ids only mean something relative to the command and the list that holds them
+    (protocol.md 4): ``parents`` is the ``(id, family)`` of each enclosing list from the top.
+    Where the tables name no such object, it has no name, never one borrowed from elsewhere.
     """
-    if not top_level:
-        return None
-    info = object_info(command, object_id, family)
+    info = object_info(command, object_id, family, parents)
     return info.label if info is not None else None
 
 
@@ -117,6 +118,9 @@ def unit_label(record: Record) -> str:
         return "UDP nack"
     if unit == UnitKind.UDP_OTHER:
         return f"UDP 0x{record.udp_type:02x}" if record.udp_type is not None else "UDP other"
+    if unit == UnitKind.TCP_CONTROL:
+        kind = record.info.get("kind")  # ack, filler or session (spec 2.2)
+        return f"TCP {kind}" if isinstance(kind, str) and kind else "TCP control"
     if unit.startswith("tcp."):
         return f"TCP {unit[4:]}"
     return str(unit)  # "note"

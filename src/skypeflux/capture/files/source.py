@@ -1,5 +1,7 @@
 """Where a capture comes from: a path, ``"-"`` for standard input, or a binary file object.
 
+A gzip, bzip2, xz or zstd stream is decompressed on the way (:mod:`.compressed`).
+
 Opening is kept apart from parsing so the readers see only a byte stream, and the errors a
 user can cause before any byte is read (no such file, a directory) are said in words here.
 """
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, cast
 
 from skypeflux.capture.errors import CaptureError
+from skypeflux.capture.files.compressed import decompressed
 from skypeflux.capture.files.reader import CaptureReader
 from skypeflux.capture.files.stream import RawPacket
 
@@ -31,7 +34,7 @@ def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureRe
         path = os.fspath(source)
         if path == "-":
             return CaptureReader(
-                _buffered(sys.stdin.buffer),
+                decompressed(_buffered(sys.stdin.buffer), owns=False),
                 "<stdin>",
                 owns_file=False,
                 skip_unsupported=skip_unsupported,
@@ -45,14 +48,18 @@ def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureRe
         except OSError as exc:
             raise CaptureError(f"{path}: cannot open: {exc.strerror}") from None
         try:
-            return CaptureReader(fh, path, owns_file=True, skip_unsupported=skip_unsupported)
+            stream = decompressed(fh)
+            return CaptureReader(stream, path, owns_file=True, skip_unsupported=skip_unsupported)
         except BaseException:
             fh.close()
             raise
     check_file_object(source)
     name = str(getattr(source, "name", f"<{type(source).__name__}>"))
     return CaptureReader(
-        _buffered(source), name, owns_file=False, skip_unsupported=skip_unsupported
+        decompressed(_buffered(source), owns=False),
+        name,
+        owns_file=False,
+        skip_unsupported=skip_unsupported,
     )
 
 

@@ -19,6 +19,7 @@ when its flow's last datagram has passed, is reported at a frame of that flow.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import cast
 
@@ -71,6 +72,9 @@ class MessageJoiner:
         self._emit = emit  # (record, plaintext to describe) -> the decoder's record output
         self._assembler = FragmentAssembler(max_messages=MAX_FRAGMENT_SETS)
         self._started: dict[_Key, tuple[float, FlowKey]] = {}  # key -> (first time, flow)
+        # Seed of each verified fragment by (key, frame) until its message is reported: a
+        # message says every fragment's seed, not only the last one's. Bounded like the sets.
+        self._seeds: OrderedDict[tuple[_Key, int], int] = OrderedDict()
 
     def counts(self) -> dict[str, int]:
         a = self._assembler
@@ -91,6 +95,9 @@ class MessageJoiner:
         key: _Key = (fragment_record.src, fragment_record.dst, parsed.id)
         frame, ts = fragment_record.frame, fragment_record.time
         self._expire(fragment_record.flow, frame, ts)
+        self._seeds[(key, frame)] = opened.seed
+        while len(self._seeds) > MAX_FRAGMENT_SETS * 16:
+            self._seeds.popitem(last=False)
         done = self._assembler.add(key, parsed, opened, frame, ts)
         if done is not None:
             self._started.pop(key, None)
@@ -171,7 +178,12 @@ class MessageJoiner:
             udp_func=parsed.func,
             packet_id=parsed.id,
         )
-        record.info = {"ref_id": done.ref_id, "fragments": done.count}
+        seeds = [self._seeds.pop((done.key, frame), None) for frame in done.frames]  # type: ignore[arg-type]
+        record.info = {
+            "ref_id": done.ref_id,
+            "fragments": done.count,
+            "seeds": [f"{seed:08x}" if seed is not None else "?" for seed in seeds],
+        }
         self._emit(record, done.plaintext if problem is None else None)
 
     def _broken(self, incomplete: Incomplete, frame: int, ts: float, flow: FlowKey | None) -> None:

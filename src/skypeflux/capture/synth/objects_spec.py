@@ -25,7 +25,7 @@ import string
 from collections.abc import Callable, Mapping
 
 from skypeflux.capture.synth.errors import ScenarioError
-from skypeflux.messages.names_data import COMMANDS, OBJECTS_BY_COMMAND, OBJECTS_GENERIC
+from skypeflux.messages.names_data import COMMANDS, OBJECTS_BY_COMMAND
 from skypeflux.objects import Address, Obj, ObjectList, ObjectsError
 
 FAMILY_KEYS = {
@@ -66,19 +66,26 @@ def command_number(value: object, where: str) -> int:
 
 
 def object_id(command: int, name: str, family: int, where: str) -> int:
-    """The id the object tables give ``name`` inside ``command`` (for this family)."""
+    """The id the object tables give ``name`` inside ``command`` (for this family).
+
+    The tables key each name by its path of ``(id, family)`` from the top-level list; the last
+    step is the object itself, wherever the scenario nests it. A name given with another family
+    than the table's still picks its id (a scenario may send an odd value on purpose); the
+    decoder then shows that object unnamed."""
     wanted = _fold(name)
     names: list[str] = []
-    for table in (OBJECTS_BY_COMMAND.get(command, {}), OBJECTS_GENERIC):
-        for key, (entry, _guessed) in table.items():
-            names.append(entry)
-            if _fold(entry) != wanted:
-                continue
-            if isinstance(key, tuple):
-                if key[1] == family:
-                    return key[0]
-            else:
-                return key
+    other_family: int | None = None
+    for path, (entry, _guessed) in OBJECTS_BY_COMMAND.get(command, {}).items():
+        names.append(entry)
+        if _fold(entry) != wanted:
+            continue
+        object_id, object_family = path[-1]
+        if object_family == family:
+            return object_id
+        if other_family is None:
+            other_family = object_id
+    if other_family is not None:
+        return other_family
     close = difflib.get_close_matches(wanted, names, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise ScenarioError(f"no object named {name!r} in command {command}{hint}", where)

@@ -20,12 +20,13 @@ from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.filters import RecordFilter
 from skypeflux.outputs.flows import format_flows_table
+from skypeflux.outputs.text_printer import TextPrinter
 
 DEMO_SCENARIO = "nat-login"
 DEMO_SEED = 1
 
 
-@click.command()
+@click.command(short_help="Decode a capture synthesized on the spot (or --capture), list flows.")
 @click.option("-V", "--verbose", is_flag=True, help="Print the object tree after each line.")
 @click.option(
     "--capture",
@@ -49,15 +50,8 @@ def demo(verbose: bool, capture: str | None, no_progress: bool) -> None:
             source = open_source(capture)
             name = capture
         click.echo(f"# skypeflux decode {name}")
-        decode_to_stdout(
-            decoder,
-            source,
-            RecordFilter(),
-            progress,
-            False,
-            verbose,
-            False,
-        )
+        writer = TextPrinter(sys.stdout, verbose=verbose)
+        decode_to_stdout(decoder, source, RecordFilter(), progress, writer)
         click.echo(f"\n# skypeflux flows {name}")
         click.echo(format_flows_table(decoder.flows), nl=False)
     raise click.exceptions.Exit(finish_run(decoder, name, summary=True))

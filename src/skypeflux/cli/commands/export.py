@@ -7,7 +7,7 @@ import sys
 import click
 
 from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, OutputFailure, safe_text, say, user_errors
-from skypeflux.cli.help_text import EPILOG
+from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
     make_decoder,
     open_source,
@@ -20,7 +20,10 @@ from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.export import write_export
 
 
-@click.command(epilog=EPILOG)
+@click.command(
+    epilog=COMMAND_EPILOG,
+    short_help="Write a pcapng with every verified unit decrypted, for Wireshark.",
+)
 @click.argument("capture", metavar="CAPTURE")
 @click.option(
     "-o", "--output", "output", required=True, metavar="OUT.pcapng", help="The pcapng to write."

@@ -8,7 +8,7 @@ import sys
 import click
 
 from skypeflux.cli.errors import user_errors, writing
-from skypeflux.cli.help_text import EPILOG
+from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
     echo_out,
     limits_option,
@@ -24,7 +24,10 @@ from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.flows import flow_to_json, format_flows_table
 
 
-@click.command(epilog=EPILOG)
+@click.command(
+    epilog=COMMAND_EPILOG,
+    short_help="One line per Skype flow: endpoints, frames, verified units, status.",
+)
 @click.argument("capture", metavar="CAPTURE")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines, one object per flow.")
 @public_ip_option

@@ -15,7 +15,7 @@ from skypeflux.cli.errors import (
     user_errors,
     writing,
 )
-from skypeflux.cli.help_text import EPILOG
+from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
     echo_out,
     make_decoder,
@@ -30,7 +30,10 @@ from skypeflux.cli.progress import ProgressLine
 from skypeflux.outputs.keylog import KeyLog
 
 
-@click.command(epilog=EPILOG)
+@click.command(
+    epilog=COMMAND_EPILOG,
+    short_help="Write the key log: one RC4 key per verified unit, for the plugin.",
+)
 @click.argument("capture", metavar="CAPTURE")
 @click.option(
     "-o",

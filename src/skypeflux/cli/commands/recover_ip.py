@@ -20,7 +20,7 @@ from skypeflux.capture.skype.recovery import DEFAULT_CHUNK, Chunk, chunks, plan
 from skypeflux.capture.skype.recovery_select import Host, select_hosts
 from skypeflux.cli import backends
 from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, EXIT_USAGE, Failure, user_errors
-from skypeflux.cli.help_text import EPILOG
+from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.recovery_run import (
     Checkpoint,
     DaskRunner,
@@ -67,7 +67,11 @@ def _report(host: Host, state: HostState) -> str:
     return f"{host.address}: {found.address} from frame {frame}{confirm}: {effort}{rejected}"
 
 
-@click.command("recover-ip", epilog=EPILOG)
+@click.command(
+    "recover-ip",
+    epilog=COMMAND_EPILOG,
+    short_help="Search for the public address of a NATed host whose datagrams fail.",
+)
 @click.argument("capture", metavar="CAPTURE", type=click.Path(dir_okay=False))
 @click.option("--host", "host_text", metavar="IP[:PORT]", help="Only this (private) host.")
 @click.option(

@@ -44,7 +44,10 @@ def _scenario_failure(exc: ScenarioError) -> Failure:
     return Failure(EXIT_UNREADABLE if unreadable else EXIT_USAGE, str(exc))
 
 
-@click.command(epilog=SYNTH_EPILOG)
+@click.command(
+    epilog=SYNTH_EPILOG,
+    short_help="Write a synthetic capture of a built-in or TOML scenario.",
+)
 @click.argument("scenario", required=False, metavar="SCENARIO")
 @click.option(
     "-o",

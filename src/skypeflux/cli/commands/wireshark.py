@@ -12,7 +12,7 @@ from skypeflux.cli.options import require_stdout
 from skypeflux.outputs.wireshark import KEYLOG_PREFERENCE, install, plugin_text
 
 
-@click.group()
+@click.group(short_help="The Wireshark plugin: print it (lua) or install it.")
 def wireshark() -> None:
     """The Wireshark plugin: decrypted Skype in Wireshark itself (see README)."""
 
@@ -27,7 +27,7 @@ def lua() -> None:
             sys.stdout.flush()
 
 
-@wireshark.command("install")
+@wireshark.command("install", short_help="Copy the plugin into Wireshark's personal plugin folder.")
 @click.option(
     "--dir",
     "directory",

@@ -372,104 +372,85 @@ local COMMANDS = {
 }
 local OBJECTS_BY_COMMAND = {
     [6] = {
-        ids = { [0] = { "slot_id", false }, [5] = { "max_count", false } },
+        paths = { ["0:0"] = { "slot_id", false }, ["5:0"] = { "max_count", false } },
     },
     [8] = {
-        ids = { [0] = { "slot_id", false }, [3] = { "supernode_address", false }, [6] = { "slot", false }, [7] = { "count", false } },
+        paths = { ["6:5"] = { "slot", false }, ["6:5>0:0"] = { "slot_id", false }, ["6:5>3:2"] = { "supernode_address", false }, ["6:5>7:0"] = { "count", false } },
     },
     [11] = {
-        ids = { [9] = { "users_online", false } },
+        paths = { ["9:0"] = { "users_online", false } },
     },
     [12] = {
-        ids = { [11] = { "directory_blob", false }, [31] = { "presence_flag", true } },
+        paths = { ["11:4"] = { "directory_blob", false }, ["31:0"] = { "presence_flag", true } },
     },
     [14] = {
-        paths = { ["0:3"] = { "user_name", false }, ["0:5"] = { "query", false }, ["1:6"] = { "result_kinds", true } },
+        paths = { ["0:5"] = { "query", false }, ["0:5>0:3"] = { "user_name", false }, ["1:6"] = { "result_kinds", true } },
     },
     [15] = {
-        ids = { [11] = { "directory_blob", false } },
-        paths = { ["0:5"] = { "result", false } },
+        paths = { ["0:5"] = { "result", false }, ["0:5>11:4"] = { "directory_blob", false } },
     },
     [18] = {
-        paths = { ["0:3"] = { "user_name", true }, ["0:5"] = { "query", true } },
+        paths = { ["0:5"] = { "query", true }, ["0:5>0:3"] = { "user_name", true } },
     },
     [29] = {
-        ids = { [3] = { "supernode_address", false } },
+        paths = { ["3:2"] = { "supernode_address", false } },
     },
     [30] = {
-        ids = { [1] = { "uptime", false }, [13] = { "node_id", false }, [16] = { "listen_port", false } },
+        paths = { ["13:1"] = { "node_id", false }, ["16:0"] = { "listen_port", false }, ["1:0"] = { "uptime", false } },
     },
     [31] = {
-        ids = { [11] = { "stack_version", false }, [12] = { "stack_timestamp", false }, [16] = { "peer_listen_port", false }, [17] = { "public_address", false } },
+        paths = { ["11:0"] = { "stack_version", false }, ["12:0"] = { "stack_timestamp", false }, ["16:0"] = { "peer_listen_port", false }, ["17:2"] = { "public_address", false } },
     },
     [36] = {
-        ids = { [17] = { "public_address", false } },
+        paths = { ["17:2"] = { "public_address", false } },
     },
     [37] = {
-        ids = { [93] = { "version_string", false } },
+        paths = { ["93:3"] = { "version_string", false } },
     },
     [38] = {
-        ids = { [93] = { "version_string", false } },
+        paths = { ["93:3"] = { "version_string", false } },
     },
     [41] = {
-        ids = { [17] = { "target_address", false } },
+        paths = { ["17:2"] = { "target_address", false } },
     },
     [42] = {
-        ids = { [17] = { "tester_address", false }, [25] = { "test_id", false } },
+        paths = { ["17:2"] = { "tester_address", false }, ["25:0"] = { "test_id", false } },
     },
     [43] = {
-        ids = { [25] = { "test_id", true } },
+        paths = { ["25:0"] = { "test_id", true } },
     },
     [45] = {
-        ids = { [17] = { "candidate_address", true } },
+        paths = { ["17:2"] = { "candidate_address", true } },
     },
     [47] = {
-        paths = { ["0:0"] = { "bcm_id", false }, ["1:0"] = { "bcm_version", false }, ["1:5"] = { "bcm", false } },
+        paths = { ["1:5"] = { "bcm", false }, ["1:5>0:0"] = { "bcm_id", false }, ["1:5>1:0"] = { "bcm_version", false } },
     },
     [48] = {
-        ids = { [0] = { "bcm_id", false }, [3] = { "bcm_blob", false } },
+        paths = { ["0:0"] = { "bcm_id", false }, ["3:4"] = { "bcm_blob", false } },
     },
     [53] = {
-        ids = { [1] = { "peer_location", false } },
-        paths = { ["0:3"] = { "target_name", false }, ["2:3"] = { "own_name", false }, ["3:5"] = { "target", false } },
+        paths = { ["1:4"] = { "peer_location", false }, ["3:5"] = { "target", false }, ["3:5>0:3"] = { "target_name", false }, ["3:5>2:3"] = { "own_name", false } },
     },
     [60] = {
-        ids = { [11] = { "directory_blob", false } },
+        paths = { ["11:4"] = { "directory_blob", false } },
     },
     [67] = {
-        ids = { [1] = { "proposer_location", false }, [3] = { "peer_session_id", false }, [7] = { "relay", false }, [8] = { "relay_address", false }, [9] = { "challenge", false } },
+        paths = { ["1:4"] = { "proposer_location", false }, ["3:0"] = { "peer_session_id", false }, ["7:5"] = { "relay", false }, ["7:5>3:0"] = { "session_to_declare", false }, ["7:5>8:2"] = { "relay_address", false }, ["9:1"] = { "challenge", false } },
     },
     [74] = {
-        ids = { [3] = { "own_session_id", false }, [4] = { "session_to_declare", false } },
+        paths = { ["3:0"] = { "own_session_id", false }, ["4:0"] = { "session_to_declare", false } },
     },
     [81] = {
-        ids = { [2] = { "pinger", false } },
+        paths = { ["2:3"] = { "pinger", false } },
     },
     [92] = {
-        ids = { [3] = { "session_id", false } },
+        paths = { ["3:0"] = { "session_id", false } },
     },
     [6016] = {
-        ids = { [4] = { "user_name", false }, [13] = { "version", false }, [14] = { "public_ip", false } },
+        paths = { ["13:3"] = { "version", false }, ["14:0"] = { "public_ip", false }, ["4:3"] = { "user_name", false } },
     },
 }
 local OBJECTS_GENERIC = {
-    [0] = { "request_code", true },
-    [1] = { "uptime", true },
-    [4] = { "user_name", true },
-    [5] = { "password_hash", true },
-    [8] = { "session_key", true },
-    [11] = { "stack_version", true },
-    [12] = { "stack_timestamp", true },
-    [13] = { "node_id", true },
-    [14] = { "public_ip", true },
-    [16] = { "listen_port", true },
-    [17] = { "public_address", true },
-    [25] = { "firewall_test_id", true },
-    [33] = { "modulus", true },
-    [36] = { "credentials", true },
-    [49] = { "platform", true },
-    [52] = { "display_name", true },
-    [54] = { "language", true },
 }
 -- END GENERATED NAMES
 

@@ -1,0 +1,261 @@
+"""The display-filter syntax (``decode -Y``): Wireshark's operators, parsed with lark.
+
+Only the syntax lives here: text in, a small tree of frozen dataclasses out, and back to text
+(:func:`to_text`), so the command-line shorthands (``--cmd``, ``--addr``, ...) build the same
+tree a typed expression gives. What a field means and how a tree is matched against records is
+in :mod:`skypeflux.outputs.display_filter`.
+
+The grammar follows Wireshark 4: ``==``/``eq``, ``!=``/``ne`` (no occurrence equal), ``~=``
+(some occurrence not equal), ``<``, ``>``, ``<=``, ``>=``, ``contains``, ``matches``/``~``,
+``in {a b c..d}`` and ``not in``, ``&&``/``and``, ``||``/``or``, ``!``/``not``, parentheses, and a
+field name alone for "present". Literals are numbers (``36``, ``0x24``, ``1.5``), quoted strings,
+IPv4 addresses with an optional ``/prefix`` or ``:port``, byte strings (``0a:1b:2c``) and bare
+words (``request``, ``udp``, command names). ``and`` binds tighter than ``or``, as in Wireshark.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+
+import lark
+
+GRAMMAR = r"""
+?start: expr
+?expr: and_expr (_OR and_expr)+ -> any_of
+     | and_expr
+?and_expr: unary (_AND unary)+ -> all_of
+     | unary
+?unary: _NOT unary -> negate
+      | "(" expr ")"
+      | test
+test: NAME OP literal -> compare
+    | NAME _CONTAINS literal -> contains
+    | NAME _MATCHES STRING -> matches
+    | NAME _IN "{" item ("," ? item)* "}" -> member
+    | NAME _NOT _IN "{" item ("," ? item)* "}" -> not_member
+    | NAME -> present
+item: literal (".." literal)?
+literal: NUMBER | STRING | IPV4 | BYTES | NAME
+
+_OR.4: /\|\||or\b/i
+_AND.4: /&&|and\b/i
+_NOT.4: /!(?!=)|not\b/i
+_IN.4: /in\b/i
+_CONTAINS.4: /contains\b/i
+_MATCHES.4: /matches\b|~(?!=)/i
+OP.4: /==|!=|~=|<=|>=|<|>|(eq|ne|lt|gt|le|ge)\b/i
+IPV4.3: /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(\/\d{1,2}|:\d{1,5})?/
+BYTES.2: /[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})+/
+NUMBER.1: /-?(0[xX][0-9a-fA-F]+|\d+(\.\d+)?)/
+NAME: /[A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_?]|[A-Za-z_]/
+STRING: /"(\\.|[^"\\])*"/
+
+%import common.WS
+%ignore WS
+"""
+
+_WORD_OPS = {"eq": "==", "ne": "!=", "lt": "<", "gt": ">", "le": "<=", "ge": ">="}
+OPERATORS = ("==", "!=", "~=", "<", ">", "<=", ">=")
+
+
+class FilterSyntaxError(ValueError):
+    """A filter that does not parse, or names what does not exist; ``column`` counts from 1."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message if column is None else f"column {column}: {message}")
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A literal as written: its token kind (NUMBER, STRING, IPV4, BYTES, NAME) and text."""
+
+    kind: str
+    text: str
+
+    @property
+    def string(self) -> str:
+        """The text a STRING stands for (quotes and escapes removed); other kinds as written."""
+        if self.kind == "STRING":
+            value: str = json.loads(self.text)
+            return value
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One member of a set: a value, or a range ``low..high`` (both ends included)."""
+
+    low: Literal
+    high: Literal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    field: str
+    op: str  # one of OPERATORS, "contains", "matches"
+    value: Literal
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    field: str
+    items: tuple[Item, ...]
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Present:
+    field: str
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Any_:
+    operands: tuple[Node, ...]
+
+
+Node = Compare | Member | Present | Not | All | Any_
+
+
+def _literal(token: lark.Token) -> Literal:
+    return Literal(str(token.type), str(token))
+
+
+class _Build(lark.Transformer[lark.Token, Node]):
+    """Parse tree -> :data:`Node`; keeps each field's column for later error messages."""
+
+    def compare(self, args: list[lark.Token | Literal]) -> Node:
+        name, op, value = args
+        assert isinstance(name, lark.Token) and isinstance(op, lark.Token)
+        assert isinstance(value, Literal)
+        text = str(op).lower()
+        return Compare(str(name), _WORD_OPS.get(text, text), value, name.column or 0)
+
+    def contains(self, args: list[lark.Token | Literal]) -> Node:
+        name, value = args
+        assert isinstance(name, lark.Token) and isinstance(value, Literal)
+        return Compare(str(name), "contains", value, name.column or 0)
+
+    def matches(self, args: list[lark.Token]) -> Node:
+        name, value = args
+        return Compare(str(name), "matches", _literal(value), name.column or 0)
+
+    def member(self, args: list[lark.Token | Item]) -> Node:
+        name, *items = args
+        assert isinstance(name, lark.Token)
+        return Member(str(name), tuple(i for i in items if isinstance(i, Item)), name.column or 0)
+
+    def not_member(self, args: list[lark.Token | Item]) -> Node:
+        return Not(self.member(args))
+
+    def present(self, args: list[lark.Token]) -> Node:
+        return Present(str(args[0]), args[0].column or 0)
+
+    def item(self, args: list[Literal]) -> Item:
+        return Item(args[0], args[1] if len(args) > 1 else None)
+
+    def literal(self, args: list[lark.Token]) -> Literal:
+        return _literal(args[0])
+
+    def negate(self, args: list[Node]) -> Node:
+        return Not(args[0])
+
+    def all_of(self, args: list[Node]) -> Node:
+        return All(tuple(args))
+
+    def any_of(self, args: list[Node]) -> Node:
+        return Any_(tuple(args))
+
+
+@cache
+def _parser() -> lark.Lark:
+    return lark.Lark(GRAMMAR, parser="lalr", propagate_positions=False)
+
+
+_EXPECTED_WORDS = {
+    "NAME": "a field name",
+    "OP": "an operator",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "RBRACE": "'}'",
+    "LBRACE": "'{'",
+    "NUMBER": "a value",
+    "STRING": "a value",
+    "IPV4": "a value",
+    "BYTES": "a value",
+    "$END": "the end",
+}
+
+
+def _expected(names: set[str]) -> str:
+    if names & {"NUMBER", "STRING"}:
+        names = names - {"NAME"}  # a bare word there is a value, not a field
+    words = sorted({_EXPECTED_WORDS.get(name, name.strip("_").lower()) for name in names})
+    return " or ".join(words) if words else "something else"
+
+
+def parse(text: str) -> Node:
+    """Parse a filter expression; :class:`FilterSyntaxError` says what and at which column."""
+    if not text.strip():
+        raise FilterSyntaxError("empty filter")
+    try:
+        tree = _parser().parse(text)
+    except lark.UnexpectedCharacters as exc:
+        position = exc.pos_in_stream or 0
+        char = text[position] if position < len(text) else ""
+        raise FilterSyntaxError(f"unexpected character {char!r}", exc.column) from None
+    except lark.UnexpectedEOF as exc:
+        raise FilterSyntaxError(
+            f"the filter ends too early; expected {_expected(set(exc.expected))}",
+            len(text) + 1,
+        ) from None
+    except lark.UnexpectedToken as exc:
+        if exc.token.type == "$END":
+            raise FilterSyntaxError(
+                f"the filter ends too early; expected {_expected(set(exc.expected))}",
+                len(text) + 1,
+            ) from None
+        raise FilterSyntaxError(
+            f"unexpected {str(exc.token)!r}; expected {_expected(set(exc.expected))}",
+            exc.column,
+        ) from None
+    node: object = _Build().transform(tree)
+    assert isinstance(node, Compare | Member | Present | Not | All | Any_)
+    return node
+
+
+def quote(text: str) -> Literal:
+    """A STRING literal for arbitrary text."""
+    return Literal("STRING", json.dumps(text))
+
+
+def to_text(node: Node) -> str:
+    """The expression back as filter text (fully parenthesised where precedence matters)."""
+    if isinstance(node, Compare):
+        return f"{node.field} {node.op} {node.value.text}"
+    if isinstance(node, Member):
+        items = " ".join(
+            item.low.text if item.high is None else f"{item.low.text}..{item.high.text}"
+            for item in node.items
+        )
+        return f"{node.field} in {{{items}}}"
+    if isinstance(node, Present):
+        return node.field
+    if isinstance(node, Not):
+        return f"!({to_text(node.operand)})"
+    joiner = " && " if isinstance(node, All) else " || "
+    return "(" + joiner.join(to_text(operand) for operand in node.operands) + ")"
