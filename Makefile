@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_objects.py
 	$(PY) benchmarks/bench_decode.py
 	$(PY) benchmarks/bench_memory.py
+	$(PY) benchmarks/bench_throughput.py
 	$(PY) benchmarks/bench_recover.py
 
 # The version is checked before anything is created, so a failed first run leaves no .venv behind

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -27,6 +28,10 @@ EXCERPT = {1505, 1589, 1611, 1888, 1898}
 HOST, PUBLIC = "192.168.1.2", "86.128.245.115"
 
 Key = tuple[str, float, bytes]
+
+
+def _kept(frame: int, *, start: int, dropped: set[int]) -> bool:
+    return frame >= start and frame not in dropped
 
 
 def _key(record: Record) -> Key:
@@ -90,11 +95,11 @@ def test_without_both_nacks_everything_still_verifies(
     nacks = {r.frame for r in full if r.unit == "udp.nack"}
     assert len(nacks) == 2
     for start in [1, *CUT_STARTS]:
-
-        def keep(n: int, first: int = start) -> bool:
-            return n >= first and n not in nacks
-
-        cut = write_frames(skypeirc_path, tmp_path / f"n{start}.pcap", keep)
+        cut = write_frames(
+            skypeirc_path,
+            tmp_path / f"n{start}.pcap",
+            partial(_kept, start=start, dropped=nacks),
+        )
         kept = {n for n in times if n >= start} - nacks
         expected = _expected(full, times, kept)
         records = list(Decoder().run(cut))

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from skypeflux.cli.app import cli
-from skypeflux.cli.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
+from skypeflux.cli.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_UNVERIFIED, EXIT_USAGE
 from tests.helpers.paths import REPO
 
 BUILTINS = ["lossy", "mid-session", "nat-login", "public-host", "tls-443", "unanswered"]
@@ -39,11 +39,8 @@ def test_synth_writes_what_decode_reads(tmp_path: Path) -> None:
     assert "0 lost" in err
     code, text, _ = _run("decode", str(out))
     assert code == EXIT_OK
-    assert (
-        "cmd 36 address_reply?" in text
-        and "(NAck in frame" in text
-        and "UDP message (9 frags)" in text
-    )
+    assert "cmd 36 address_reply?" in text and "UDP message (9 frags)" in text
+    assert "(NAck in frame " in text and ", confirmed by the CRC of frame " in text
 
 
 def test_seed_decides_the_bytes(tmp_path: Path) -> None:
@@ -113,21 +110,21 @@ def test_demo_needs_nothing_beside_the_package(tmp_path: Path) -> None:
     assert proc.returncode == EXIT_OK, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("# skypeflux decode synthesized nat-login")
-    assert any("192.168.1.2 is 86.128.245.115 (NAck in frame" in line for line in lines)
+    assert any("192.168.1.2 is 86.128.245.115 (NAck in frame " in line for line in lines)
     assert any("cmd 31 client_ok reply" in line for line in lines)
     assert any("cmd 36 address_reply? reply" in line and "CRC ok" in line for line in lines)
     assert "# skypeflux flows" in proc.stdout
-    # stderr holds the end-of-run summary and nothing else (no warning, no error)
-    assert proc.stderr.startswith("skypeflux: summary: ")
-    assert all(line.startswith("skypeflux:  ") for line in proc.stderr.splitlines()[1:])
-    assert "0 unverified" in proc.stderr
+    assert proc.stderr.startswith("skypeflux: summary: ")  # and nothing else: no warning
+    assert "warning" not in proc.stderr and "host 192.168.1.2: " in proc.stderr
 
 
 def test_unanswered_is_what_recover_ip_is_for(tmp_path: Path) -> None:
     capture = tmp_path / "unanswered.pcap"
     assert _run("synth", "unanswered", "--seed", "4", "-o", str(capture))[0] == EXIT_OK
-    code, _, err = _run("decode", str(capture))
-    assert code == 1 and "no Skype traffic" in err
+    code, text, err = _run("decode", str(capture))
+    # Skype found, none of it verified (exit 7); the summary points at recover-ip
+    assert code == EXIT_UNVERIFIED and text.count("public address unknown") == 4
+    assert "skypeflux recover-ip" in err
     code, out, _ = _run(
         "recover-ip", str(capture), "--range", "84.228.0.0/16", "--no-progress",
         "--checkpoint", str(tmp_path / "ck.json"),

@@ -55,7 +55,9 @@ def _direction(seed: int, last_word: int, rows: list[dict[str, Any]], first_id: 
     return encode_stream(seed, frames, seq16=0x1234 if last_word == 3 else 1, last_word=last_word)
 
 
-def synthetic_capture(path: Path) -> Path:
+def synthetic_capture(path: Path, *, skype_ivs: bool = True) -> Path:
+    """``skype_ivs=False`` gives the fragments IVs out of Skype's generator order: every piece
+    still verifies by its CRC, the joined message does not."""
     rows = _rows()
     udp_rows = [r for r in rows if r["proto"] == "udp" and " udp 02 " in r["where"]]
     big = oracle_block(max(rows, key=lambda r: r["size"]))
@@ -63,23 +65,45 @@ def synthetic_capture(path: Path) -> Path:
     to_nat, from_nat = (BOB, BOB_PORT, NAT_HOST, NAT_PORT), (NAT_HOST, NAT_PORT, BOB, BOB_PORT)
     probe, reply, later = (oracle_block(udp_rows[i]) for i in (0, 1, 2))
     ips = [
-        udp_ip(*from_nat, seal_payload(probe, packet_id=0x15E8, iv=0x2BB72FED,
-                                       src_ip="0.0.0.0", dst_ip=BOB).build()),
+        udp_ip(
+            *from_nat,
+            seal_payload(
+                probe, packet_id=0x15E8, iv=0x2BB72FED, src_ip="0.0.0.0", dst_ip=BOB
+            ).build(),
+        ),
         udp_ip(*to_nat, wudp.Nack(0x15E8, wudp.ip_number(ALICE), 0x24499EB8, 0x77).build()),
-        udp_ip(*from_nat, seal_resend(probe, packet_id=0x15E8, challenge=0x24499EB8,
-                                      dest_ip=BOB, func=0x23).build()),
-        udp_ip(*to_nat, seal_payload(reply, packet_id=0x4A0E, iv=0x11223344,
-                                     src_ip=BOB, dst_ip=ALICE, func=0x52).build()),
+        udp_ip(
+            *from_nat,
+            seal_resend(
+                probe, packet_id=0x15E8, challenge=0x24499EB8, dest_ip=BOB, func=0x23
+            ).build(),
+        ),
+        udp_ip(
+            *to_nat,
+            seal_payload(
+                reply, packet_id=0x4A0E, iv=0x11223344, src_ip=BOB, dst_ip=ALICE, func=0x52
+            ).build(),
+        ),
         udp_ip(*from_nat, wudp.Ack(0x4A0E, wudp.ip_number(BOB), 0xDEADBEEF, func=0x45).build()),
         udp_ip(NAT_HOST, 53001, "8.8.8.8", 53, bytes.fromhex("abcd01000001000000000000")),
     ]
     pieces = [big[i : i + FRAGMENT_BODY] for i in range(0, len(big), FRAGMENT_BODY)]
-    ivs = fragment_ivs(0x600DF00D, len(pieces))  # Skype's generator order, as the CRCs prove
     frags = [
-        udp_ip(*to_nat, seal_fragment(piece, packet_id=0x4A10, ref_id=0x15F4, index=i,
-                                      last=i == len(pieces) - 1, iv=ivs[i],
-                                      src_ip=BOB, dst_ip=ALICE, func=0x0F | 0x10 * (i % 8)).build(),
-               ident=200 + i)
+        udp_ip(
+            *to_nat,
+            seal_fragment(
+                piece,
+                packet_id=0x4A10,
+                ref_id=0x15F4,
+                index=i,
+                last=i == len(pieces) - 1,
+                iv=fragment_ivs(0x600DF00D, len(pieces))[i] if skype_ivs else 0x600DF00D + i,
+                src_ip=BOB,
+                dst_ip=ALICE,
+                func=0x0F | 0x10 * (i % 8),
+            ).build(),
+            ident=200 + i,
+        )
         for i, piece in enumerate(pieces)
     ]
     frags[2], frags[5] = frags[5], frags[2]

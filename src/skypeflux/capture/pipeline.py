@@ -23,13 +23,15 @@ never anything per packet or per record (``benchmarks/bench_memory.py`` measures
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from skypeflux import crypto, objects
 from skypeflux.capture.accounting import PacketAccount
@@ -344,11 +346,9 @@ def _rewindable(source: Source) -> Iterator[tuple[Callable[[], Source], int | No
         return
     stream: BinaryIO
     if isinstance(source, str | os.PathLike):
-        import sys
-
         stream = sys.stdin.buffer
     else:
-        check_file_object(source)  # a wrong kind of source fails here, before any copying
+        check_file_object(source)  # a wrong kind of source fails as it would when read once
         stream = source
     start = _seekable_position(stream)
     if start is not None:
@@ -359,15 +359,34 @@ def _rewindable(source: Source) -> Iterator[tuple[Callable[[], Source], int | No
 
         yield rewind, None
         return
+    name = str(getattr(stream, "name", "<stdin>"))
     with tempfile.TemporaryFile(prefix="skypeflux-") as spool:
         shutil.copyfileobj(stream, spool, 1 << 20)
         size = spool.tell()
 
         def from_spool() -> Source:
             spool.seek(0)
-            return spool
+            return cast(BinaryIO, _Named(spool, name))
 
         yield from_spool, size
+
+
+class _Named(io.RawIOBase):
+    """The spooled copy, read under the original stream's name (messages say ``<stdin>``)."""
+
+    def __init__(self, inner: BinaryIO, name: str) -> None:
+        super().__init__()
+        self._inner = inner
+        self.name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._inner.readinto(buffer)  # type: ignore[attr-defined, no-any-return]
+
+    def close(self) -> None:  # the spool is closed by its own context
+        super().close()
 
 
 def _seekable_position(stream: BinaryIO) -> int | None:

@@ -7,14 +7,14 @@ is not the same screen of decode examples again.
 
 _EXIT_CODES = """\b
 Exit codes:
-  0    decoded (or the reader of a pipe stopped early)
+  0    decoded: at least one unit verified (or the reader of a pipe stopped early)
   1    the capture holds no Skype traffic
   2    usage error, or a bad SKYPEFLUX_BACKEND / SKYPEFLUX_OBJECTS_BACKEND
   3    capture missing or unreadable
   4    not a capture, unsupported link type, or truncated beyond use
   5    internal error (a bug: please report it)
   6    the output cannot be written (closed standard output, full disk)
-  7    Skype traffic found, but none of it could be verified
+  7    Skype traffic found, none of it verified (see the summary on stderr)
   130  interrupted
 """
 

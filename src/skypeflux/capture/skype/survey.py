@@ -98,9 +98,6 @@ class RunDetector:
         except WireError:
             run.spoiled = True
             return
-        if isinstance(parsed, wudp.Payload) and parsed.func != wudp.TYPE_PAYLOAD:
-            run.spoiled = True  # a real 0x02 datagram has no filler bits (protocol.md 1.1)
-            return
         run.shaped += 1
         ids = _ids(parsed)
         if ids is None:

@@ -127,7 +127,7 @@ class UdpBuilder:
             plain,
             packet_id=packet_id,
             ref_id=ref_id,
-            ivs=fragment_ivs(rng.getrandbits(32), count),  # Skype's generator order
+            ivs=fragment_ivs(rng.getrandbits(32), count),  # Skype's generator, 2 steps apart
             src_ip=own,
             dst_ip=dst.seen_as,
             funcs=[self._filler(0x0F) for _ in range(count)],

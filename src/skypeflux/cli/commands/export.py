@@ -25,10 +25,15 @@ from skypeflux.outputs.export import write_export
     short_help="Write a pcapng with every verified unit decrypted, for Wireshark.",
 )
 @click.argument("capture", metavar="CAPTURE")
-@click.option("-o", "--output", "output", required=True, metavar="OUT.pcapng",
-              help="The pcapng to write.")
-@click.option("--with-other", "with_other", is_flag=True,
-              help="Interleave the capture's other packets, untouched (not with - as CAPTURE).")
+@click.option(
+    "-o", "--output", "output", required=True, metavar="OUT.pcapng", help="The pcapng to write."
+)
+@click.option(
+    "--with-other",
+    "with_other",
+    is_flag=True,
+    help="Interleave the capture's other packets, untouched (not with - as CAPTURE).",
+)
 @public_ip_option
 @progress_option
 def export(

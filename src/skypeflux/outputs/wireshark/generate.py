@@ -109,9 +109,7 @@ def names_section() -> str:
             )
         if paths:
             lines.append(
-                "        paths = { "
-                + ", ".join(f'["{k}"] = {_entry(e)}' for k, e in paths)
-                + " },"
+                "        paths = { " + ", ".join(f'["{k}"] = {_entry(e)}' for k, e in paths) + " },"
             )
         lines.append("    },")
     lines.append("}")

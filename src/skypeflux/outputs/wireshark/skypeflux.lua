@@ -1571,6 +1571,24 @@ local function open_udp(log, r, src, dst, ct)
     end
 end
 
+-- A joined 0x0F message is shown only when its order is proven, as skypeflux does: each
+-- piece's IV (covered by its CRC) is two steps of Skype's generator after the one before it,
+-- and the piece flagged last is shorter than a full one (protocol.md 3.3; wire/fragments.py).
+local FULL_FRAGMENT_PLAIN = 0x54B - 15
+local function skype_lcg(v) return (69069 * v + 0x4271) % 4294967296 end
+
+local function message_problem(set)
+    for k = 1, set.last do
+        if set.ivs[k] ~= skype_lcg(skype_lcg(set.ivs[k - 1])) then
+            return "pieces' IVs do not follow Skype's generator in index order"
+        end
+    end
+    if #set.pieces[set.last] >= FULL_FRAGMENT_PLAIN then
+        return "the piece flagged last is a full one: the message may go on"
+    end
+    return nil
+end
+
 local function first_pass_udp(s, size, frame, src, sport, dst, dport, truncated, verdict)
     local r = { verdict = verdict, id = be16(s, 0), func = sbyte(s, 3) }
     r.type = r.func % 16 + (r.func >= 128 and 128 or 0)
@@ -1597,20 +1615,26 @@ local function first_pass_udp(s, size, frame, src, sport, dst, dport, truncated,
         local key = a .. ">" .. b .. "#" .. r.id
         local set = S.frags[key]
         if not set then
-            set = { pieces = {}, frames = {}, have = 0 }
+            set = { pieces = {}, frames = {}, ivs = {}, have = 0 }
             S.frags[key] = set
         end
         if not set.pieces[r.index] then
             set.pieces[r.index] = r.plain
+            set.ivs[r.index] = r.iv
             set.frames[#set.frames + 1] = frame
             set.have = set.have + 1
             if r.last then set.last = r.index end
             if set.last and set.have == set.last + 1 then
-                local parts = {}
-                for k = 0, set.last do parts[k + 1] = set.pieces[k] end
-                local plain = concat(parts)
-                r.message = { plain = plain, frames = set.frames, count = set.have,
-                    blocks = describe(plain, frame, a, b) }
+                local problem = message_problem(set)
+                if problem then
+                    r.message = { frames = set.frames, count = set.have, problem = problem }
+                else
+                    local parts = {}
+                    for k = 0, set.last do parts[k + 1] = set.pieces[k] end
+                    local plain = concat(parts)
+                    r.message = { plain = plain, frames = set.frames, count = set.have,
+                        blocks = describe(plain, frame, a, b) }
+                end
                 S.frags[key] = nil
             end
         end
@@ -1694,8 +1718,13 @@ local function show_udp(tvb, pinfo, tree, r, reason)
             for _, fr in ipairs(r.message.frames) do
                 m:add(F["skypeflux.udp.frag.frame"], tvb(2, 1), fr)
             end
-            add_plain(m, r, r.message.plain, r.message.blocks, "Reassembled Skype message")
-            info = info .. " message: " .. info_of(r.message.blocks)
+            if r.message.problem then
+                m:add_proto_expert_info(E.unverified, "message not verified: " .. r.message.problem)
+                info = info .. " message not verified"
+            else
+                add_plain(m, r, r.message.plain, r.message.blocks, "Reassembled Skype message")
+                info = info .. " message: " .. info_of(r.message.blocks)
+            end
         end
     elseif r.ip then
         info = info .. " your public IP " .. ip_text(r.ip)
