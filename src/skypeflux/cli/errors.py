@@ -21,8 +21,8 @@ Exit codes (also in ``skypeflux --help``):
 * 130: interrupted (Ctrl-C), the shell's convention, so it never reads as "no Skype" (1).
 
 Every error is ``skypeflux: error: ...`` on stderr, usage errors included (click's own
-``Error: ...`` format is replaced, see :class:`SkypefluxGroup`); a usage error adds one line
-saying where the help is. No tracebacks for a user's mistake. Text from outside (file names,
+``Error: ...`` format is replaced, see :class:`SkypefluxGroup`); a usage error ends with where
+the help is, on the same line. No tracebacks for a user's mistake. Text from outside (file names,
 messages that quote them) is shown with control characters escaped (:func:`safe_text`), so a
 hostile file name cannot move the cursor or recolour the terminal.
 """
@@ -122,13 +122,13 @@ def writing() -> Iterator[None]:
 
 
 class StyledUsageError(click.UsageError):
-    """A click usage error shown in this tool's format: the error, then where the help is."""
+    """A click usage error shown in this tool's format: one line, ending with where the help is."""
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"skypeflux: error: {self.format_message()}", file=file, err=True)
+        where = ""
         if self.ctx is not None:
-            hint = f"{self.ctx.command_path} {self.ctx.help_option_names[0]}"
-            click.echo(f"Try '{hint}' for help.", file=file, err=True)
+            where = f" (see '{self.ctx.command_path} {self.ctx.help_option_names[0]}')"
+        click.echo(f"skypeflux: error: {self.format_message()}{where}", file=file, err=True)
 
 
 def restyled(exc: click.ClickException) -> NoReturn:
