@@ -93,3 +93,20 @@ def test_registry_refuses_what_no_output_could_carry() -> None:
     with pytest.raises(ValueError):
         Field("skypeflux.x", "uint32", "X", "Unknown output.", outputs=frozenset({"xml"}))
     assert len(BY_NAME) == len(FIELDS)
+
+
+def test_text_labels_are_the_registry_s(skypeirc_path: Path) -> None:
+    # the -V detail of every unit labels its header fields with the registered labels, so
+    # text, JSON keys and the plugin's ProtoFields name the same thing the same way
+    from skypeflux.outputs.fields import INFO_FIELDS, label
+    from skypeflux.outputs.text import record_lines
+
+    assert all(name in BY_NAME for name in INFO_FIELDS.values())
+    seen: set[str] = set()
+    for record in Decoder().run(skypeirc_path):
+        detail = record_lines(record, record.time, verbose=True)[1:]
+        for key in record.info:
+            if key in INFO_FIELDS and any(f"    {label(INFO_FIELDS[key])}: " in x for x in detail):
+                seen.add(key)
+            assert not any(x.startswith(f"    {key}: ") for x in detail if key in INFO_FIELDS)
+    assert {"iv", "index", "ref_id", "ip", "challenge"} <= seen  # crc: quoted by the verdict

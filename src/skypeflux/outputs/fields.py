@@ -291,6 +291,30 @@ if len(BY_NAME) != len(FIELDS):
     raise AssertionError("a field name is registered twice")
 
 
+# The header fields a unit keeps in ``record.info`` (key there -> registered field): JSON lines
+# write them under these names and the text output labels them with the fields' labels.
+INFO_FIELDS: dict[str, str] = {
+    "iv": "skypeflux.udp.iv",
+    "crc": "skypeflux.udp.crc",
+    "challenge": "skypeflux.udp.challenge",
+    "dest_ip": "skypeflux.udp.dest_ip",
+    "ip": "skypeflux.udp.ip",
+    "value": "skypeflux.udp.value",
+    "ref_id": "skypeflux.udp.ref_id",
+    "index": "skypeflux.udp.frag.index",
+    "last": "skypeflux.udp.frag.last",
+    "fragments": "skypeflux.udp.frag.count",
+    "kind": "skypeflux.tcp.frame.kind",
+    "stream_offset": "skypeflux.tcp.frame.offset",
+    "length": "skypeflux.tcp.frame.length",
+}
+
+
+def label(name: str) -> str:
+    """The registered label of field ``name``, as every output shows it."""
+    return BY_NAME[name].label
+
+
 def field(name: str) -> Field:
     """The registered field called ``name`` (``KeyError`` for an unregistered one)."""
     return BY_NAME[name]

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from skypeflux.capture.records import BlockInfo, Record, Transport, UnitKind
 from skypeflux.messages.names import command_info
 from skypeflux.objects import Family, Obj, ObjectList
+from skypeflux.outputs.fields import INFO_FIELDS
 from skypeflux.outputs.naming import command_kind, family_name, note_text, object_name_info
 from skypeflux.outputs.values import json_safe, plain_value, string_text
 
@@ -152,22 +153,25 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-# The header fields each unit keeps in ``record.info``, as the registered fields that name them
-# (outputs/fields.py): always present in a line, null where the unit has no such field.
-_INFO_FIELDS: tuple[tuple[str, str, Any], ...] = (
-    ("skypeflux.udp.iv", "iv", _hex_int),
-    ("skypeflux.udp.crc", "crc", _hex_int),
-    ("skypeflux.udp.challenge", "challenge", _hex_int),
-    ("skypeflux.udp.dest_ip", "dest_ip", lambda v: v if isinstance(v, str) else None),
-    ("skypeflux.udp.ip", "ip", lambda v: v if isinstance(v, str) else None),
-    ("skypeflux.udp.value", "value", _hex_int),
-    ("skypeflux.udp.ref_id", "ref_id", _int),
-    ("skypeflux.udp.frag.index", "index", _int),
-    ("skypeflux.udp.frag.last", "last", lambda v: v if isinstance(v, bool) else None),
-    ("skypeflux.udp.frag.count", "fragments", _int),
-    ("skypeflux.tcp.frame.kind", "kind", lambda v: v if isinstance(v, str) else None),
-    ("skypeflux.tcp.frame.offset", "stream_offset", _int),
-    ("skypeflux.tcp.frame.length", "length", _int),
+# How each header field of ``record.info`` (outputs/fields.py INFO_FIELDS) is written: always
+# present in a line, null where the unit has no such field.
+_CONVERT: dict[str, Any] = {
+    "iv": _hex_int,
+    "crc": _hex_int,
+    "challenge": _hex_int,
+    "dest_ip": lambda v: v if isinstance(v, str) else None,
+    "ip": lambda v: v if isinstance(v, str) else None,
+    "value": _hex_int,
+    "ref_id": _int,
+    "index": _int,
+    "last": lambda v: v if isinstance(v, bool) else None,
+    "fragments": _int,
+    "kind": lambda v: v if isinstance(v, str) else None,
+    "stream_offset": _int,
+    "length": _int,
+}
+_INFO_FIELDS: tuple[tuple[str, str, Any], ...] = tuple(
+    (name, key, _CONVERT[key]) for key, name in INFO_FIELDS.items()
 )
 _UDP_ONLY = frozenset(name for name, _, _ in _INFO_FIELDS if name.startswith("skypeflux.udp."))
 

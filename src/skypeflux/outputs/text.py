@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from skypeflux.capture.records import BlockInfo, Record, UnitKind
 from skypeflux.objects import Family, Obj, ObjectList
+from skypeflux.outputs.fields import INFO_FIELDS, label
 from skypeflux.outputs.naming import (
     command_kind_short,
     family_name,
@@ -115,7 +116,9 @@ def _join(head: str, summary: str, verdict: str) -> str:
 def _record_detail(record: Record) -> list[str]:
     """Where the unit came from and how it was verified: the first layer of ``-V``."""
     verification = record.verification
-    lines = [f"{INDENT}unit {record.unit}, flow {record.flow}"]
+    lines = [
+        f"{INDENT}{label('skypeflux.unit')} {record.unit}, {label('skypeflux.flow')} {record.flow}"
+    ]
     if len(record.frames) > 1:
         lines.append(f"{INDENT}frames {', '.join(str(frame) for frame in record.frames)}")
     verdict = f"{INDENT}verification {verification.status} by {verification.method}"
@@ -125,12 +128,14 @@ def _record_detail(record: Record) -> list[str]:
     lines.extend(_seed_lines(record))
     if record.udp_func is not None:
         lines.append(
-            f"{INDENT}udp func 0x{record.udp_func:02x} (type 0x{record.udp_type or 0:02x})"
+            f"{INDENT}{label('skypeflux.udp.func')} 0x{record.udp_func:02x} "
+            f"({label('skypeflux.udp.type')} 0x{record.udp_type or 0:02x})"
         )
     shown = _shown_elsewhere(record)
     for key, value in sorted(record.info.items()):
         if key not in shown:
-            lines.append(f"{INDENT}{key}: {_info_value(value)}")
+            name = INFO_FIELDS.get(key)
+            lines.append(f"{INDENT}{label(name) if name else key}: {_info_value(value)}")
     if verification.ok and record.plaintext is not None:
         lines.append(f"{INDENT}plaintext {len(record.plaintext)} bytes")
     return lines
@@ -150,7 +155,7 @@ def _seed_lines(record: Record) -> list[str]:
         return []
     if f"seed {verification.seed:08x}" in verification.detail:
         return []  # a TCP header's verdict names its seed already
-    seed = f"{INDENT}seed 0x{verification.seed:08x}"
+    seed = f"{INDENT}{label('skypeflux.seed')} 0x{verification.seed:08x}"
     public = f"{verification.public_src} -> {verification.public_dst}"
     said = f"with public {public}" in verification.detail
     if (verification.public_src or verification.public_dst) and not said:
