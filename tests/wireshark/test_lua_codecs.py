@@ -143,10 +143,22 @@ def test_udp_layouts_refuse_what_is_not_skype(lua: str) -> None:
     assert {a["verdict"] for a in answers} == {"bad"}
 
 
-def test_generated_sections_are_current() -> None:
+def test_plugin_is_assembled_from_current_parts() -> None:
     text = plugin_path().read_text(encoding="utf-8")
-    assert generate.render(text) == text, "run python -m skypeflux.outputs.wireshark.generate"
+    assert generate.assemble() == text, "run python -m skypeflux.outputs.wireshark.generate"
     assert generate.main(["--check"]) == 0
+    assert text.startswith(generate.HEADER_LINE)
+    assert generate.render(text) == text  # every generated section filled in, none unknown
+
+
+def test_plugin_parts_are_small_and_hold_no_generated_text() -> None:
+    parts = generate.part_paths()
+    assert len(parts) > 1
+    for path in parts:
+        text = path.read_text(encoding="utf-8")
+        assert text.count("\n") <= 400, path.name
+        for begin in re.finditer(r"^-- BEGIN GENERATED ([A-Z ]+?) \(.*\)\n", text, re.M):
+            assert text[begin.end() :].startswith(f"-- END GENERATED {begin.group(1)}\n")
 
 
 def test_plugin_uses_only_registered_fields() -> None:

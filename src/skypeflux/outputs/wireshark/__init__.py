@@ -1,7 +1,8 @@
 """The Wireshark Lua plugin shipped with skypeflux, and where Wireshark looks for it.
 
 ``skypeflux.lua`` is package data: one self-contained file (a user copies exactly one file),
-whose tables, names and ProtoFields are generated from the product (:mod:`.generate`). Wireshark
+assembled from the readable ``parts/`` with tables, names and ProtoFields generated from the
+product (:mod:`.generate`). Wireshark
 loads Lua plugins from its personal plugin folder, the "Personal Lua Plugins" line of
 Help > About Wireshark > Folders:
 

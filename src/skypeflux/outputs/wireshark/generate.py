@@ -1,11 +1,15 @@
-"""The generated sections of the Lua plugin, from the product's own tables.
+"""The Lua plugin, assembled from its source parts and the product's own tables.
 
 The plugin is one file a user copies into Wireshark's plugin folder, so it cannot import
-anything: the 0x42 frequency tables, the command and object names and the ProtoFields are
-written into it between ``-- BEGIN GENERATED <what>`` and ``-- END GENERATED <what>`` markers.
-``python -m skypeflux.outputs.wireshark.generate`` rewrites them; a test checks they are
-current, so the Lua never drifts from :mod:`skypeflux.objects.tables`,
-:mod:`skypeflux.messages.names_data` and the field registry.
+anything, and one file of two thousand lines is hard to read and review. So the hand-written
+Lua lives in ``parts/NN_name.lua`` (each a section of the plugin, in load order) and
+``skypeflux.lua`` is generated: a header line, then the parts concatenated in name order, with
+the 0x42 frequency tables, the command and object names and the ProtoFields written in between
+their ``-- BEGIN GENERATED <what>`` and ``-- END GENERATED <what>`` markers (empty in the parts).
+``python -m skypeflux.outputs.wireshark.generate`` rewrites the plugin; a test checks that the
+committed file is exactly what the parts and tables give, so the Lua never drifts from the
+parts, :mod:`skypeflux.objects.tables`, :mod:`skypeflux.messages.names_data` and the field
+registry.
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ from skypeflux.messages import names_data
 from skypeflux.objects import tables
 
 PLUGIN = Path(__file__).with_name("skypeflux.lua")
+PARTS = Path(__file__).with_name("parts")
+HEADER_LINE = (
+    "-- GENERATED from parts/*.lua by `python -m skypeflux.outputs.wireshark.generate`:"
+    " edit the parts, not this file.\n"
+)
 _SECTION = re.compile(
     r"(-- BEGIN GENERATED (?P<what>[A-Z ]+?) \(.*?\)\n)(?P<body>.*?)(-- END GENERATED (?P=what)\n)",
     re.S,
@@ -142,11 +151,25 @@ def render(text: str) -> str:
     return _SECTION.sub(replace, text)
 
 
+def part_paths() -> list[Path]:
+    """The plugin's source parts, in the order they are assembled (their names sort so)."""
+    paths = sorted(PARTS.glob("[0-9][0-9]_*.lua"))
+    if not paths:
+        raise FileNotFoundError(f"no plugin parts in {PARTS}")
+    return paths
+
+
+def assemble() -> str:
+    """The whole plugin: the header line, every part in order, generated sections filled in."""
+    text = "".join(path.read_text(encoding="utf-8") for path in part_paths())
+    return HEADER_LINE + render(text)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Rewrite the generated sections in place; ``--check`` only says whether they are current."""
+    """Write the assembled plugin; ``--check`` only says whether the committed one is current."""
     args = sys.argv[1:] if argv is None else argv
-    current = PLUGIN.read_text(encoding="utf-8")
-    wanted = render(current)
+    current = PLUGIN.read_text(encoding="utf-8") if PLUGIN.exists() else ""
+    wanted = assemble()
     if "--check" in args:
         if wanted != current:
             print(f"{PLUGIN} is out of date: run python -m skypeflux.outputs.wireshark.generate")

@@ -1,3 +1,4 @@
+-- GENERATED from parts/*.lua by `python -m skypeflux.outputs.wireshark.generate`: edit the parts, not this file.
 -- skypeflux.lua: a Wireshark dissector for classic peer-to-peer Skype (clients 1.x-5.x, 2004-2014).
 --
 -- Shipped with skypeflux (print it with `skypeflux wireshark lua`, install it with
