@@ -54,7 +54,13 @@ setup(
         ),
         Extension(
             "skypeflux.objects._fast42",
-            sources=[f"{OBJECTS}/_fast42.c"],
+            sources=[
+                f"{OBJECTS}/_fast42.c",
+                f"{OBJECTS}/_fast42_tables.c",
+                f"{OBJECTS}/_fast42_decoder.c",
+                f"{OBJECTS}/_fast42_encoder.c",
+            ],
+            depends=[f"{OBJECTS}/_fast42.h"],
             extra_compile_args=FLAGS,
             optional=not STRICT,
         ),

@@ -1,5 +1,5 @@
-# Type stub for the optional C range coder (src/skypeflux/objects/_fast42.c); the contract is
-# that of range_coder.RangeDecoder / RangeEncoder.
+# Type stub for the optional C range coder (src/skypeflux/objects/_fast42*.c, _fast42.h); the
+# contract is that of range_coder.RangeDecoder / RangeEncoder.
 from .range_coder import NumberModel
 from .tables import Cumulative
 
