@@ -79,6 +79,19 @@ def test_fields_are_the_json_values(skypeirc_path: Path, json_lines: list[Json])
         assert row[5] == ",".join(f"0x{o['skypeflux.obj.id']:08x}" for o in objects)
 
 
+def test_wireshark_names_for_our_fields(skypeirc_path: Path) -> None:
+    # a tshark user types frame.number; it is skypeflux's frame, in -e and in -Y alike
+    ours = _run("decode", str(skypeirc_path), "-T", "fields", "-e", "frame", "-e", "ip.src")
+    theirs = _run(
+        "decode", str(skypeirc_path), "-T", "fields", "-e", "frame.number", "-e", "ip.src"
+    )
+    assert ours.exit_code == theirs.exit_code == EXIT_OK
+    assert ours.stdout == theirs.stdout and len(ours.stdout.splitlines()) > 300
+    one = _run("decode", str(skypeirc_path), "-Y", "frame.number == 333", "-T", "fields",
+               "-e", "frame.number", "-e", "skypeflux.cmd")  # fmt: skip
+    assert one.stdout == "333\t36\n"
+
+
 def test_fields_layout_options(skypeirc_path: Path, json_lines: list[Json]) -> None:
     result = _run(
         "decode", str(skypeirc_path), "-T", "fields", "-e", "frame", "-e", "skypeflux.cmd",

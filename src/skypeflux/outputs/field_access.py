@@ -225,6 +225,7 @@ _EXTRACT: dict[str, tuple[str, Extract]] = {
 }
 
 _ALIASES = (
+    Field("frame.number", RECORD, INTEGER, "Wireshark's name for 'frame'.", _key("frame")),
     Field("ip.addr", RECORD, ADDRESS, "Source or destination IP.", _either("ip.src", "ip.dst")),
     Field("udp.port", RECORD, INTEGER, "Either UDP port.", _port("udp", "srcport", "dstport")),
     Field("udp.srcport", RECORD, INTEGER, "Source UDP port.", _port("udp", "srcport")),
