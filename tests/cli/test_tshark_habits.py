@@ -92,6 +92,43 @@ def test_wireshark_names_for_our_fields(skypeirc_path: Path) -> None:
     assert one.stdout == "333\t36\n"
 
 
+def test_unanswered_requests_as_a_filter(skypeirc_path: Path, json_lines: list[Json]) -> None:
+    # Wireshark's habit for "unanswered": a request without reply_in_frame. decode reads the
+    # capture once more to know what a later frame answers; the same through standard input.
+    replied: dict[tuple[int, int], int] = {}
+    requests: list[tuple[int, int]] = []
+    for line in json_lines:
+        for block in line.get("skypeflux.blocks") or []:
+            reqid = block["skypeflux.reqid"]
+            if block["skypeflux.reply_to_frame"] is not None:
+                replied[(block["skypeflux.reply_to_frame"], reqid)] = line["frame"]
+            if block["skypeflux.cmd.kind"] == "request" and reqid is not None:
+                requests.append((line["frame"], reqid))
+    unanswered = [key for key in requests if key not in replied]
+    answered = [(*key, replied[key]) for key in requests if key in replied]
+    assert len(unanswered) == 30 and answered  # --stats: 30 unanswered
+
+    def blocks_shown(stdout: str) -> list[tuple[int, ...]]:
+        # one line per record; a record's selected blocks are joined with ","
+        out: list[tuple[int, ...]] = []
+        for row in stdout.splitlines():
+            frame, *cells = row.split("\t")
+            columns = [cell.split(",") for cell in cells]
+            for values in zip(*columns, strict=True):
+                out.append((int(frame), *(int(v, 0) for v in values)))
+        return out
+
+    fields = ("-T", "fields", "-e", "frame", "-e", "skypeflux.reqid")
+    expression = 'skypeflux.cmd.kind == "request" && !skypeflux.reply_in_frame'
+    got = _run("decode", str(skypeirc_path), "-Y", expression, *fields)
+    assert got.exit_code == EXIT_OK
+    assert blocks_shown(got.stdout) == unanswered
+    piped = _run("decode", "-", "-Y", "skypeflux.reply_in_frame", *fields,
+                 "-e", "skypeflux.reply_in_frame", input=skypeirc_path.read_bytes())  # fmt: skip
+    assert piped.exit_code == EXIT_OK
+    assert blocks_shown(piped.stdout) == answered
+
+
 def test_fields_layout_options(skypeirc_path: Path, json_lines: list[Json]) -> None:
     result = _run(
         "decode", str(skypeirc_path), "-T", "fields", "-e", "frame", "-e", "skypeflux.cmd",
@@ -136,8 +173,9 @@ def test_registry_fields_derived_from_the_json(skypeirc_path: Path, json_lines: 
         assert ports == ",".join(a.split(":")[1] for a in addresses)
         message = rec["skypeflux.unit"] == "udp.message"
         assert frags == (str(rec["skypeflux.info"]["fragments"]) if message else "")
-    refused = _run("decode", str(skypeirc_path), "-Y", "skypeflux.reply_in_frame")
-    assert refused.exit_code == EXIT_USAGE and "reply_to_frame" in refused.stderr
+    # a field only the Wireshark plugin can show is refused with what to use instead
+    refused = _run("decode", str(skypeirc_path), "-Y", "skypeflux.block.size")
+    assert refused.exit_code == EXIT_USAGE and "skypeflux.block.length" in refused.stderr
 
 
 def test_count_stops_after_n_records(skypeirc_path: Path, json_lines: list[Json]) -> None:

@@ -70,8 +70,6 @@ PLUGIN_ONLY = {
     "skypeflux.udp.ciphertext": "decode shows only what was verified, never the ciphertext",
     "skypeflux.udp.count": "decode does not keep a resend's byte 3",
     "skypeflux.block.size": "use skypeflux.block.length (the whole block)",
-    "skypeflux.reply_in_frame": "a streaming decode cannot know a later reply; use "
-    "skypeflux.reply_to_frame on the reply, or --stats for unanswered requests",
     "skypeflux.orig_frame": "it exists only in captures written by skypeflux export",
     "skypeflux.heuristic": "it is the Wireshark plugin's own evidence",
     "skypeflux.tcp.frame": "use skypeflux.tcp.frame.kind",
@@ -188,6 +186,9 @@ _TCP_FRAMES = ("tcp.data", "tcp.control")
 
 # Registered fields whose value is not the JSON key of the same name: where decode has it.
 _EXTRACT: dict[str, tuple[str, Extract]] = {
+    # set on request blocks by the filter from an earlier pass (decode reads the capture twice
+    # when a filter names it): absent on a request nobody answered
+    "skypeflux.reply_in_frame": (BLOCK, _key("skypeflux.reply_in_frame")),
     "skypeflux.seed": (RECORD, _hex_int("skypeflux.seed")),
     "skypeflux.udp.iv": (RECORD, _info("iv", hex_int=True)),
     "skypeflux.udp.crc": (RECORD, _info("crc", hex_int=True)),

@@ -11,13 +11,13 @@ selected (all of them without a filter).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 from skypeflux.capture.records import Record
 from skypeflux.outputs import field_access as fa
-from skypeflux.outputs.jsonl import record_to_json
+from skypeflux.outputs.jsonl import REPLY_IN_FRAME, add_reply_frames, record_to_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +106,12 @@ class FieldsWriter:
         self._options = options
         self.origin: float | None = None
         self._header_due = options.header
+        self.replies: Mapping[tuple[int, int], int] | None = None
+        """Set by the caller when a field needs a later reply (``skypeflux.reply_in_frame``)."""
+
+    @property
+    def needs_replies(self) -> bool:
+        return any(field.name == REPLY_IN_FRAME for field in self._fields)
 
     def _cell(self, occurrences: list[Any], hex_width: int = 0) -> str:
         chosen = self._options.occurrence
@@ -137,4 +143,7 @@ class FieldsWriter:
             self._header_due = False
             names = (self._cell([field.name]) for field in self._fields)
             self._out.write(self._options.separator.join(names) + "\n")
-        self._out.write(self.line(record_to_json(record, self.origin), only) + "\n")
+        data = record_to_json(record, self.origin)
+        if self.replies is not None:
+            add_reply_frames(data, record.frame, self.replies)
+        self._out.write(self.line(data, only) + "\n")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from skypeflux.capture.records import Record
@@ -30,7 +30,7 @@ from skypeflux.outputs.filter_syntax import (
     quote,
     to_text,
 )
-from skypeflux.outputs.jsonl import record_to_json
+from skypeflux.outputs.jsonl import REPLY_IN_FRAME, add_reply_frames, record_to_json
 from skypeflux.outputs.naming import UNIT_KINDS
 
 __all__ = [
@@ -84,12 +84,31 @@ class FrameRange:
         return Compare("frames", "<=", Literal("NUMBER", str(self.last)))
 
 
+def reply_frames(records: Iterable[Record]) -> dict[tuple[int, int], int]:
+    """(request frame, reqid) -> reply frame, for every reply a run paired with its request."""
+    out: dict[tuple[int, int], int] = {}
+    for record in records:
+        for block in record.blocks:
+            if block.reply_to_frame is not None and block.reqid is not None:
+                out.setdefault((block.reply_to_frame, block.reqid), record.frame)
+    return out
+
+
 @dataclass(frozen=True)
 class RecordFilter:
     """The compiled filter; an empty one selects every record with all its blocks."""
 
     display: DisplayFilter | None = None
     commands: frozenset[int] = field(default=frozenset())
+    replies: Mapping[tuple[int, int], int] | None = None
+    """(request frame, reqid) -> frame of its reply, from an earlier pass over the capture;
+    given only when the filter names ``skypeflux.reply_in_frame`` (:attr:`needs_replies`)."""
+
+    @property
+    def needs_replies(self) -> bool:
+        """Whether the filter asks what comes later (``skypeflux.reply_in_frame``), which a
+        single pass in frame order cannot know: the caller then reads the capture once more."""
+        return self.display is not None and REPLY_IN_FRAME in self.display.fields
 
     @property
     def is_empty(self) -> bool:
@@ -105,7 +124,10 @@ class RecordFilter:
         if self.display is None:
             return list(range(len(record.blocks) if record.verification.ok else 0))
         start = record.time if origin is None else origin
-        return self.display.select(record_to_json(record, start))
+        data = record_to_json(record, start)
+        if self.replies is not None:
+            add_reply_frames(data, record.frame, self.replies)
+        return self.display.select(data)
 
     def matches(self, record: Record, origin: float | None = None) -> bool:
         return self.select(record, origin) is not None

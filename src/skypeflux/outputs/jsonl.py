@@ -11,6 +11,7 @@ enforces that an unverified record has neither plaintext nor blocks.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, TextIO
@@ -188,6 +189,24 @@ def registered_info(record: Record) -> dict[str, Any]:
         wanted = udp if name in _UDP_ONLY else tcp
         out[name] = convert(record.info.get(key)) if wanted else None
     return out
+
+
+REPLY_IN_FRAME = "skypeflux.reply_in_frame"
+
+
+def add_reply_frames(
+    data: dict[str, Any], frame: int, replies: Mapping[tuple[int, int], int]
+) -> None:
+    """Mark the request blocks of a record's JSON form with the frame of their reply, from
+    ``replies`` ((request frame, reqid) -> reply frame) learned by an earlier pass; a request
+    nobody answered gets no mark. Only ``-Y`` and ``-T fields`` read it: the JSON lines
+    themselves stay as the schema says."""
+    for block in data.get("skypeflux.blocks") or ():
+        reqid = block.get("skypeflux.reqid")
+        if reqid is not None and block.get("skypeflux.cmd.kind") == "request":
+            reply = replies.get((frame, reqid))
+            if reply is not None:
+                block[REPLY_IN_FRAME] = reply
 
 
 class JsonLinesWriter:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import click
 
@@ -29,8 +32,9 @@ from skypeflux.cli.output_choice import COLOURS, FORMATS, OutputChoice, make_wri
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.cli.stats_option import StatsCollector, stats_option
 from skypeflux.outputs.clock import FORMATS as TIME_FORMATS
+from skypeflux.outputs.field_output import FieldsWriter
 from skypeflux.outputs.filter_syntax import FilterSyntaxError
-from skypeflux.outputs.filters import TRANSPORTS, RecordFilter, build_filter
+from skypeflux.outputs.filters import TRANSPORTS, RecordFilter, build_filter, reply_frames
 from skypeflux.outputs.naming import UNIT_KINDS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -252,10 +256,21 @@ def decode(
         left = None if count is None else count - total.shown
         with user_errors(progress):
             require_stdout()
+            source = open_source(name)
+            run_filter = record_filter
+            fields_need = isinstance(writer, FieldsWriter) and writer.needs_replies
+            if record_filter.needs_replies or fields_need:
+                source = rereadable(source)
+                first = make_decoder(read_addresses(addresses_file) + public_ip)
+                replies = reply_frames(first.run(source))
+                source.seek(0)
+                run_filter = dataclasses.replace(record_filter, replies=replies)
+                if isinstance(writer, FieldsWriter):
+                    writer.replies = replies
             result = decode_to_stdout(
                 decoder,
-                open_source(name),
-                record_filter,
+                source,
+                run_filter,
                 progress,
                 writer,
                 left,
@@ -277,6 +292,25 @@ def decode(
         with user_errors(), writing():  # a full disk here is an output error too
             collector.report(sys.stderr if choice.fmt != "text" and not quiet else sys.stdout)
     raise click.exceptions.Exit(best_code(codes))
+
+
+def rereadable(source: BinaryIO) -> BinaryIO:
+    """A source that can be read twice: a seekable one as it is, standard input or a pipe copied
+    to an anonymous temporary file first (a filter on skypeflux.reply_in_frame needs one pass to
+    learn which requests are answered, and the second to show them)."""
+    try:
+        if source.seekable():
+            source.seek(0)
+            return source
+    except (OSError, ValueError):
+        pass
+    spool = tempfile.TemporaryFile(prefix="skypeflux-")  # noqa: SIM115 (closed with the command)
+    shutil.copyfileobj(source, spool, 1 << 20)
+    spool.seek(0)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(spool.close)
+    return spool
 
 
 def best_code(codes: list[int]) -> int:
