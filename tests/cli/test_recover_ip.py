@@ -3,6 +3,7 @@ and nothing in the capture that tells it (no NAck, no ACK, no object 0x11, no re
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -124,6 +125,26 @@ def test_an_interrupted_search_resumes_from_its_checkpoint(
     assert min(resumed) == base + 3 * 4096 and found_at in resumed  # from where it stopped
     code, again = _recover(runner, capture, *args, "--resume")  # a finished search: the result
     assert code == EXIT_OK and again.splitlines()[-1] == out.splitlines()[-1] and len(resumed) > 0
+
+
+def test_dask_without_its_extra_is_a_usage_error_saying_what_to_install(
+    runner: CliRunner, capture: NatedCapture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = importlib.import_module
+
+    def without_distributed(name: str, package: str | None = None) -> object:
+        if name == "distributed":
+            raise ModuleNotFoundError("No module named 'distributed'")
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", without_distributed)
+    result = runner.invoke(
+        cli, ["recover-ip", str(capture.path), "--range", WITHIN, "--dask", "local",
+              "--checkpoint", str(capture.path.with_suffix(".ck"))],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "pip install 'skypeflux[dask]'" in lines[0]
 
 
 def test_resume_without_a_checkpoint_is_a_usage_error(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from skypeflux.capture.skype.recovery import Chunk, Datagram, Verdict, search_chunk
+from skypeflux.cli.errors import EXIT_USAGE, Failure
 
 CHECKPOINT_VERSION = 1
 SAVE_EVERY_S = 5.0
@@ -86,7 +87,14 @@ class DaskRunner:
 
     def __init__(self, address: str, workers: int) -> None:
         # imported here: only --dask needs it, and it costs ~1 s (typed as Any: partly untyped)
-        self._dask: Any = importlib.import_module("distributed")
+        try:
+            self._dask: Any = importlib.import_module("distributed")
+        except ImportError:
+            raise Failure(
+                EXIT_USAGE,
+                "--dask needs dask.distributed, which is not installed: "
+                "pip install 'skypeflux[dask]' (or pip install distributed)",
+            ) from None
         self._cluster: Any = None
         if address == "local":
             self._cluster = self._dask.LocalCluster(
