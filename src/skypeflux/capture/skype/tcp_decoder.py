@@ -301,16 +301,7 @@ class TcpDecoder:
                     structure=STRUCTURE_FAILED,
                 )
             else:
-                verification = Verification(
-                    VERIFIED,
-                    Method.TCP_HEADER_FRAMING,
-                    "key proven by the header, frame and blocks exact; "
-                    "content not integrity-protected",
-                    seed,
-                    key=PROOF_TCP_HEADER,
-                    content=CONTENT_UNPROTECTED,
-                    structure=STRUCTURE_EXACT,
-                )
+                verification = _framing_verified("frame and blocks exact", seed)
             record = self._record(
                 state, capture_frame, ts, UnitKind.TCP_DATA, verification, carriers
             )
@@ -320,16 +311,7 @@ class TcpDecoder:
                 record.blocks = blocks
             self._count("tcp_data_frames")
         else:
-            verification = Verification(
-                VERIFIED,
-                Method.TCP_HEADER_FRAMING,
-                f"key proven by the header, {kind.value} frame exact; "
-                "content not integrity-protected",
-                seed,
-                key=PROOF_TCP_HEADER,
-                content=CONTENT_UNPROTECTED,
-                structure=STRUCTURE_EXACT,
-            )
+            verification = _framing_verified(f"{kind.value} frame exact", seed)
             record = self._record(
                 state, capture_frame, ts, UnitKind.TCP_CONTROL, verification, carriers
             )
@@ -397,3 +379,17 @@ class TcpDecoder:
     def _out(self, state: _Direction, record: Record) -> None:
         state.counts.add(record)
         self._emit(record)
+
+
+def _framing_verified(what: str, seed: int) -> Verification:
+    """A TCP frame whose direction's header proved the key and whose framing held: verified,
+    with its content said to be unprotected (classic Skype TCP carries no checksum)."""
+    return Verification(
+        VERIFIED,
+        Method.TCP_HEADER_FRAMING,
+        f"key proven by the header, {what}; content not integrity-protected",
+        seed,
+        key=PROOF_TCP_HEADER,
+        content=CONTENT_UNPROTECTED,
+        structure=STRUCTURE_EXACT,
+    )
