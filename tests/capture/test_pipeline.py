@@ -12,6 +12,7 @@ import dpkt
 import pytest
 
 from skypeflux.capture.files.writer import Interface, PcapngWriter, PcapWriter
+from skypeflux.capture.limits import Limits
 from skypeflux.capture.net import build
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import VERIFIED, Record
@@ -310,7 +311,7 @@ def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(udpflow, "open_payload_any", counting)
     records = list(Decoder().run(path))
     assert records == []
-    assert 0 < big_calls <= udpflow.MAX_BLIND_TRIALS
+    assert 0 < big_calls <= Limits().blind_trials
 
 
 def test_tcp_reply_teaches_the_address_udp_waits_for(

@@ -125,15 +125,46 @@ def flow_status(counts: FlowCounters) -> str:
     return "verified" if counts.verified else "clear only"
 
 
+@dataclass(slots=True)
+class FlowTotals:
+    """The run's figures over every flow, finished or not (the summary line's numbers)."""
+
+    flows: int = 0
+    units: int = 0
+    verified: int = 0
+    unverified: int = 0
+    clear: int = 0
+
+    def add(self, counts: FlowCounters) -> None:
+        self.flows += 1
+        self.units += counts.units
+        self.verified += counts.verified
+        self.unverified += counts.unverified
+        self.clear += counts.clear
+
+
+# per pair of addresses (a, b as numbers): flows with units, verified, unverified, clear
+PairCounts = dict[tuple[int, int], list[int]]
+
+
 class FlowTable:
     """Every Skype flow's counters, and the traffic of the endpoint pairs behind them.
 
     Traffic is counted for all pairs, in a bounded table; a pair that carries a Skype unit is
-    pinned, so memory grows with the Skype flows and stays bounded for everything else.
+    pinned until its flow ends. When the survey says a flow is over (:meth:`end`), its counters
+    leave the table: they are added to :attr:`totals` and to the per-address-pair counts the
+    host summaries are made of, and kept as a row only when ``keep_rows`` (the ``flows``
+    table). So memory holds the open flows, plus one row per flow only for those who asked.
     """
 
-    def __init__(self) -> None:
-        self.flows: dict[FlowKey, FlowCounters] = {}
+    def __init__(self, *, keep_rows: bool = True) -> None:
+        self.keep_rows = keep_rows
+        self.flows: dict[FlowKey, FlowCounters] = {}  # the open flows
+        self.totals = FlowTotals()
+        self.pairs: PairCounts = {}
+        self._rows: list[tuple[int, FlowStats]] = []  # (order of the first record, row)
+        self._order: dict[FlowKey, int] = {}
+        self._seen = 0
         self._traffic: OrderedDict[_Pair, Traffic] = OrderedDict()
         self._pinned: dict[_Pair, Traffic] = {}
 
@@ -158,17 +189,50 @@ class FlowTable:
         counts = self.flows.get(record.flow)
         if counts is None:
             counts = self.flows[record.flow] = FlowCounters()
+            self._order[record.flow] = self._seen
+            self._seen += 1
             key = pair_key(record.flow.transport, record.flow.a, record.flow.b)
             if key not in self._pinned:
                 self._pinned[key] = self._traffic.pop(key, Traffic())
         counts.add(record)
 
-    def stats(self, origin: float) -> list[FlowStats]:
-        """The flows, in the order of their first frame; times relative to ``origin``."""
-        out = []
-        for key, counts in self.flows.items():
+    def end(self, transport: Transport, src: Endpoint, dst: Endpoint, origin: float) -> None:
+        """The flow between ``src`` and ``dst`` carried its last packet: retire it (a UDP
+        pair, or the TCP connection whichever side opened it) and forget its traffic."""
+        if transport is Transport.UDP:
+            keys = [FlowKey.udp(src, dst)]
+        else:
+            keys = [FlowKey.tcp(src, dst), FlowKey.tcp(dst, src)]
+        for key in keys:
+            counts = self.flows.pop(key, None)
+            if counts is not None:
+                self._retire(key, counts, origin)
+        pair = pair_key(transport, src, dst)
+        self._pinned.pop(pair, None)
+        self._traffic.pop(pair, None)
+
+    def _retire(self, key: FlowKey, counts: FlowCounters, origin: float) -> None:
+        self.totals.add(counts)
+        if counts.units:
+            pair = self.pairs.setdefault((key.a.ip, key.b.ip), [0, 0, 0, 0])
+            pair[0] += 1
+            pair[1] += counts.verified
+            pair[2] += counts.unverified
+            pair[3] += counts.clear
+        if self.keep_rows:
             traffic = self._pinned.get(pair_key(key.transport, key.a, key.b)) or Traffic()
             start = round(traffic.first_time - origin, 6) if traffic.packets else 0.0
-            out.append(FlowStats(key, counts, flow_status(counts), traffic, start))
-        out.sort(key=lambda f: f.counts.first_frame)
-        return out
+            row = FlowStats(key, counts, flow_status(counts), traffic, start)
+            self._rows.append((self._order[key], row))
+        del self._order[key]
+
+    def finish(self, origin: float) -> list[FlowStats]:
+        """End of capture: retire the flows still open; the rows (when kept), in the order of
+        their first frame, times relative to ``origin``."""
+        for key, counts in self.flows.items():
+            self._retire(key, counts, origin)
+        self.flows.clear()
+        self._pinned.clear()
+        rows, self._rows = self._rows, []
+        rows.sort(key=lambda r: (r[1].counts.first_frame, r[0]))
+        return [row for _, row in rows]

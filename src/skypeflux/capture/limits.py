@@ -32,6 +32,14 @@ class Limits:
     ip_fragment_pieces: int = 8192  # fragments per set (one per 8-byte offset of 64 KiB)
     ip_fragment_memory: int = 16 * MIB  # bytes held by all sets together
     open_requests: int = 4096  # unanswered requests remembered to pair replies with
+    open_flows: int = 65536  # flows whose latest frame the survey follows at once
+    flow_idle_seconds: float = 600.0  # capture time after which an idle flow ends (past 4096)
+    udp_senders: int = 65536  # sending endpoints followed for Skype's datagram pattern
+    skype_endpoints: int = 65536  # endpoints remembered as Skype (least recently proven dropped)
+    udp_message_sets: int = 256  # 0x0F messages being joined at once (oldest reported first)
+    udp_message_seconds: float = 60.0  # capture time a fragmented message may take to complete
+    blind_trials: int = 64  # datagrams off known Skype endpoints tried with seen addresses
+    trial_addresses: int = 256  # seen addresses tried per side of such a datagram
 
     @classmethod
     def names(cls) -> list[str]:

@@ -15,9 +15,11 @@ file (``tempfile.TemporaryFile``: the system's temporary folder, ``TMPDIR``), de
 run ends, so it gives exactly the result of the same capture read from a file.
 
 Memory is bounded by the open flows: fragment sets, TCP reassembly buffers, the request table,
-the survey's samples and tables all have limits. What does grow is one small summary per Skype
-flow (counters for the flows table, well under a kilobyte each) and one frame number per flow,
-never anything per packet or per record (``benchmarks/bench_memory.py`` measures it).
+the survey's samples and tables all have limits, and a flow's counters leave memory at its last
+frame (the survey marks it: one bit per frame). What grows is that bit, counts per pair of
+Skype addresses (for the host summaries), and, only with ``DecodeOptions.keep_flows`` (the
+``flows`` table), one row per Skype flow (``benchmarks/bench_throughput.py`` measures resident
+memory on captures of many flows).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.source import Source, check_file_object, open_capture
-from skypeflux.capture.flows import FlowStats, FlowTable, pair_key
+from skypeflux.capture.flows import FlowStats, FlowTable, FlowTotals
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, UdpDatagram
@@ -70,6 +72,9 @@ class DecodeOptions:
     ``objects_backend`` are the implementations the decoders use (default: the C ones when
     built); the command line fills them from its environment variables, nothing below reads them.
     ``limits`` bounds every table a capture can fill (:mod:`skypeflux.capture.limits`).
+    ``keep_flows`` keeps one row per Skype flow for :attr:`Decoder.flows` (the ``flows``
+    table); without it a finished flow leaves only its share of the totals and host figures,
+    so memory does not grow with the number of flows in the capture.
     """
 
     public_ips: dict[str | None, str] = field(default_factory=dict)
@@ -77,6 +82,7 @@ class DecodeOptions:
     crypto_backend: crypto.Backend = field(default_factory=crypto.get_backend)
     objects_backend: objects.Backend = field(default_factory=objects.get_backend)
     limits: Limits = field(default_factory=Limits)
+    keep_flows: bool = True
 
 
 class Decoder:
@@ -85,7 +91,8 @@ class Decoder:
     def __init__(self, options: DecodeOptions | None = None) -> None:
         self.options = options or DecodeOptions()
         self.book = AddressBook(self.options.public_ips)
-        self.flows: list[FlowStats] = []
+        self.flows: list[FlowStats] = []  # with DecodeOptions.keep_flows
+        self.totals = FlowTotals()
         self.hosts: list[HostSummary] = []
         self.stats: dict[str, int] = {}
         self.learned: list[Record] = []
@@ -103,11 +110,11 @@ class Decoder:
 
     @property
     def verified_units(self) -> int:
-        return sum(f.counts.verified for f in self.flows)
+        return self.totals.verified
 
     @property
     def skype_units(self) -> int:
-        return sum(f.counts.units for f in self.flows)
+        return self.totals.units
 
     def run(self, source: Source, progress: ProgressCallback | None = None) -> Iterator[Record]:
         """Decode ``source`` (a path, ``"-"`` or a binary file object), yielding records in
@@ -121,6 +128,7 @@ class Decoder:
         """Forget what an earlier run learned: the same capture twice gives the same output."""
         self.book = AddressBook(self.options.public_ips)
         self.flows, self.hosts, self.stats, self.learned = [], [], {}, []
+        self.totals = FlowTotals()
         self.outcomes, self.reasons, self.warnings = {}, {}, []
         self.capture_format, self.truncated_file = "", False
         self.warning = self.skipped_note = None
@@ -163,7 +171,7 @@ class Decoder:
         emitter = OrderedEmitter()
         limits = self.options.limits
         pairing = _Pairing(limits.open_requests)
-        table = FlowTable()
+        table = FlowTable(keep_rows=self.options.keep_flows)
         account = PacketAccount()
         udp = UdpDecoder(
             self.book,
@@ -172,6 +180,7 @@ class Decoder:
             try_seen_addresses=self.options.try_seen_addresses,
             crypto_backend=self.options.crypto_backend,
             objects_backend=self.options.objects_backend,
+            limits=limits,
         )
         tcp = TcpDecoder(
             emitter.push,
@@ -181,8 +190,9 @@ class Decoder:
         )
         net = _net_decoder(limits)
         proofs = sorted(survey.proofs, key=lambda p: p[1].frame)
-        udp_ends, tcp_ends = survey.udp_last_frame, survey.tcp_last_frame
+        ends = survey.ends
         last_frame, last_ts = 0, 0.0
+        ended: tuple[Transport, Endpoint, Endpoint] | None = None
 
         def out(records: Iterator[Record]) -> Iterator[Record]:
             for record in records:
@@ -206,17 +216,21 @@ class Decoder:
                     src, dst = Endpoint.of(item.src, item.sport), Endpoint.of(item.dst, item.dport)
                     table.packet(Transport.UDP, src, dst, packet.wirelen, packet.ts)
                     udp.feed(item)
-                    flow = FlowKey.udp(src, dst)
-                    if udp_ends.get(flow) == item.frame:
-                        udp.flow_ended(flow, item.frame, item.ts)
+                    if ends.is_end(item.frame):
+                        udp.flow_ended(FlowKey.udp(src, dst), item.frame, item.ts)
+                        ended = Transport.UDP, src, dst
                 elif isinstance(item, TcpSegment):
                     src, dst = Endpoint.of(item.src, item.sport), Endpoint.of(item.dst, item.dport)
                     table.packet(Transport.TCP, src, dst, packet.wirelen, packet.ts)
                     tcp.feed(item)
-                    if tcp_ends.get(pair_key(Transport.TCP, src, dst)) == item.frame:
+                    if ends.is_end(item.frame):
                         tcp.close_connection(item)
+                        ended = Transport.TCP, src, dst
                 if len(emitter):
                     yield from out(emitter.drain())
+                if ended is not None:  # its records are out: its counters can go
+                    table.end(*ended, self.first_time or 0.0)
+                    ended = None
                 count += 1
                 if progress is not None and count % PROGRESS_EVERY == 0:
                     progress(count, ((total or 0) + _position(reader)) // 2, total)
@@ -257,19 +271,20 @@ class Decoder:
         stats.update(udp.fragment_counts())
         stats.update(tcp.counts)
         stats["tcp_connections_seen"] = tcp.connections_seen
-        stats["tcp_skype_connections"] = len({half.flow for half in tcp.finished})
+        stats["tcp_skype_connections"] = tcp.skype_connections
         self.stats = stats
-        self.flows = table.stats(self.first_time or 0.0)
-        self.hosts = host_summaries(self.flows, self.book)
+        self.flows = table.finish(self.first_time or 0.0)
+        self.totals = table.totals
+        self.hosts = host_summaries(table.pairs, self.book)
 
     def summary(self) -> dict[str, Any]:
         """The end of the run in figures (the last line of ``decode --json`` carries it)."""
         return {
-            "units": self.skype_units,
-            "verified": self.verified_units,
-            "unverified": sum(f.counts.unverified for f in self.flows),
-            "clear": sum(f.counts.clear for f in self.flows),
-            "flows": len(self.flows),
+            "units": self.totals.units,
+            "verified": self.totals.verified,
+            "unverified": self.totals.unverified,
+            "clear": self.totals.clear,
+            "flows": self.totals.flows,
             "hosts": [host.to_json() for host in self.hosts],
             "warnings": list(self.warnings),
         }

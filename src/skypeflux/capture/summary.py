@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from skypeflux.capture.flows import FlowStats
+from skypeflux.capture.flows import PairCounts
 from skypeflux.capture.skype.addresses import AddressBook, Learned, evidence_text
 from skypeflux.ipv4 import ip_text, is_private
 
@@ -73,23 +73,29 @@ class HostSummary:
         }
 
 
-def host_summaries(flows: list[FlowStats], book: AddressBook) -> list[HostSummary]:
-    flows = [f for f in flows if f.counts.units]
-    uses = Counter(ip for f in flows for ip in (f.key.a.ip, f.key.b.ip))
-    per_host: dict[int, list[FlowStats]] = {}
-    for flow in flows:
-        per_host.setdefault(_local(flow, uses), []).append(flow)
+def host_summaries(pairs: PairCounts, book: AddressBook) -> list[HostSummary]:
+    """One summary per host, from the counts per address pair of the flows that carried units
+    (:attr:`FlowTable.pairs`: what the flows leave behind once they are over)."""
+    uses: Counter[int] = Counter()
+    for (a, b), (flows, *_counts) in pairs.items():
+        uses[a] += flows
+        uses[b] += flows
+    per_host: dict[int, list[int]] = {}
+    for (a, b), counts in pairs.items():
+        owned = per_host.setdefault(_local(a, b, uses), [0, 0, 0, 0])
+        for i, n in enumerate(counts):
+            owned[i] += n
     out = []
-    for number, owned in per_host.items():
+    for number, (flows, verified, unverified, clear) in per_host.items():
         host = ip_text(number)
         behind = is_private(host)
         out.append(
             HostSummary(
                 host,
-                len(owned),
-                sum(f.counts.verified for f in owned),
-                sum(f.counts.unverified for f in owned),
-                sum(f.counts.clear for f in owned),
+                flows,
+                verified,
+                unverified,
+                clear,
                 behind,
                 tuple(book.confirmed(host)) if behind else (),
             )
@@ -98,8 +104,7 @@ def host_summaries(flows: list[FlowStats], book: AddressBook) -> list[HostSummar
     return out
 
 
-def _local(flow: FlowStats, uses: Counter[int]) -> int:
-    a, b = flow.key.a.ip, flow.key.b.ip
+def _local(a: int, b: int, uses: Counter[int]) -> int:
     if uses[a] != uses[b]:
         return a if uses[a] > uses[b] else b
     if is_private(b) and not is_private(a):

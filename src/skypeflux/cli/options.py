@@ -102,9 +102,10 @@ def echo_out(text: str, *, nl: bool = True) -> None:
         click.echo(text, nl=nl)
 
 
-def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
+def make_decoder(public_ip: tuple[str, ...], *, keep_flows: bool = False) -> Decoder:
     """A decoder on the back ends the environment names (read here, once, before decoding:
-    a bad variable is the user's to fix, not a per-unit failure deep down)."""
+    a bad variable is the user's to fix, not a per-unit failure deep down). ``keep_flows``
+    for the commands that print one row per flow (memory grows with the flows then)."""
     chosen = backends.from_environment()
     ctx = click.get_current_context(silent=True)
     limits = ctx.meta.get(LIMITS_KEY, Limits()) if ctx is not None else Limits()
@@ -115,6 +116,7 @@ def make_decoder(public_ip: tuple[str, ...]) -> Decoder:
             crypto_backend=chosen.crypto,
             objects_backend=chosen.objects,
             limits=limits,
+            keep_flows=keep_flows,
         )
     )
 

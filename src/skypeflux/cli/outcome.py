@@ -39,13 +39,10 @@ def say_no_skype(decoder: Decoder, capture: str) -> None:
 
 def summary_lines(decoder: Decoder, capture: str) -> list[str]:
     """The end-of-run summary, one line per Skype host after a line of totals."""
-    flows = decoder.flows
-    units = decoder.skype_units
-    unverified = sum(f.counts.unverified for f in flows)
-    clear = sum(f.counts.clear for f in flows)
+    totals = decoder.totals
     head = (
-        f"skypeflux: summary: {units} Skype unit(s) in {len(flows)} flow(s): "
-        f"{decoder.verified_units} verified, {unverified} unverified, {clear} clear"
+        f"skypeflux: summary: {totals.units} Skype unit(s) in {totals.flows} flow(s): "
+        f"{totals.verified} verified, {totals.unverified} unverified, {totals.clear} clear"
     )
     name = "FILE" if capture == "-" else capture
     return [head, *(f"skypeflux:   {host.text(name)}" for host in decoder.hosts)]

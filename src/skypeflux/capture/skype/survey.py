@@ -10,11 +10,12 @@ that need it. So before any UDP output the whole capture is surveyed once:
 * sending endpoints whose datagrams follow Skype's pattern (exact header shapes, ids stepping
   by 2 or repeated with the same CRC) are remembered as **Skype-looking**, so that datagrams on
   them that cannot be verified are still reported, with the reason, instead of dropped;
-* the last frame of every flow, so a message still incomplete when its flow ends is reported
-  there (not at the capture's last frame).
+* the last frame of every flow (:mod:`skypeflux.capture.flow_ends`: one bit per frame), so a
+  message still incomplete when its flow ends is reported there (not at the capture's last
+  frame), and the flow's counters can leave memory there.
 
-Memory: a fixed number of samples per host, bounded tables per endpoint and one frame number
-per flow; no packet is kept beyond the samples.
+Memory: a fixed number of samples per host, bounded tables per endpoint and open flow, one bit
+per frame; no packet is kept beyond the samples.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from skypeflux import crypto, objects
+from skypeflux.capture.flow_ends import FlowEnds
 from skypeflux.capture.flows import pair_key
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.net.packets import TcpSegment, UdpDatagram
-from skypeflux.capture.records import FlowKey, Record, Transport
+from skypeflux.capture.records import Record, Transport
 from skypeflux.capture.skype.addresses import AddressBook, Learned, is_private
 from skypeflux.capture.skype.describe import public_address_claims
 from skypeflux.capture.skype.tcp_decoder import TcpDecoder
@@ -38,7 +40,6 @@ from skypeflux.wire.udp_crypt import open_payload, open_payload_any
 INCOMING_SAMPLES = 12  # datagrams to a private host kept to confirm its candidates
 OUTGOING_SAMPLES = 4
 MAX_SAMPLED_HOSTS = 256
-MAX_RUNS = 65536  # sending endpoints followed for Skype's id pattern
 RUN_LENGTH = 3  # exact-shape datagrams an endpoint must send (with one Skype id step)
 CONFIRM_CANDIDATES = 16  # candidates per host tried on the samples
 MAX_FIRSTS = 4096  # sending endpoints whose first 0x02 datagram is kept to prove them Skype
@@ -79,14 +80,15 @@ class RunDetector:
     (the same id and CRC). One datagram of another shape from the same endpoint spoils it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_senders: int = 65536) -> None:
+        self._max = max_senders
         self._runs: OrderedDict[Endpoint, _Run] = OrderedDict()
 
     def feed(self, endpoint: Endpoint, payload: bytes) -> None:
         run = self._runs.get(endpoint)
         if run is None:
             run = self._runs[endpoint] = _Run()
-            if len(self._runs) > MAX_RUNS:
+            if len(self._runs) > self._max:
                 self._runs.popitem(last=False)
         if run.spoiled:
             return
@@ -124,8 +126,7 @@ class SurveyResult:
     skype_like: set[Endpoint] = field(default_factory=set)  # following Skype's pattern
     proven: set[Endpoint] = field(default_factory=set)  # endpoints of samples that verified
     proofs: list[tuple[Learned, Sample]] = field(default_factory=list)
-    udp_last_frame: dict[FlowKey, int] = field(default_factory=dict)
-    tcp_last_frame: dict[tuple[Transport, Endpoint, Endpoint], int] = field(default_factory=dict)
+    ends: FlowEnds = field(default_factory=FlowEnds)  # the last frame of each flow
 
 
 class Survey:
@@ -141,7 +142,8 @@ class Survey:
     ) -> None:
         self._crypto = crypto.get_backend(crypto_backend)
         self._book = book
-        self._runs = RunDetector()
+        limits = limits or Limits()
+        self._runs = RunDetector(limits.udp_senders)
         self._incoming: dict[str, list[Sample]] = {}
         self._outgoing: dict[str, list[Sample]] = {}
         self._firsts: dict[Endpoint, Sample] = {}  # sending endpoint -> its first 0x02 datagram
@@ -152,11 +154,13 @@ class Survey:
             objects_backend=objects_backend,
             limits=limits,
         )
-        self.result = SurveyResult()
+        self.result = SurveyResult(
+            ends=FlowEnds(max_open=limits.open_flows, idle_seconds=limits.flow_idle_seconds)
+        )
 
     def feed_udp(self, d: UdpDatagram) -> None:
         src, dst = Endpoint.of(d.src, d.sport), Endpoint.of(d.dst, d.dport)
-        self.result.udp_last_frame[FlowKey.udp(src, dst)] = d.frame
+        self.result.ends.saw(pair_key(Transport.UDP, src, dst), d.frame, d.ts)
         if d.truncated:
             return
         payload = d.payload
@@ -181,7 +185,7 @@ class Survey:
 
     def feed_tcp(self, seg: TcpSegment) -> None:
         src, dst = Endpoint.of(seg.src, seg.sport), Endpoint.of(seg.dst, seg.dport)
-        self.result.tcp_last_frame[pair_key(Transport.TCP, src, dst)] = seg.frame
+        self.result.ends.saw(pair_key(Transport.TCP, src, dst), seg.frame, seg.ts)
         self._tcp.feed(seg)
 
     def _tcp_record(self, record: Record) -> None:
@@ -215,6 +219,7 @@ class Survey:
         """Try every host's candidates (and the user's address) on its samples."""
         self._tcp.finish()
         result = self.result
+        result.ends.finish()
         result.skype_like = self._runs.endpoints()
         book = self._book
         hosts = sorted(set(self._incoming) | set(self._outgoing))

@@ -42,6 +42,7 @@ from skypeflux.wire.tcp import Frame, FrameKind
 from skypeflux.wire.tcp_stream import DecoderStatus, StreamDecoder
 
 MAX_CUT_FRAMES = 1024
+MAX_COUNTED = 1024  # connections remembered as counted (their other direction ends soon after)
 
 
 @dataclass(slots=True)
@@ -62,6 +63,7 @@ class _Direction:
     counts: FlowCounters = field(default_factory=FlowCounters)
     status: str = ""
     wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
+    connection: int = 0  # the tracker's number for the connection
 
     def closed_by(self, seg: TcpSegment) -> bool:
         ends = {Endpoint.of(seg.src, seg.sport), Endpoint.of(seg.dst, seg.dport)}
@@ -84,17 +86,6 @@ class _Direction:
         i = bisect_left(self.ends, stream_offset)
         if i > 0:
             del self.ends[:i], self.frames[:i], self.times[:i], self.carried[:i]
-
-
-@dataclass(frozen=True, slots=True)
-class DirectionSummary:
-    """What the flows table needs of a finished Skype direction (its buffers are gone)."""
-
-    flow: FlowKey
-    src: Endpoint
-    dst: Endpoint
-    counts: FlowCounters
-    status: str
 
 
 class TcpDecoder:
@@ -124,7 +115,8 @@ class TcpDecoder:
         self._now = 0  # the capture frame being fed: bytes held for it are delivered "now"
         self._now_ts = 0.0
         self._cut_frames: set[int] = set()  # frames whose segment the snap length cut short
-        self.finished: list[DirectionSummary] = []
+        self.skype_connections = 0  # connections with at least one Skype direction
+        self._counted: dict[int, None] = {}  # connections counted lately (oldest first)
         self.counts: dict[str, int] = {}
 
     def _count(self, key: str, n: int = 1) -> None:
@@ -180,6 +172,7 @@ class TcpDecoder:
                 Endpoint.of(d.dst, d.dport),
                 flow,
                 wire=d,
+                connection=conn.number,
             )
             self._dirs[key] = state
         return state
@@ -348,9 +341,12 @@ class TcpDecoder:
                 self._end(state, f"stream ends inside a frame ({decoder.pending} bytes)")
             else:
                 state.status = "exact"
-        self.finished.append(
-            DirectionSummary(state.flow, state.src, state.dst, state.counts, state.status)
-        )
+        connection = state.connection
+        if connection not in self._counted:  # the other direction of a Skype connection
+            self._counted[connection] = None
+            self.skype_connections += 1
+            if len(self._counted) > MAX_COUNTED:
+                del self._counted[next(iter(self._counted))]
 
     # -- records -----------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from skypeflux import crypto, objects
+from skypeflux.capture.limits import Limits
 from skypeflux.capture.net.packets import UdpDatagram
 from skypeflux.capture.records import (
     CLEAR,
@@ -49,10 +50,9 @@ from skypeflux.wire import udp as wudp
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp_crypt import Opened, open_payload_any, open_resend
 
-MAX_TRIALS = 256  # seen addresses tried per side of a datagram nothing else opens
-# Trials on endpoints not known to be Skype cost up to 2 * MAX_TRIALS key schedules each and
-# mostly hit other protocols that merely look like Skype: only this many may fail.
-MAX_BLIND_TRIALS = 64
+# Seen addresses are tried (Limits.trial_addresses per side) on a datagram nothing else opens.
+# Trials on endpoints not known to be Skype cost up to two key schedules per address and mostly
+# hit other protocols that merely look like Skype: only Limits.blind_trials of them may fail.
 
 REASON_UNKNOWN = "public address unknown"
 REASON_NO_MATCH = "no candidate address gives a matching CRC"
@@ -74,19 +74,29 @@ class UdpDecoder:
         try_seen_addresses: bool = True,
         crypto_backend: crypto.BackendArg = None,
         objects_backend: objects.BackendArg = None,
+        limits: Limits | None = None,
     ) -> None:
+        limits = limits or Limits()
         self._crypto = crypto.get_backend(crypto_backend)
         self._objects = objects.get_backend(objects_backend)
         self._book = book
         self._emit = emit
         self._survey = survey or SurveyResult()
         self._try_seen = try_seen_addresses
-        self._skype_endpoints: set[Endpoint] = set(self._survey.proven)
-        self._joiner = MessageJoiner(self._out, objects_backend=self._objects)
+        # endpoints proven Skype, least recently proven first (a dict as an ordered set)
+        self._skype_endpoints: dict[Endpoint, None] = dict.fromkeys(self._survey.proven)
+        self._max_skype_endpoints = max(limits.skype_endpoints, len(self._skype_endpoints))
+        self._trial_addresses = limits.trial_addresses
+        self._joiner = MessageJoiner(
+            self._out,
+            objects_backend=self._objects,
+            max_sets=limits.udp_message_sets,
+            timeout=limits.udp_message_seconds,
+        )
         self.counts: dict[str, int] = {}
         self.notes: list[Record] = []
         self.private_hosts: set[str] = set()  # private hosts that had Skype datagrams
-        self._blind_trials = MAX_BLIND_TRIALS
+        self._blind_trials = limits.blind_trials
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -205,7 +215,12 @@ class UdpDecoder:
         return any(e in known or e in likely for e in ends)
 
     def _confirm(self, d: UdpDatagram) -> None:
-        self._skype_endpoints.update((_endpoint(d.src, d.sport), _endpoint(d.dst, d.dport)))
+        known = self._skype_endpoints
+        for endpoint in (_endpoint(d.src, d.sport), _endpoint(d.dst, d.dport)):
+            known.pop(endpoint, None)
+            known[endpoint] = None
+        while len(known) > self._max_skype_endpoints:
+            del known[next(iter(known))]
 
     def _opaque(self, d: UdpDatagram, payload: bytes) -> None:
         """A type with no known layout (0x0D media...) on a Skype endpoint: shown, never opened."""
@@ -264,8 +279,8 @@ class UdpDecoder:
         if (opened is None or not opened.crc_ok) and self._try_seen:
             skype = self._is_skype(d)
             if skype or self._blind_trials > 0:
-                extra_src = book.trial_candidates(d.src)[:MAX_TRIALS]
-                extra_dst = book.trial_candidates(d.dst)[:MAX_TRIALS]
+                extra_src = book.trial_candidates(d.src)[: self._trial_addresses]
+                extra_dst = book.trial_candidates(d.dst)[: self._trial_addresses]
                 trials = [(s, d.dst) for s in extra_src] + [(d.src, t) for t in extra_dst]
                 if trials:
                     opened = open_payload_any(parsed, trials, backend=self._crypto)

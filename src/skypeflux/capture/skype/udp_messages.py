@@ -66,11 +66,18 @@ class MessageJoiner:
     """Collects verified fragments per (endpoints, id) and reports whole or broken messages."""
 
     def __init__(
-        self, emit: Callable[[Record, bytes | None], None], *, objects_backend: BackendArg = None
+        self,
+        emit: Callable[[Record, bytes | None], None],
+        *,
+        objects_backend: BackendArg = None,
+        max_sets: int = MAX_FRAGMENT_SETS,
+        timeout: float = FRAGMENT_TIMEOUT,
     ) -> None:
         self._objects = objects_backend
+        self._max_sets = max_sets
+        self._timeout = timeout
         self._emit = emit  # (record, plaintext to describe) -> the decoder's record output
-        self._assembler = FragmentAssembler(max_messages=MAX_FRAGMENT_SETS)
+        self._assembler = FragmentAssembler(max_messages=max_sets)
         self._started: dict[_Key, tuple[float, FlowKey]] = {}  # key -> (first time, flow)
         # Seed of each verified fragment by (key, frame) until its message is reported: a
         # message says every fragment's seed, not only the last one's. Bounded like the sets.
@@ -96,7 +103,7 @@ class MessageJoiner:
         frame, ts = fragment_record.frame, fragment_record.time
         self._expire(fragment_record.flow, frame, ts)
         self._seeds[(key, frame)] = opened.seed
-        while len(self._seeds) > MAX_FRAGMENT_SETS * 16:
+        while len(self._seeds) > self._max_sets * 16:
             self._seeds.popitem(last=False)
         done = self._assembler.add(key, parsed, opened, frame, ts)
         if done is not None:
@@ -108,9 +115,9 @@ class MessageJoiner:
             self._broken(conflict, frame, ts, fragment_record.flow)
 
     def _expire(self, flow: FlowKey, frame: int, ts: float) -> None:
-        """Give up on this flow's messages older than FRAGMENT_TIMEOUT (reported here)."""
+        """Give up on this flow's messages older than the timeout (reported here)."""
         for key, (first, owner) in list(self._started.items()):
-            if owner == flow and ts - first > FRAGMENT_TIMEOUT:
+            if owner == flow and ts - first > self._timeout:
                 self._give_up(key, frame, ts)
 
     def flow_ended(self, flow: FlowKey, frame: int, ts: float) -> None:

@@ -36,7 +36,7 @@ DEMO_SEED = 1
 @progress_option
 def demo(verbose: bool, capture: str | None, no_progress: bool) -> None:
     """Decode a capture synthesized on the spot (nat-login), then list its flows."""
-    decoder = make_decoder(())
+    decoder = make_decoder((), keep_flows=True)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
         if capture is None:

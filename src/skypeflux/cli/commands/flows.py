@@ -38,7 +38,7 @@ def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: 
     blocks, traffic (packets, bytes, first time, duration, as tshark -z conv) and status.
 
     The counts are exactly those of the records `decode` shows for the same capture."""
-    decoder = make_decoder(public_ip)
+    decoder = make_decoder(public_ip, keep_flows=True)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
         require_stdout()

@@ -1,0 +1,121 @@
+"""Flows end at their last frame: the survey marks it (one bit per frame), the decoding pass
+retires the flow's counters there, so a capture of many flows does not grow memory."""
+
+from __future__ import annotations
+
+import random
+import struct
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from skypeflux.capture import DecodeOptions, Decoder
+from skypeflux.capture.files import open_capture
+from skypeflux.capture.flow_ends import FlowEnds
+from skypeflux.capture.limits import Limits
+from skypeflux.capture.skype import survey
+from skypeflux.outputs.jsonl import record_to_json
+
+
+@given(st.lists(st.integers(0, 7), max_size=300))
+def test_the_last_frame_of_each_flow_is_marked_and_no_other(flows: list[int]) -> None:
+    ends = FlowEnds()
+    last: dict[int, int] = {}
+    for frame, key in enumerate(flows, start=1):
+        ends.saw(key, frame, float(frame))
+        last[key] = frame
+    ends.finish()
+    marked = {f for f in range(1, len(flows) + 2) if ends.is_end(f)}
+    assert marked == set(last.values())
+
+
+def test_the_open_flow_table_is_bounded_and_idle_flows_close_early() -> None:
+    ends = FlowEnds(max_open=100, idle_seconds=10.0, floor=50)
+    rng = random.Random(7)
+    for frame in range(1, 5001):
+        ends.saw(rng.randrange(1000), frame, frame * 0.1)
+        assert ends.open_flows <= 100
+    assert ends.closed_early > 0
+    # a flow that went quiet beyond the limits keeps its last frame marked
+    quiet = FlowEnds(max_open=2, floor=1)
+    quiet.saw("a", 1, 0.0)
+    quiet.saw("b", 2, 0.0)
+    quiet.saw("c", 3, 0.0)
+    quiet.saw("a", 4, 0.0)
+    assert [f for f in range(1, 5) if quiet.is_end(f)] == [1, 2, 3, 4]
+
+
+def test_without_rows_the_run_gives_the_same_figures(skypeirc_path: Path) -> None:
+    kept, lean = Decoder(DecodeOptions(keep_flows=True)), Decoder(DecodeOptions(keep_flows=False))
+    records = [record_to_json(r, 0.0) for r in kept.run(skypeirc_path)]
+    assert [record_to_json(r, 0.0) for r in lean.run(skypeirc_path)] == records
+    assert lean.flows == [] and len(kept.flows) == kept.totals.flows > 0
+    assert lean.summary() == kept.summary()
+    assert lean.summary()["units"] == sum(f.counts.units for f in kept.flows)
+    assert lean.stats == kept.stats
+
+
+def _copies(source: Path, path: Path, copies: int) -> Path:
+    """``copies`` copies of the capture, each an hour later and on ports moved by its number:
+    new conversations every time, as a long capture of many hosts holds."""
+    with open_capture(source) as reader:
+        packets = [(p.ts, p.data, p.wirelen) for p in reader]
+    with path.open("wb") as out:
+        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for copy in range(copies):
+            for ts, data, wirelen in packets:
+                frame = bytearray(data)
+                if len(frame) >= 34 and frame[12:14] == b"\x08\x00" and frame[23] in (6, 17):
+                    at = 14 + (frame[14] & 0x0F) * 4
+                    if len(frame) >= at + 4 and not struct.unpack_from("!H", frame, 20)[0] & 0x1FFF:
+                        ports = struct.unpack_from("!HH", frame, at)
+                        struct.pack_into(
+                            "!HH", frame, at, *((p + copy) % 65535 or 1 for p in ports)
+                        )
+                t = ts + copy * 3600.0
+                out.write(struct.pack("<IIII", int(t), round((t % 1) * 1e6) % 1_000_000,
+                                      len(frame), wirelen))  # fmt: skip
+                out.write(frame)
+    return path
+
+
+def _peak(path: Path) -> tuple[int, Decoder]:
+    # the tables of endpoints are bounded by limits of 65,536 by default: small ones here, so
+    # that what is left to grow is whatever the flows leave behind
+    limits = Limits(udp_senders=512, skype_endpoints=512, open_flows=512)
+    decoder = Decoder(DecodeOptions(keep_flows=False, limits=limits))
+    tracemalloc.start()
+    try:
+        for _record in decoder.run(path):
+            pass
+        return tracemalloc.get_traced_memory()[1], decoder
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.slow
+def test_memory_does_not_grow_with_the_number_of_flows(
+    skypeirc_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three times the flows, the same heap: every finished flow leaves memory at its end.
+
+    The bounded tables (endpoints, first datagrams, the survey's idle TCP connections, 256 of
+    them before idle ones are closed) are full after 8 copies; what could still grow is
+    whatever a finished flow leaves behind."""
+    monkeypatch.setattr(survey, "MAX_FIRSTS", 64)  # first datagrams kept (4096 by default)
+    few, decoded_few = _peak(_copies(skypeirc_path, tmp_path / "few.pcap", 8))
+    many, decoded_many = _peak(_copies(skypeirc_path, tmp_path / "many.pcap", 24))
+    kept = Decoder(DecodeOptions(keep_flows=True))
+    for _record in kept.run(tmp_path / "many.pcap"):
+        pass
+    assert len(kept.flows) == decoded_many.totals.flows
+    assert decoded_many.totals.flows == 3 * decoded_few.totals.flows > 0
+    assert decoded_many.totals.verified == 3 * decoded_few.totals.verified
+    print(
+        f"heap peak: 8 copies {few / 2**20:.2f} MiB, 24 copies {many / 2**20:.2f} MiB, "
+        f"flows {decoded_few.totals.flows} / {decoded_many.totals.flows}"
+    )
+    assert many - few < 256 * 1024  # 2,688 more flows: under 100 bytes each
