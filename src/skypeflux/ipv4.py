@@ -13,8 +13,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 IP_MAX = 0xFFFFFFFF
 UNKNOWN_IP = 0
@@ -72,9 +72,12 @@ def is_private(ip: int | str) -> bool:
     return addr.is_private or addr in _CGN
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """An IPv4 address (as a number) and a port; ``str()`` is ``"a.b.c.d:port"``."""
+class Endpoint(NamedTuple):
+    """An IPv4 address (as a number) and a port; ``str()`` is ``"a.b.c.d:port"``.
+
+    A named tuple rather than a dataclass: every packet's endpoints are hashed, compared and
+    ordered several times (flow keys, tables), and a tuple does that in C.
+    """
 
     ip: int
     port: int

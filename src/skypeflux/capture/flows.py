@@ -27,8 +27,7 @@ _Pair = tuple[Transport, Endpoint, Endpoint]
 
 def pair_key(transport: Transport, one: Endpoint, other: Endpoint) -> _Pair:
     """Both directions of an endpoint pair, endpoints in address order."""
-    a, b = sorted((one, other), key=lambda e: (e.ip, e.port))
-    return transport, a, b
+    return (transport, one, other) if one <= other else (transport, other, one)
 
 
 @dataclass(slots=True)

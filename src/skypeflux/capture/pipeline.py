@@ -213,14 +213,14 @@ class Decoder:
                     emitter.push(note)
                 item = net.decode(packet)
                 if isinstance(item, UdpDatagram):
-                    src, dst = Endpoint.of(item.src, item.sport), Endpoint.of(item.dst, item.dport)
+                    src, dst = item.source, item.destination
                     table.packet(Transport.UDP, src, dst, packet.wirelen, packet.ts)
                     udp.feed(item)
                     if ends.is_end(item.frame):
                         udp.flow_ended(FlowKey.udp(src, dst), item.frame, item.ts)
                         ended = Transport.UDP, src, dst
                 elif isinstance(item, TcpSegment):
-                    src, dst = Endpoint.of(item.src, item.sport), Endpoint.of(item.dst, item.dport)
+                    src, dst = item.source, item.destination
                     table.packet(Transport.TCP, src, dst, packet.wirelen, packet.ts)
                     tcp.feed(item)
                     if ends.is_end(item.frame):

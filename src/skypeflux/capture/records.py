@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from skypeflux.ipv4 import Endpoint
 from skypeflux.objects import ObjectList
@@ -120,8 +120,7 @@ class Verification:
         return self.status == Status.VERIFIED
 
 
-@dataclass(frozen=True, slots=True)
-class FlowKey:
+class FlowKey(NamedTuple):
     """One flow: a UDP endpoint pair (either may send) or one TCP connection (``a`` opened it).
 
     ``str()`` is the key the outputs print, ``"udp a:p <-> b:q"`` / ``"tcp a:p <-> b:q"``; the
@@ -134,8 +133,9 @@ class FlowKey:
 
     @classmethod
     def udp(cls, one: Endpoint, other: Endpoint) -> FlowKey:
-        a, b = sorted((one, other), key=lambda e: (e.ip, e.port))  # as addresses, not text
-        return cls(Transport.UDP, a, b)
+        if other < one:  # endpoints order as (address number, port), not as text
+            one, other = other, one
+        return cls(Transport.UDP, one, other)
 
     @classmethod
     def tcp(cls, initiator: Endpoint, responder: Endpoint) -> FlowKey:

@@ -10,7 +10,6 @@ construction and the check would only cost time on the capture pipeline's hot pa
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import TypeAlias, overload
 
@@ -48,18 +47,20 @@ FAMILIES: tuple[Family, ...] = tuple(Family)
 """Family members indexed by number: a tuple index is cheaper than ``Family(n)`` in decoders."""
 
 
-@dataclass(frozen=True, slots=True)
 class Address(Endpoint):
     """An IPv4 address and port (family 2): an :class:`~skypeflux.ipv4.Endpoint` whose values
     are checked, since an encoder must never meet one the wire cannot carry. ``ip`` is the
     address as a 32-bit integer whose most significant byte is the first dotted octet, the form
     both wire layouts are derived from."""
 
-    def __post_init__(self) -> None:
-        if type(self.ip) is not int or not 0 <= self.ip <= U32_MAX:
-            raise ObjectsError(f"IPv4 address must be an integer 0..2**32-1, got {self.ip!r}")
-        if type(self.port) is not int or not 0 <= self.port <= 0xFFFF:
-            raise ObjectsError(f"port must be an integer 0..65535, got {self.port!r}")
+    __slots__ = ()
+
+    def __new__(cls, ip: int, port: int) -> Address:
+        if type(ip) is not int or not 0 <= ip <= U32_MAX:
+            raise ObjectsError(f"IPv4 address must be an integer 0..2**32-1, got {ip!r}")
+        if type(port) is not int or not 0 <= port <= 0xFFFF:
+            raise ObjectsError(f"port must be an integer 0..65535, got {port!r}")
+        return super().__new__(cls, ip, port)
 
     @classmethod
     def from_host(cls, host: str, port: int) -> Address:

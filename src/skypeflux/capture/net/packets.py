@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from skypeflux.capture.files.linktypes import (
@@ -43,7 +43,7 @@ from skypeflux.capture.files.linktypes import (
 from skypeflux.capture.files.stream import RawPacket
 from skypeflux.capture.net import links
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
-from skypeflux.ipv4 import packed_ip_text
+from skypeflux.ipv4 import Endpoint, packed_ip_text
 
 # TCP flag bits
 FIN = 0x01
@@ -73,7 +73,8 @@ _TCP = struct.Struct("!HHIIBB")
 
 @dataclass(frozen=True, slots=True)
 class _Addressed:
-    """Where and when a transport unit was captured."""
+    """Where and when a transport unit was captured; ``source`` and ``destination`` are the
+    same addresses and ports as endpoints, made once here for every layer above."""
 
     frame: int
     ts: float
@@ -81,6 +82,12 @@ class _Addressed:
     sport: int
     dst: str
     dport: int
+    source: Endpoint = field(init=False, repr=False, compare=False)
+    destination: Endpoint = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", Endpoint.of(self.src, self.sport))
+        object.__setattr__(self, "destination", Endpoint.of(self.dst, self.dport))
 
 
 @dataclass(frozen=True, slots=True)

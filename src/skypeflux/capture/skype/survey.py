@@ -159,7 +159,7 @@ class Survey:
         )
 
     def feed_udp(self, d: UdpDatagram) -> None:
-        src, dst = Endpoint.of(d.src, d.sport), Endpoint.of(d.dst, d.dport)
+        src, dst = d.source, d.destination
         self.result.ends.saw(pair_key(Transport.UDP, src, dst), d.frame, d.ts)
         if d.truncated:
             return
@@ -184,7 +184,7 @@ class Survey:
                 self._keep(self._outgoing, d.src, sample, OUTGOING_SAMPLES)
 
     def feed_tcp(self, seg: TcpSegment) -> None:
-        src, dst = Endpoint.of(seg.src, seg.sport), Endpoint.of(seg.dst, seg.dport)
+        src, dst = seg.source, seg.destination
         self.result.ends.saw(pair_key(Transport.TCP, src, dst), seg.frame, seg.ts)
         self._tcp.feed(seg)
 

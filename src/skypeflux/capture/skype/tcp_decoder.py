@@ -66,7 +66,7 @@ class _Direction:
     connection: int = 0  # the tracker's number for the connection
 
     def closed_by(self, seg: TcpSegment) -> bool:
-        ends = {Endpoint.of(seg.src, seg.sport), Endpoint.of(seg.dst, seg.dport)}
+        ends = {seg.source, seg.destination}
         return {self.src, self.dst} == ends
 
     def frame_at(self, stream_end: int) -> tuple[int, float]:

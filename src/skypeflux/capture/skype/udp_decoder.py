@@ -58,10 +58,6 @@ REASON_UNKNOWN = "public address unknown"
 REASON_NO_MATCH = "no candidate address gives a matching CRC"
 
 
-def _endpoint(ip: str, port: int) -> Endpoint:
-    return Endpoint.of(ip, port)
-
-
 class UdpDecoder:
     """Sans-IO over parsed UDP datagrams: feed them in capture order, records come out via emit."""
 
@@ -118,7 +114,7 @@ class UdpDecoder:
             self._learn_from_claims(record)
 
     def _base(self, d: UdpDatagram, unit: UnitKind, verification: Verification) -> Record:
-        src, dst = _endpoint(d.src, d.sport), _endpoint(d.dst, d.dport)
+        src, dst = d.source, d.destination
         return Record(
             frame=d.frame,
             time=d.ts,
@@ -159,7 +155,7 @@ class UdpDecoder:
 
     def _learned(self, entry: Learned | None, d: UdpDatagram) -> None:
         if entry is not None:
-            src, dst = _endpoint(d.src, d.sport), _endpoint(d.dst, d.dport)
+            src, dst = d.source, d.destination
             self._emit(self.note(entry, d.frame, d.ts, src, dst))
 
     def _learn_from_claims(self, record: Record) -> None:
@@ -210,13 +206,13 @@ class UdpDecoder:
     # -- which datagrams are Skype -----------------------------------------------------------
 
     def _is_skype(self, d: UdpDatagram) -> bool:
-        ends = (_endpoint(d.src, d.sport), _endpoint(d.dst, d.dport))
+        ends = (d.source, d.destination)
         known, likely = self._skype_endpoints, self._survey.skype_like
         return any(e in known or e in likely for e in ends)
 
     def _confirm(self, d: UdpDatagram) -> None:
         known = self._skype_endpoints
-        for endpoint in (_endpoint(d.src, d.sport), _endpoint(d.dst, d.dport)):
+        for endpoint in (d.source, d.destination):
             known.pop(endpoint, None)
             known[endpoint] = None
         while len(known) > self._max_skype_endpoints:
