@@ -71,6 +71,9 @@ _UDP = struct.Struct("!HHH")
 _TCP = struct.Struct("!HHIIBB")
 
 
+_NO_ENDPOINT = Endpoint(-1, -1)
+
+
 @dataclass(frozen=True, slots=True)
 class _Addressed:
     """Where and when a transport unit was captured; ``source`` and ``destination`` are the
@@ -82,12 +85,14 @@ class _Addressed:
     sport: int
     dst: str
     dport: int
-    source: Endpoint = field(init=False, repr=False, compare=False)
-    destination: Endpoint = field(init=False, repr=False, compare=False)
+    # given by the network decoder (from the header's numbers); made from the text otherwise
+    source: Endpoint = field(default=_NO_ENDPOINT, kw_only=True, repr=False, compare=False)
+    destination: Endpoint = field(default=_NO_ENDPOINT, kw_only=True, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "source", Endpoint.of(self.src, self.sport))
-        object.__setattr__(self, "destination", Endpoint.of(self.dst, self.dport))
+        if self.source is _NO_ENDPOINT:
+            object.__setattr__(self, "source", Endpoint.of(self.src, self.sport))
+            object.__setattr__(self, "destination", Endpoint.of(self.dst, self.dport))
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,8 +365,20 @@ class NetDecoder:
         self.stats.udp += 1
         if cut:
             self._cut("UDP datagram cut by the snap length")
-        frame, ts, src, dst = ip.origin()
-        return UdpDatagram(frame, ts, src, sport, dst, dport, payload, cut, ip.frames)
+        packet, src, dst = ip.packet, ip.src, ip.dst
+        return UdpDatagram(
+            packet.frame,
+            packet.ts,
+            packed_ip_text(src),
+            sport,
+            packed_ip_text(dst),
+            dport,
+            payload,
+            cut,
+            ip.frames,
+            source=Endpoint(_number(src), sport),
+            destination=Endpoint(_number(dst), dport),
+        )
 
     def _tcp(self, ip: _IpPayload) -> TcpSegment | None:
         data, pos, end = ip.data, ip.pos, ip.end
@@ -376,10 +393,22 @@ class NetDecoder:
         self.stats.tcp += 1
         if ip.cut:
             self._cut("TCP segment cut by the snap length")
-        frame, ts, src, dst = ip.origin()
-        payload = data[pos + header : end]
+        packet, src, dst = ip.packet, ip.src, ip.dst
         return TcpSegment(
-            frame, ts, src, sport, dst, dport, seq, ack, flags, payload, ip.cut, ip.frames
+            packet.frame,
+            packet.ts,
+            packed_ip_text(src),
+            sport,
+            packed_ip_text(dst),
+            dport,
+            seq,
+            ack,
+            flags,
+            data[pos + header : end],
+            ip.cut,
+            ip.frames,
+            source=Endpoint(_number(src), sport),
+            destination=Endpoint(_number(dst), dport),
         )
 
 
@@ -395,7 +424,6 @@ class _IpPayload(NamedTuple):
     dst: bytes
     frames: tuple[int, ...]
 
-    def origin(self) -> tuple[int, float, str, str]:
-        """Frame, time and the two addresses as text, for the transport value."""
-        packet = self.packet
-        return packet.frame, packet.ts, packed_ip_text(self.src), packed_ip_text(self.dst)
+
+def _number(packed: bytes) -> int:
+    return int.from_bytes(packed, "big")
