@@ -153,6 +153,7 @@ class Survey:
             crypto_backend=self._crypto,
             objects_backend=objects_backend,
             limits=limits,
+            wanted=_to_private_host,
         )
         self.result = SurveyResult(
             ends=FlowEnds(max_open=limits.open_flows, idle_seconds=limits.flow_idle_seconds)
@@ -265,6 +266,11 @@ class Survey:
                     if entry is not None:
                         result.proofs.append((entry, sample))
         self._firsts.clear()
+
+
+def _to_private_host(endpoint: Endpoint) -> bool:
+    """Only a reply to a private host can carry a claim of its public address."""
+    return is_private(endpoint.ip)
 
 
 def _proving(

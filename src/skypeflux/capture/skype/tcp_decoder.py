@@ -98,8 +98,12 @@ class TcpDecoder:
         crypto_backend: crypto.BackendArg = None,
         objects_backend: objects.BackendArg = None,
         limits: Limits | None = None,
+        wanted: Callable[[Endpoint], bool] | None = None,
     ) -> None:
+        """``wanted`` picks the directions to decode by their receiving endpoint (the survey
+        only reads replies to private hosts); the others are followed but never decrypted."""
         limits = limits or Limits()
+        self._wanted = wanted
         self._crypto = crypto.get_backend(crypto_backend)
         self._objects = objects.get_backend(objects_backend)
         self._emit = emit
@@ -174,6 +178,8 @@ class TcpDecoder:
                 wire=d,
                 connection=conn.number,
             )
+            if self._wanted is not None and not self._wanted(state.dst):
+                state.skype = False
             self._dirs[key] = state
         return state
 
