@@ -5,11 +5,13 @@ table or of zero width (once an endless loop in the pure encoder)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import pytest
 
 from skypeflux.objects import ObjectsError, available_backends
 from skypeflux.objects.backends import get
+from skypeflux.objects.range_coder import VALUE_MODEL
 from skypeflux.objects.tables import SMALL_NUMBER
 
 BACKENDS = available_backends()
@@ -54,3 +56,42 @@ def test_both_paths_refuse_alike() -> None:
         except Exception as exc:
             errors.append((type(exc), str(exc)))
     assert errors[0] == errors[1]
+
+
+_EDGES = (-(2**70), -(2**63) - 1, -1, 0, 1, 16, 17, 255, 256, 2**31, 2**62, 2**64, 2**70)
+
+
+def _outcome(call: Callable[[], object]) -> str:
+    try:
+        call()
+    except Exception as exc:  # the type is what both paths must agree on
+        return type(exc).__name__
+    return "ok"
+
+
+def _calls(name: str, n: int) -> dict[str, Callable[[], object]]:
+    backend = get(name)
+    data = bytes(range(40))
+    return {
+        "decoder(start)": lambda: backend.decoder(data, n),
+        "reserve": lambda: backend.decoder(data, 0).reserve(n),
+        "string(budget)": lambda: backend.decoder(data, 0).string(n),
+        "decoder.bits": lambda: backend.decoder(data, 0).bits(n),
+        "encoder(marker)": lambda: backend.encoder(n),
+        "encoder.bits(count)": lambda: backend.encoder(0x42).bits(n, 0),
+        "encoder.bits(value)": lambda: backend.encoder(0x42).bits(8, n),
+        "encoder.number": lambda: backend.encoder(0x42).number(VALUE_MODEL, n),
+    }
+
+
+@pytest.mark.parametrize("n", _EDGES)
+def test_integers_out_of_range_fail_the_same_way_on_both_paths(n: int) -> None:
+    """An absurd size or count is a ValueError on both paths (the C one once said
+    OverflowError where an int did not fit a C type, the pure one IndexError, MemoryError or
+    ZeroDivisionError, or took it)."""
+    if len(BACKENDS) < 2:
+        pytest.fail("the C range coder is not built: nothing to compare the pure one with")
+    fast = {k: _outcome(c) for k, c in _calls("fast", n).items()}
+    pure = {k: _outcome(c) for k, c in _calls("pure", n).items()}
+    assert fast == pure
+    assert set(fast.values()) <= {"ok", "ValueError", "ObjectsError"}

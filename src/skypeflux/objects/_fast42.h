@@ -21,6 +21,8 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#include <limits.h>
 #include <stdint.h>
 
 #define TOTAL 0x1000
@@ -54,6 +56,23 @@ PyObject *fast42_load_tables(PyObject *module, PyObject *args);
 
 /* -1 with RuntimeError until load_tables() has succeeded; the coders' constructors call it. */
 int fast42_require_tables(void);
+
+/* An integer argument as a C long long, an int beyond that range clamped to its nearer end
+ * (LLONG_MIN or LLONG_MAX), so the range check that follows refuses it with the same
+ * ValueError as the pure coder, never OverflowError. -1 with TypeError for a non-integer. */
+static inline int fast42_clamped_index(PyObject *obj, long long *out)
+{
+    PyObject *index = PyNumber_Index(obj);
+    if (index == NULL)
+        return -1;
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(index, &overflow);
+    Py_DECREF(index);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    *out = overflow < 0 ? LLONG_MIN : overflow > 0 ? LLONG_MAX : v;
+    return 0;
+}
 
 /* Raise the loaded ObjectsError(message, offset). */
 void fast42_raise_objects_error(const char *message, Py_ssize_t offset);

@@ -171,11 +171,13 @@ static int decode_number(Decoder *d, const Model *m, int nested, uint64_t *out)
 static PyObject *Decoder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     static char *keywords[] = {"data", "start", NULL};
-    PyObject *data;
-    Py_ssize_t start;
+    PyObject *data, *start_obj;
+    long long start;
     if (fast42_require_tables())
         return NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "Sn:RangeDecoder", keywords, &data, &start))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "SO:RangeDecoder", keywords, &data, &start_obj))
+        return NULL;
+    if (fast42_clamped_index(start_obj, &start))
         return NULL;
     if (start < 0) {
         PyErr_SetString(PyExc_ValueError, "start must not be negative");
@@ -183,9 +185,9 @@ static PyObject *Decoder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     }
     /* Bounding start keeps every later pos++ (at most MAX_OVERRUN past limit) far from
      * PY_SSIZE_T_MAX, where the increment would be signed overflow. */
-    if (start > PyBytes_GET_SIZE(data) + MAX_OVERRUN) {
-        PyErr_Format(PyExc_ValueError, "start %zd is beyond the end of the data (%zd bytes)", start,
-                     PyBytes_GET_SIZE(data));
+    if (start > (long long)PyBytes_GET_SIZE(data) + MAX_OVERRUN) {
+        PyErr_Format(PyExc_ValueError, "start %S is beyond the end of the data (%zd bytes)",
+                     start_obj, PyBytes_GET_SIZE(data));
         return NULL;
     }
     Decoder *d = (Decoder *)type->tp_alloc(type, 0);
@@ -228,8 +230,8 @@ static PyObject *Decoder_symbol(Decoder *d, PyObject *const *args, Py_ssize_t na
 
 static PyObject *Decoder_bits(Decoder *d, PyObject *arg)
 {
-    long count = PyLong_AsLong(arg);
-    if (count == -1 && PyErr_Occurred())
+    long long count;
+    if (fast42_clamped_index(arg, &count))
         return NULL;
     if (count < 0 || count > 16) {
         PyErr_SetString(PyExc_ValueError, "bits: count must be 0..16");
@@ -328,13 +330,14 @@ fail:
 
 static PyObject *Decoder_reserve(Decoder *d, PyObject *arg)
 {
-    Py_ssize_t size = PyLong_AsSsize_t(arg);
-    if (size == -1 && PyErr_Occurred())
+    long long wanted;
+    if (fast42_clamped_index(arg, &wanted))
         return NULL;
-    if (size < 0 || size > PY_SSIZE_T_MAX / 4) {
+    if (wanted < 0 || wanted > PY_SSIZE_T_MAX / 4) {
         PyErr_SetString(PyExc_ValueError, "reserve: size out of range");
         return NULL;
     }
+    Py_ssize_t size = (Py_ssize_t)wanted;
     /* Refused without changing the decoder, so calling again after a refusal cannot drive
      * limit into signed overflow (limit - pos is never below -MAX_OVERRUN here). */
     if (size > d->limit - d->pos + MAX_OVERRUN) {

@@ -143,10 +143,13 @@ static int encode_number(Encoder *e, const Model *m, uint64_t value)
 static PyObject *Encoder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     static char *keywords[] = {"marker", NULL};
-    int marker = 0x42;
+    PyObject *marker_obj = NULL;
+    long long marker = 0x42;
     if (fast42_require_tables())
         return NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|i:RangeEncoder", keywords, &marker))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O:RangeEncoder", keywords, &marker_obj))
+        return NULL;
+    if (marker_obj != NULL && fast42_clamped_index(marker_obj, &marker))
         return NULL;
     if (marker < 0 || marker > 0xFF) {
         PyErr_SetString(PyExc_ValueError, "marker must be a byte value");
@@ -200,11 +203,10 @@ static PyObject *Encoder_bits(Encoder *e, PyObject *const *args, Py_ssize_t narg
         PyErr_SetString(PyExc_TypeError, "bits(count, value)");
         return NULL;
     }
-    long count = PyLong_AsLong(args[0]);
-    long value = PyLong_AsLong(args[1]);
-    if (PyErr_Occurred())
+    long long count, value;
+    if (fast42_clamped_index(args[0], &count) || fast42_clamped_index(args[1], &value))
         return NULL;
-    if (count < 0 || count > 16 || value < 0 || value >= (1L << count)) {
+    if (count < 0 || count > 16 || value < 0 || value >= (1LL << count)) {
         PyErr_SetString(PyExc_ValueError, "bits: count must be 0..16 and value fit in it");
         return NULL;
     }
@@ -222,9 +224,18 @@ static PyObject *Encoder_number(Encoder *e, PyObject *const *args, Py_ssize_t na
     }
     if (fast42_py_model(args[0], &m))
         return NULL;
-    unsigned long long value = PyLong_AsUnsignedLongLong(args[1]);
-    if (value == (unsigned long long)-1 && PyErr_Occurred())
+    PyObject *index = PyNumber_Index(args[1]);
+    if (index == NULL)
         return NULL;
+    unsigned long long value = PyLong_AsUnsignedLongLong(index);
+    Py_DECREF(index);
+    if (value == (unsigned long long)-1 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) { /* negative or past 64 bits */
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "number: value must be 0..2**64-1");
+        }
+        return NULL;
+    }
     if (encode_number(e, &m, value))
         return NULL;
     Py_RETURN_NONE;

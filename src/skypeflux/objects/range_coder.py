@@ -145,7 +145,9 @@ class RangeDecoder:
         return s
 
     def bits(self, count: int) -> int:
-        """Decode ``count`` (1..16) raw bits."""
+        """Decode ``count`` (0..16) raw bits."""
+        if not 0 <= count <= 16:
+            raise ValueError("bits: count must be 0..16")
         rng = self.range
         code = self.code
         if rng <= BOTTOM:
@@ -319,6 +321,8 @@ class RangeEncoder:
         self.range = rng - r * low if high == TOTAL else r * (high - low)
 
     def bits(self, count: int, value: int) -> None:
+        if not (0 <= count <= 16 and 0 <= value < 1 << count):
+            raise ValueError("bits: count must be 0..16 and value fit in it")
         if self.range <= BOTTOM:
             self._normalise()
         r = self.range >> count
@@ -326,7 +330,10 @@ class RangeEncoder:
         self.range = self.range - r * value if value == (1 << count) - 1 else r
 
     def number(self, model: NumberModel, value: int) -> None:
-        """Encode ``value`` (0..2**32-1) with model M1 or M2 (spec 4.3)."""
+        """Encode ``value`` with model M1 or M2 (spec 4.3); the wire's numbers are 0..2**32-1,
+        the coder takes 0..2**64-1 (ValueError beyond, as the C one)."""
+        if not 0 <= value <= 0xFFFF_FFFF_FFFF_FFFF:
+            raise ValueError("number: value must be 0..2**64-1")
         table, _lookup, direct_limit, offset, escape = model
         if value < direct_limit:
             self.symbol(table, value)
