@@ -86,3 +86,28 @@ def test_the_command_line_takes_limits(skypeirc_path: Path) -> None:
     assert "tcp.end" not in tight.stdout or "forgotten" in tight.stdout
     bad = runner.invoke(cli, ["flows", "--limit", "tcp-connections", str(skypeirc_path)])
     assert bad.exit_code == 2 and "expected NAME=VALUE" in bad.stderr
+
+
+def test_keylog_and_export_take_limits_as_decode_does(skypeirc_path: Path, tmp_path: Path) -> None:
+    """The same bound works whichever command decodes: with one TCP connection followed at a
+    time, the key log covers fewer verified units and the export writes fewer, as decode
+    shows fewer."""
+    runner = CliRunner()
+
+    def keys(*limit: str) -> int:  # the verified units the key log covers (its 2nd line)
+        out = tmp_path / "keys.txt"
+        result = runner.invoke(cli, ["keylog", *limit, "-o", str(out), str(skypeirc_path)])
+        assert result.exit_code == 0, result.stderr
+        return int(out.read_text().splitlines()[1].split()[1])
+
+    def exported(*limit: str) -> int:
+        out = tmp_path / "export.pcapng"
+        result = runner.invoke(cli, ["export", *limit, "-o", str(out), str(skypeirc_path)])
+        assert result.exit_code == 0, result.stderr
+        return int(result.stderr.split("wrote ")[1].split()[0])
+
+    tight = ("--limit", "tcp-connections=1")
+    assert keys(*tight) < keys()
+    assert exported(*tight) < exported()
+    bad = runner.invoke(cli, ["export", "--limit", "nope=1", "-o", "x", str(skypeirc_path)])
+    assert bad.exit_code == 2 and "unknown limit" in bad.stderr

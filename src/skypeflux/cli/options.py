@@ -7,7 +7,7 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -268,6 +268,14 @@ def decode_to_stdout(
     if not result.limited:
         warn_if_truncated(decoder)
     return result
+
+
+def decoded(decoder: Decoder, capture: str, progress: ProgressLine) -> Iterator[Record]:
+    """The records of CAPTURE (opened once), with the progress line; at the end the line is
+    cleared and a cut file is said (the loop ``flows``, ``keylog`` and ``export`` share)."""
+    yield from decoder.run(open_source(capture), progress=progress)
+    progress.clear()
+    warn_if_truncated(decoder)
 
 
 def warn_if_truncated(decoder: Decoder) -> None:

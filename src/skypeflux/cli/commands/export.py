@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import sys
+from itertools import chain
 
 import click
 
 from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, OutputFailure, safe_text, say, user_errors
 from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
+    decoded,
+    limits_option,
     make_decoder,
-    open_source,
     progress_option,
     public_ip_option,
-    warn_if_truncated,
 )
 from skypeflux.cli.outcome import say_no_skype
 from skypeflux.cli.progress import ProgressLine
@@ -35,6 +36,7 @@ from skypeflux.outputs.export import write_export
     help="Interleave the capture's other packets, untouched (not with - as CAPTURE).",
 )
 @public_ip_option
+@limits_option
 @progress_option
 def export(
     capture: str, output: str, with_other: bool, public_ip: tuple[str, ...], no_progress: bool
@@ -50,14 +52,15 @@ def export(
     decoder = make_decoder(public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
-        records = list(decoder.run(open_source(capture), progress=progress))
-        progress.clear()
-        warn_if_truncated(decoder)
-        if not records:
+        records = decoded(decoder, capture, progress)
+        first = next(records, None)  # nothing is written for a capture without Skype
+        if first is None:
             say_no_skype(decoder, capture)
             raise click.exceptions.Exit(EXIT_NO_SKYPE)
-        try:
-            counts = write_export(output, records, others_from=capture if with_other else None)
+        try:  # streamed: the records are written as they come (--with-other holds them)
+            counts = write_export(
+                output, chain([first], records), others_from=capture if with_other else None
+            )
         except OSError as exc:
             reason = (exc.strerror or str(exc)).lower()
             raise OutputFailure(f"{safe_text(output)}: cannot write: {reason}") from None

@@ -10,14 +10,13 @@ import click
 from skypeflux.cli.errors import user_errors, writing
 from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
+    decoded,
     echo_out,
     limits_option,
     make_decoder,
-    open_source,
     progress_option,
     public_ip_option,
     require_stdout,
-    warn_if_truncated,
 )
 from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.progress import ProgressLine
@@ -42,10 +41,8 @@ def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: 
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
         require_stdout()
-        for _record in decoder.run(open_source(capture), progress=progress):
+        for _record in decoded(decoder, capture, progress):
             pass
-        progress.clear()
-        warn_if_truncated(decoder)
         table = decoder.flows
         if table and as_json:
             for flow in table:

@@ -17,13 +17,13 @@ from skypeflux.cli.errors import (
 )
 from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
+    decoded,
     echo_out,
+    limits_option,
     make_decoder,
-    open_source,
     progress_option,
     public_ip_option,
     require_stdout,
-    warn_if_truncated,
 )
 from skypeflux.cli.outcome import say_no_skype
 from skypeflux.cli.progress import ProgressLine
@@ -44,6 +44,7 @@ from skypeflux.outputs.keylog import KeyLog
     help="Where to write the key log (- for standard output).",
 )
 @public_ip_option
+@limits_option
 @progress_option
 def keylog(capture: str, output: str, public_ip: tuple[str, ...], no_progress: bool) -> None:
     """Write the key log for CAPTURE: one RC4 key per verified seed, and public addresses.
@@ -58,11 +59,9 @@ def keylog(capture: str, output: str, public_ip: tuple[str, ...], no_progress: b
     with user_errors(progress):
         if output == "-":
             require_stdout()
-        for record in decoder.run(open_source(capture), progress=progress):
+        for record in decoded(decoder, capture, progress):
             found = True
             log.add(record)
-        progress.clear()
-        warn_if_truncated(decoder)
         if not found:
             say_no_skype(decoder, capture)
             raise click.exceptions.Exit(EXIT_NO_SKYPE)
