@@ -34,6 +34,7 @@ from skypeflux.capture.records import (
     STRUCTURE_FAILED,
     UNVERIFIED,
     VERIFIED,
+    BlockInfo,
     FlowKey,
     Method,
     Record,
@@ -102,10 +103,19 @@ class UdpDecoder:
     def fragment_counts(self) -> dict[str, int]:
         return self._joiner.counts()
 
-    def _out(self, record: Record, plaintext: bytes | None = None) -> None:
+    def _out(
+        self,
+        record: Record,
+        plaintext: bytes | None = None,
+        blocks: list[BlockInfo] | None = None,
+    ) -> None:
+        """Hand ``record`` out; a plaintext gets its blocks (``blocks`` when the caller has
+        already decoded them: an object list is decoded once)."""
         if plaintext is not None:
             record.plaintext = plaintext
-            record.blocks = describe_blocks(plaintext, objects_backend=self._objects)
+            if blocks is None:
+                blocks = describe_blocks(plaintext, objects_backend=self._objects)
+            record.blocks = blocks
         for host in (record.src.host, record.dst.host):
             if is_private(host):
                 self.private_hosts.add(host)
@@ -305,13 +315,14 @@ class UdpDecoder:
 
     def _plain(self, record: Record, plaintext: bytes | None) -> None:
         """Attach a CRC-proven plaintext and say whether its blocks parse exactly."""
+        blocks = None
         if plaintext is not None:
             blocks = describe_blocks(plaintext, objects_backend=self._objects)
             exact = structure_problem(plaintext, blocks) is None
             record.verification = _with_structure(
                 record.verification, STRUCTURE_EXACT if exact else STRUCTURE_FAILED
             )
-        self._out(record, plaintext)
+        self._out(record, plaintext, blocks)
 
     def _resend(self, d: UdpDatagram, parsed: wudp.Resend) -> None:
         opened = open_resend(parsed, backend=self._crypto)

@@ -67,7 +67,7 @@ class MessageJoiner:
 
     def __init__(
         self,
-        emit: Callable[[Record, bytes | None], None],
+        emit: Callable[[Record, bytes | None, list[BlockInfo] | None], None],
         *,
         objects_backend: BackendArg = None,
         max_sets: int = MAX_FRAGMENT_SETS,
@@ -76,7 +76,7 @@ class MessageJoiner:
         self._objects = objects_backend
         self._max_sets = max_sets
         self._timeout = timeout
-        self._emit = emit  # (record, plaintext to describe) -> the decoder's record output
+        self._emit = emit  # (record, plaintext, its blocks) -> the decoder's record output
         self._assembler = FragmentAssembler(max_messages=max_sets)
         self._started: dict[_Key, tuple[float, FlowKey]] = {}  # key -> (first time, flow)
         # Seed of each verified fragment by (key, frame) until its message is reported: a
@@ -191,7 +191,10 @@ class MessageJoiner:
             "fragments": done.count,
             "seeds": [f"{seed:08x}" if seed is not None else "?" for seed in seeds],
         }
-        self._emit(record, done.plaintext if problem is None else None)
+        if problem is None:
+            self._emit(record, done.plaintext, blocks)
+        else:
+            self._emit(record, None, None)
 
     def _broken(self, incomplete: Incomplete, frame: int, ts: float, flow: FlowKey | None) -> None:
         """A message that will not complete, reported at ``frame`` (a frame of its flow)."""
@@ -223,4 +226,4 @@ class MessageJoiner:
             "expected": expected,
             "complete": False,
         }
-        self._emit(record, None)
+        self._emit(record, None, None)
