@@ -1,4 +1,5 @@
-"""Build hook for the optional C fast paths (key expansion, RC4, address search; 0x42 coder).
+"""Build hook for the optional C fast paths (key expansion, RC4, address search; 0x42 coder;
+the plain case of the network decoder).
 
 Everything else is declared in pyproject.toml. The extensions are optional: when no C compiler is
 available the install still succeeds and skypeflux runs on its pure-Python path.
@@ -15,6 +16,7 @@ from setuptools.command.build_ext import build_ext
 
 CRYPTO = "src/skypeflux/crypto"
 OBJECTS = "src/skypeflux/objects"
+NET = "src/skypeflux/capture/net"
 STRICT = os.environ.get("SKYPEFLUX_STRICT_BUILD", "") == "1"
 FLAGS = ["-O3", "-Wall", "-Wextra", *(["-Werror"] if STRICT else [])]
 
@@ -61,6 +63,12 @@ setup(
                 f"{OBJECTS}/_fast42_encoder.c",
             ],
             depends=[f"{OBJECTS}/_fast42.h"],
+            extra_compile_args=FLAGS,
+            optional=not STRICT,
+        ),
+        Extension(
+            "skypeflux.capture.net._fastnet",
+            sources=[f"{NET}/_fastnet.c"],
             extra_compile_args=FLAGS,
             optional=not STRICT,
         ),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from skypeflux.capture.files.linktypes import (
     DECODABLE_LINKTYPES,
@@ -44,6 +44,13 @@ from skypeflux.capture.files.stream import RawPacket
 from skypeflux.capture.net import links
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
 from skypeflux.ipv4 import Endpoint, packed_ip_text
+
+_Parse = Callable[[bytes, int], "tuple[Any, ...] | None"]
+_fast_parse: _Parse | None
+try:  # the plain case in C (optional, like the other fast paths)
+    from skypeflux.capture.net._fastnet import parse as _fast_parse
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _fast_parse = None
 
 # TCP flag bits
 FIN = 0x01
@@ -253,7 +260,13 @@ class NetDecoder:
         *,
         fragments: FragmentReassembler | None = None,
         max_ip_length_zero: int = MAX_IP_LENGTH_ZERO,
+        fast: bool | None = None,
     ) -> None:
+        """``fast``: parse the plain case in C (``None``: when it is built; ``False``: never,
+        for the tests that compare both)."""
+        if fast and _fast_parse is None:
+            raise ValueError("the C network parser (_fastnet) is not built")
+        self._fast = _fast_parse if fast is not False else None
         self.stats = NetStats()
         self.fragments = fragments if fragments is not None else FragmentReassembler()
         self.max_ip_length_zero = max_ip_length_zero
@@ -276,6 +289,10 @@ class NetDecoder:
 
     def decode(self, packet: RawPacket) -> Transport | None:
         """The datagram or segment in ``packet``, or ``None`` (counted in ``stats``)."""
+        if self._fast is not None:
+            plain = self._fast(packet.data, packet.linktype)
+            if plain is not None:
+                return self._plain(packet, plain)
         stats = self.stats
         stats.packets += 1
         link = _LINK_DECODERS.get(packet.linktype)
@@ -344,6 +361,47 @@ class NetDecoder:
             return self._tcp(_IpPayload(packet, data, pos, end, cut, src, dst, frames))
         stats.other_protocol += 1
         return None
+
+    def _plain(self, packet: RawPacket, plain: tuple[Any, ...]) -> Transport:
+        """The C parser's fields of a whole, unfragmented IPv4 UDP/TCP packet (_fastnet.c)."""
+        stats = self.stats
+        stats.packets += 1
+        stats.ipv4 += 1
+        frames = (packet.frame,)
+        if plain[0] == IPPROTO_UDP:
+            _, src_text, src, dst_text, dst, sport, dport, payload = plain
+            stats.udp += 1
+            return UdpDatagram(
+                packet.frame,
+                packet.ts,
+                src_text,
+                sport,
+                dst_text,
+                dport,
+                payload,
+                False,
+                frames,
+                source=Endpoint(src, sport),
+                destination=Endpoint(dst, dport),
+            )
+        _, src_text, src, dst_text, dst, sport, dport, payload, seq, ack, flags = plain
+        stats.tcp += 1
+        return TcpSegment(
+            packet.frame,
+            packet.ts,
+            src_text,
+            sport,
+            dst_text,
+            dport,
+            seq,
+            ack,
+            flags,
+            payload,
+            False,
+            frames,
+            source=Endpoint(src, sport),
+            destination=Endpoint(dst, dport),
+        )
 
     def _udp(self, ip: _IpPayload) -> UdpDatagram | None:
         data, pos, end, cut = ip.data, ip.pos, ip.end, ip.cut
