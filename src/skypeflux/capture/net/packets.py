@@ -81,10 +81,12 @@ _TCP = struct.Struct("!HHIIBB")
 _NO_ENDPOINT = Endpoint(-1, -1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Addressed:
     """Where and when a transport unit was captured; ``source`` and ``destination`` are the
-    same addresses and ports as endpoints, made once here for every layer above."""
+    same addresses and ports as endpoints, made once here for every layer above. Not frozen
+    (a frozen dataclass pays a ``object.__setattr__`` per field, on every packet); nothing
+    changes one after the decoder made it."""
 
     frame: int
     ts: float
@@ -98,11 +100,11 @@ class _Addressed:
 
     def __post_init__(self) -> None:
         if self.source is _NO_ENDPOINT:
-            object.__setattr__(self, "source", Endpoint.of(self.src, self.sport))
-            object.__setattr__(self, "destination", Endpoint.of(self.dst, self.dport))
+            self.source = Endpoint.of(self.src, self.sport)
+            self.destination = Endpoint.of(self.dst, self.dport)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UdpDatagram(_Addressed):
     """One UDP datagram; ``frames`` lists every frame that carried it (several if fragmented)."""
 
@@ -111,7 +113,7 @@ class UdpDatagram(_Addressed):
     frames: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TcpSegment(_Addressed):
     """One TCP segment; ``flags`` holds the FIN/SYN/RST/PSH/ACK... bits of the header."""
 
