@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, TextIO
 
@@ -41,19 +41,20 @@ def object_to_json(
     """One object in the dotted form (family 5 nests the same form); objects are named for
     ``command`` and the lists ``parents`` that hold them: the plain name, and whether it is a
     guess as a field of its own."""
-    family, value = obj.family, obj.value
-    name = object_name_info(command, family, obj.id, parents) if command is not None else None
+    family, oid, value = obj
+    name = _name_fields(command, family, oid, parents) if command is not None else _NO_NAME
+    number, family_text = _FAMILY_FIELDS[family]
     out: dict[str, Any] = {
-        "skypeflux.obj.id": obj.id,
-        "skypeflux.obj.family": int(family),
-        "skypeflux.obj.family_name": family_name(family),
-        "skypeflux.obj.name": name.name if name is not None else None,
-        "skypeflux.obj.name_guessed": name.guessed if name is not None else None,
+        "skypeflux.obj.id": oid,
+        "skypeflux.obj.family": number,
+        "skypeflux.obj.family_name": family_text,
+        "skypeflux.obj.name": name[0],
+        "skypeflux.obj.name_guessed": name[1],
     }
     if family == Family.LIST and isinstance(value, ObjectList):
+        inner = (*parents, (oid, number))
         out["skypeflux.obj.value"] = [
-            object_to_json(child, command, parents=(*parents, (obj.id, int(family))))
-            for child in value
+            object_to_json(child, command, parents=inner) for child in value
         ]
     else:
         out["skypeflux.obj.value"] = plain_value(value)
@@ -62,6 +63,19 @@ def object_to_json(
     if family == Family.UINT64 and isinstance(value, int):
         out["skypeflux.obj.hex"] = f"0x{value:016x}"  # exact where JSON numbers are doubles
     return out
+
+
+_NO_NAME: tuple[str | None, bool | None] = (None, None)
+_FAMILY_FIELDS = {family: (int(family), family_name(family)) for family in Family}
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_fields(
+    command: int, family: int, oid: int, parents: tuple[tuple[int, int], ...]
+) -> tuple[str | None, bool | None]:
+    """(name, guessed) of an object: the name tables asked once per distinct object path."""
+    name = object_name_info(command, family, oid, parents)
+    return _NO_NAME if name is None else (name.name, name.guessed)
 
 
 def block_to_json(block: BlockInfo) -> dict[str, Any]:
