@@ -1,7 +1,8 @@
 /*
  * Optional C fast path of the 0x42 range coder: the module skypeflux.objects._fast42, with
  * load_tables() and the RangeDecoder and RangeEncoder types. This unit only defines the module;
- * the coder is in _fast42_tables.c, _fast42_decoder.c and _fast42_encoder.c (see _fast42.h).
+ * the coder is in _fast42_tables.c, _fast42_decoder.c, _fast42_lists.c and _fast42_encoder.c
+ * (see _fast42.h).
  */
 #include "_fast42.h"
 
@@ -9,6 +10,9 @@ static PyMethodDef module_methods[] = {
     {"load_tables", fast42_load_tables, METH_VARARGS,
      "load_tables(next_class, within_class, class_chars, error_type): the string tables and "
      "the exception to raise; must be called before a coder is made."},
+    {"load_list_types", fast42_load_list_types, METH_VARARGS,
+     "load_list_types(header, header_lookup, small_model, value_model, obj_type, families, "
+     "wrap, family_order): what RangeDecoder.read_lists builds objects with."},
     {NULL},
 };
 

@@ -146,4 +146,15 @@ typedef struct {
 extern PyTypeObject fast42_DecoderType;
 extern PyTypeObject fast42_EncoderType;
 
+/* ---- shared by the decoder units (_fast42_decoder.c, _fast42_lists.c) ------------------ */
+
+long fast42_decode_symbol(Decoder *d, const PyTable *t);
+int fast42_decode_number(Decoder *d, const Model *m, int nested, uint64_t *out);
+PyObject *fast42_decode_string(Decoder *d, long long budget, long long *used);
+int fast42_reserve(Decoder *d, Py_ssize_t size);
+
+/* RangeDecoder.read_lists and the module's load_list_types (_fast42_lists.c). */
+PyObject *fast42_read_lists(Decoder *d, PyObject *const *args, Py_ssize_t nargs);
+PyObject *fast42_load_list_types(PyObject *module, PyObject *args);
+
 #endif

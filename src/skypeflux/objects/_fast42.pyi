@@ -1,5 +1,7 @@
 # Type stub for the optional C range coder (src/skypeflux/objects/_fast42*.c, _fast42.h); the
 # contract is that of range_coder.RangeDecoder / RangeEncoder.
+from typing import Any
+
 from .range_coder import NumberModel
 from .tables import Cumulative
 
@@ -10,6 +12,7 @@ def load_tables(
     error_type: type[Exception],
     /,
 ) -> None: ...
+def load_list_types(*types: Any) -> None: ...
 
 class RangeDecoder:
     data: bytes
@@ -28,6 +31,9 @@ class RangeDecoder:
     def string(self, budget: int, /) -> tuple[bytes, int]: ...
     def reserve(self, size: int, /) -> None: ...
     def finish(self) -> int: ...
+    def read_lists(
+        self, max_depth: int, budget: int, /
+    ) -> tuple[list[Any], list[tuple[list[Any], int, int, int, int]], int]: ...
 
 class RangeEncoder:
     low: int

@@ -4,91 +4,11 @@
  * whole strings, and the reservation of raw values after the coded stream. Shared
  * declarations, and the safety argument for every read: _fast42.h.
  */
-#include "_fast42.h"
+#include "_fast42_decoding.h"
 
 #include <structmember.h>
 
-static Py_ssize_t read_position(const Decoder *d)
-{
-    Py_ssize_t at = d->pos < d->limit ? d->pos : d->limit;
-    return at > d->start ? at : d->start;
-}
-
-static void overrun(const Decoder *d)
-{
-    fast42_raise_objects_error(OVERRUN_TEXT, d->limit > d->start ? d->limit : d->start);
-}
-
-/* One byte, as range_coder's _take: the position moves even when it fails. */
-static int take(Decoder *d, uint32_t *byte)
-{
-    Py_ssize_t pos = d->pos++;
-    if (pos < d->limit) {
-        *byte = d->buf[pos];
-        return 0;
-    }
-    if (pos - d->limit >= MAX_OVERRUN) {
-        fast42_raise_objects_error(OVERRUN_TEXT, read_position(d));
-        return -1;
-    }
-    *byte = 0;
-    return 0;
-}
-
-/* Normalise (spec 4.2) as range_coder._refill does: on failure the state reached is kept. */
-static inline int fill(Decoder *d)
-{
-    uint32_t rng = d->range;
-    if (rng > BOTTOM)
-        return 0;
-    uint32_t code = d->code, bit = d->bit;
-    Py_ssize_t pos = d->pos;
-    const Py_ssize_t limit = d->limit;
-    while (rng <= BOTTOM) {
-        uint32_t b;
-        if (pos < limit) {
-            b = d->buf[pos];
-        } else if (pos - limit >= MAX_OVERRUN) {
-            d->code = code;
-            d->bit = bit;
-            d->pos = pos;
-            d->range = rng;
-            overrun(d);
-            return -1;
-        } else {
-            b = 0;
-        }
-        pos++;
-        code = (((code << 1) | bit) << 7) | (b >> 1);
-        bit = b & 1;
-        rng <<= 8;
-    }
-    d->code = code;
-    d->bit = bit;
-    d->pos = pos;
-    d->range = rng;
-    return 0;
-}
-
-/* Narrow to [low, high) of 12-bit totals after the symbol was found with scale r. */
-static inline void narrow(Decoder *d, uint32_t r, uint32_t low, uint32_t high)
-{
-    d->code -= r * low;
-    d->range = high == TOTAL ? d->range - r * low : r * (high - low);
-}
-
-static inline int decode_static(Decoder *d, const Table *t)
-{
-    if (fill(d))
-        return -1;
-    uint32_t r = d->range >> 12;
-    uint32_t v = d->code / r;
-    int s = t->lookup[v < TOTAL ? v : TOTAL - 1];
-    narrow(d, r, t->cum[s], t->cum[s + 1]);
-    return s;
-}
-
-static long decode_symbol(Decoder *d, const PyTable *t)
+long fast42_decode_symbol(Decoder *d, const PyTable *t)
 {
     if (fill(d))
         return -1;
@@ -124,9 +44,9 @@ static int decode_bits(Decoder *d, int count, uint32_t *out)
     return 0;
 }
 
-static int decode_number(Decoder *d, const Model *m, int nested, uint64_t *out)
+int fast42_decode_number(Decoder *d, const Model *m, int nested, uint64_t *out)
 {
-    long s = decode_symbol(d, &m->table);
+    long s = fast42_decode_symbol(d, &m->table);
     if (s < 0)
         return -1;
     if (s < m->direct_limit) {
@@ -140,7 +60,7 @@ static int decode_number(Decoder *d, const Model *m, int nested, uint64_t *out)
             return -1;
         }
         uint64_t extra;
-        if (decode_number(d, m, 1, &extra))
+        if (fast42_decode_number(d, m, 1, &extra))
             return -1;
         if (extra > (uint64_t)(32 - m->escape)) {
             fast42_raise_objects_error("escaped number longer than 32 bits", read_position(d));
@@ -224,7 +144,7 @@ static PyObject *Decoder_symbol(Decoder *d, PyObject *const *args, Py_ssize_t na
     }
     if (fast42_py_table(args[0], args[1], &t))
         return NULL;
-    long s = decode_symbol(d, &t);
+    long s = fast42_decode_symbol(d, &t);
     return s < 0 ? NULL : PyLong_FromLong(s);
 }
 
@@ -256,27 +176,15 @@ static PyObject *Decoder_number(Decoder *d, PyObject *const *args, Py_ssize_t na
     if (fast42_py_model(args[0], &m))
         return NULL;
     uint64_t value;
-    if (decode_number(d, &m, nested, &value))
+    if (fast42_decode_number(d, &m, nested, &value))
         return NULL;
     return PyLong_FromUnsignedLongLong(value);
 }
 
-/* The hot loop of text-heavy lists: a whole NUL-terminated string by character class. */
-static PyObject *Decoder_string(Decoder *d, PyObject *budget_obj)
+/* The hot loop of text-heavy lists: a whole NUL-terminated string by character class, one
+ * unit of budget per character and for the terminator (*used says how many). */
+PyObject *fast42_decode_string(Decoder *d, long long budget, long long *used_out)
 {
-    long long budget;
-    int overflow;
-    if (!PyLong_Check(budget_obj)) {
-        PyErr_SetString(PyExc_TypeError, "string: budget must be an int");
-        return NULL;
-    }
-    budget = PyLong_AsLongLongAndOverflow(budget_obj, &overflow);
-    if (budget == -1 && PyErr_Occurred())
-        return NULL;
-    if (overflow > 0)
-        budget = LLONG_MAX;
-    else if (overflow < 0)
-        budget = -1;
     long long used = 0;
     Py_ssize_t size = 0, capacity = 64;
     uint8_t *out = PyMem_Malloc((size_t)capacity);
@@ -313,6 +221,30 @@ static PyObject *Decoder_string(Decoder *d, PyObject *budget_obj)
     }
     PyObject *text = PyBytes_FromStringAndSize((const char *)out, size);
     PyMem_Free(out);
+    *used_out = used;
+    return text;
+fail:
+    PyMem_Free(out);
+    return NULL;
+}
+
+static PyObject *Decoder_string(Decoder *d, PyObject *budget_obj)
+{
+    long long budget;
+    int overflow;
+    if (!PyLong_Check(budget_obj)) {
+        PyErr_SetString(PyExc_TypeError, "string: budget must be an int");
+        return NULL;
+    }
+    budget = PyLong_AsLongLongAndOverflow(budget_obj, &overflow);
+    if (budget == -1 && PyErr_Occurred())
+        return NULL;
+    if (overflow > 0)
+        budget = LLONG_MAX;
+    else if (overflow < 0)
+        budget = -1;
+    long long used;
+    PyObject *text = fast42_decode_string(d, budget, &used);
     if (text == NULL)
         return NULL;
     PyObject *used_obj = PyLong_FromLongLong(used);
@@ -323,9 +255,20 @@ static PyObject *Decoder_string(Decoder *d, PyObject *budget_obj)
         return NULL;
     }
     return Py_BuildValue("(NN)", text, left);
-fail:
-    PyMem_Free(out);
-    return NULL;
+}
+
+int fast42_reserve(Decoder *d, Py_ssize_t size)
+{
+    /* Refused without changing the decoder, so calling again after a refusal cannot drive
+     * limit into signed overflow (limit - pos is never below -MAX_OVERRUN here). */
+    if (size > d->limit - d->pos + MAX_OVERRUN) {
+        Py_ssize_t at = d->limit - size; /* where the reservation would put the input's end */
+        fast42_raise_objects_error("raw values do not fit after the coded stream",
+                                   at > d->start ? at : d->start);
+        return -1;
+    }
+    d->limit -= size;
+    return 0;
 }
 
 static PyObject *Decoder_reserve(Decoder *d, PyObject *arg)
@@ -337,16 +280,8 @@ static PyObject *Decoder_reserve(Decoder *d, PyObject *arg)
         PyErr_SetString(PyExc_ValueError, "reserve: size out of range");
         return NULL;
     }
-    Py_ssize_t size = (Py_ssize_t)wanted;
-    /* Refused without changing the decoder, so calling again after a refusal cannot drive
-     * limit into signed overflow (limit - pos is never below -MAX_OVERRUN here). */
-    if (size > d->limit - d->pos + MAX_OVERRUN) {
-        Py_ssize_t at = d->limit - size; /* where the reservation would put the input's end */
-        fast42_raise_objects_error("raw values do not fit after the coded stream",
-                            at > d->start ? at : d->start);
+    if (fast42_reserve(d, (Py_ssize_t)wanted))
         return NULL;
-    }
-    d->limit -= size;
     Py_RETURN_NONE;
 }
 
@@ -386,6 +321,7 @@ static PyMethodDef Decoder_methods[] = {
     {"string", (PyCFunction)Decoder_string, METH_O, NULL},
     {"reserve", (PyCFunction)Decoder_reserve, METH_O, NULL},
     {"finish", (PyCFunction)Decoder_finish, METH_NOARGS, NULL},
+    {"read_lists", (PyCFunction)(void (*)(void))fast42_read_lists, METH_FASTCALL, NULL},
     {NULL},
 };
 

@@ -75,6 +75,9 @@ def _load_fast() -> Backend | None:
     except ImportError:
         return None
     _fast42.load_tables(NEXT_CLASS, WITHIN_CLASS, CLASS_CHARS, ObjectsError)
+    from .coded42 import list_types  # the objects the C structure decoder builds
+
+    _fast42.load_list_types(*list_types())
     return Backend("fast", _fast42.RangeDecoder, _fast42.RangeEncoder)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from .backends import Backend, SymbolDecoder
 from .errors import ObjectsError
-from .model import Address, Obj, ObjectList, Value
+from .model import FAMILIES, Address, Obj, ObjectList, Value
 from .range_coder import SMALL_MODEL, VALUE_MODEL
 from .tables import HEADER, HISTORY_SIZE, INITIAL_FAMILY_ORDER, symbol_lookup
 
@@ -30,6 +30,11 @@ OBJECT_COST = 16
 INT_LIST_MAX = 0x3FFFFFFF
 """The largest int-list count the reference accepts (its 2006 heap-overflow fix)."""
 UINT64_MAX_BYTES = 8
+# The C structure decoder recurses once per level: it takes lists this shallow (the default
+# limit is 8), and budgets a C long long holds; beyond, the Python loop decodes, with its
+# RecursionError verdict where the interpreter runs out of stack.
+MAX_C_DEPTH = 64
+MAX_C_BUDGET = 1 << 62
 
 _HEADER_LOOKUP = symbol_lookup(HEADER)
 _new_obj = Obj.trusted
@@ -154,13 +159,19 @@ def decode_coded(
     """
     if data[start] != CODED_MARKER:
         raise ObjectsError(f"unknown list marker 0x{data[start]:02x}", start + 1)
-    state = _Decoding(coder.decoder(data, start + 1), max_depth, budget)
-    try:
-        items = state.read_list(0)
-    except RecursionError:
-        raise state.fail("lists nested too deeply for this interpreter") from None
-    pos = state.coder.finish()
-    for holder, index, family, oid, size in state.raw:
+    decoder = coder.decoder(data, start + 1)
+    read_lists = getattr(decoder, "read_lists", None)
+    if read_lists is not None and max_depth <= MAX_C_DEPTH and 0 <= budget <= MAX_C_BUDGET:
+        items, raw, budget = read_lists(max_depth, budget)  # the same loop, in C
+    else:
+        state = _Decoding(decoder, max_depth, budget)
+        try:
+            items = state.read_list(0)
+        except RecursionError:
+            raise state.fail("lists nested too deeply for this interpreter") from None
+        raw, budget = state.raw, state.budget
+    pos = decoder.finish()
+    for holder, index, family, oid, size in raw:
         chunk = data[pos : pos + size]
         if family == 4:
             value: Value = chunk
@@ -170,7 +181,22 @@ def decode_coded(
             value = Address(int.from_bytes(chunk[:4], "little"), chunk[4] | (chunk[5] << 8))
         holder[index] = _new_obj(family, oid, value)
         pos += size
-    return _wrap(items), pos, state.budget
+    return _wrap(items), pos, budget
+
+
+def list_types() -> tuple[Any, ...]:
+    """What the C structure decoder (``_fast42_lists.c``) builds objects with, handed to it
+    once at import: the header table and models it reads, and the types it makes."""
+    return (
+        HEADER,
+        _HEADER_LOOKUP,
+        SMALL_MODEL,
+        VALUE_MODEL,
+        Obj,
+        FAMILIES,
+        ObjectList.trusted,
+        INITIAL_FAMILY_ORDER,
+    )
 
 
 def _stable_by_id(obj: Obj) -> int:

@@ -1,0 +1,344 @@
+/*
+ * The structure of a 0x42 list in C: RangeDecoder.read_lists(max_depth, budget), the same
+ * computation as coded42._Decoding.read_list (the specification: read it first), with the
+ * same ObjectsError verdicts and offsets. Objects are built as coded42 builds them (Obj
+ * tuples, ObjectList wrappers for nested lists, an empty placeholder for each raw value), from
+ * what load_list_types() was given at import; the raw area after the coded stream is still read
+ * by coded42.decode_coded, from the placements this returns.
+ *
+ * Recursion is bounded by max_depth, which the caller keeps small (coded42 takes the Python
+ * path beyond MAX_C_DEPTH levels).
+ */
+#include "_fast42_decoding.h"
+
+#define HISTORY 16
+#define FAMILIES 7
+#define OBJECT_COST 16
+#define INT_LIST_MAX 0x3FFFFFFFLL
+#define UINT64_MAX_BYTES 8
+
+/* Given once by load_list_types(); references held for the life of the process. */
+static struct {
+    PyTable header;                          /* the HEADER table and its lookup */
+    PyObject *header_bounds, *header_lookup; /* what header points into */
+    Model small, value;                      /* SMALL_MODEL, VALUE_MODEL */
+    PyObject *small_obj, *value_obj;         /* the tuples the models point into */
+    PyTypeObject *obj_type;                  /* Obj (a tuple subclass) */
+    PyObject *families[FAMILIES];            /* Family members by number */
+    PyObject *wrap;                          /* ObjectList.trusted */
+    PyObject *empty;                         /* b"" */
+    int order[FAMILIES];                     /* INITIAL_FAMILY_ORDER */
+    int loaded;
+} types;
+
+typedef struct {
+    int order[FAMILIES];
+    uint32_t ids[HISTORY];
+    int families[HISTORY];
+    int count;
+} Slot;
+
+typedef struct {
+    Decoder *d;
+    PyTable header;
+    Slot slots[3];
+    long long budget;
+    long max_depth;
+    PyObject *raw; /* list of (holder, index, family, id, size) */
+} State;
+
+PyObject *fast42_load_list_types(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *bounds, *lookup, *small, *value, *obj_type, *families, *wrap, *order;
+    if (!PyArg_ParseTuple(args, "O!OO!O!O!O!OO!:load_list_types", &PyTuple_Type, &bounds,
+                          &lookup, &PyTuple_Type, &small, &PyTuple_Type, &value, &PyType_Type,
+                          &obj_type, &PyTuple_Type, &families, &wrap, &PyTuple_Type, &order))
+        return NULL;
+    PyTable header;
+    Model m_small, m_value;
+    if (fast42_py_table(bounds, lookup, &header) || fast42_py_model(small, &m_small) ||
+        fast42_py_model(value, &m_value))
+        return NULL;
+    if (!PyType_IsSubtype((PyTypeObject *)obj_type, &PyTuple_Type) ||
+        PyTuple_GET_SIZE(families) != FAMILIES || PyTuple_GET_SIZE(order) != FAMILIES) {
+        PyErr_SetString(PyExc_ValueError, "load_list_types: unexpected types or tables");
+        return NULL;
+    }
+    for (int i = 0; i < FAMILIES; i++) {
+        long f = PyLong_AsLong(PyTuple_GET_ITEM(order, i));
+        if (f < 0 || f >= FAMILIES) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "load_list_types: bad family order");
+            return NULL;
+        }
+        types.order[i] = (int)f;
+        Py_INCREF(PyTuple_GET_ITEM(families, i));
+        types.families[i] = PyTuple_GET_ITEM(families, i);
+    }
+    PyObject *kept[] = {bounds, lookup, small, value, obj_type, wrap};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+        Py_INCREF(kept[i]);
+    types.header = header;
+    types.header_bounds = bounds;
+    types.header_lookup = lookup;
+    types.small_obj = small;
+    types.value_obj = value;
+    types.small = m_small;
+    types.value = m_value;
+    types.obj_type = (PyTypeObject *)obj_type;
+    types.wrap = wrap;
+    types.empty = PyBytes_FromStringAndSize(NULL, 0);
+    if (types.empty == NULL)
+        return NULL;
+    types.loaded = 1;
+    Py_RETURN_NONE;
+}
+
+static int fail(State *s, const char *message)
+{
+    fast42_raise_objects_error(message, read_position(s->d));
+    return -1;
+}
+
+/* Obj(family, id, value), stealing the reference to value (NULL in, NULL out). */
+static PyObject *new_obj(int family, uint32_t id, PyObject *value)
+{
+    if (value == NULL)
+        return NULL;
+    PyObject *obj = types.obj_type->tp_alloc(types.obj_type, 3);
+    PyObject *id_obj = obj ? PyLong_FromUnsignedLong(id) : NULL;
+    if (id_obj == NULL) {
+        Py_XDECREF(obj);
+        Py_DECREF(value);
+        return NULL;
+    }
+    Py_INCREF(types.families[family]);
+    PyTuple_SET_ITEM(obj, 0, types.families[family]);
+    PyTuple_SET_ITEM(obj, 1, id_obj);
+    PyTuple_SET_ITEM(obj, 2, value);
+    return obj;
+}
+
+static int append(PyObject *items, PyObject *obj)
+{
+    if (obj == NULL)
+        return -1;
+    int rc = PyList_Append(items, obj);
+    Py_DECREF(obj);
+    return rc;
+}
+
+static int number(State *s, const Model *m, uint64_t *out)
+{
+    return fast42_decode_number(s->d, m, 0, out);
+}
+
+static PyObject *read_list(State *s, long level);
+
+/* One object of the given family, appended to items (placements of raw values noted). */
+static int read_value(State *s, PyObject *items, long level, int family, uint32_t oid)
+{
+    uint64_t v;
+    if (family == 0) {
+        if (number(s, &types.value, &v))
+            return -1;
+        return append(items, new_obj(0, oid, PyLong_FromUnsignedLongLong(v)));
+    }
+    if (family == 3) {
+        long long used;
+        PyObject *text = fast42_decode_string(s->d, s->budget, &used);
+        if (text == NULL)
+            return -1;
+        s->budget -= used;
+        return append(items, new_obj(3, oid, text));
+    }
+    if (family == 5) {
+        PyObject *inner = read_list(s, level + 1);
+        if (inner == NULL)
+            return -1;
+        PyObject *wrapped = PyObject_CallOneArg(types.wrap, inner);
+        Py_DECREF(inner);
+        return append(items, new_obj(5, oid, wrapped));
+    }
+    if (family == 6) {
+        if (number(s, &types.value, &v))
+            return -1;
+        if ((long long)v > INT_LIST_MAX) {
+            char message[64];
+            snprintf(message, sizeof message, "int list of %llu elements", (unsigned long long)v);
+            return fail(s, message);
+        }
+        if (s->budget < 4 * (long long)v)
+            return fail(s, "memory budget exhausted");
+        s->budget -= 4 * (long long)v;
+        PyObject *values = PyTuple_New((Py_ssize_t)v);
+        if (values == NULL)
+            return -1;
+        for (Py_ssize_t i = 0; i < (Py_ssize_t)v; i++) {
+            uint64_t element;
+            PyObject *e = number(s, &types.value, &element) ? NULL
+                                                            : PyLong_FromUnsignedLongLong(element);
+            if (e == NULL) {
+                Py_DECREF(values);
+                return -1;
+            }
+            PyTuple_SET_ITEM(values, i, e);
+        }
+        return append(items, new_obj(6, oid, values));
+    }
+    uint64_t size = 6;
+    if (family != 2) {
+        if (number(s, &types.value, &size))
+            return -1;
+        if (family == 1) {
+            if (size > UINT64_MAX_BYTES) {
+                char message[64];
+                snprintf(message, sizeof message, "8-byte value of %llu bytes",
+                         (unsigned long long)size);
+                return fail(s, message);
+            }
+        } else if ((uint64_t)s->budget < size) {
+            return fail(s, "memory budget exhausted");
+        } else {
+            s->budget -= (long long)size;
+        }
+    }
+    PyObject *where = Py_BuildValue("(OnikK)", items, PyList_GET_SIZE(items), family,
+                                    (unsigned long)oid, (unsigned long long)size);
+    if (where == NULL || append(s->raw, where))
+        return -1;
+    Py_INCREF(types.empty);
+    if (append(items, new_obj(family, oid, types.empty)))
+        return -1;
+    return fast42_reserve(s->d, (Py_ssize_t)size);
+}
+
+static PyObject *read_list(State *s, long level)
+{
+    if (level >= s->max_depth) {
+        char message[80];
+        snprintf(message, sizeof message, "lists nested deeper than the limit of %ld levels",
+                 s->max_depth);
+        fail(s, message);
+        return NULL;
+    }
+    Slot *slot = &s->slots[level < 2 ? level : 2];
+    int *order = slot->order;
+    uint64_t repeat = 0;
+    if (level && slot->count) {
+        if (number(s, &types.small, &repeat))
+            return NULL;
+        if (repeat > (uint64_t)slot->count) {
+            char message[80];
+            snprintf(message, sizeof message, "repeat count %llu exceeds the history of %d",
+                     (unsigned long long)repeat, slot->count);
+            fail(s, message);
+            return NULL;
+        }
+    }
+    slot->count = 0;
+    uint32_t oid = 0;
+    PyObject *items = PyList_New(0);
+    if (items == NULL)
+        return NULL;
+    for (;;) {
+        int family;
+        if (repeat) {
+            repeat--;
+            int at = slot->count;
+            if (at >= HISTORY) { /* unreachable (coded42's docstring); kept as a guard */
+                fail(s, "repeat prefix runs past the history");
+                goto error;
+            }
+            oid = slot->ids[at];
+            family = slot->families[at];
+            int j = 0;
+            while (j < FAMILIES && order[j] != family)
+                j++;
+            for (; j > 0; j--)
+                order[j] = order[j - 1];
+            order[0] = family;
+        } else {
+            long sym = fast42_decode_symbol(s->d, &s->header);
+            if (sym < 0)
+                goto error;
+            if (sym == 0)
+                return items;
+            uint64_t delta;
+            if (sym > 6) {
+                long j = sym - 6;
+                if (number(s, &types.small, &delta))
+                    goto error;
+                if (j >= FAMILIES) {
+                    PyErr_SetString(PyExc_IndexError, "pop index out of range");
+                    goto error;
+                }
+                family = order[j];
+                for (; j > 0; j--)
+                    order[j] = order[j - 1];
+                order[0] = family;
+            } else {
+                delta = (uint64_t)(sym - 1);
+                if (sym == 6) {
+                    uint64_t more;
+                    if (number(s, &types.small, &more))
+                        goto error;
+                    delta = 5 + more;
+                }
+                family = order[0];
+            }
+            oid = (uint32_t)((oid + delta) & 0xFFFFFFFFu);
+        }
+        if (slot->count < HISTORY) {
+            slot->ids[slot->count] = oid;
+            slot->families[slot->count] = family;
+            slot->count++;
+        }
+        if (s->budget < OBJECT_COST) {
+            fail(s, "memory budget exhausted");
+            goto error;
+        }
+        s->budget -= OBJECT_COST;
+        if (read_value(s, items, level, family, oid))
+            goto error;
+    }
+error:
+    Py_DECREF(items);
+    return NULL;
+}
+
+/* read_lists(max_depth, budget) -> (objects, raw placements, budget left) */
+PyObject *fast42_read_lists(Decoder *d, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!types.loaded) {
+        PyErr_SetString(PyExc_RuntimeError, "load_list_types() was not called");
+        return NULL;
+    }
+    long long max_depth, budget;
+    if (nargs != 2 || fast42_clamped_index(args[0], &max_depth) ||
+        fast42_clamped_index(args[1], &budget)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "read_lists(max_depth, budget)");
+        return NULL;
+    }
+    if (max_depth < 0 || max_depth > 1000 || budget < 0) {
+        PyErr_SetString(PyExc_ValueError, "read_lists: max_depth 0..1000, budget >= 0");
+        return NULL;
+    }
+    State s = {.d = d, .header = types.header, .budget = budget, .max_depth = (long)max_depth};
+    for (int i = 0; i < 3; i++) {
+        memcpy(s.slots[i].order, types.order, sizeof types.order);
+        memset(s.slots[i].ids, 0, sizeof s.slots[i].ids);
+        memset(s.slots[i].families, 0, sizeof s.slots[i].families);
+        s.slots[i].count = 0;
+    }
+    s.raw = PyList_New(0);
+    if (s.raw == NULL)
+        return NULL;
+    PyObject *items = read_list(&s, 0);
+    if (items == NULL) {
+        Py_DECREF(s.raw);
+        return NULL;
+    }
+    return Py_BuildValue("(NNL)", items, s.raw, s.budget);
+}
