@@ -1,17 +1,18 @@
 """Streaming check: peak memory while decoding must not grow with the length of the capture.
 
-Builds captures of back-to-back copies of SkypeIRC.cap (each copy shifted in time, so every copy
-is new traffic on the same hosts) with the project's own reader and writer, and for each size
-prints:
+Builds captures of back-to-back copies of SkypeIRC.cap (each copy shifted in time and on moved
+ports, so every copy is new flows and connections: skypeflux.capture.synth.repeat) with the
+project's own reader and writer, and for each size prints:
 
-* the peak of Python allocations (tracemalloc) while the full pipeline (both passes) decodes it;
+* the seconds per copy of the full pipeline (both passes), and in a second run the peak of
+  Python allocations (tracemalloc, which slows the run: its seconds are not the ones shown);
 * the peak **resident** memory of a separate ``skypeflux decode --json`` process writing to
   /dev/null (``os.wait4``'s ru_maxrss: interpreter, C extensions and all), once from the file
   and once from a pipe on standard input (spooled to a temporary file, so it must not grow
   either).
 
-A decoder that kept every packet or record would grow with the copies; a streaming one stays
-near flat (what remains is per-flow state: the flows table and the open flows).
+A decoder that kept every packet, record or finished flow would grow with the copies; this one
+stays near flat (what remains is the open flows and bounded tables).
 
     python benchmarks/bench_memory.py [CAPTURE] [--copies 1 16 64]
 """
@@ -28,17 +29,18 @@ import tracemalloc
 from pathlib import Path
 
 from skypeflux.capture.files.source import read_packets
-from skypeflux.capture.files.writer import Packet, write_capture
-from skypeflux.capture.pipeline import Decoder
+from skypeflux.capture.files.writer import write_capture
+from skypeflux.capture.pipeline import DecodeOptions, Decoder
+from skypeflux.capture.synth.repeat import repeated
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "captures" / "SkypeIRC.cap"
 
 
 def _repeat(src: Path, dst: Path, copies: int) -> int:
-    packets = list(read_packets(src))
-    span = packets[-1].ts - packets[0].ts + 3600.0  # an hour apart: old flows go idle
-    out = (Packet(p.ts + copy * span, p.data, p.wirelen) for copy in range(copies) for p in packets)
-    return write_capture(dst, out)
+    """``copies`` copies, each new conversations (skypeflux.capture.synth.repeat)."""
+    packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in read_packets(src)]
+    span = packets[-1][0] - packets[0][0] + 3600.0  # an hour apart: old flows go idle
+    return write_capture(dst, repeated(packets, copies, spacing=span))
 
 
 def _child_rss(path: Path, *, pipe: bool) -> float:
@@ -73,10 +75,13 @@ def main() -> int:
         for copies in args.copies:
             path = Path(tmp) / f"x{copies}.pcap"
             packets = _repeat(args.capture, path, copies)
-            tracemalloc.start()
+            options = DecodeOptions(keep_flows=False)  # as decode runs
             start = time.perf_counter()
-            count = sum(1 for _ in Decoder().run(path))
+            count = sum(1 for _ in Decoder(options).run(path))
             elapsed = time.perf_counter() - start
+            tracemalloc.start()
+            for _record in Decoder(options).run(path):
+                pass
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             rss_file = _child_rss(path, pipe=False)

@@ -19,7 +19,6 @@ import argparse
 import os
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from skypeflux.capture.files import open_capture  # noqa: E402
+from skypeflux.capture.files.writer import write_capture  # noqa: E402
+from skypeflux.capture.synth.repeat import repeated  # noqa: E402
 
 SHARED = Path(os.environ.get("SKYPEFLUX_SHARED", REPO.parent / "shared"))
 CAPTURE = SHARED / "captures" / "SkypeIRC.cap"
@@ -40,34 +41,14 @@ def _size(text: str) -> int:
 
 
 def synthesize(path: Path, target: int) -> tuple[int, int]:
-    """Write copies of SkypeIRC.cap to ``path`` until it holds ``target`` bytes; return
-    (packets, bytes)."""
+    """Write copies of SkypeIRC.cap to ``path`` until it holds ``target`` bytes (each copy new
+    conversations: skypeflux.capture.synth.repeat); return (packets, bytes)."""
     with open_capture(CAPTURE) as reader:
-        packets = [(p.ts, p.data, p.wirelen) for p in reader]
-    packets_written = 0
-    with path.open("wb") as out:
-        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        size = 24
-        copy = 0
-        while size < target:
-            shift = copy * 3600.0
-            for ts, data, wirelen in packets:
-                frame = bytearray(data)
-                if len(frame) >= 34 and frame[12:14] == b"\x08\x00" and frame[23] in (6, 17):
-                    ihl = (frame[14] & 0x0F) * 4
-                    at = 14 + ihl
-                    if len(frame) >= at + 4 and not struct.unpack_from("!H", frame, 20)[0] & 0x1FFF:
-                        sport, dport = struct.unpack_from("!HH", frame, at)
-                        moved = ((sport + copy) % 65535 or 1, (dport + copy) % 65535 or 1)
-                        struct.pack_into("!HH", frame, at, *moved)
-                t = ts + shift
-                sec = int(t)
-                out.write(struct.pack("<IIII", sec, int((t - sec) * 1e6), len(frame), wirelen))
-                out.write(frame)
-                size += 16 + len(frame)
-                packets_written += 1
-            copy += 1
-    return packets_written, size
+        packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
+    per_copy = sum(16 + len(p[2]) for p in packets)
+    copies = max(1, -(-(target - 24) // per_copy))
+    written = write_capture(path, repeated(packets, copies))
+    return written, path.stat().st_size
 
 
 def measure(cmd: list[str]) -> tuple[float, int]:

@@ -4,7 +4,6 @@ retires the flow's counters there, so a capture of many flows does not grow memo
 from __future__ import annotations
 
 import random
-import struct
 import tracemalloc
 from pathlib import Path
 
@@ -14,9 +13,11 @@ from hypothesis import strategies as st
 
 from skypeflux.capture import DecodeOptions, Decoder
 from skypeflux.capture.files import open_capture
+from skypeflux.capture.files.writer import write_capture
 from skypeflux.capture.flow_ends import FlowEnds
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.skype import survey
+from skypeflux.capture.synth.repeat import repeated
 from skypeflux.outputs.jsonl import record_to_json
 
 
@@ -59,26 +60,11 @@ def test_without_rows_the_run_gives_the_same_figures(skypeirc_path: Path) -> Non
 
 
 def _copies(source: Path, path: Path, copies: int) -> Path:
-    """``copies`` copies of the capture, each an hour later and on ports moved by its number:
-    new conversations every time, as a long capture of many hosts holds."""
+    """``copies`` copies of the capture, each an hour later and on moved ports: new
+    conversations every time, as a long capture of many hosts holds."""
     with open_capture(source) as reader:
-        packets = [(p.ts, p.data, p.wirelen) for p in reader]
-    with path.open("wb") as out:
-        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for copy in range(copies):
-            for ts, data, wirelen in packets:
-                frame = bytearray(data)
-                if len(frame) >= 34 and frame[12:14] == b"\x08\x00" and frame[23] in (6, 17):
-                    at = 14 + (frame[14] & 0x0F) * 4
-                    if len(frame) >= at + 4 and not struct.unpack_from("!H", frame, 20)[0] & 0x1FFF:
-                        ports = struct.unpack_from("!HH", frame, at)
-                        struct.pack_into(
-                            "!HH", frame, at, *((p + copy) % 65535 or 1 for p in ports)
-                        )
-                t = ts + copy * 3600.0
-                out.write(struct.pack("<IIII", int(t), round((t % 1) * 1e6) % 1_000_000,
-                                      len(frame), wirelen))  # fmt: skip
-                out.write(frame)
+        packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
+    write_capture(path, repeated(packets, copies))
     return path
 
 
@@ -119,3 +105,19 @@ def test_memory_does_not_grow_with_the_number_of_flows(
         f"flows {decoded_few.totals.flows} / {decoded_many.totals.flows}"
     )
     assert many - few < 256 * 1024  # 2,688 more flows: under 100 bytes each
+
+
+def test_repeated_copies_are_new_flows_that_verify_alike(
+    skypeirc_path: Path, tmp_path: Path
+) -> None:
+    one, two = Decoder(DecodeOptions()), Decoder(DecodeOptions())
+    for _record in one.run(skypeirc_path):
+        pass
+    records = list(two.run(_copies(skypeirc_path, tmp_path / "two.pcap", 2)))
+    assert two.totals.flows == 2 * one.totals.flows
+    assert two.totals.verified == 2 * one.totals.verified > 300
+    second = [r for r in records if r.frame > 2263]
+    start = min(r.time for r in records)
+    assert second and all(r.time >= start + 3600 for r in second)
+    firsts = {f.key for f in two.flows if f.counts.first_frame <= 2263}
+    assert not firsts & {f.key for f in two.flows if f.counts.first_frame > 2263}
