@@ -50,7 +50,15 @@ def pcap_packets(src: ByteStream, magic: bytes, state: ReadState) -> Iterator[Ra
     state.has_decodable_interface = True
     rec = struct.Struct(order + "IIII")
     frame = 0
+    take_record = src.take_record
     while True:
+        whole = take_record(rec, rec_size)  # the common case: header and bytes in the buffer
+        if whole is not None:
+            (sec, frac, caplen, wirelen), data = whole
+            frame += 1
+            state.packets_read = frame
+            yield RawPacket(frame, sec + frac / units, linktype, data, caplen, wirelen)
+            continue
         at = src.offset
         head = src.take(rec_size)
         if len(head) < rec_size:

@@ -8,8 +8,9 @@ format reader records is what the caller reads.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.linktypes import linktype_name
@@ -20,13 +21,13 @@ MAX_RECORD = 64 * 1024 * 1024
 _BLOCK = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class RawPacket:
+class RawPacket(NamedTuple):
     """One captured packet as stored in the file, before any decoding.
 
     ``frame`` counts packets from 1 in file order, as Wireshark numbers them, so a frame number
     printed by this tool finds the same packet in Wireshark. ``caplen < wirelen`` means the
-    capture's snap length cut the packet.
+    capture's snap length cut the packet. A named tuple: one is made for every packet read,
+    and a tuple is made far faster than a frozen dataclass.
     """
 
     frame: int
@@ -50,6 +51,22 @@ class ByteStream:
         self._buf = b""
         self._pos = 0
         self.offset = 0  # file offset of the next byte take() returns
+
+    def take_record(self, head: struct.Struct, size: int) -> tuple[tuple[int, ...], bytes] | None:
+        """A record header (``size`` bytes, its first fields unpacked with ``head``, the third
+        the captured length) and the bytes after it, when both lie in the block already read
+        and the length is sane; ``None`` (nothing consumed): read them with :meth:`take`."""
+        buf, pos = self._buf, self._pos
+        end = pos + size
+        if end > len(buf):
+            return None
+        fields = head.unpack_from(buf, pos)
+        stop = end + fields[2]
+        if fields[2] > MAX_RECORD or stop > len(buf):
+            return None
+        self._pos = stop
+        self.offset += stop - pos
+        return fields, buf[end:stop]
 
     def take(self, n: int) -> bytes:
         """The next ``n`` bytes, or fewer only at end of file."""
