@@ -223,6 +223,11 @@ def add_reply_frames(
                 block[REPLY_IN_FRAME] = reply
 
 
+# One encoder for every line (json.dumps with options makes a new one per call); the values
+# are fresh trees of dicts and lists, never cyclic, so the cycle check is skipped.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+
+
 class JsonLinesWriter:
     """Writes one compact JSON object per line; the origin defaults to the first record's time."""
 
@@ -233,10 +238,10 @@ class JsonLinesWriter:
     def write(self, record: Record) -> None:
         if self.origin is None:
             self.origin = record.time
-        line = json.dumps(record_to_json(record, self.origin), separators=(",", ":"))
+        line = _COMPACT.encode(record_to_json(record, self.origin))
         self._out.write(line + "\n")
 
     def write_summary(self, summary: dict[str, Any], frame: int, time: float) -> None:
         origin = self.origin if self.origin is not None else time
-        line = json.dumps(summary_to_json(summary, frame, time, origin), separators=(",", ":"))
+        line = _COMPACT.encode(summary_to_json(summary, frame, time, origin))
         self._out.write(line + "\n")
