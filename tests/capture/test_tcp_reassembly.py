@@ -27,6 +27,7 @@ from skypeflux.capture.net.tcp_reassembly import (
     END_REUSED,
     END_RST,
     FRAME_HISTORY,
+    BufferBudget,
     Chunk,
     End,
     Gap,
@@ -539,3 +540,19 @@ def test_a_syn_after_a_finished_connection_opens_a_new_one_even_with_the_same_is
     tracker.add(_seg(A, B, 100, SYN, frame=4))  # same ISN, but the first one is over
     (ev,) = tracker.add(_seg(A, B, 101, PSH | ACK, b"two", frame=5))
     assert ev.connection.number == 2 and ev.event == Chunk(0, b"two", 5)
+
+
+def test_a_direction_nobody_reads_holds_nothing_and_still_ends_on_its_fin() -> None:
+    """Once the reader says it needs no more bytes (a direction that is not Skype), held bytes
+    are released from the shared budget, later data is neither held nor delivered, and the
+    FIN still ends the direction where the stream ends."""
+    budget = BufferBudget()
+    r = StreamReassembler(budget=budget)
+    r.syn(99)
+    assert _feed(r, (100, b"ab", 1)) == [Chunk(0, b"ab", 1)]
+    assert _feed(r, (110, b"late", 2)) == [] and budget.used > 0
+    r.stop_delivering()
+    assert budget.used == 0 and r.buffered == 0
+    assert _feed(r, (102, b"cdefgh", 3)) == [] and r.buffered == 0
+    assert r.add(114, b"", 4, fin=True) == [End(14, END_FIN, 4, 0.0)]
+    assert r.done

@@ -125,6 +125,7 @@ class StreamReassembler:
         self._starts: list[int] = []  # offsets of the buffered pieces, sorted
         self._pieces: dict[int, tuple[bytes, int, float]] = {}  # offset -> (data, frame, ts)
         self._buffered = 0
+        self.delivering = True  # False once the reader wants no more bytes (stop_delivering)
         self._fin_offset: int | None = None  # where the sender's FIN says the stream ends
         self._fin_frame = 0
         self._fin_ts = 0.0
@@ -146,6 +147,16 @@ class StreamReassembler:
             or self.memory > self.max_memory
             or self.budget.used > self.budget.limit
         )
+
+    def stop_delivering(self) -> None:
+        """The reader needs no more bytes of this direction (it is not Skype): from now on
+        data only moves the stream's end, so a FIN or RST still ends it, and nothing is held
+        (what was held is released)."""
+        self.delivering = False
+        self.budget.used -= self.memory
+        self._starts.clear()
+        self._pieces.clear()
+        self._buffered = 0
 
     def syn(self, seq: int) -> None:
         """The SYN fixes the origin: offset 0 is the byte after it."""
@@ -178,7 +189,9 @@ class StreamReassembler:
             self._fin_offset = fin_at = offset + len(payload)
             self._fin_frame, self._fin_ts = frame, ts
             self._drop_beyond(fin_at)
-        if payload:
+        if not self.delivering:
+            self.next_offset = max(self.next_offset, offset + len(payload))
+        elif payload:
             self._take(offset, payload, frame, ts, events)
         if self.done:
             return events

@@ -203,6 +203,8 @@ class TcpDecoder:
 
     def _chunk(self, state: _Direction, chunk: Chunk, ts: float) -> None:
         if state.skype is False or state.status:
+            if state.skype is False and state.wire is not None:
+                state.wire.reassembler.stop_delivering()  # not Skype: its bytes are not needed
             return
         if state.fed == 0 and chunk.offset != 0:
             state.skype = False  # the direction started before the capture: no header to check
