@@ -24,8 +24,10 @@ UNKNOWN_IP_TEXT = "0.0.0.0"
 _CGN = ipaddress.IPv4Network("100.64.0.0/10")
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: True is not the address 1
 def ip_text(ip: int) -> str:
-    """``0xC0A80102`` -> ``"192.168.1.2"``."""
+    """``0xC0A80102`` -> ``"192.168.1.2"`` (remembered: every record names its endpoints,
+    mostly the same few hosts)."""
     if isinstance(ip, bool) or not isinstance(ip, int) or not 0 <= ip <= IP_MAX:
         raise ValueError(f"IPv4 address {ip!r} is outside 0..0xFFFFFFFF")
     return f"{ip >> 24}.{(ip >> 16) & 255}.{(ip >> 8) & 255}.{ip & 255}"

@@ -16,7 +16,6 @@ part at its last frame, as it would for two captures.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
 
 IDLE_FLOOR = 4096  # open flows below which nothing is closed for being idle
@@ -33,7 +32,8 @@ class FlowEnds:
         self.floor = min(floor, max_open)
         self.closed_early = 0  # flows closed for being idle or for room, not by the capture
         self._bits = bytearray()
-        self._open: OrderedDict[Hashable, tuple[int, float]] = OrderedDict()  # least recent first
+        # least recently active first (a dict keeps insertion order; a move re-inserts)
+        self._open: dict[Hashable, tuple[int, float]] = {}
 
     def saw(self, key: Hashable, frame: int, ts: float) -> None:
         """``frame`` (numbered from 1, increasing) carried a packet of flow ``key``."""
@@ -66,7 +66,7 @@ class FlowEnds:
                 len(table) > self.floor and now - ts > self.idle_seconds
             ):
                 return
-            table.popitem(last=False)
+            del table[_key]
             self.closed_early += 1
 
     def _set(self, frame: int) -> None:
