@@ -19,6 +19,12 @@ PUBLIC_ADDRESS_OBJECT: dict[int, int] = {
 """Reply command -> id of its top-level object that is the receiver's public address."""
 
 
+def may_claim_public_address(command: int, flags: int) -> bool:
+    """Whether a block with this command and flags can carry a public-address claim (so a
+    reader looking only for claims can skip decoding the object lists of every other)."""
+    return flags == FLAG_REPLY and command in PUBLIC_ADDRESS_OBJECT
+
+
 def public_address_claims(command: int, flags: int, objects: Iterable[Obj]) -> list[Address]:
     """The public addresses a block with this command, flags and objects tells its receiver."""
     object_id = PUBLIC_ADDRESS_OBJECT.get(command)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from skypeflux.capture.records import BlockInfo
+from skypeflux.messages.addresses import may_claim_public_address
 from skypeflux.messages.addresses import public_address_claims as block_claims
 from skypeflux.messages.blocks import parse_blocks
 from skypeflux.messages.names import command_info
@@ -51,3 +52,12 @@ def public_address_claims(blocks: Sequence[BlockInfo]) -> list[tuple[str, int, i
         if block.objects
         for address in block_claims(block.command, block.flags, block.objects)
     ]
+
+
+def may_hold_claims(plaintext: bytes) -> bool:
+    """Whether any block of ``plaintext`` could carry a public-address claim, read from the
+    block headers alone (no object list is decoded)."""
+    return any(
+        may_claim_public_address(block.command, block.flags)
+        for block in parse_blocks(plaintext, decode_objects=False)
+    )

@@ -154,6 +154,7 @@ class Survey:
             objects_backend=objects_backend,
             limits=limits,
             wanted=_to_private_host,
+            claims_only=True,
         )
         self.result = SurveyResult(
             ends=FlowEnds(max_open=limits.open_flows, idle_seconds=limits.flow_idle_seconds)

@@ -36,7 +36,7 @@ from skypeflux.capture.records import (
     UnitKind,
     Verification,
 )
-from skypeflux.capture.skype.describe import describe_blocks
+from skypeflux.capture.skype.describe import describe_blocks, may_hold_claims
 from skypeflux.ipv4 import Endpoint
 from skypeflux.wire.tcp import Frame, FrameKind
 from skypeflux.wire.tcp_stream import DecoderStatus, StreamDecoder
@@ -99,11 +99,15 @@ class TcpDecoder:
         objects_backend: objects.BackendArg = None,
         limits: Limits | None = None,
         wanted: Callable[[Endpoint], bool] | None = None,
+        claims_only: bool = False,
     ) -> None:
         """``wanted`` picks the directions to decode by their receiving endpoint (the survey
-        only reads replies to private hosts); the others are followed but never decrypted."""
+        only reads replies to private hosts); the others are followed but never decrypted.
+        ``claims_only`` (the survey too) hands out only the data frames whose blocks could
+        claim a public address, unread otherwise beyond their block headers."""
         limits = limits or Limits()
         self._wanted = wanted
+        self._claims_only = claims_only
         self._crypto = crypto.get_backend(crypto_backend)
         self._objects = objects.get_backend(objects_backend)
         self._emit = emit
@@ -287,6 +291,8 @@ class TcpDecoder:
         carriers = state.frames_between(start, end)
         kind = frame.kind
         seed = header.seed
+        if self._claims_only and (kind is not FrameKind.DATA or not may_hold_claims(frame.blocks)):
+            return
         if kind is FrameKind.DATA:
             blocks = describe_blocks(
                 frame.blocks, frame.payload_offset, objects_backend=self._objects
