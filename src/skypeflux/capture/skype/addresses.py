@@ -84,6 +84,8 @@ class AddressBook:
         self._confirmed: dict[str, list[Learned]] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._seen_limit = seen_limit
+        # beliefs per host, valid until the next claim or proof (every datagram asks)
+        self._beliefs: dict[str, tuple[str, ...]] = {}
 
     # -- evidence ----------------------------------------------------------------------------
 
@@ -91,6 +93,7 @@ class AddressBook:
         """Remember that something at ``frame`` claims ``host`` is ``public``; False if ignored."""
         if public == host or not plausible_public(public):
             return False
+        self._beliefs.clear()  # a count or a new claim can change the order
         table = self._candidates.setdefault(host, {})
         entry = table.get(public)
         if entry is not None:
@@ -127,6 +130,7 @@ class AddressBook:
             method, evidence = "trial decryption", proof_frame
         entry = Learned(host, public, proof_frame, method, evidence)
         known.append(entry)
+        self._beliefs.clear()
         return entry
 
     def note_seen(self, ip: str) -> None:
@@ -166,13 +170,19 @@ class AddressBook:
     def beliefs(self, host: str) -> list[str]:
         """Public addresses ``host`` may believe it has, most likely first (no duplicates):
         confirmed ones, the user's, the strongest unconfirmed candidates, the host itself."""
-        out = [entry.public for entry in self._confirmed.get(host, ())]
-        user = self.user_address(host)
-        if user is not None:
-            out.append(user)
-        out += [c.public for c in self.candidates(host)[:TRIED_CANDIDATES]]
-        out.append(host)
-        return list(dict.fromkeys(out))
+        known = self._beliefs.get(host)
+        if known is None:
+            out = [entry.public for entry in self._confirmed.get(host, ())]
+            user = self.user_address(host)
+            if user is not None:
+                out.append(user)
+            out += [c.public for c in self.candidates(host)[:TRIED_CANDIDATES]]
+            out.append(host)
+            known = self._beliefs[host] = tuple(dict.fromkeys(out))
+            if len(self._beliefs) > 4096:  # bounded: forgotten, then recomputed
+                self._beliefs.clear()
+                self._beliefs[host] = known
+        return list(known)
 
     def source_candidates(self, host: str) -> list[str]:
         """Addresses a sender may have put in its own slot of the seed: real ones, then 0.0.0.0."""
