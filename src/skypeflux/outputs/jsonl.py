@@ -191,17 +191,27 @@ _INFO_FIELDS: tuple[tuple[str, str, Any], ...] = tuple(
 _UDP_ONLY = frozenset(name for name, _, _ in _INFO_FIELDS if name.startswith("skypeflux.udp."))
 
 
+_NO_INFO: dict[str, Any] = {name: None for name, _, _ in _INFO_FIELDS}
+_UDP_INFO = tuple(field for field in _INFO_FIELDS if field[0] in _UDP_ONLY)
+_TCP_INFO = tuple(field for field in _INFO_FIELDS if field[0] not in _UDP_ONLY)
+_TCP_UNITS = frozenset((UnitKind.TCP_DATA, UnitKind.TCP_CONTROL))
+
+
 def registered_info(record: Record) -> dict[str, Any]:
-    """The unit's header fields from ``record.info`` under their registered names."""
-    udp = record.transport == Transport.UDP and record.unit != UnitKind.NOTE
-    tcp = record.transport == Transport.TCP and record.unit in (
-        UnitKind.TCP_DATA,
-        UnitKind.TCP_CONTROL,
-    )
-    out: dict[str, Any] = {}
-    for name, key, convert in _INFO_FIELDS:
-        wanted = udp if name in _UDP_ONLY else tcp
-        out[name] = convert(record.info.get(key)) if wanted else None
+    """The unit's header fields from ``record.info`` under their registered names (every name
+    present, in the registry's order; null where the unit has no such field)."""
+    out = dict(_NO_INFO)
+    if record.transport == Transport.UDP and record.unit != UnitKind.NOTE:
+        fields = _UDP_INFO
+    elif record.transport == Transport.TCP and record.unit in _TCP_UNITS:
+        fields = _TCP_INFO
+    else:
+        return out
+    info = record.info
+    for name, key, convert in fields:
+        value = info.get(key)
+        if value is not None:  # every converter gives None for None
+            out[name] = convert(value)
     return out
 
 
