@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, TextIO
+from typing import Any
 
 from skypeflux.capture.records import BlockInfo, Record, Transport, UnitKind
 from skypeflux.messages.names import command_info
@@ -42,8 +42,8 @@ def object_to_json(
     ``command`` and the lists ``parents`` that hold them: the plain name, and whether it is a
     guess as a field of its own."""
     family, oid, value = obj
-    name = _name_fields(command, family, oid, parents) if command is not None else _NO_NAME
-    number, family_text = _FAMILY_FIELDS[family]
+    name = name_fields(command, family, oid, parents) if command is not None else NO_NAME
+    number, family_text = FAMILY_FIELDS[family]
     out: dict[str, Any] = {
         "skypeflux.obj.id": oid,
         "skypeflux.obj.family": number,
@@ -65,20 +65,31 @@ def object_to_json(
     return out
 
 
-_NO_NAME: tuple[str | None, bool | None] = (None, None)
-_FAMILY_FIELDS = {family: (int(family), family_name(family)) for family in Family}
+NO_NAME: tuple[str | None, bool | None] = (None, None)
+FAMILY_FIELDS = {family: (int(family), family_name(family)) for family in Family}
 
 
 @lru_cache(maxsize=1 << 16)
-def _name_fields(
+def name_fields(
     command: int, family: int, oid: int, parents: tuple[tuple[int, int], ...]
 ) -> tuple[str | None, bool | None]:
     """(name, guessed) of an object: the name tables asked once per distinct object path."""
     name = object_name_info(command, family, oid, parents)
-    return _NO_NAME if name is None else (name.name, name.guessed)
+    return NO_NAME if name is None else (name.name, name.guessed)
 
 
 def block_to_json(block: BlockInfo) -> dict[str, Any]:
+    objects = block.objects
+    return {
+        **block_head(block),
+        "skypeflux.objects": (
+            [object_to_json(obj, block.command) for obj in objects] if objects is not None else None
+        ),
+    }
+
+
+def block_head(block: BlockInfo) -> dict[str, Any]:
+    """A block's JSON fields before ``skypeflux.objects`` (its last), in order."""
     name = command_info(block.command)
     return {
         "skypeflux.block.offset": block.offset,
@@ -94,16 +105,17 @@ def block_to_json(block: BlockInfo) -> dict[str, Any]:
         "skypeflux.list.form": block.list_form,
         "skypeflux.list.hex": block.list_bytes.hex(),
         "skypeflux.error": block.error,
-        "skypeflux.objects": (
-            [object_to_json(obj, block.command) for obj in block.objects]
-            if block.objects is not None
-            else None
-        ),
     }
 
 
 def record_to_json(record: Record, origin: float) -> dict[str, Any]:
     """The JSON object for one record; ``origin`` is the capture's first packet time."""
+    blocks = [block_to_json(block) for block in record.blocks] if record.verification.ok else []
+    return {**record_head(record, origin), "skypeflux.blocks": blocks, **record_tail(record)}
+
+
+def record_head(record: Record, origin: float) -> dict[str, Any]:
+    """The fields of a record's JSON object before ``skypeflux.blocks``, in order."""
     verification = record.verification
     verified = verification.ok
     udp = record.transport == Transport.UDP
@@ -137,7 +149,12 @@ def record_to_json(record: Record, origin: float) -> dict[str, Any]:
         "skypeflux.plaintext": (
             record.plaintext.hex() if verified and record.plaintext is not None else None
         ),
-        "skypeflux.blocks": [block_to_json(block) for block in record.blocks] if verified else [],
+    }
+
+
+def record_tail(record: Record) -> dict[str, Any]:
+    """The fields of a record's JSON object after ``skypeflux.blocks``, in order."""
+    return {
         "skypeflux.note": note_text(record) if record.unit == UnitKind.NOTE else None,
         **registered_info(record),
         "skypeflux.info": json_safe(record.info),
@@ -235,23 +252,4 @@ def add_reply_frames(
 
 # One encoder for every line (json.dumps with options makes a new one per call); the values
 # are fresh trees of dicts and lists, never cyclic, so the cycle check is skipped.
-_COMPACT = json.JSONEncoder(separators=(",", ":"), check_circular=False)
-
-
-class JsonLinesWriter:
-    """Writes one compact JSON object per line; the origin defaults to the first record's time."""
-
-    def __init__(self, out: TextIO, *, origin: float | None = None) -> None:
-        self._out = out
-        self.origin = origin
-
-    def write(self, record: Record) -> None:
-        if self.origin is None:
-            self.origin = record.time
-        line = _COMPACT.encode(record_to_json(record, self.origin))
-        self._out.write(line + "\n")
-
-    def write_summary(self, summary: dict[str, Any], frame: int, time: float) -> None:
-        origin = self.origin if self.origin is not None else time
-        line = _COMPACT.encode(summary_to_json(summary, frame, time, origin))
-        self._out.write(line + "\n")
+COMPACT = json.JSONEncoder(separators=(",", ":"), check_circular=False)
