@@ -1,11 +1,12 @@
 """The resource bounds as options: parsed from the command line, passed down, and holding
 under captures built to exhaust them (many connections never closed, each with early data
-held after a hole; many incomplete IP fragment sets)."""
+held after a hole; many incomplete IP fragment sets; many half-sent 0x0F messages)."""
 
 from __future__ import annotations
 
 import io
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from skypeflux.capture.limits import MIB, Limits
 from skypeflux.capture.net.build import fragment, tcp, udp
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
 from skypeflux.cli.app import cli
+from skypeflux.wire.fragment_split import fragment_count, split_message
+from skypeflux.wire.fragments import fragment_ivs
 from tests.helpers.mutate import Pkt, pcap_bytes
 
 
@@ -111,3 +114,43 @@ def test_keylog_and_export_take_limits_as_decode_does(skypeirc_path: Path, tmp_p
     assert exported(*tight) < exported()
     bad = runner.invoke(cli, ["export", "--limit", "nope=1", "-o", "x", str(skypeirc_path)])
     assert bad.exit_code == 2 and "unknown limit" in bad.stderr
+
+
+def _half_sent_messages(count: int) -> bytes:
+    """``count`` 0x0F messages of three fragments each, on one pair of public hosts, of which
+    only the first fragment is ever sent: each opens a message that never completes."""
+    src, dst = "84.228.208.91", "86.128.245.115"
+    pkts = []
+    for i in range(count):
+        pieces = split_message(
+            bytes(3000),
+            packet_id=(2 * i) & 0xFFFF,
+            ref_id=i & 0xFFFF,
+            ivs=fragment_ivs(0x1234 + i, fragment_count(3000)),
+            src_ip=src,
+            dst_ip=dst,
+        )
+        pkts.append(
+            _raw(udp(src, 4464, dst, 35990, pieces[0].build(), ident=i & 0xFFFF), i * 0.001)
+        )
+    return pcap_bytes(pkts)
+
+
+def test_half_sent_fragmented_messages_stay_within_the_limits() -> None:
+    """4,000 messages opened and never finished: at most udp-message-sets are held; every
+    other one is reported given up as it is pushed out, none silently dropped (and the work
+    stays linear: each used to be retried on every later fragment)."""
+    data = _half_sent_messages(4000)
+    tight = Decoder(DecodeOptions(limits=Limits(udp_message_sets=16)))
+    seen: Counter[tuple[str, bool]] = Counter()
+    reasons: Counter[str] = Counter()
+    tracemalloc.start()
+    for record in tight.run(io.BytesIO(data)):  # counted, not kept: the decoder's memory
+        seen[str(record.unit), record.verification.ok] += 1
+        if record.unit == "udp.message":
+            reasons[record.verification.detail.split(":")[0]] += 1
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert seen == {("udp.fragment", True): 4000, ("udp.message", False): 4000}, seen
+    assert reasons == {"given up": 3984, "incomplete message": 16}, reasons
+    assert peak < 4 * MIB, peak

@@ -104,8 +104,9 @@ class _Pending:
 class FragmentAssembler:
     """Collects opened fragments until indexes ``0..last`` are all present.
 
-    Bounds: at most ``max_messages`` messages in progress (the oldest is dropped first) and at
-    most ``max_bytes`` of plaintext held for one message. Counters say what was thrown away.
+    Bounds: at most ``max_messages`` messages in progress (the oldest is given up first) and at
+    most ``max_bytes`` of plaintext held for one message. What is given up is counted and
+    handed out by :meth:`take_conflicts` with the reason, so it can be reported.
     """
 
     def __init__(self, max_messages: int = 256, max_bytes: int = 1 << 20) -> None:
@@ -136,16 +137,20 @@ class FragmentAssembler:
         entry = self._pending.get(key)
         if entry is not None and entry.ref_id != fragment.ref_id:
             # Same addresses and id but another request answered: the id came round again.
-            # Never splice pieces of two messages; the stale one is given up.
+            # Never splice pieces of two messages; the stale one is given up (and said).
             del self._pending[key]
-            self.evicted += 1
+            self._give_up(
+                key, entry, f"id used again (ref_id {fragment.ref_id}) before it was whole"
+            )
             entry = None
         if entry is None:
             entry = _Pending(fragment.ref_id)
             self._pending[key] = entry
             while len(self._pending) > self.max_messages:
-                self._pending.popitem(last=False)
-                self.evicted += 1
+                old_key, old = self._pending.popitem(last=False)
+                self._give_up(
+                    old_key, old, f"given up: more than {self.max_messages} messages in progress"
+                )
         if fragment.index in entry.pieces:
             self.duplicates += 1
             return None
@@ -157,7 +162,7 @@ class FragmentAssembler:
             return None
         if entry.size + len(opened.plaintext) > self.max_bytes:
             del self._pending[key]
-            self.evicted += 1
+            self._give_up(key, entry, f"given up: larger than {self.max_bytes} bytes")
             return None
         entry.pieces[fragment.index] = opened.plaintext
         entry.frames[fragment.index] = frame
@@ -182,8 +187,15 @@ class FragmentAssembler:
         count = entry.last_index + 1
         return Reassembled(key, joined, count, entry.ref_id, frames, ivs, entry.last_is_full)
 
+    def _give_up(self, key: Hashable, entry: _Pending, reason: str) -> None:
+        """A message dropped to keep the bounds (or for a reused id): said, never silent."""
+        self.evicted += 1
+        if entry.pieces:
+            self._conflicts.append(_incomplete(key, entry, reason))
+
     def take_conflicts(self) -> list[Incomplete]:
-        """Messages broken since the last call (two ``last`` bits, a piece beyond the last)."""
+        """Messages broken or given up since the last call (two ``last`` bits, a piece beyond
+        the last, a bound reached, an id used again), with the reason."""
         found, self._conflicts = self._conflicts, []
         return found
 

@@ -112,7 +112,8 @@ class MessageJoiner:
         elif key in self._assembler.pending_keys():
             self._started.setdefault(key, (ts, fragment_record.flow))
         for conflict in self._assembler.take_conflicts():
-            self._broken(conflict, frame, ts, fragment_record.flow)
+            started = self._started.pop(cast(_Key, conflict.key), None)
+            self._broken(conflict, frame, ts, started[1] if started else fragment_record.flow)
 
     def _expire(self, flow: FlowKey, frame: int, ts: float) -> None:
         """Give up on this flow's messages older than the timeout (reported here)."""
