@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from skypeflux.capture import Decoder
 from skypeflux.capture.records import CLEAR, VERIFIED, BlockInfo, Method, Record, Verification
 from skypeflux.capture.synth import builtin_names, load_scenario, synthesize
+from skypeflux.ipv4 import Endpoint
 from skypeflux.objects import ObjectList
 from skypeflux.outputs.jsonl import COMPACT, record_to_json
 from skypeflux.outputs.jsonl_text import record_text
@@ -60,7 +61,12 @@ def test_generated_lists_and_odd_text(
         verification=Verification(VERIFIED, Method.CRC32, detail, 0x1234),
         blocks=[block, block],
         plaintext=b"\x01\x02",
-        info={"iv": "00ff00ff", "note": detail, "odd": [detail, b"\x00\xff", (1, 2)]},
+        info={
+            "iv": "00ff00ff",
+            "note": detail,
+            "odd": [detail, b"\x00\xff", (1, 2)],
+            "peer": Endpoint.parse("1.2.3.4:5"),  # a named tuple, written as text
+        },
     )
     clear = make_record(
         frame=4,
@@ -73,3 +79,4 @@ def test_generated_lists_and_odd_text(
         blocks=[block],
     )
     _same([verified, clear])
+    assert record_to_json(verified, 0.0)["skypeflux.info"]["peer"] == "1.2.3.4:5"

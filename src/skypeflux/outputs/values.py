@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from skypeflux.ipv4 import Endpoint
 from skypeflux.objects import Address, Family
 from skypeflux.objects.model import Value
 
@@ -80,6 +81,8 @@ def json_safe(value: Any) -> Any:
         return bytes(value).hex()
     if isinstance(value, dict):
         return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, Endpoint):  # a named tuple, shown as "a.b.c.d:port", not as a list
+        return str(value)
     if isinstance(value, list | tuple | set | frozenset):
         return [json_safe(item) for item in value]
     if value is None or isinstance(value, bool | int | float | str):
