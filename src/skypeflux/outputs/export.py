@@ -21,10 +21,13 @@ naming its original frame.
 
 from __future__ import annotations
 
+import heapq
 import os
 import struct
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from skypeflux.capture.files import read_packets
 from skypeflux.capture.files.writer import Interface, Packet, write_capture
@@ -128,17 +131,59 @@ def write_export(
             interfaces=[Interface(LINKTYPE_WIRESHARK_UPPER_PDU)],
         )
         return counts
-    kept = list(records)
-    skype_frames = {f for r in kept for f in (r.frames or [r.frame])}
-    interfaces = [Interface(LINKTYPE_WIRESHARK_UPPER_PDU)]
-    by_linktype: dict[int, int] = {}
-    merged: list[tuple[int, int, Packet]] = [(f, 1, p) for f, p in _units(kept, counts)]
-    for raw in read_packets(others_from):
-        if raw.frame in skype_frames:
+    # Streamed, so a capture of gigabytes exports in constant memory: the units go to a
+    # temporary file while a bitmap marks every frame a record covers (a record can cover
+    # frames before its own, so the original's packets wait for the end of decoding); then
+    # the original is read twice, for its link types (the pcapng interfaces come first) and
+    # to merge its uncovered packets with the units, both in frame order.
+    covered = bytearray()
+    with tempfile.TemporaryFile(prefix="skypeflux-export-") as spool:
+        for record in records:
+            for frame in record.frames or [record.frame]:
+                _mark(covered, frame)
+            for frame, packet in _units([record], counts):
+                spool.write(_SPOOLED.pack(frame, float(packet.ts), len(packet.data)))
+                spool.write(packet.data)
+        interfaces = [Interface(LINKTYPE_WIRESHARK_UPPER_PDU)]
+        by_linktype: dict[int, int] = {}
+        for raw in read_packets(others_from):
+            if not _marked(covered, raw.frame) and raw.linktype not in by_linktype:
+                by_linktype[raw.linktype] = len(interfaces)
+                interfaces.append(Interface(raw.linktype))
+        spool.seek(0)
+        merged = heapq.merge(
+            _others(others_from, covered, by_linktype, counts), _spooled(spool), key=_order
+        )
+        write_capture(dest, (p for _, _, p in merged), format="pcapng", interfaces=interfaces)
+    return counts
+
+
+_SPOOLED = struct.Struct("<QdI")  # frame, time, length of the exported bytes that follow
+
+
+def _order(item: tuple[int, int, Packet]) -> tuple[int, int]:
+    return item[0], item[1]  # frame, then the original's packet before a unit
+
+
+def _mark(bits: bytearray, frame: int) -> None:
+    if frame >> 3 >= len(bits):
+        bits.extend(bytes((frame >> 3) + 1 - len(bits) + len(bits) // 2))
+    bits[frame >> 3] |= 1 << (frame & 7)
+
+
+def _marked(bits: bytearray, frame: int) -> bool:
+    return frame >> 3 < len(bits) and bool(bits[frame >> 3] & (1 << (frame & 7)))
+
+
+def _others(
+    source: str | os.PathLike[str],
+    covered: bytearray,
+    by_linktype: dict[int, int],
+    counts: ExportCounts,
+) -> Iterator[tuple[int, int, Packet]]:
+    for raw in read_packets(source):
+        if _marked(covered, raw.frame):
             continue
-        if raw.linktype not in by_linktype:
-            by_linktype[raw.linktype] = len(interfaces)
-            interfaces.append(Interface(raw.linktype))
         counts.others += 1
         packet = Packet(
             raw.ts,
@@ -147,7 +192,10 @@ def write_export(
             interface=by_linktype[raw.linktype],
             comment=f"original frame {raw.frame}",
         )
-        merged.append((raw.frame, 0, packet))
-    merged.sort(key=lambda item: (item[0], item[1]))
-    write_capture(dest, (p for _, _, p in merged), format="pcapng", interfaces=interfaces)
-    return counts
+        yield raw.frame, 0, packet
+
+
+def _spooled(spool: BinaryIO) -> Iterator[tuple[int, int, Packet]]:
+    while head := spool.read(_SPOOLED.size):
+        frame, ts, size = _SPOOLED.unpack(head)
+        yield frame, 1, Packet(ts, spool.read(size), interface=0)

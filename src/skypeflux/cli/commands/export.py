@@ -57,7 +57,7 @@ def export(
         if first is None:
             say_no_skype(decoder, capture)
             raise click.exceptions.Exit(EXIT_NO_SKYPE)
-        try:  # streamed: the records are written as they come (--with-other holds them)
+        try:  # streamed: units are written (or, with --with-other, spooled) as they come
             counts = write_export(
                 output, chain([first], records), others_from=capture if with_other else None
             )
