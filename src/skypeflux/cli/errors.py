@@ -109,16 +109,29 @@ def output_error(exc: OSError) -> NoReturn:
     fail(output_failure(exc))
 
 
-@contextmanager
-def writing() -> Iterator[None]:
+class _Writing:
     """Around writes to standard output: an I/O error there is an output failure (exit 6),
-    not "cannot read the capture"; a closed pipe stays what it is."""
-    try:
-        yield
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise output_failure(exc) from None
+    not "cannot read the capture"; a closed pipe stays what it is. A class, not a
+    contextlib generator: it wraps every record written."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, _tb: Any
+    ) -> None:
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise output_failure(exc) from None
+
+
+_WRITING = _Writing()
+
+
+def writing() -> _Writing:
+    """The context for writes to standard output (see :class:`_Writing`)."""
+    return _WRITING
 
 
 class StyledUsageError(click.UsageError):
