@@ -16,7 +16,7 @@ from skypeflux.capture.skype.addresses import (
     AddressBook,
     evidence_text,
 )
-from skypeflux.capture.skype.survey import RUN_LENGTH, RunDetector
+from skypeflux.capture.skype.survey import RUN_LENGTH, RunDetector, parse_skype_shaped
 from skypeflux.ipv4 import Endpoint
 from skypeflux.wire.udp_crypt import seal_payload
 
@@ -89,19 +89,21 @@ def test_skype_pattern_needs_shapes_and_an_id_step() -> None:
     runs = RunDetector()
     skype, radius, random_ids = (Endpoint.of("10.0.0.1", p) for p in (1, 2, 3))
     for i in range(RUN_LENGTH):
-        runs.feed(skype, _payload(0x1000 + 2 * i))  # +2 per request, as Skype counts
+        # +2 per request, as Skype counts
+        runs.feed(skype, parse_skype_shaped(_payload(0x1000 + 2 * i)))
     rng = random.Random(2)
     for i in range(20):
         body = bytearray(rng.randbytes(40))
         body[0], body[1], body[2] = 1, i, 0x02  # RADIUS-like: code, identifier +1, 0x02
-        runs.feed(radius, bytes(body))
-        runs.feed(random_ids, _payload(rng.randrange(0x10000)))
+        runs.feed(radius, parse_skype_shaped(bytes(body)))
+        runs.feed(random_ids, parse_skype_shaped(_payload(rng.randrange(0x10000))))
     assert runs.skype_like(skype)
     assert not runs.skype_like(radius) and not runs.skype_like(random_ids)
     spoiled = Endpoint.of("10.0.0.1", 4)
     for i in range(RUN_LENGTH):
-        runs.feed(spoiled, _payload(0x2000 + 2 * i))
-    runs.feed(spoiled, b"\x12\x34\x01\x00\x00\x01" + bytes(6))  # a DNS query from the same port
+        runs.feed(spoiled, parse_skype_shaped(_payload(0x2000 + 2 * i)))
+    dns_query = b"\x12\x34\x01\x00\x00\x01" + bytes(6)  # from the same port
+    runs.feed(spoiled, parse_skype_shaped(dns_query))
     assert not runs.skype_like(spoiled)
 
 

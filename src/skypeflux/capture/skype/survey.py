@@ -66,6 +66,16 @@ class _Run:
     last_crc: int = -1
 
 
+def parse_skype_shaped(payload: bytes) -> wudp.Datagram | None:
+    """The datagram when ``payload`` has the exact shape of one of Skype's types, else None."""
+    if not wudp.looks_like_skype_udp(payload):
+        return None
+    try:
+        return wudp.parse_datagram(payload)
+    except WireError:
+        return None
+
+
 def _ids(parsed: wudp.Datagram) -> tuple[int, int] | None:
     if isinstance(parsed, wudp.Payload | wudp.Fragment | wudp.Resend):
         return parsed.id, parsed.crc
@@ -84,7 +94,9 @@ class RunDetector:
         self._max = max_senders
         self._runs: OrderedDict[Endpoint, _Run] = OrderedDict()
 
-    def feed(self, endpoint: Endpoint, payload: bytes) -> None:
+    def feed(self, endpoint: Endpoint, parsed: wudp.Datagram | None) -> None:
+        """One datagram ``endpoint`` sent, as :func:`parse_skype_shaped` read it (``None``: not
+        of Skype's exact shape)."""
         run = self._runs.get(endpoint)
         if run is None:
             run = self._runs[endpoint] = _Run()
@@ -92,12 +104,7 @@ class RunDetector:
                 self._runs.popitem(last=False)
         if run.spoiled:
             return
-        if not wudp.looks_like_skype_udp(payload):
-            run.spoiled = True
-            return
-        try:
-            parsed = wudp.parse_datagram(payload)
-        except WireError:
+        if parsed is None:
             run.spoiled = True
             return
         run.shaped += 1
@@ -166,12 +173,9 @@ class Survey:
         if d.truncated:
             return
         payload = d.payload
-        self._runs.feed(src, payload)
-        if not wudp.looks_like_skype_udp(payload):
-            return
-        try:
-            parsed = wudp.parse_datagram(payload)
-        except WireError:
+        parsed = parse_skype_shaped(payload)
+        self._runs.feed(src, parsed)
+        if parsed is None:
             return
         if isinstance(parsed, wudp.Ack | wudp.Nack):
             if is_private(d.dst):
