@@ -82,3 +82,22 @@ def test_the_c_parser_is_used_when_built() -> None:
     ip = build.udp("10.0.0.1", 1, "10.0.0.2", 2, b"x")
     raw = RawPacket(1, 0.0, 1, build.ethernet(ip), 0, 0)
     assert decoder._fast is not None and decoder._fast(raw.data, raw.linktype) is not None
+
+
+def test_transport_headers_cut_at_the_last_byte_decode_the_same() -> None:
+    """IPv4 datagrams that end inside (or right at the start of) their UDP or TCP header, with
+    nothing after them in the frame: the C parser must not read a byte past the end (it once
+    read the ports before checking there was a header; the sanitizer step runs this too)."""
+    whole = {
+        17: build.udp("10.0.0.1", 1000, "10.0.0.2", 2000, b"")[20:],  # 8 bytes
+        6: build.tcp("10.0.0.1", 1000, "10.0.0.2", 2000, seq=1)[20:],  # 20 bytes
+    }
+    pkts = []
+    for proto, transport in whole.items():
+        for size in range(len(transport) + 1):
+            header = build.ipv4("10.0.0.1", "10.0.0.2", proto, transport[:size])
+            for link, frame in ((1, build.ethernet(header)), (101, header)):
+                pkts.append(Pkt(link, frame, len(frame), 1.0))
+    taken, declined = _compare(pkts)
+    # on both links only the whole headers are the C parser's; every cut one goes to Python
+    assert (taken, declined) == (2 * 2, 2 * (8 + 20))

@@ -255,6 +255,10 @@ static PyObject *read_list(State *s, long level)
             int j = 0;
             while (j < FAMILIES && order[j] != family)
                 j++;
+            if (j == FAMILIES) { /* unreachable: the order is a permutation of the families */
+                PyErr_SetString(PyExc_ValueError, "family not in the move-to-front order");
+                goto error;
+            }
             for (; j > 0; j--)
                 order[j] = order[j - 1];
             order[0] = family;

@@ -83,15 +83,13 @@ static PyObject *parse(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ss
         Py_RETURN_NONE; /* cut by the snap length, a fragment, or another protocol */
     Py_ssize_t pos = ip + ihl, end = ip + total;
     const uint8_t *t = d + pos;
-    unsigned sport = be16(t), dport;
     Py_ssize_t start, stop;
     if (proto == 17) {
-        if (end - pos < 8)
+        if (end - pos < 8) /* every read of the transport header comes after this check */
             Py_RETURN_NONE;
         Py_ssize_t length = (Py_ssize_t)be16(t + 4);
         if (length < 8 || pos + length > end)
             Py_RETURN_NONE;
-        dport = be16(t + 2);
         start = pos + 8;
         stop = pos + length;
     } else {
@@ -100,10 +98,10 @@ static PyObject *parse(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ss
         Py_ssize_t header = (Py_ssize_t)(t[12] >> 4) * 4;
         if (header < 20 || pos + header > end)
             Py_RETURN_NONE;
-        dport = be16(t + 2);
         start = pos + header;
         stop = end;
     }
+    unsigned sport = be16(t), dport = be16(t + 2);
     PyObject *src_text = dotted(h + 12), *dst_text = dotted(h + 16);
     PyObject *payload = PyBytes_FromStringAndSize((const char *)d + start, stop - start);
     PyObject *out = NULL;
