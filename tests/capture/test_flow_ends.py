@@ -12,13 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from skypeflux.capture import DecodeOptions, Decoder
-from skypeflux.capture.files import open_capture
-from skypeflux.capture.files.writer import write_capture
 from skypeflux.capture.flow_ends import FlowEnds
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.skype import survey
-from skypeflux.capture.synth.repeat import repeated
 from skypeflux.outputs.jsonl import record_to_json
+from tests.helpers.captures import repeated_capture
 
 
 @given(st.lists(st.integers(0, 7), max_size=300))
@@ -59,15 +57,6 @@ def test_without_rows_the_run_gives_the_same_figures(skypeirc_path: Path) -> Non
     assert lean.stats == kept.stats
 
 
-def _copies(source: Path, path: Path, copies: int) -> Path:
-    """``copies`` copies of the capture, each an hour later and on moved ports: new
-    conversations every time, as a long capture of many hosts holds."""
-    with open_capture(source) as reader:
-        packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
-    write_capture(path, repeated(packets, copies))
-    return path
-
-
 def _peak(path: Path) -> tuple[int, Decoder]:
     # the tables of endpoints are bounded by limits of 65,536 by default: small ones here, so
     # that what is left to grow is whatever the flows leave behind
@@ -92,8 +81,8 @@ def test_memory_does_not_grow_with_the_number_of_flows(
     them before idle ones are closed) are full after 8 copies; what could still grow is
     whatever a finished flow leaves behind."""
     monkeypatch.setattr(survey, "MAX_FIRSTS", 64)  # first datagrams kept (4096 by default)
-    few, decoded_few = _peak(_copies(skypeirc_path, tmp_path / "few.pcap", 8))
-    many, decoded_many = _peak(_copies(skypeirc_path, tmp_path / "many.pcap", 24))
+    few, decoded_few = _peak(repeated_capture(skypeirc_path, tmp_path / "few.pcap", 8))
+    many, decoded_many = _peak(repeated_capture(skypeirc_path, tmp_path / "many.pcap", 24))
     kept = Decoder(DecodeOptions(keep_flows=True))
     for _record in kept.run(tmp_path / "many.pcap"):
         pass
@@ -113,7 +102,7 @@ def test_repeated_copies_are_new_flows_that_verify_alike(
     one, two = Decoder(DecodeOptions()), Decoder(DecodeOptions())
     for _record in one.run(skypeirc_path):
         pass
-    records = list(two.run(_copies(skypeirc_path, tmp_path / "two.pcap", 2)))
+    records = list(two.run(repeated_capture(skypeirc_path, tmp_path / "two.pcap", 2)))
     assert two.totals.flows == 2 * one.totals.flows
     assert two.totals.verified == 2 * one.totals.verified > 300
     second = [r for r in records if r.frame > 2263]

@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from skypeflux.capture.files import open_capture
 from skypeflux.capture.files.writer import Interface
 from skypeflux.capture.files.writer import Packet as FilePacket
 from skypeflux.capture.files.writer import write_capture as write_file
 from skypeflux.capture.net.build import LINKS
+from skypeflux.capture.synth.repeat import repeated
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +68,12 @@ def handmade_pcap(
     for sec, frac, data, wirelen in packets:
         out.append(struct.pack(order + "IIII", sec, frac, len(data), wirelen) + data)
     return b"".join(out)
+
+
+def repeated_capture(source: Path, path: Path, copies: int) -> Path:
+    """``copies`` copies of ``source``, each an hour later and on moved ports (new
+    conversations every time, as a long capture of many hosts holds), written to ``path``."""
+    with open_capture(source) as reader:
+        packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
+    write_file(path, repeated(packets, copies))
+    return path

@@ -13,23 +13,15 @@ import pytest
 
 from skypeflux.capture import DecodeOptions, Decoder
 from skypeflux.capture.files import open_capture
-from skypeflux.capture.files.writer import write_capture
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.records import Record
 from skypeflux.capture.skype import survey
-from skypeflux.capture.synth.repeat import repeated
 from skypeflux.outputs.export import exported_pdu, write_export
+from tests.helpers.captures import repeated_capture
 
 # the decoder's own tables are bounded at 65,536 endpoints by default: small ones here, so what
 # could grow is what the export keeps (see tests/capture/test_flow_ends.py)
 _SMALL = Limits(udp_senders=512, skype_endpoints=512, open_flows=512)
-
-
-def _copies(source: Path, path: Path, copies: int) -> Path:
-    with open_capture(source) as reader:
-        packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
-    write_capture(path, repeated(packets, copies))
-    return path
 
 
 def _export(capture: Path, out: Path) -> tuple[int, int, int, int]:
@@ -59,8 +51,8 @@ def test_export_with_other_packets_streams(
     skypeirc_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(survey, "MAX_FIRSTS", 64)
-    few = _copies(skypeirc_path, tmp_path / "few.pcap", 4)
-    many = _copies(skypeirc_path, tmp_path / "many.pcap", 12)
+    few = repeated_capture(skypeirc_path, tmp_path / "few.pcap", 4)
+    many = repeated_capture(skypeirc_path, tmp_path / "many.pcap", 12)
     units, others, covered, small = _export(few, tmp_path / "few.pcapng")
     assert others == 4 * 2263 - covered and units > 1000
     with open_capture(tmp_path / "few.pcapng", skip_unsupported=True) as reader:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from skypeflux.capture.frame_bits import FrameBits
+
 IDLE_FLOOR = 4096  # open flows below which nothing is closed for being idle
 
 
@@ -31,7 +33,7 @@ class FlowEnds:
         self.idle_seconds = idle_seconds
         self.floor = min(floor, max_open)
         self.closed_early = 0  # flows closed for being idle or for room, not by the capture
-        self._bits = bytearray()
+        self._ends = FrameBits()
         # least recently active first (a dict keeps insertion order; a move re-inserts)
         self._open: dict[Hashable, tuple[int, float]] = {}
 
@@ -40,15 +42,14 @@ class FlowEnds:
         table = self._open
         previous = table.pop(key, None)
         if previous is not None:
-            self._clear(previous[0])
+            self._ends.discard(previous[0])
         table[key] = (frame, ts)
-        self._set(frame)
+        self._ends.add(frame)
         if len(table) > self.floor:
             self._close_idle(ts)
 
     def is_end(self, frame: int) -> bool:
-        index = frame >> 3
-        return index < len(self._bits) and bool(self._bits[index] & (1 << (frame & 7)))
+        return frame in self._ends
 
     @property
     def open_flows(self) -> int:
@@ -68,12 +69,3 @@ class FlowEnds:
                 return
             del table[_key]
             self.closed_early += 1
-
-    def _set(self, frame: int) -> None:
-        index = frame >> 3
-        if index >= len(self._bits):
-            self._bits.extend(bytes(index + 1 - len(self._bits) + len(self._bits) // 2))
-        self._bits[index] |= 1 << (frame & 7)
-
-    def _clear(self, frame: int) -> None:
-        self._bits[frame >> 3] &= ~(1 << (frame & 7)) & 0xFF

@@ -31,6 +31,7 @@ from typing import BinaryIO
 
 from skypeflux.capture.files import read_packets
 from skypeflux.capture.files.writer import Interface, Packet, write_capture
+from skypeflux.capture.frame_bits import FrameBits
 from skypeflux.capture.records import Record
 from skypeflux.ipv4 import Endpoint
 
@@ -136,18 +137,18 @@ def write_export(
     # frames before its own, so the original's packets wait for the end of decoding); then
     # the original is read twice, for its link types (the pcapng interfaces come first) and
     # to merge its uncovered packets with the units, both in frame order.
-    covered = bytearray()
+    covered = FrameBits()
     with tempfile.TemporaryFile(prefix="skypeflux-export-") as spool:
         for record in records:
             for frame in record.frames or [record.frame]:
-                _mark(covered, frame)
+                covered.add(frame)
             for frame, packet in _units([record], counts):
                 spool.write(_SPOOLED.pack(frame, float(packet.ts), len(packet.data)))
                 spool.write(packet.data)
         interfaces = [Interface(LINKTYPE_WIRESHARK_UPPER_PDU)]
         by_linktype: dict[int, int] = {}
         for raw in read_packets(others_from):
-            if not _marked(covered, raw.frame) and raw.linktype not in by_linktype:
+            if raw.frame not in covered and raw.linktype not in by_linktype:
                 by_linktype[raw.linktype] = len(interfaces)
                 interfaces.append(Interface(raw.linktype))
         spool.seek(0)
@@ -165,24 +166,14 @@ def _order(item: tuple[int, int, Packet]) -> tuple[int, int]:
     return item[0], item[1]  # frame, then the original's packet before a unit
 
 
-def _mark(bits: bytearray, frame: int) -> None:
-    if frame >> 3 >= len(bits):
-        bits.extend(bytes((frame >> 3) + 1 - len(bits) + len(bits) // 2))
-    bits[frame >> 3] |= 1 << (frame & 7)
-
-
-def _marked(bits: bytearray, frame: int) -> bool:
-    return frame >> 3 < len(bits) and bool(bits[frame >> 3] & (1 << (frame & 7)))
-
-
 def _others(
     source: str | os.PathLike[str],
-    covered: bytearray,
+    covered: FrameBits,
     by_linktype: dict[int, int],
     counts: ExportCounts,
 ) -> Iterator[tuple[int, int, Packet]]:
     for raw in read_packets(source):
-        if _marked(covered, raw.frame):
+        if raw.frame in covered:
             continue
         counts.others += 1
         packet = Packet(
