@@ -11,6 +11,12 @@ packets/s and MB/s. Medians of ``--runs`` runs. The machine may be shared: say s
     python benchmarks/bench_throughput.py                  # 27 MB (64 copies)
     python benchmarks/bench_throughput.py --size 1G --size 4G --runs 1
     python benchmarks/bench_throughput.py --size 4G --runs 1 --only skypeflux   # no tshark
+    python benchmarks/bench_throughput.py --shape streams --size 1G --size 4G --runs 1
+
+``--shape streams`` writes long conversations instead (skypeflux.capture.synth.long_streams):
+four Skype TCP connections that last the whole capture, a bulk download beside them and
+IP-fragmented UDP, every packet built as it is written. It shows that what is kept per open
+connection does not grow with the connection's length, which copies of short flows cannot show.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from skypeflux.capture.files import open_capture  # noqa: E402
 from skypeflux.capture.files.writer import write_capture  # noqa: E402
+from skypeflux.capture.synth.long_streams import long_streams  # noqa: E402
 from skypeflux.capture.synth.repeat import repeated  # noqa: E402
 
 SHARED = Path(os.environ.get("SKYPEFLUX_SHARED", REPO.parent / "shared"))
@@ -51,6 +58,15 @@ def synthesize(path: Path, target: int) -> tuple[int, int]:
     return written, path.stat().st_size
 
 
+def synthesize_streams(path: Path, target: int) -> tuple[int, int]:
+    """Write about ``target`` bytes of long conversations to ``path``; (packets, bytes)."""
+    written = write_capture(path, long_streams(target))
+    return written, path.stat().st_size
+
+
+SHAPES = {"copies": synthesize, "streams": synthesize_streams}
+
+
 def measure(cmd: list[str]) -> tuple[float, int]:
     """CPU seconds and peak resident KiB of one run of ``cmd``."""
     with open(os.devnull, "wb") as sink:
@@ -64,6 +80,9 @@ def measure(cmd: list[str]) -> tuple[float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", help="capture sizes (27M, 1G, 4G...)")
+    parser.add_argument(
+        "--shape", choices=sorted(SHAPES), default="copies", help="what the captures hold"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="folder for the synthesized captures")
     parser.add_argument(
@@ -76,13 +95,13 @@ def main() -> int:
     folder.mkdir(parents=True, exist_ok=True)
     print(f"CPUs: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (shared machine?)")
     for target in sizes:
-        path = folder / f"copies-{target >> 20}M.pcap"
+        path = folder / f"{args.shape}-{target >> 20}M.pcap"
         if path.exists() and path.stat().st_size >= target:  # kept from an earlier run
             with open_capture(path) as reader:
                 packets = sum(1 for _ in reader)
             size = path.stat().st_size
         else:
-            packets, size = synthesize(path, target)
+            packets, size = SHAPES[args.shape](path, target)
         print(f"\n{path.name}: {packets:,} packets, {size / 1e6:,.1f} MB")
         commands = {"skypeflux decode --json": [sys.executable, "-m", "skypeflux", "decode",
                                                 "--json", "--no-progress", str(path)]}  # fmt: skip
