@@ -17,11 +17,14 @@ packets/s and MB/s. Medians of ``--runs`` runs. The machine may be shared: say s
 four Skype TCP connections that last the whole capture, a bulk download beside them and
 IP-fragmented UDP, every packet built as it is written. It shows that what is kept per open
 connection does not grow with the connection's length, which copies of short flows cannot show.
+``--shape mixed`` is both in one capture, half the bytes each, merged in time order: many
+flows, long TCP streams and fragments at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import heapq
 import os
 import shutil
 import statistics
@@ -47,14 +50,23 @@ def _size(text: str) -> int:
     return int(text[:-1] if scale > 1 else text) * scale
 
 
-def synthesize(path: Path, target: int) -> tuple[int, int]:
-    """Write copies of SkypeIRC.cap to ``path`` until it holds ``target`` bytes (each copy new
-    conversations: skypeflux.capture.synth.repeat); return (packets, bytes)."""
+COPY_SPACING = 3600.0  # capture seconds from one copy to the next (repeat.repeated's default)
+STREAM_PACKET = 284  # bytes a packet of long_streams takes in a pcap file, on average
+
+
+def _copies(target: int) -> tuple[list[tuple[float, int, bytes, int]], int]:
+    """SkypeIRC.cap's packets and how many copies of them make ``target`` bytes."""
     with open_capture(CAPTURE) as reader:
         packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
     per_copy = sum(16 + len(p[2]) for p in packets)
-    copies = max(1, -(-(target - 24) // per_copy))
-    written = write_capture(path, repeated(packets, copies))
+    return packets, max(1, -(-(target - 24) // per_copy))
+
+
+def synthesize(path: Path, target: int) -> tuple[int, int]:
+    """Write copies of SkypeIRC.cap to ``path`` until it holds ``target`` bytes (each copy new
+    conversations: skypeflux.capture.synth.repeat); return (packets, bytes)."""
+    packets, copies = _copies(target)
+    written = write_capture(path, repeated(packets, copies, spacing=COPY_SPACING))
     return written, path.stat().st_size
 
 
@@ -64,7 +76,21 @@ def synthesize_streams(path: Path, target: int) -> tuple[int, int]:
     return written, path.stat().st_size
 
 
-SHAPES = {"copies": synthesize, "streams": synthesize_streams}
+def synthesize_mixed(path: Path, target: int) -> tuple[int, int]:
+    """Half the bytes copies, half long conversations spread over the same capture time."""
+    packets, copies = _copies(target // 2)
+    start = packets[0][0]
+    spacing = copies * COPY_SPACING / max(1, target // 2 // STREAM_PACKET)
+    both = heapq.merge(
+        repeated(packets, copies, spacing=COPY_SPACING),
+        long_streams(target // 2, start=start, spacing=spacing),
+        key=lambda packet: float(packet.ts),
+    )
+    written = write_capture(path, both)
+    return written, path.stat().st_size
+
+
+SHAPES = {"copies": synthesize, "streams": synthesize_streams, "mixed": synthesize_mixed}
 
 
 def measure(cmd: list[str]) -> tuple[float, int]:

@@ -35,11 +35,11 @@ from skypeflux.objects import Address, Family, Obj
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame
 from skypeflux.wire.tcp_stream import StreamEncoder
 
-__all__ = ["HOST", "long_streams"]
+__all__ = ["HOST", "SPACING", "long_streams"]
 
 HOST = "10.0.0.2"  # the capturing host: private, so every Skype direction towards it is surveyed
 _MSS = 1460
-_SPACING = 0.0005  # seconds between packets
+SPACING = 0.0005  # seconds between packets, by default
 
 
 @dataclass(slots=True)
@@ -92,14 +92,16 @@ def _blocks(rng: random.Random, peer: Address, reqid: int, reply: bool) -> bytes
     return first + notice
 
 
-def _segments(link: _Link, from_client: bool, data: bytes, ts: float) -> list[Packet]:
-    """``data`` next in this direction, cut at the MSS, one packet every ``_SPACING``."""
+def _segments(
+    link: _Link, from_client: bool, data: bytes, ts: float, spacing: float
+) -> list[Packet]:
+    """``data`` next in this direction, cut at the MSS, one packet every ``spacing``."""
     side, other = link.sides[from_client], link.sides[not from_client]
     out = []
     for n, at in enumerate(range(0, len(data), _MSS)):
         piece = data[at : at + _MSS]
         ip = link.conv.segment(from_client, side.sent + at, piece, PSH | ACK, acked=other.sent)
-        out.append(Packet(ts + n * _SPACING, ethernet(ip, to_client=not from_client)))
+        out.append(Packet(ts + n * spacing, ethernet(ip, to_client=not from_client)))
     side.sent += len(data)
     return out
 
@@ -111,9 +113,10 @@ def long_streams(
     fragment_every: int = 8,
     seed: int = 1,
     start: float = 1_300_000_000.0,
+    spacing: float = SPACING,
 ) -> Iterator[Packet]:
     """Packets of about ``target`` bytes of long conversations (see the module's text), in
-    time order, built one at a time."""
+    time order from ``start``, ``spacing`` seconds apart, built one at a time."""
     rng = random.Random(seed)
     links = []
     for n in range(connections):
@@ -150,7 +153,7 @@ def long_streams(
     for link in [*links, bulk]:
         for ip in link.conv.handshake():
             yield emit(Packet(ts, ethernet(ip)))
-            ts += _SPACING
+            ts += spacing
     while written < target:
         for link in links:
             reqid = 0
@@ -166,30 +169,30 @@ def long_streams(
                 )
                 ack = link.sides[not from_client].encoder.encrypt(ack_frame(packet_id))
                 for data, sender in ((frame, from_client), (ack, not from_client)):
-                    packets = _segments(link, sender, data, ts)
+                    packets = _segments(link, sender, data, ts, spacing)
                     for packet in packets:
                         yield emit(packet)
-                    ts += len(packets) * _SPACING
+                    ts += len(packets) * spacing
         for _ in range(2):
             ip = bulk.conv.segment(False, bulk_sent, filler, PSH | ACK)
             bulk_sent += len(filler)
             yield emit(Packet(ts, ethernet(ip, to_client=True)))
-            ts += _SPACING
+            ts += spacing
         if rounds % fragment_every == 0:
             datagram = udp("203.0.113.9", 5004, HOST, 5004, rng.randbytes(3000), ident=rounds)
             for piece in fragment_for_mtu(datagram, 1500):
                 yield emit(Packet(ts, ethernet(piece, to_client=True)))
-                ts += _SPACING
+                ts += spacing
         rounds += 1
     for link in links:
         for from_client in (True, False):
             side, other = link.sides[from_client], link.sides[not from_client]
             fin = link.conv.segment(from_client, side.sent, b"", FIN | ACK, acked=other.sent)
             yield Packet(ts, ethernet(fin, to_client=not from_client))
-            ts += _SPACING
+            ts += spacing
     for from_client in (False, True):
         offset = bulk_sent if not from_client else 0
         acked = 0 if not from_client else bulk_sent
         fin = bulk.conv.segment(from_client, offset, b"", FIN | ACK, acked=acked)
         yield Packet(ts, ethernet(fin, to_client=not from_client))
-        ts += _SPACING
+        ts += spacing
