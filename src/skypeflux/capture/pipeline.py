@@ -32,7 +32,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
 from skypeflux import crypto, objects
@@ -320,7 +320,7 @@ class _Pairing:
                 reqid=block.reqid,
             )
             if pairing.outcome is Outcome.PAIRED and pairing.request is not None:
-                blocks[i] = replace(block, reply_to_frame=pairing.request[0])
+                blocks[i] = block.paired(reply_to_frame=pairing.request[0])
             elif pairing.outcome is Outcome.REPEATED and pairing.request is not None:
                 first = pairing.request[1]
                 self._pairer.add(
@@ -331,7 +331,7 @@ class _Pairing:
                     flags=block.flags,
                     reqid=block.reqid,
                 )  # keep the first frame for a third copy (same key: replaces, no new entry)
-                blocks[i] = replace(block, resend_of_frame=first)
+                blocks[i] = block.paired(resend_of_frame=first)
         record.blocks = blocks
         return record
 

@@ -119,6 +119,21 @@ class Verification:
     def ok(self) -> bool:
         return self.status == Status.VERIFIED
 
+    def with_structure(self, structure: str) -> Verification:
+        """The same verification with ``structure`` set: every field named, because
+        ``dataclasses.replace`` costs more than the rest of a datagram's verification."""
+        return Verification(
+            self.status,
+            self.method,
+            self.detail,
+            self.seed,
+            self.public_src,
+            self.public_dst,
+            self.key,
+            self.content,
+            structure,
+        )
+
 
 class FlowKey(NamedTuple):
     """One flow: a UDP endpoint pair (either may send) or one TCP connection (``a`` opened it).
@@ -161,6 +176,26 @@ class BlockInfo:
     error: str | None = None  # why the block or its list did not decode exactly
     reply_to_frame: int | None = None  # for a reply: frame of the request it answers
     resend_of_frame: int | None = None  # for a repeated request: the frame that first sent it
+
+    def paired(
+        self, *, reply_to_frame: int | None = None, resend_of_frame: int | None = None
+    ) -> BlockInfo:
+        """The same block as a reply to a request, or as a resend of one (pairing does this
+        for every block: each field is named, as ``dataclasses.replace`` is slow)."""
+        return BlockInfo(
+            self.offset,
+            self.length,
+            self.command,
+            self.flags,
+            self.reqid,
+            self.name,
+            self.list_form,
+            self.objects,
+            self.list_bytes,
+            self.error,
+            self.reply_to_frame if reply_to_frame is None else reply_to_frame,
+            self.resend_of_frame if resend_of_frame is None else resend_of_frame,
+        )
 
 
 @dataclass(slots=True)

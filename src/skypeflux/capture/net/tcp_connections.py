@@ -174,6 +174,10 @@ class TcpTracker:
                 events.append(FlowEvent(conn, other, item))
         return events
 
+    def current(self, a: _Address, b: _Address) -> TcpConnection | None:
+        """The open connection between ``a`` and ``b``, if any."""
+        return self._table.get((a, b) if a <= b else (b, a))
+
     def close(self, a: _Address, b: _Address, frame: int, ts: float) -> list[FlowEvent]:
         """The capture holds nothing more of the connection between ``a`` and ``b`` (a caller
         that read the capture before knows): end it now, at ``frame``, as the capture's end."""

@@ -18,8 +18,13 @@ from dataclasses import dataclass, field
 from skypeflux import crypto, objects
 from skypeflux.capture.flows import FlowCounters
 from skypeflux.capture.limits import Limits
-from skypeflux.capture.net.packets import TcpSegment
-from skypeflux.capture.net.tcp_connections import FlowEvent, TcpDirection, TcpTracker
+from skypeflux.capture.net.packets import SYN, TcpSegment
+from skypeflux.capture.net.tcp_connections import (
+    FlowEvent,
+    TcpConnection,
+    TcpDirection,
+    TcpTracker,
+)
 from skypeflux.capture.net.tcp_reassembly import END_IDLE, Chunk, End, Gap
 from skypeflux.capture.records import (
     CONTENT_KNOWN,
@@ -43,6 +48,10 @@ from skypeflux.wire.tcp_stream import DecoderStatus, StreamDecoder
 
 MAX_CUT_FRAMES = 1024
 MAX_COUNTED = 1024  # connections remembered as counted (their other direction ends soon after)
+MAX_SETTLED = 65536  # connections remembered as holding no Skype (then tracked again if seen)
+
+_Address = tuple[str, int]
+_Key = tuple[_Address, _Address]
 
 
 @dataclass(slots=True)
@@ -125,6 +134,11 @@ class TcpDecoder:
         self._cut_frames: set[int] = set()  # frames whose segment the snap length cut short
         self.skype_connections = 0  # connections with at least one Skype direction
         self._counted: dict[int, None] = {}  # connections counted lately (oldest first)
+        # Connections whose every direction is known not to be Skype (or not wanted): nothing
+        # more of them can be reported, so their segments skip the tracker until a SYN opens
+        # a new connection on the same addresses and ports. Most of a capture is such traffic.
+        self._settled: dict[_Key, None] = {}
+        self._settling: list[TcpConnection] = []
         self.counts: dict[str, int] = {}
 
     def _count(self, key: str, n: int = 1) -> None:
@@ -136,10 +150,20 @@ class TcpDecoder:
 
     def feed(self, seg: TcpSegment) -> None:
         self._now, self._now_ts = seg.frame, seg.ts
+        settled = self._settled
+        if settled:
+            a, b = (seg.src, seg.sport), (seg.dst, seg.dport)
+            key = (a, b) if a <= b else (b, a)
+            if key in settled:
+                if not seg.flags & SYN:
+                    return
+                del settled[key]  # a new connection on the same addresses and ports
         if seg.truncated and seg.payload:
             self._cut_frames.add(seg.frame)
         for event in self._tracker.add(seg):
             self._event(event, seg.ts)
+        if self._settling:
+            self._settle(seg)
         if len(self._cut_frames) > MAX_CUT_FRAMES:  # cut segments still buffered out of order
             self._cut_frames = set(sorted(self._cut_frames)[-MAX_CUT_FRAMES // 2 :])
 
@@ -151,6 +175,25 @@ class TcpDecoder:
             self._event(event, seg.ts)
         for key in [k for k, state in self._dirs.items() if state.closed_by(seg)]:
             self._close(key)
+
+    def _settle(self, seg: TcpSegment) -> None:
+        """Connections judged in this segment whose both directions are now known not to be
+        Skype end here in the tracker, and are skipped from now on (see ``_settled``)."""
+        settling, self._settling = self._settling, []
+        for conn in settling:
+            states = [self._dirs.get(id(d)) for d in (conn.initiator, conn.responder)]
+            if any(state is None or state.skype is not False for state in states):
+                continue
+            ini = conn.initiator
+            a, b = (ini.src, ini.sport), (ini.dst, ini.dport)
+            if self._tracker.current(a, b) is not conn:
+                continue  # already ended (evicted, or replaced by a new connection)
+            for event in self._tracker.close(a, b, seg.frame, seg.ts):
+                self._event(event, seg.ts)
+            self._settled[(a, b) if a <= b else (b, a)] = None
+            if len(self._settled) > MAX_SETTLED:
+                del self._settled[next(iter(self._settled))]
+        self._settling.clear()  # closing judged nothing new; nothing can be left to settle
 
     def _at(self) -> tuple[int, float]:
         return self._now, self._now_ts
@@ -191,7 +234,10 @@ class TcpDecoder:
         state = self._state(event)
         item = event.event
         if isinstance(item, Chunk):
+            was = state.skype
             self._chunk(state, item, ts if ts is not None else 0.0)
+            if state.skype is False and was is not False:
+                self._settling.append(event.connection)
         elif isinstance(item, Gap):
             if state.skype and not state.status:
                 self._end(

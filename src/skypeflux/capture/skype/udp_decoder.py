@@ -22,7 +22,6 @@ datagram's frame, with the frame of the claim and of the proof.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from skypeflux import crypto, objects
 from skypeflux.capture.limits import Limits
@@ -319,8 +318,8 @@ class UdpDecoder:
         if plaintext is not None:
             blocks = describe_blocks(plaintext, objects_backend=self._objects)
             exact = structure_problem(plaintext, blocks) is None
-            record.verification = _with_structure(
-                record.verification, STRUCTURE_EXACT if exact else STRUCTURE_FAILED
+            record.verification = record.verification.with_structure(
+                STRUCTURE_EXACT if exact else STRUCTURE_FAILED
             )
         self._out(record, plaintext, blocks)
 
@@ -405,6 +404,3 @@ class UdpDecoder:
         if opened is not None:  # an unverified piece can never be part of a verified message
             self._joiner.add(record, parsed, opened, verification)
 
-
-def _with_structure(verification: Verification, structure: str) -> Verification:
-    return replace(verification, structure=structure)

@@ -1,0 +1,85 @@
+"""A TCP connection known to hold no Skype skips the tracker (capture/skype/tcp_decoder.py,
+``_settled``) until a SYN opens a new connection on the same addresses and ports, which is then
+decoded as any other; nothing about the skipped segments is lost from the accounting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skypeflux.capture import DecodeOptions, Decoder
+from skypeflux.capture.files.writer import Packet, write_capture
+from skypeflux.capture.net.build import ethernet
+from skypeflux.capture.net.tcp_build import TcpConversation
+from skypeflux.capture.net.tcp_connections import TcpTracker
+from skypeflux.capture.records import UnitKind
+from skypeflux.messages.blocks import encode_block
+from skypeflux.objects import Family, Obj
+from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
+from skypeflux.wire.tcp_stream import encode_stream
+
+HOST, PEER = "10.0.0.2", "198.51.100.7"
+BLOCK = encode_block(0x2A, 1, None, [Obj(Family.NUMBER, 0x05, 7)])
+SKYPE_FRAMES = [data_frame(0x2000 + 2 * i, BLOCK) for i in range(6)]
+
+
+def _capture(path: Path) -> tuple[Path, int, int]:
+    """A plain-text connection of 200 segments, then a Skype one on the same ports; the
+    number of segments of each."""
+    ips: list[bytes] = []
+    plain = TcpConversation(HOST, 4000, PEER, 8080, isn_client=100, isn_server=900)
+    ips += plain.handshake()
+    request, response = b"GET / HTTP/1.0\r\n\r\n" * 20, b"HTTP/1.0 200 OK\r\n" + b"x" * 9000
+    ips += [s.packet for s in plain.stream(True, request, 100)]
+    ips += [s.packet for s in plain.stream(False, response, 50)]
+    plain_segments = len(ips)
+    # no FIN: the same ports open again with a new ISN, and this time it is Skype
+    skype = TcpConversation(HOST, 4000, PEER, 8080, isn_client=5_000_000, isn_server=7_000_000)
+    up = encode_stream(0x5EED0001, SKYPE_FRAMES, seq16=0x1234, last_word=LAST_WORD_INITIATOR)
+    down = encode_stream(
+        0x0BADCAFE, [ack_frame(0x2000)], seq16=0x4321, last_word=LAST_WORD_RESPONDER
+    )
+    ips += skype.handshake()
+    ips += [s.packet for s in skype.stream(True, up, 40)]
+    ips += [s.packet for s in skype.stream(False, down, 40)]
+    ips += [skype.fin(True, len(up)), skype.fin(False, len(down))]
+    packets = [Packet(1_300_000_000 + n * 0.01, ethernet(ip)) for n, ip in enumerate(ips)]
+    write_capture(path, packets)
+    return path, plain_segments, len(ips) - plain_segments
+
+
+def test_a_new_connection_after_a_settled_one_is_decoded(tmp_path: Path) -> None:
+    path, plain_segments, _ = _capture(tmp_path / "settled.pcap")
+    decoder = Decoder(DecodeOptions())
+    records = list(decoder.run(path))
+    data = [r for r in records if r.unit == UnitKind.TCP_DATA]
+    assert [r.packet_id for r in data] == [0x2000 + 2 * i for i in range(6)]
+    assert all(r.verification.ok for r in records)
+    assert len([r for r in records if r.unit == UnitKind.TCP_HEADER]) == 2
+    assert decoder.stats["tcp_connections_seen"] == 2
+    assert decoder.stats["tcp_skype_connections"] == 1
+    assert decoder.outcomes["tcp_not_skype"] == plain_segments
+    assert decoder.outcomes["unaccounted"] == 0
+
+
+def test_settled_segments_skip_the_tracker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once both directions of the plain connection are judged, its later segments are not
+    tracked: only its handshake and first data segments reach the tracker, in either pass."""
+    path, plain_segments, skype_segments = _capture(tmp_path / "settled.pcap")
+    tracked = 0
+    add = TcpTracker.add
+
+    def counting(self: TcpTracker, seg: Any) -> Any:
+        nonlocal tracked
+        tracked += 1
+        return add(self, seg)
+
+    monkeypatch.setattr(TcpTracker, "add", counting)
+    for _record in Decoder(DecodeOptions()).run(path):
+        pass
+    assert plain_segments > 150
+    # per pass: every Skype segment, and of the plain connection its handshake and the first
+    # data of each direction (judged by its first segment), about 6
+    assert 2 * skype_segments < tracked <= 2 * (skype_segments + 10)
