@@ -20,23 +20,23 @@ from skypeflux.objects import Family, Obj
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
 from skypeflux.wire.tcp_stream import encode_stream
 
-HOST, PEER = "10.0.0.2", "198.51.100.7"
+HOST, PEER = "10.0.0.2", "68.206.150.243"  # PEER: public (documentation ranges are not)
 BLOCK = encode_block(0x2A, 1, None, [Obj(Family.NUMBER, 0x05, 7)])
 SKYPE_FRAMES = [data_frame(0x2000 + 2 * i, BLOCK) for i in range(6)]
 
 
-def _capture(path: Path) -> tuple[Path, int, int]:
+def _capture(path: Path, host: str = HOST) -> tuple[Path, int, int]:
     """A plain-text connection of 200 segments, then a Skype one on the same ports; the
     number of segments of each."""
     ips: list[bytes] = []
-    plain = TcpConversation(HOST, 4000, PEER, 8080, isn_client=100, isn_server=900)
+    plain = TcpConversation(host, 4000, PEER, 8080, isn_client=100, isn_server=900)
     ips += plain.handshake()
     request, response = b"GET / HTTP/1.0\r\n\r\n" * 20, b"HTTP/1.0 200 OK\r\n" + b"x" * 9000
     ips += [s.packet for s in plain.stream(True, request, 100)]
     ips += [s.packet for s in plain.stream(False, response, 50)]
     plain_segments = len(ips)
     # no FIN: the same ports open again with a new ISN, and this time it is Skype
-    skype = TcpConversation(HOST, 4000, PEER, 8080, isn_client=5_000_000, isn_server=7_000_000)
+    skype = TcpConversation(host, 4000, PEER, 8080, isn_client=5_000_000, isn_server=7_000_000)
     up = encode_stream(0x5EED0001, SKYPE_FRAMES, seq16=0x1234, last_word=LAST_WORD_INITIATOR)
     down = encode_stream(
         0x0BADCAFE, [ack_frame(0x2000)], seq16=0x4321, last_word=LAST_WORD_RESPONDER
@@ -64,10 +64,15 @@ def test_a_new_connection_after_a_settled_one_is_decoded(tmp_path: Path) -> None
     assert decoder.outcomes["unaccounted"] == 0
 
 
-def test_settled_segments_skip_the_tracker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("host", [HOST, "86.128.245.115"])  # behind NAT, or at a router
+def test_settled_segments_skip_the_tracker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, host: str
+) -> None:
     """Once both directions of the plain connection are judged, its later segments are not
-    tracked: only its handshake and first data segments reach the tracker, in either pass."""
-    path, plain_segments, skype_segments = _capture(tmp_path / "settled.pcap")
+    tracked: only its handshake and first data segments reach the tracker, in either pass
+    (the first pass reads only directions towards private hosts: between two public ones it
+    judges both at their first data)."""
+    path, plain_segments, skype_segments = _capture(tmp_path / "settled.pcap", host)
     tracked = 0
     add = TcpTracker.add
 

@@ -234,9 +234,8 @@ class TcpDecoder:
         state = self._state(event)
         item = event.event
         if isinstance(item, Chunk):
-            was = state.skype
             self._chunk(state, item, ts if ts is not None else 0.0)
-            if state.skype is False and was is not False:
+            if state.skype is False:  # judged (or not wanted): at most a chunk or two each
                 self._settling.append(event.connection)
         elif isinstance(item, Gap):
             if state.skype and not state.status:

@@ -38,6 +38,10 @@ from skypeflux.wire.tcp_stream import StreamEncoder
 __all__ = ["HOST", "SPACING", "long_streams"]
 
 HOST = "10.0.0.2"  # the capturing host: private, so every Skype direction towards it is surveyed
+# public peers (addresses of SkypeIRC.cap: the documentation ranges count as private to Python's
+# ipaddress, so a direction towards them would be surveyed too, as no real peer's is)
+SUPERNODES = ("68.206.150.243", "71.10.179.129", "67.71.69.121", "24.177.122.79")
+BULK_SERVER, UDP_SENDER = "165.124.253.241", "82.253.163.244"
 _MSS = 1460
 SPACING = 0.0005  # seconds between packets, by default
 
@@ -123,8 +127,8 @@ def long_streams(
         conv = TcpConversation(
             HOST,
             40000 + n,
-            f"198.51.100.{n + 1}",
-            33033,
+            SUPERNODES[n % len(SUPERNODES)],
+            33033 + n // len(SUPERNODES),
             isn_client=rng.getrandbits(32),
             isn_server=rng.getrandbits(32),
         )
@@ -140,7 +144,7 @@ def long_streams(
             for from_client in (True, False)
         }
         links.append(_Link(conv, sides))
-    bulk = _Link(TcpConversation(HOST, 50000, "203.0.113.80", 80, isn_client=1, isn_server=2), {})
+    bulk = _Link(TcpConversation(HOST, 50000, BULK_SERVER, 80, isn_client=1, isn_server=2), {})
     bulk_sent = 0
     filler = rng.randbytes(_MSS)
     ts, written, rounds = start, 0, 0
@@ -179,7 +183,7 @@ def long_streams(
             yield emit(Packet(ts, ethernet(ip, to_client=True)))
             ts += spacing
         if rounds % fragment_every == 0:
-            datagram = udp("203.0.113.9", 5004, HOST, 5004, rng.randbytes(3000), ident=rounds)
+            datagram = udp(UDP_SENDER, 5004, HOST, 5004, rng.randbytes(3000), ident=rounds)
             for piece in fragment_for_mtu(datagram, 1500):
                 yield emit(Packet(ts, ethernet(piece, to_client=True)))
                 ts += spacing
