@@ -4,6 +4,7 @@ decoded as any other; nothing about the skipped segments is lost from the accoun
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,12 @@ import pytest
 
 from skypeflux.capture import DecodeOptions, Decoder
 from skypeflux.capture.files.writer import Packet, write_capture
+from skypeflux.capture.limits import Limits
 from skypeflux.capture.net.build import ethernet
 from skypeflux.capture.net.tcp_build import TcpConversation
 from skypeflux.capture.net.tcp_connections import TcpTracker
 from skypeflux.capture.records import UnitKind
+from skypeflux.capture.skype import tcp_decoder
 from skypeflux.messages.blocks import encode_block
 from skypeflux.objects import Family, Obj
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
@@ -88,3 +91,44 @@ def test_settled_segments_skip_the_tracker(
     # per pass: every Skype segment, and of the plain connection its handshake and the first
     # data of each direction (judged by its first segment), about 6
     assert 2 * skype_segments < tracked <= 2 * (skype_segments + 10)
+
+
+def _many_connections(path: Path, count: int) -> Path:
+    """``count`` short plain-text connections one after another, each to a new port."""
+    ips: list[bytes] = []
+    for n in range(count):
+        conv = TcpConversation(HOST, 1024 + n, PEER, 80, isn_client=n, isn_server=10 * n)
+        ips += conv.handshake()
+        ips += [conv.segment(True, 0, b"GET / HTTP/1.0\r\n\r\n")]
+        ips += [conv.segment(False, 0, b"HTTP/1.0 200 OK\r\n\r\n", acked=18)]
+        ips += [conv.fin(True, 18, acked=19), conv.fin(False, 19, acked=18)]
+    write_capture(
+        path, [Packet(1_300_000_000 + n * 0.01, ethernet(ip)) for n, ip in enumerate(ips)]
+    )
+    return path
+
+
+def _heap_peak(path: Path) -> int:
+    # the first pass's table of open flows is bounded too (65,536 by default): small here
+    decoder = Decoder(DecodeOptions(keep_flows=False, limits=Limits(open_flows=256)))
+    tracemalloc.start()
+    try:
+        for _record in decoder.run(path):
+            pass
+        assert decoder.outcomes["unaccounted"] == 0
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.slow
+def test_settled_connections_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settled connections are remembered up to a bound (the first pass does not know where
+    they end), so many of them do not grow memory past it."""
+    monkeypatch.setattr(tcp_decoder, "MAX_SETTLED", 256)
+    # both files well above the reader's 1 MiB block (two of them and a join at a block's end
+    # are the largest allocations), so that what differs is what the connections leave
+    few = _heap_peak(_many_connections(tmp_path / "few.pcap", 4500))
+    many = _heap_peak(_many_connections(tmp_path / "many.pcap", 13500))
+    print(f"heap peak: 4,500 connections {few / 2**20:.2f} MiB, 13,500: {many / 2**20:.2f} MiB")
+    assert many - few < 200 * 1024  # 9,000 more connections: about 20 bytes each

@@ -48,7 +48,9 @@ from skypeflux.wire.tcp_stream import DecoderStatus, StreamDecoder
 
 MAX_CUT_FRAMES = 1024
 MAX_COUNTED = 1024  # connections remembered as counted (their other direction ends soon after)
-MAX_SETTLED = 65536  # connections remembered as holding no Skype (then tracked again if seen)
+# Connections remembered as holding no Skype, oldest dropped first: one dropped and seen again
+# is tracked from there and judged again at its next data (a few segments' work, no output).
+MAX_SETTLED = 4096
 
 _Address = tuple[str, int]
 _Key = tuple[_Address, _Address]
@@ -171,6 +173,9 @@ class TcpDecoder:
         """``seg`` was the last segment of its connection in the capture: end it here, so what
         ends unfinished is reported at this frame, not at the capture's last one."""
         self._now, self._now_ts = seg.frame, seg.ts
+        if self._settled:
+            a, b = (seg.src, seg.sport), (seg.dst, seg.dport)
+            self._settled.pop((a, b) if a <= b else (b, a), None)
         for event in self._tracker.close((seg.src, seg.sport), (seg.dst, seg.dport), *self._at()):
             self._event(event, seg.ts)
         for key in [k for k, state in self._dirs.items() if state.closed_by(seg)]:
