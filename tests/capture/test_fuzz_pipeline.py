@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import fuzz_run
 from tests.helpers.fuzz_run import Tally, check, load_seeds, run
 from tests.helpers.mutate import Seeds, make_case
 
@@ -34,6 +35,7 @@ CORPUS = [
     (7, 176, "pcapng: short block among 300 duplicated packets"),
     (7, 258, "pcapng: interface description too short for its fields"),
     (20261202, 66543, "the mutator itself: refragmenting a header whose length is 4 bytes"),
+    (20261202, 71510, "the mutator itself: refragmenting a packet with no IPv4 header at all"),
 ]
 
 
@@ -45,6 +47,24 @@ def seeds(skypeirc_path: Path) -> Seeds:
 @pytest.mark.parametrize(("seed", "index", "what"), CORPUS)
 def test_cases_that_once_failed(seeds: Seeds, seed: int, index: int, what: str) -> None:
     check(make_case(seeds, seed, index).data, bound_s=BOUND_S, twice=True)
+
+
+def test_a_failing_mutator_is_a_reported_failure(
+    seeds: Seeds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long run must not end at the first bug of the mutator: it is a failure like any."""
+
+    def broken(seeds: Seeds, seed: int, index: int) -> object:
+        if index == 1:
+            raise IndexError("index out of range")
+        return make_case(seeds, seed, index)
+
+    monkeypatch.setattr(fuzz_run, "make_case", broken)
+    tally = Tally()
+    run(seeds, 3, 0, 3, bound_s=BOUND_S, tally=tally)
+    assert tally.cases == 2
+    (failure,) = tally.failures
+    assert "case 1: the mutator failed" in failure and "IndexError" in failure
 
 
 def test_cases_are_reproducible(seeds: Seeds) -> None:

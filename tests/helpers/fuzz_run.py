@@ -115,7 +115,12 @@ def load_seeds(capture: Path) -> Seeds:
 def run(seeds: Seeds, seed: int, start: int, count: int, *, bound_s: float, tally: Tally) -> None:
     """Cases ``start .. start+count-1`` of the run with ``seed``, into ``tally``."""
     for index in range(start, start + count):
-        case = make_case(seeds, seed, index)
+        try:
+            case = make_case(seeds, seed, index)
+        except Exception as exc:  # a bug of the mutator: reported, and a long run goes on
+            where = "".join(traceback.format_exception(exc)[-3:]).strip()
+            tally.failures.append(f"seed {seed} case {index}: the mutator failed: {where}")
+            continue
         began = time.perf_counter()
         try:
             _, decoder = check(case.data, bound_s=bound_s, twice=index % 50 == 0)

@@ -277,9 +277,11 @@ def _refragment(rng: random.Random, pkts: list[Pkt]) -> str:
     p = pkts[i]
     ip = _ip_start(p)
     body = p.data[ip:]
+    if len(body) < 28 or body[0] >> 4 != 4:
+        return "refragment: not IPv4"
     ihl = (body[0] & 0x0F) * 4
-    if len(body) < 28 or body[0] >> 4 != 4 or not 20 <= ihl <= len(body):
-        return "refragment: not IPv4"  # an earlier mutation may have left a bad header length
+    if not 20 <= ihl <= len(body):
+        return "refragment: bad IPv4 header length"  # left so by an earlier mutation
     payload = body[ihl:]
     size = 8 * rng.randrange(1, 20)
     out = []
