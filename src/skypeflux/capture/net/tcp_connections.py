@@ -88,6 +88,12 @@ class FlowEvent:
 
 _Address = tuple[str, int]
 _Key = tuple[_Address, _Address]
+ConnectionKey = _Key
+
+
+def connection_key(a: _Address, b: _Address) -> _Key:
+    """A connection's key from either side's (address, port) pair: the two in order."""
+    return (a, b) if a <= b else (b, a)
 
 
 class TcpTracker:
@@ -128,7 +134,7 @@ class TcpTracker:
         self._evict_idle(seg.ts, seg.frame, events)
         a: _Address = (seg.src, seg.sport)
         b: _Address = (seg.dst, seg.dport)
-        key = (a, b) if a <= b else (b, a)
+        key = connection_key(a, b)
         conn = self._table.get(key)
         flags = seg.flags
         opening = flags & (SYN | ACK) == SYN
@@ -176,13 +182,12 @@ class TcpTracker:
 
     def current(self, a: _Address, b: _Address) -> TcpConnection | None:
         """The open connection between ``a`` and ``b``, if any."""
-        return self._table.get((a, b) if a <= b else (b, a))
+        return self._table.get(connection_key(a, b))
 
     def close(self, a: _Address, b: _Address, frame: int, ts: float) -> list[FlowEvent]:
         """The capture holds nothing more of the connection between ``a`` and ``b`` (a caller
         that read the capture before knows): end it now, at ``frame``, as the capture's end."""
-        key = (a, b) if a <= b else (b, a)
-        conn = self._table.pop(key, None)
+        conn = self._table.pop(connection_key(a, b), None)
         events: list[FlowEvent] = []
         if conn is not None:
             self._finish(conn, frame, ts, END_CAPTURE, events)

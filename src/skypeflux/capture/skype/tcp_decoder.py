@@ -20,10 +20,12 @@ from skypeflux.capture.flows import FlowCounters
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.net.packets import SYN, TcpSegment
 from skypeflux.capture.net.tcp_connections import (
+    ConnectionKey,
     FlowEvent,
     TcpConnection,
     TcpDirection,
     TcpTracker,
+    connection_key,
 )
 from skypeflux.capture.net.tcp_reassembly import END_IDLE, Chunk, End, Gap
 from skypeflux.capture.records import (
@@ -51,9 +53,6 @@ MAX_COUNTED = 1024  # connections remembered as counted (their other direction e
 # Connections remembered as holding no Skype, oldest dropped first: one dropped and seen again
 # is tracked from there and judged again at its next data (a few segments' work, no output).
 MAX_SETTLED = 4096
-
-_Address = tuple[str, int]
-_Key = tuple[_Address, _Address]
 
 
 @dataclass(slots=True)
@@ -139,7 +138,7 @@ class TcpDecoder:
         # Connections whose every direction is known not to be Skype (or not wanted): nothing
         # more of them can be reported, so their segments skip the tracker until a SYN opens
         # a new connection on the same addresses and ports. Most of a capture is such traffic.
-        self._settled: dict[_Key, None] = {}
+        self._settled: dict[ConnectionKey, None] = {}
         self._settling: list[TcpConnection] = []
         self.counts: dict[str, int] = {}
 
@@ -154,8 +153,7 @@ class TcpDecoder:
         self._now, self._now_ts = seg.frame, seg.ts
         settled = self._settled
         if settled:
-            a, b = (seg.src, seg.sport), (seg.dst, seg.dport)
-            key = (a, b) if a <= b else (b, a)
+            key = connection_key((seg.src, seg.sport), (seg.dst, seg.dport))
             if key in settled:
                 if not seg.flags & SYN:
                     return
@@ -174,8 +172,7 @@ class TcpDecoder:
         ends unfinished is reported at this frame, not at the capture's last one."""
         self._now, self._now_ts = seg.frame, seg.ts
         if self._settled:
-            a, b = (seg.src, seg.sport), (seg.dst, seg.dport)
-            self._settled.pop((a, b) if a <= b else (b, a), None)
+            self._settled.pop(connection_key((seg.src, seg.sport), (seg.dst, seg.dport)), None)
         for event in self._tracker.close((seg.src, seg.sport), (seg.dst, seg.dport), *self._at()):
             self._event(event, seg.ts)
         for key in [k for k, state in self._dirs.items() if state.closed_by(seg)]:
@@ -195,7 +192,7 @@ class TcpDecoder:
                 continue  # already ended (evicted, or replaced by a new connection)
             for event in self._tracker.close(a, b, seg.frame, seg.ts):
                 self._event(event, seg.ts)
-            self._settled[(a, b) if a <= b else (b, a)] = None
+            self._settled[connection_key(a, b)] = None
             if len(self._settled) > MAX_SETTLED:
                 del self._settled[next(iter(self._settled))]
         self._settling.clear()  # closing judged nothing new; nothing can be left to settle
