@@ -8,6 +8,7 @@ vanishing; running one Decoder twice gives the same records and counts.
 from __future__ import annotations
 
 import io
+import json
 import struct
 from pathlib import Path
 from typing import Any
@@ -96,3 +97,19 @@ def test_wrong_kinds_of_source_are_capture_errors(source: Any) -> None:
 def test_a_text_mode_file_is_a_capture_error(skypeirc_path: Path) -> None:
     with skypeirc_path.open() as text, pytest.raises(CaptureError, match="text mode"):
         list(Decoder().run(text))  # type: ignore[arg-type]
+
+
+def test_the_json_summary_says_where_every_packet_went(skypeirc_path: Path) -> None:
+    """The last line of ``decode --json`` carries the outcomes, so a user sees them too."""
+    from click.testing import CliRunner
+
+    from skypeflux.cli.app import cli
+
+    result = CliRunner().invoke(cli, ["decode", "--json", "--no-progress", str(skypeirc_path)])
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout.splitlines()[-1])
+    assert summary["skypeflux.unit"] == "summary"
+    packets = summary["skypeflux.info"]["packets"]
+    assert packets["unaccounted"] == 0
+    assert sum(n for k, n in packets.items() if k != "unaccounted") == 2263  # frames in the file
+    assert packets["skype_udp_verified"] > 0 and packets["udp_not_skype"] > 0

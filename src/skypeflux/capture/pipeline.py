@@ -287,6 +287,8 @@ class Decoder:
             "flows": self.totals.flows,
             "hosts": [host.to_json() for host in self.hosts],
             "warnings": list(self.warnings),
+            # where every packet went, disjoint and adding up to the packets read
+            "packets": dict(self.outcomes),
         }
 
 

@@ -108,7 +108,10 @@ FIELDS: tuple[Field, ...] = (
       "of a run: per Skype host, units verified / unverified / clear, the public "
       "address and the frames that claimed and proved it, and a hint where it stayed "
       "unknown (in skypeflux.info: units, verified, unverified, clear, flows, "
-      "hosts[], warnings[])."),
+      "hosts[], warnings[], and packets: how many packets had each outcome, Skype "
+      "verified / unverified / clear, not Skype, IPv6, not IP, other IP protocol, "
+      "malformed, IP fragment pending, unsupported link type, adding up to the "
+      "packets read, with unaccounted the gap, 0 unless a bug)."),
     F("skypeflux.verified", "bool", "Verified",
       "True when the unit's key is proven and, where the protocol protects it, its "
       "content: UDP units by a CRC32 over their plaintext (key and content proven), a "

@@ -165,7 +165,8 @@ def summary_to_json(
     summary: dict[str, Any], frame: int, time: float, origin: float
 ) -> dict[str, Any]:
     """The last line of a run: ``skypeflux.unit`` "summary" and its figures in
-    ``skypeflux.info`` (units, verified, unverified, clear, flows, hosts[], warnings[])."""
+    ``skypeflux.info`` (units, verified, unverified, clear, flows, hosts[], warnings[],
+    packets: the outcome of every packet read)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "frame": max(frame, 1),
