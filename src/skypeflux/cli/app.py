@@ -6,23 +6,30 @@ assembles them. Exit codes and the error format are in :mod:`skypeflux.cli.error
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
 
 from skypeflux import __version__
-from skypeflux.cli.commands.decode import decode
-from skypeflux.cli.commands.demo import demo
-from skypeflux.cli.commands.export import export
-from skypeflux.cli.commands.fields import fields
-from skypeflux.cli.commands.flows import flows
-from skypeflux.cli.commands.keylog import keylog
-from skypeflux.cli.commands.names import names
-from skypeflux.cli.commands.recover_ip import recover_ip
-from skypeflux.cli.commands.synth import synth
-from skypeflux.cli.commands.wireshark import wireshark
 from skypeflux.cli.errors import EXIT_INTERRUPTED, internal_error, output_error, restyled, say
 from skypeflux.cli.help_text import GROUP_EPILOG
+
+# command name -> the module that defines it (a click command of the same name, "-" as "_").
+# Imported only when asked for: a run pays for its own command, not for all the others (the
+# synthesizer, the recovery search, the Wireshark exporter...); help lists import them all.
+COMMANDS = {
+    "decode": "decode",
+    "flows": "flows",
+    "recover-ip": "recover_ip",
+    "keylog": "keylog",
+    "export": "export",
+    "wireshark": "wireshark",
+    "synth": "synth",
+    "names": "names",
+    "fields": "fields",
+    "demo": "demo",
+}
 
 
 class SkypefluxGroup(click.Group):
@@ -31,7 +38,20 @@ class SkypefluxGroup(click.Group):
     click shows usage errors as ``Error: ...`` and lets any other exception escape as a
     traceback. Catching both here, around parsing and around the subcommands, covers every
     entry point (the console script, ``python -m``, click's test runner) in one place.
+    Commands are loaded from :data:`COMMANDS` when first asked for.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)
+        loaded = importlib.import_module(f"skypeflux.cli.commands.{module}")
+        command = getattr(loaded, module)
+        assert isinstance(command, click.Command)
+        return command
 
     def make_context(
         self,
@@ -105,20 +125,7 @@ def help_command(ctx: click.Context, command: str | None) -> None:
         click.echo(found.get_help(sub))
 
 
-for _command in (
-    decode,
-    flows,
-    recover_ip,
-    keylog,
-    export,
-    wireshark,
-    synth,
-    names,
-    fields,
-    demo,
-    help_command,
-):
-    cli.add_command(_command)
+cli.add_command(help_command)
 
 
 def main(argv: list[str] | None = None) -> Any:

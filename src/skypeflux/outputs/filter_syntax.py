@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
-
-import lark
 
 GRAMMAR = r"""
 ?start: expr
@@ -56,7 +53,6 @@ STRING: /"(\\.|[^"\\])*"/
 %ignore WS
 """
 
-_WORD_OPS = {"eq": "==", "ne": "!=", "lt": "<", "gt": ">", "le": "<=", "ge": ">="}
 OPERATORS = ("==", "!=", "~=", "<", ">", "<=", ">=")
 
 
@@ -131,111 +127,15 @@ class Any_:
 Node = Compare | Member | Present | Not | All | Any_
 
 
-def _literal(token: lark.Token) -> Literal:
-    return Literal(str(token.type), str(token))
-
-
-class _Build(lark.Transformer[lark.Token, Node]):
-    """Parse tree -> :data:`Node`; keeps each field's column for later error messages."""
-
-    def compare(self, args: list[lark.Token | Literal]) -> Node:
-        name, op, value = args
-        assert isinstance(name, lark.Token) and isinstance(op, lark.Token)
-        assert isinstance(value, Literal)
-        text = str(op).lower()
-        return Compare(str(name), _WORD_OPS.get(text, text), value, name.column or 0)
-
-    def contains(self, args: list[lark.Token | Literal]) -> Node:
-        name, value = args
-        assert isinstance(name, lark.Token) and isinstance(value, Literal)
-        return Compare(str(name), "contains", value, name.column or 0)
-
-    def matches(self, args: list[lark.Token]) -> Node:
-        name, value = args
-        return Compare(str(name), "matches", _literal(value), name.column or 0)
-
-    def member(self, args: list[lark.Token | Item]) -> Node:
-        name, *items = args
-        assert isinstance(name, lark.Token)
-        return Member(str(name), tuple(i for i in items if isinstance(i, Item)), name.column or 0)
-
-    def not_member(self, args: list[lark.Token | Item]) -> Node:
-        return Not(self.member(args))
-
-    def present(self, args: list[lark.Token]) -> Node:
-        return Present(str(args[0]), args[0].column or 0)
-
-    def item(self, args: list[Literal]) -> Item:
-        return Item(args[0], args[1] if len(args) > 1 else None)
-
-    def literal(self, args: list[lark.Token]) -> Literal:
-        return _literal(args[0])
-
-    def negate(self, args: list[Node]) -> Node:
-        return Not(args[0])
-
-    def all_of(self, args: list[Node]) -> Node:
-        return All(tuple(args))
-
-    def any_of(self, args: list[Node]) -> Node:
-        return Any_(tuple(args))
-
-
-@cache
-def _parser() -> lark.Lark:
-    return lark.Lark(GRAMMAR, parser="lalr", propagate_positions=False)
-
-
-_EXPECTED_WORDS = {
-    "NAME": "a field name",
-    "OP": "an operator",
-    "LPAR": "'('",
-    "RPAR": "')'",
-    "RBRACE": "'}'",
-    "LBRACE": "'{'",
-    "NUMBER": "a value",
-    "STRING": "a value",
-    "IPV4": "a value",
-    "BYTES": "a value",
-    "$END": "the end",
-}
-
-
-def _expected(names: set[str]) -> str:
-    if names & {"NUMBER", "STRING"}:
-        names = names - {"NAME"}  # a bare word there is a value, not a field
-    words = sorted({_EXPECTED_WORDS.get(name, name.strip("_").lower()) for name in names})
-    return " or ".join(words) if words else "something else"
-
-
 def parse(text: str) -> Node:
     """Parse a filter expression; :class:`FilterSyntaxError` says what and at which column."""
     if not text.strip():
         raise FilterSyntaxError("empty filter")
-    try:
-        tree = _parser().parse(text)
-    except lark.UnexpectedCharacters as exc:
-        position = exc.pos_in_stream or 0
-        char = text[position] if position < len(text) else ""
-        raise FilterSyntaxError(f"unexpected character {char!r}", exc.column) from None
-    except lark.UnexpectedEOF as exc:
-        raise FilterSyntaxError(
-            f"the filter ends too early; expected {_expected(set(exc.expected))}",
-            len(text) + 1,
-        ) from None
-    except lark.UnexpectedToken as exc:
-        if exc.token.type == "$END":
-            raise FilterSyntaxError(
-                f"the filter ends too early; expected {_expected(set(exc.expected))}",
-                len(text) + 1,
-            ) from None
-        raise FilterSyntaxError(
-            f"unexpected {str(exc.token)!r}; expected {_expected(set(exc.expected))}",
-            exc.column,
-        ) from None
-    node: object = _Build().transform(tree)
-    assert isinstance(node, Compare | Member | Present | Not | All | Any_)
-    return node
+    # lark is imported only when a typed expression is parsed: the shorthands and every run
+    # without a filter build their trees here, and a run should not pay for the grammar
+    from skypeflux.outputs.filter_parser import parse_text
+
+    return parse_text(text)
 
 
 def quote(text: str) -> Literal:
