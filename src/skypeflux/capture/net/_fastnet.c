@@ -9,9 +9,11 @@
  * (and the same statistics) on every packet they are fed.
  *
  * parse(data: bytes, linktype: int) -> None
- *   | (17, src_text, src, dst_text, dst, sport, dport, payload)
- *   | (6, src_text, src, dst_text, dst, sport, dport, payload, seq, ack, flags)
- * src and dst are the addresses as 32-bit numbers, src_text and dst_text as dotted text.
+ *   | (17, src_text, dst_text, source, destination, payload)
+ *   | (6, src_text, dst_text, source, destination, payload, seq, ack, flags)
+ * src_text and dst_text are the addresses as dotted text; source and destination are
+ * skypeflux.ipv4.Endpoint (address as a 32-bit number, port), made here: the type is given once
+ * with use_endpoint(Endpoint), a named tuple, so one is made as tuple_subtype_new makes it.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -26,6 +28,8 @@ enum {
     LINK_LINUX_SLL = 113,
     LINK_IPV4 = 228,
 };
+
+static PyTypeObject *endpoint_type = NULL; /* set by use_endpoint() */
 
 static inline unsigned be16(const uint8_t *p) { return ((unsigned)p[0] << 8) | p[1]; }
 
@@ -52,15 +56,75 @@ static Py_ssize_t ipv4_offset(const uint8_t *d, Py_ssize_t n, long linktype)
     }
 }
 
+/* "a.b.c.d", written by hand: PyUnicode_FromFormat parses its format on every call, and two
+ * addresses per packet made it a third of the time of parse(). */
 static PyObject *dotted(const uint8_t *p)
 {
-    return PyUnicode_FromFormat("%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+    char text[15];
+    int n = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = p[i];
+        if (v >= 100) {
+            text[n++] = (char)('0' + v / 100);
+            v %= 100;
+            text[n++] = (char)('0' + v / 10);
+            v %= 10;
+        } else if (v >= 10) {
+            text[n++] = (char)('0' + v / 10);
+            v %= 10;
+        }
+        text[n++] = (char)('0' + v);
+        if (i < 3)
+            text[n++] = '.';
+    }
+    return PyUnicode_DecodeASCII(text, n, NULL);
+}
+
+/* The result tuple: its items are new references, each stolen (NULL: an error is set). */
+static PyObject *fields(PyObject **items, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (items[i] == NULL) {
+            for (Py_ssize_t j = 0; j < n; j++)
+                Py_XDECREF(items[j]);
+            return NULL;
+        }
+    }
+    PyObject *out = PyTuple_New(n);
+    if (out == NULL) {
+        for (Py_ssize_t j = 0; j < n; j++)
+            Py_DECREF(items[j]);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyTuple_SET_ITEM(out, i, items[i]);
+    return out;
+}
+
+/* An Endpoint(ip, port): the named tuple's two items, set as tuple_subtype_new sets them. */
+static PyObject *endpoint(uint32_t ip, unsigned port)
+{
+    PyObject *out = endpoint_type->tp_alloc(endpoint_type, 2);
+    PyObject *number = PyLong_FromUnsignedLong(ip), *port_number = PyLong_FromLong((long)port);
+    if (out == NULL || number == NULL || port_number == NULL) {
+        Py_XDECREF(out);
+        Py_XDECREF(number);
+        Py_XDECREF(port_number);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(out, 0, number);
+    PyTuple_SET_ITEM(out, 1, port_number);
+    return out;
 }
 
 static PyObject *parse(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 2 || !PyBytes_Check(args[0])) {
         PyErr_SetString(PyExc_TypeError, "parse(data: bytes, linktype: int)");
+        return NULL;
+    }
+    if (endpoint_type == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "parse() before use_endpoint(Endpoint)");
         return NULL;
     }
     long linktype = PyLong_AsLong(args[1]);
@@ -101,29 +165,37 @@ static PyObject *parse(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ss
         start = pos + header;
         stop = end;
     }
-    unsigned sport = be16(t), dport = be16(t + 2);
-    PyObject *src_text = dotted(h + 12), *dst_text = dotted(h + 16);
-    PyObject *payload = PyBytes_FromStringAndSize((const char *)d + start, stop - start);
-    PyObject *out = NULL;
-    if (src_text != NULL && dst_text != NULL && payload != NULL) {
-        if (proto == 17)
-            out = Py_BuildValue("(iOkOkIIO)", 17, src_text, (unsigned long)be32(h + 12), dst_text,
-                                (unsigned long)be32(h + 16), sport, dport, payload);
-        else
-            out = Py_BuildValue("(iOkOkIIOkkI)", 6, src_text, (unsigned long)be32(h + 12),
-                                dst_text, (unsigned long)be32(h + 16), sport, dport, payload,
-                                (unsigned long)be32(t + 4), (unsigned long)be32(t + 8),
-                                (unsigned)t[13]);
+    PyObject *items[9] = {
+        PyLong_FromLong((long)proto),
+        dotted(h + 12),
+        dotted(h + 16),
+        endpoint(be32(h + 12), be16(t)),
+        endpoint(be32(h + 16), be16(t + 2)),
+        PyBytes_FromStringAndSize((const char *)d + start, stop - start),
+    };
+    if (proto == 17)
+        return fields(items, 6);
+    items[6] = PyLong_FromUnsignedLong(be32(t + 4));
+    items[7] = PyLong_FromUnsignedLong(be32(t + 8));
+    items[8] = PyLong_FromLong((long)t[13]);
+    return fields(items, 9);
+}
+
+static PyObject *use_endpoint(PyObject *Py_UNUSED(module), PyObject *type)
+{
+    if (!PyType_Check(type) || !PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "use_endpoint(type): a subclass of tuple");
+        return NULL;
     }
-    Py_XDECREF(src_text);
-    Py_XDECREF(dst_text);
-    Py_XDECREF(payload);
-    return out;
+    Py_INCREF(type);
+    Py_XSETREF(endpoint_type, (PyTypeObject *)type);
+    Py_RETURN_NONE;
 }
 
 static PyMethodDef methods[] = {
     {"parse", (PyCFunction)(void (*)(void))parse, METH_FASTCALL,
      "The transport fields of a plain IPv4 UDP/TCP packet, or None (see the module)."},
+    {"use_endpoint", use_endpoint, METH_O, "The named tuple parse() makes endpoints of."},
     {NULL, NULL, 0, NULL},
 };
 

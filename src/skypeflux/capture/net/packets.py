@@ -49,6 +49,9 @@ _Parse = Callable[[bytes, int], "tuple[Any, ...] | None"]
 _fast_parse: _Parse | None
 try:  # the plain case in C (optional, like the other fast paths)
     from skypeflux.capture.net._fastnet import parse as _fast_parse
+    from skypeflux.capture.net._fastnet import use_endpoint
+
+    use_endpoint(Endpoint)  # it makes the endpoints too
 except ImportError:  # pragma: no cover - a build without a C compiler
     _fast_parse = None
 
@@ -371,38 +374,38 @@ class NetDecoder:
         stats.ipv4 += 1
         frames = (packet.frame,)
         if plain[0] == IPPROTO_UDP:
-            _, src_text, src, dst_text, dst, sport, dport, payload = plain
+            _, src_text, dst_text, source, destination, payload = plain
             stats.udp += 1
             return UdpDatagram(
                 packet.frame,
                 packet.ts,
                 src_text,
-                sport,
+                source.port,
                 dst_text,
-                dport,
+                destination.port,
                 payload,
                 False,
                 frames,
-                source=Endpoint(src, sport),
-                destination=Endpoint(dst, dport),
+                source=source,
+                destination=destination,
             )
-        _, src_text, src, dst_text, dst, sport, dport, payload, seq, ack, flags = plain
+        _, src_text, dst_text, source, destination, payload, seq, ack, flags = plain
         stats.tcp += 1
         return TcpSegment(
             packet.frame,
             packet.ts,
             src_text,
-            sport,
+            source.port,
             dst_text,
-            dport,
+            destination.port,
             seq,
             ack,
             flags,
             payload,
             False,
             frames,
-            source=Endpoint(src, sport),
-            destination=Endpoint(dst, dport),
+            source=source,
+            destination=destination,
         )
 
     def _udp(self, ip: _IpPayload) -> UdpDatagram | None:
