@@ -85,6 +85,8 @@ class _Parser:
     def packets(self) -> Iterator[RawPacket]:
         first = True
         while True:
+            if not first:
+                yield from self._buffered_packets()
             block = self._read_block(first)
             first = False
             if block is None:
@@ -100,6 +102,49 @@ class _Parser:
                 packet = self._packet(btype, body, at)
                 if packet is not None:
                     yield packet
+
+    def _buffered_packets(self) -> Iterator[RawPacket]:
+        """The common case in place: enhanced packet blocks on decodable interfaces that lie
+        whole in the block already read, with every check :meth:`_read_block` and
+        :meth:`_packet` make passed. It stops at the first block that is anything else (that
+        one, and what follows, go the general way). Reading a block there copies it twice and
+        unpacks its fields in three steps: this made pcapng 2.5 times slower to read than pcap.
+        """
+        src, state, interfaces = self._src, self._state, self._interfaces
+        head = struct.Struct(self._order + "7I")  # type, length, interface, time, lengths
+        trailer = struct.Struct(self._order + "I")
+        buf, pos = src.buffered()
+        size = len(buf)
+        while pos + 32 <= size:
+            btype, blen, iface, hi, lo, caplen, wirelen = head.unpack_from(buf, pos)
+            if (
+                btype != _EPB_TYPE
+                or blen < 32
+                or blen & 3
+                or blen > MAX_RECORD
+                or pos + blen > size
+                or iface >= len(interfaces)
+                or caplen > blen - 32
+                or trailer.unpack_from(buf, pos + blen - 4)[0] != blen
+            ):
+                return
+            interface = interfaces[iface]
+            if not interface.decodable:
+                return
+            src.consume(blen)
+            self._frame += 1
+            state.packets_read = self._frame
+            sec, frac = divmod((hi << 32) | lo, interface.units)
+            yield RawPacket(
+                self._frame,
+                sec + frac / interface.units + interface.offset_s,
+                interface.linktype,
+                buf[pos + 28 : pos + 28 + caplen],
+                caplen,
+                wirelen,
+                iface,
+            )
+            pos += blen
 
     def _read_block(self, first: bool) -> tuple[int, bytes, int] | None:
         """The next block as (type, body after type and length, file offset); ``None`` at the

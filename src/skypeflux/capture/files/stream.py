@@ -68,6 +68,16 @@ class ByteStream:
         self.offset += stop - pos
         return fields, buf[end:stop]
 
+    def buffered(self) -> tuple[bytes, int]:
+        """The block read so far and where the next byte lies in it, for a format reader to
+        parse records in place; :meth:`consume` then moves past what it took."""
+        return self._buf, self._pos
+
+    def consume(self, n: int) -> None:
+        """Move past ``n`` bytes of :meth:`buffered` (the caller checked they are there)."""
+        self._pos += n
+        self.offset += n
+
     def take(self, n: int) -> bytes:
         """The next ``n`` bytes, or fewer only at end of file."""
         end = self._pos + n
