@@ -12,6 +12,7 @@ packets/s and MB/s. Medians of ``--runs`` runs. The machine may be shared: say s
     python benchmarks/bench_throughput.py --size 1G --size 4G --runs 1
     python benchmarks/bench_throughput.py --size 4G --runs 1 --only skypeflux   # no tshark
     python benchmarks/bench_throughput.py --shape streams --size 1G --size 4G --runs 1
+    python benchmarks/bench_throughput.py --capture ../shared/captures/SkypeIRC.cap --runs 9
 
 ``--shape streams`` writes long conversations instead (skypeflux.capture.synth.long_streams):
 four Skype TCP connections that last the whole capture, a bulk download beside them and
@@ -25,6 +26,9 @@ the length of a connection (measured: 400 k packets of long streams, 28.5 s; wit
 3.2 s), so on long streams it may not finish: ``--limit-s`` stops a tshark command after that
 many seconds and prints what it used ("stopped"); skypeflux always runs to the end.
 ``tshark -r (no TCP analysis)`` is plain tshark with both off, the linear baseline.
+
+``--capture`` measures a capture as it is (the real SkypeIRC.cap, or one of yours) instead of
+synthesizing one; on a file that small, starting each program is most of what is measured.
 """
 
 from __future__ import annotations
@@ -140,15 +144,19 @@ def main() -> int:
         "--only", action="append", help="run only the commands starting with this (repeatable)"
     )
     parser.add_argument("--limit-s", type=float, help="stop a tshark command after this many s")
+    parser.add_argument(
+        "--capture", action="append", type=Path, help="measure this capture as it is (repeatable)"
+    )
     args = parser.parse_args()
-    sizes = [_size(s) for s in (args.size or ["27M"])]
+    sizes = [_size(s) for s in (args.size or ([] if args.capture else ["27M"]))]
     tshark = shutil.which("tshark")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="skypeflux-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"CPUs: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (shared machine?)")
-    for target in sizes:
-        path = folder / f"{args.shape}-{target >> 20}M.pcap"
-        if path.exists() and path.stat().st_size >= target:  # kept from an earlier run
+    given: list[tuple[Path, int | None]] = [(path, None) for path in args.capture or []]
+    planned = [(folder / f"{args.shape}-{target >> 20}M.pcap", target) for target in sizes]
+    for path, target in given + planned:
+        if target is None or (path.exists() and path.stat().st_size >= target):  # given or kept
             with open_capture(path) as reader:
                 packets = sum(1 for _ in reader)
             size = path.stat().st_size
@@ -176,7 +184,7 @@ def main() -> int:
                 f"{size / 1e6 / cpu:7.1f} MB/s  peak RSS {rss / 1024:7.1f} MiB{note}",
                 flush=True,
             )
-        if not args.keep:
+        if target is not None and not args.keep:
             path.unlink()
     return 0
 

@@ -1,8 +1,10 @@
-"""A run imports what it uses: its own command, and lark only for a typed filter.
+"""A run imports what it uses: its own command, the filter machinery only when it filters, and
+lark only for a typed filter.
 
 Start-up is most of the time on a small capture (on SkypeIRC.cap, importing every command and
 the filter grammar took as long as the decoding), so each command is loaded when asked for
-(:data:`skypeflux.cli.app.COMMANDS`) and lark when ``-Y`` is parsed
+(:data:`skypeflux.cli.app.COMMANDS`), the matching of filters when a run has one
+(:func:`skypeflux.outputs.filters.build_filter`) and lark when ``-Y`` is parsed
 (:mod:`skypeflux.outputs.filter_parser`). Each case runs a fresh interpreter, as a user does.
 """
 
@@ -26,7 +28,13 @@ except SystemExit as exc:
     code = exc.code
 print(json.dumps([code, sorted(sys.modules)]), file=sys.stderr)
 """
-HEAVY = ("lark", "tqdm", "skypeflux.capture.synth", "skypeflux.outputs.filter_parser")
+HEAVY = (
+    "lark",
+    "tqdm",
+    "skypeflux.capture.synth",
+    "skypeflux.outputs.filter_parser",
+    "skypeflux.outputs.display_filter",
+)
 
 
 def _modules(*args: str) -> tuple[int, set[str], str]:
@@ -61,7 +69,7 @@ def test_decode_loads_its_command_and_no_grammar(capture: Path) -> None:
 def test_a_shorthand_filter_needs_no_grammar(capture: Path) -> None:
     code, modules, out = _modules("decode", "--no-progress", "--transport", "udp", str(capture))
     assert code == 0 and out.count("\n") > 3
-    assert not _loaded(modules, "lark")
+    assert _loaded(modules, "skypeflux.outputs.display_filter") and not _loaded(modules, "lark")
 
 
 def test_a_typed_filter_loads_the_grammar_and_matches(capture: Path) -> None:

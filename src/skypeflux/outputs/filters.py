@@ -15,10 +15,10 @@ import ipaddress
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from skypeflux.capture.records import Record
 from skypeflux.outputs.command_lookup import is_known_command, parse_command
-from skypeflux.outputs.display_filter import DisplayFilter, compile_filter, compile_node
 from skypeflux.outputs.filter_syntax import (
     All,
     Any_,
@@ -32,6 +32,9 @@ from skypeflux.outputs.filter_syntax import (
 )
 from skypeflux.outputs.jsonl import REPLY_IN_FRAME, add_reply_frames, record_to_json
 from skypeflux.outputs.naming import UNIT_KINDS
+
+if TYPE_CHECKING:  # at run time imported by build_filter, for a run that filters at all
+    from skypeflux.outputs.display_filter import DisplayFilter
 
 __all__ = [
     "TRANSPORTS",
@@ -236,6 +239,11 @@ def build_filter(
         _either([parse_frame_range(text).node() for text in frames]),
     ]
     parts = [group for group in groups if group is not None]
+    if not parts and expression is None:
+        return RecordFilter()
+    # the matching machinery (field access, typed comparisons) only for a run that filters
+    from skypeflux.outputs.display_filter import compile_filter, compile_node
+
     typed = compile_filter(expression) if expression is not None else None
     if typed is not None:
         parts.append(typed.node)
