@@ -19,7 +19,9 @@ four Skype TCP connections that last the whole capture, a bulk download beside t
 IP-fragmented UDP, every packet built as it is written. It shows that what is kept per open
 connection does not grow with the connection's length, which copies of short flows cannot show.
 ``--shape mixed`` is both in one capture, half the bytes each, merged in time order: many
-flows, long TCP streams and fragments at once.
+flows, long TCP streams and fragments at once. ``--shape other`` is what most long captures
+are: mostly other traffic (nine tenths of the bytes a bulk download and IP-fragmented UDP, the
+rest copies), where what a non-Skype packet costs decides the time.
 
 tshark's TCP sequence analysis and reassembly, on by default, take time that grows faster than
 the length of a connection (measured: 400 k packets of long streams, 28.5 s; without both,
@@ -63,6 +65,7 @@ def _size(text: str) -> int:
 
 COPY_SPACING = 3600.0  # capture seconds from one copy to the next (repeat.repeated's default)
 STREAM_PACKET = 284  # bytes a packet of long_streams takes in a pcap file, on average
+BULK_PACKET = 1_400  # the same without its Skype connections (bulk segments, UDP fragments)
 
 
 def _copies(target: int) -> tuple[list[tuple[float, int, bytes, int]], int]:
@@ -101,7 +104,28 @@ def synthesize_mixed(path: Path, target: int) -> tuple[int, int]:
     return written, path.stat().st_size
 
 
-SHAPES = {"copies": synthesize, "streams": synthesize_streams, "mixed": synthesize_mixed}
+def synthesize_other(path: Path, target: int) -> tuple[int, int]:
+    """Mostly other traffic: nine tenths of the bytes a bulk download and IP-fragmented UDP
+    (long_streams without its Skype connections), one tenth copies, over the same time."""
+    packets, copies = _copies(target // 10)
+    start = packets[0][0]
+    bulk = target - target // 10
+    spacing = copies * COPY_SPACING / max(1, bulk // BULK_PACKET)
+    both = heapq.merge(
+        repeated(packets, copies, spacing=COPY_SPACING),
+        long_streams(bulk, connections=0, start=start, spacing=spacing),
+        key=lambda packet: float(packet.ts),
+    )
+    written = write_capture(path, both)
+    return written, path.stat().st_size
+
+
+SHAPES = {
+    "copies": synthesize,
+    "streams": synthesize_streams,
+    "mixed": synthesize_mixed,
+    "other": synthesize_other,
+}
 
 
 TSHARK_LINEAR = [

@@ -14,7 +14,7 @@ The traffic, in rounds (one round is about 6 KB):
   obfuscated per direction (:class:`~skypeflux.wire.tcp_stream.StreamEncoder`). Every round,
   the client sends a request and the supernode its reply, each in a data frame of two command
   blocks with 0x42 object lists, and the other direction acknowledges each in an ack frame.
-- one bulk non-Skype TCP download, two full segments a round;
+- one bulk non-Skype TCP download: the client's request, then two full segments a round;
 - every ``fragment_every`` rounds, one 3,000-byte non-Skype UDP datagram in three IP fragments.
 
 Every connection closes with FINs at the end, so a decoder that holds nothing more for them
@@ -42,6 +42,7 @@ HOST = "10.0.0.2"  # the capturing host: private, so every Skype direction towar
 # ipaddress, so a direction towards them would be surveyed too, as no real peer's is)
 SUPERNODES = ("68.206.150.243", "71.10.179.129", "67.71.69.121", "24.177.122.79")
 BULK_SERVER, UDP_SENDER = "165.124.253.241", "82.253.163.244"
+BULK_REQUEST = b"GET /archive.tar HTTP/1.1\r\nHost: 165.124.253.241\r\n\r\n"
 _MSS = 1460
 SPACING = 0.0005  # seconds between packets, by default
 
@@ -158,6 +159,10 @@ def long_streams(
         for ip in link.conv.handshake():
             yield emit(Packet(ts, ethernet(ip)))
             ts += spacing
+    # a download starts with its request: both directions carry bytes, as on a live link
+    request = bulk.conv.segment(True, 0, BULK_REQUEST, PSH | ACK)
+    yield emit(Packet(ts, ethernet(request)))
+    ts += spacing
     while written < target:
         for link in links:
             reqid = 0
@@ -178,7 +183,7 @@ def long_streams(
                         yield emit(packet)
                     ts += len(packets) * spacing
         for _ in range(2):
-            ip = bulk.conv.segment(False, bulk_sent, filler, PSH | ACK)
+            ip = bulk.conv.segment(False, bulk_sent, filler, PSH | ACK, acked=len(BULK_REQUEST))
             bulk_sent += len(filler)
             yield emit(Packet(ts, ethernet(ip, to_client=True)))
             ts += spacing
@@ -195,8 +200,8 @@ def long_streams(
             yield Packet(ts, ethernet(fin, to_client=not from_client))
             ts += spacing
     for from_client in (False, True):
-        offset = bulk_sent if not from_client else 0
-        acked = 0 if not from_client else bulk_sent
+        offset = bulk_sent if not from_client else len(BULK_REQUEST)
+        acked = len(BULK_REQUEST) if not from_client else bulk_sent
         fin = bulk.conv.segment(from_client, offset, b"", FIN | ACK, acked=acked)
         yield Packet(ts, ethernet(fin, to_client=not from_client))
         ts += spacing
