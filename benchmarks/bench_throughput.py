@@ -156,6 +156,17 @@ def measure(cmd: list[str], limit_s: float | None = None) -> tuple[float, int, b
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss, stopped.is_set()
 
 
+def _print_ratios(seconds: dict[str, tuple[float, bool]]) -> None:
+    """skypeflux's time over each tshark command's, from the same run (below 1: faster)."""
+    ours = seconds.get("skypeflux decode --json")
+    if ours is None:
+        return
+    for name, (cpu, stopped) in seconds.items():
+        if name.startswith("tshark") and cpu > 0:
+            bound = "at most " if stopped else ""  # tshark was stopped: it would take longer
+            print(f"  skypeflux / {name:28s} {bound}{ours[0] / cpu:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", help="capture sizes (27M, 1G, 4G...)")
@@ -197,17 +208,21 @@ def main() -> int:
             commands = {
                 k: v for k, v in commands.items() if any(k.startswith(o) for o in args.only)
             }
+        seconds: dict[str, tuple[float, bool]] = {}
         for name, cmd in commands.items():
             limit = args.limit_s if name.startswith("tshark") else None
             runs = [measure(cmd, limit) for _ in range(args.runs)]
             cpu = statistics.median(r[0] for r in runs)
             rss = max(r[1] for r in runs)
-            note = "  (stopped at the limit: slower than this)" if any(r[2] for r in runs) else ""
+            stopped = any(r[2] for r in runs)
+            seconds[name] = cpu, stopped
+            note = "  (stopped at the limit: slower than this)" if stopped else ""
             print(
                 f"  {name:28s} {cpu:8.2f} s CPU  {packets / cpu:10,.0f} packets/s  "
                 f"{size / 1e6 / cpu:7.1f} MB/s  peak RSS {rss / 1024:7.1f} MiB{note}",
                 flush=True,
             )
+        _print_ratios(seconds)
         if target is not None and not args.keep:
             path.unlink()
     return 0
