@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from skypeflux.cli import commands
 from skypeflux.cli.app import COMMANDS, cli
 
 _RUN = r"""
@@ -92,3 +93,10 @@ def test_every_registered_command_loads_under_its_name() -> None:
             command = cli.get_command(ctx, name)
             assert command is not None and command.name == name
         assert cli.get_command(ctx, "no-such-command") is None
+
+
+def test_every_command_module_is_registered() -> None:
+    """A command module left out of COMMANDS would silently be no command at all."""
+    folder = Path(commands.__file__).parent
+    modules = {p.stem for p in folder.glob("*.py") if p.stem != "__init__"}
+    assert modules == set(COMMANDS.values())
