@@ -16,9 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from skypeflux.cli import commands
 from skypeflux.cli.app import COMMANDS, cli
+from skypeflux.cli.errors import EXIT_USAGE
 
 _RUN = r"""
 import json, sys
@@ -100,3 +102,19 @@ def test_every_command_module_is_registered() -> None:
     folder = Path(commands.__file__).parent
     modules = {p.stem for p in folder.glob("*.py") if p.stem != "__init__"}
     assert modules == set(COMMANDS.values())
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("decod", "(Did you mean one of: 'decode', 'demo'?)"),
+        ("flow", "Did you mean 'flows'?"),
+        ("zzz", ""),
+    ],
+)
+def test_a_mistyped_command_gets_the_close_names(typed: str, hint: str) -> None:
+    """Suggestions come from every command's name, loaded or not (click's own come only from
+    the commands it holds, and a lazy group holds none until asked)."""
+    result = CliRunner().invoke(cli, [typed, "x"])
+    assert result.exit_code == EXIT_USAGE
+    assert f"No such command {typed!r}. {hint}".strip() in result.output

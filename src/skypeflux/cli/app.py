@@ -6,6 +6,7 @@ assembles them. Exit codes and the error format are in :mod:`skypeflux.cli.error
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from typing import Any
 
@@ -52,6 +53,28 @@ class SkypefluxGroup(click.Group):
         command = getattr(loaded, module)
         assert isinstance(command, click.Command)
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """click suggests close names from the commands it holds, and it holds them only once
+        loaded: the suggestions come from every command's name here."""
+        name = args[0] if args else ""
+        if (
+            name
+            and not name.startswith("-")
+            and not ctx.resilient_parsing
+            and ctx.token_normalize_func is None
+            and self.get_command(ctx, name) is None
+        ):
+            close = sorted(difflib.get_close_matches(name, self.list_commands(ctx)))
+            hint = ""
+            if len(close) == 1:
+                hint = f" Did you mean {close[0]!r}?"
+            elif close:
+                hint = f" (Did you mean one of: {', '.join(map(repr, close))}?)"
+            raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
+        return super().resolve_command(ctx, args)
 
     def make_context(
         self,
