@@ -53,6 +53,16 @@ class Interface:
     offset_s: float  # seconds added to every timestamp (if_tsoffset)
     decodable: bool  # a link type this tool can decode
 
+    def packet(
+        self, frame: int, ticks: int, data: bytes, caplen: int, wirelen: int, index: int
+    ) -> RawPacket:
+        """Packet ``frame`` of this interface (number ``index``), time stamped ``ticks``."""
+        sec, frac = divmod(ticks, self.units)
+        return RawPacket(
+            frame, sec + frac / self.units + self.offset_s, self.linktype, data, caplen, wirelen,
+            index,
+        )  # fmt: skip
+
 
 def pcapng_packets(
     src: ByteStream, state: ReadState, *, skip_unsupported: bool
@@ -128,22 +138,14 @@ class _Parser:
                 or trailer.unpack_from(buf, pos + blen - 4)[0] != blen
             ):
                 return
-            interface = interfaces[iface]
+            interface: Interface = interfaces[iface]
             if not interface.decodable:
                 return
             src.consume(blen)
             self._frame += 1
             state.packets_read = self._frame
-            sec, frac = divmod((hi << 32) | lo, interface.units)
-            yield RawPacket(
-                self._frame,
-                sec + frac / interface.units + interface.offset_s,
-                interface.linktype,
-                buf[pos + 28 : pos + 28 + caplen],
-                caplen,
-                wirelen,
-                iface,
-            )
+            data = buf[pos + 28 : pos + 28 + caplen]
+            yield interface.packet(self._frame, (hi << 32) | lo, data, caplen, wirelen, iface)
             pos += blen
 
     def _read_block(self, first: bool) -> tuple[int, bytes, int] | None:
@@ -218,7 +220,7 @@ class _Parser:
             raise Corruption(f"packet on undeclared interface {iface}", at)
         if start + caplen > end:
             raise Corruption(f"packet length {caplen} beyond its block", at)
-        interface = self._interfaces[iface]
+        interface: Interface = self._interfaces[iface]
         state = self._state
         if not interface.decodable and not self._skip_unsupported:
             raise state.unsupported(interface.linktype, at)
@@ -227,16 +229,8 @@ class _Parser:
             state.skip(interface.linktype)
             return None
         state.packets_read = self._frame
-        sec, frac = divmod((hi << 32) | lo, interface.units)
-        return RawPacket(
-            self._frame,
-            sec + frac / interface.units + interface.offset_s,
-            interface.linktype,
-            body[start : start + caplen],
-            caplen,
-            wirelen,
-            iface,
-        )
+        data = body[start : start + caplen]
+        return interface.packet(self._frame, (hi << 32) | lo, data, caplen, wirelen, iface)
 
 
 def _time_options(body: bytes, pos: int, end: int, order: str) -> tuple[int, float]:
