@@ -12,7 +12,6 @@ from functools import cache
 import lark
 
 from skypeflux.outputs.filter_syntax import (
-    GRAMMAR,
     All,
     Any_,
     Compare,
@@ -24,6 +23,41 @@ from skypeflux.outputs.filter_syntax import (
     Not,
     Present,
 )
+
+GRAMMAR = r"""
+?start: expr
+?expr: and_expr (_OR and_expr)+ -> any_of
+     | and_expr
+?and_expr: unary (_AND unary)+ -> all_of
+     | unary
+?unary: _NOT unary -> negate
+      | "(" expr ")"
+      | test
+test: NAME OP literal -> compare
+    | NAME _CONTAINS literal -> contains
+    | NAME _MATCHES STRING -> matches
+    | NAME _IN "{" item ("," ? item)* "}" -> member
+    | NAME _NOT _IN "{" item ("," ? item)* "}" -> not_member
+    | NAME -> present
+item: literal (".." literal)?
+literal: NUMBER | STRING | IPV4 | BYTES | NAME
+
+_OR.4: /\|\||or\b/i
+_AND.4: /&&|and\b/i
+_NOT.4: /!(?!=)|not\b/i
+_IN.4: /in\b/i
+_CONTAINS.4: /contains\b/i
+_MATCHES.4: /matches\b|~(?!=)/i
+OP.4: /==|!=|~=|<=|>=|<|>|(eq|ne|lt|gt|le|ge)\b/i
+IPV4.3: /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(\/\d{1,2}|:\d{1,5})?/
+BYTES.2: /[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})+/
+NUMBER.1: /-?(0[xX][0-9a-fA-F]+|\d+(\.\d+)?)/
+NAME: /[A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_?]|[A-Za-z_]/
+STRING: /"(\\.|[^"\\])*"/
+
+%import common.WS
+%ignore WS
+"""
 
 _WORD_OPS = {"eq": "==", "ne": "!=", "lt": "<", "gt": ">", "le": "<=", "ge": ">="}
 

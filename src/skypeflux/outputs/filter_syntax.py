@@ -1,4 +1,5 @@
-"""The display-filter syntax (``decode -Y``): Wireshark's operators, parsed with lark.
+"""The display-filter syntax (``decode -Y``): Wireshark's operators; the grammar that lark
+runs over filter text is in :mod:`skypeflux.outputs.filter_parser`.
 
 Only the syntax lives here: text in, a small tree of frozen dataclasses out, and back to text
 (:func:`to_text`), so the command-line shorthands (``--cmd``, ``--addr``, ...) build the same
@@ -17,41 +18,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-
-GRAMMAR = r"""
-?start: expr
-?expr: and_expr (_OR and_expr)+ -> any_of
-     | and_expr
-?and_expr: unary (_AND unary)+ -> all_of
-     | unary
-?unary: _NOT unary -> negate
-      | "(" expr ")"
-      | test
-test: NAME OP literal -> compare
-    | NAME _CONTAINS literal -> contains
-    | NAME _MATCHES STRING -> matches
-    | NAME _IN "{" item ("," ? item)* "}" -> member
-    | NAME _NOT _IN "{" item ("," ? item)* "}" -> not_member
-    | NAME -> present
-item: literal (".." literal)?
-literal: NUMBER | STRING | IPV4 | BYTES | NAME
-
-_OR.4: /\|\||or\b/i
-_AND.4: /&&|and\b/i
-_NOT.4: /!(?!=)|not\b/i
-_IN.4: /in\b/i
-_CONTAINS.4: /contains\b/i
-_MATCHES.4: /matches\b|~(?!=)/i
-OP.4: /==|!=|~=|<=|>=|<|>|(eq|ne|lt|gt|le|ge)\b/i
-IPV4.3: /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(\/\d{1,2}|:\d{1,5})?/
-BYTES.2: /[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})+/
-NUMBER.1: /-?(0[xX][0-9a-fA-F]+|\d+(\.\d+)?)/
-NAME: /[A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_?]|[A-Za-z_]/
-STRING: /"(\\.|[^"\\])*"/
-
-%import common.WS
-%ignore WS
-"""
 
 OPERATORS = ("==", "!=", "~=", "<", ">", "<=", ">=")
 
