@@ -90,34 +90,36 @@ def synthesize_streams(path: Path, target: int) -> tuple[int, int]:
     return written, path.stat().st_size
 
 
-def synthesize_mixed(path: Path, target: int) -> tuple[int, int]:
-    """Half the bytes copies, half long conversations spread over the same capture time."""
-    packets, copies = _copies(target // 2)
-    start = packets[0][0]
-    spacing = copies * COPY_SPACING / max(1, target // 2 // STREAM_PACKET)
+def _copies_beside_streams(
+    path: Path, copies_bytes: int, stream_bytes: int, *, connections: int, per_packet: int
+) -> tuple[int, int]:
+    """Copies of about ``copies_bytes`` and long_streams of about ``stream_bytes`` (with
+    ``connections`` Skype connections, about ``per_packet`` bytes a packet), spread over the
+    same capture time and merged in time order; (packets, bytes)."""
+    packets, copies = _copies(copies_bytes)
+    spacing = copies * COPY_SPACING / max(1, stream_bytes // per_packet)
     both = heapq.merge(
         repeated(packets, copies, spacing=COPY_SPACING),
-        long_streams(target // 2, start=start, spacing=spacing),
+        long_streams(stream_bytes, connections=connections, start=packets[0][0], spacing=spacing),
         key=lambda packet: float(packet.ts),
     )
     written = write_capture(path, both)
     return written, path.stat().st_size
+
+
+def synthesize_mixed(path: Path, target: int) -> tuple[int, int]:
+    """Half the bytes copies, half long conversations spread over the same capture time."""
+    half = target // 2
+    return _copies_beside_streams(path, half, half, connections=4, per_packet=STREAM_PACKET)
 
 
 def synthesize_other(path: Path, target: int) -> tuple[int, int]:
     """Mostly other traffic: nine tenths of the bytes a bulk download and IP-fragmented UDP
     (long_streams without its Skype connections), one tenth copies, over the same time."""
-    packets, copies = _copies(target // 10)
-    start = packets[0][0]
-    bulk = target - target // 10
-    spacing = copies * COPY_SPACING / max(1, bulk // BULK_PACKET)
-    both = heapq.merge(
-        repeated(packets, copies, spacing=COPY_SPACING),
-        long_streams(bulk, connections=0, start=start, spacing=spacing),
-        key=lambda packet: float(packet.ts),
+    tenth = target // 10
+    return _copies_beside_streams(
+        path, tenth, target - tenth, connections=0, per_packet=BULK_PACKET
     )
-    written = write_capture(path, both)
-    return written, path.stat().st_size
 
 
 SHAPES = {
