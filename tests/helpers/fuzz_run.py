@@ -29,7 +29,7 @@ from click.testing import CliRunner
 from skypeflux.capture import CaptureError, Decoder
 from skypeflux.cli.app import cli
 from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_NOT_A_CAPTURE, EXIT_OK, EXIT_UNVERIFIED
-from skypeflux.outputs.jsonl_text import JsonLinesWriter
+from skypeflux.outputs.jsonl import JsonLinesWriter
 from skypeflux.outputs.text import TextWriter
 from tests.helpers.mutate import Seeds, make_case, real_packets
 

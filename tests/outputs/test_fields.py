@@ -13,8 +13,7 @@ import pytest
 from skypeflux.capture.pipeline import Decoder
 from skypeflux.outputs import schema_text
 from skypeflux.outputs.fields import BY_NAME, FIELDS, Field, for_output
-from skypeflux.outputs.jsonl import load_schema
-from skypeflux.outputs.jsonl_text import JsonLinesWriter
+from skypeflux.outputs.jsonl import JsonLinesWriter, load_schema
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,11 @@ from skypeflux.capture.records import CLEAR, UNVERIFIED, Method, Record, Verific
 from skypeflux.objects import Obj, from_tree
 from skypeflux.outputs.jsonl import (
     SCHEMA_VERSION,
+    JsonLinesWriter,
     load_schema,
     object_to_json,
     record_to_json,
 )
-from skypeflux.outputs.jsonl_text import JsonLinesWriter
 from tests.helpers.oracle import EPOCH, oracle_records
 from tests.helpers.records import make_record
 

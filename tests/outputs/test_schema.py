@@ -19,8 +19,7 @@ import pytest
 
 from skypeflux.capture import Decoder
 from skypeflux.capture.records import Method, Status, Transport, UnitKind
-from skypeflux.outputs.jsonl import load_schema
-from skypeflux.outputs.jsonl_text import JsonLinesWriter
+from skypeflux.outputs.jsonl import JsonLinesWriter, load_schema
 
 
 @pytest.fixture(scope="module")

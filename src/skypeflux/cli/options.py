@@ -28,7 +28,7 @@ from skypeflux.cli.errors import (
 from skypeflux.cli.progress import ProgressLine
 from skypeflux.ipv4 import ip_number, ip_text
 from skypeflux.outputs.filters import RecordFilter
-from skypeflux.outputs.jsonl_text import JsonLinesWriter
+from skypeflux.outputs.jsonl import JsonLinesWriter
 
 
 def parse_public_ip(text: str) -> tuple[str | None, str]:

@@ -18,7 +18,7 @@ from skypeflux.capture.records import Record
 from skypeflux.cli.options import RecordWriter
 from skypeflux.outputs.clock import Clock
 from skypeflux.outputs.field_output import FieldsWriter, parse_field_options, resolve_fields
-from skypeflux.outputs.jsonl_text import JsonLinesWriter
+from skypeflux.outputs.jsonl import JsonLinesWriter
 from skypeflux.outputs.text_printer import TextPrinter
 
 FORMATS = ("text", "json", "fields")
