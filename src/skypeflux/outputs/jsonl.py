@@ -53,20 +53,28 @@ def object_to_json(
         "skypeflux.obj.name": name[0],
         "skypeflux.obj.name_guessed": name[1],
     }
-    if family == Family.LIST and isinstance(value, ObjectList):
+    # the families by their plain numbers: this runs for every object of every line
+    if number == _LIST and isinstance(value, ObjectList):
         inner = (*parents, (oid, number))
         out["skypeflux.obj.value"] = [
             object_to_json(child, command, parents=inner) for child in value
         ]
+    elif type(value) is int:
+        out["skypeflux.obj.value"] = value
+        if number == _UINT64:
+            out["skypeflux.obj.hex"] = f"0x{value:016x}"  # exact where JSON numbers are doubles
+        elif number == _STRING:
+            out["skypeflux.obj.text"] = None  # what string_text says of a value not bytes
     else:
         out["skypeflux.obj.value"] = plain_value(value)
-    if family == Family.STRING:
-        out["skypeflux.obj.text"] = string_text(value)
-    if family == Family.UINT64 and isinstance(value, int):
-        out["skypeflux.obj.hex"] = f"0x{value:016x}"  # exact where JSON numbers are doubles
+        if number == _STRING:
+            out["skypeflux.obj.text"] = string_text(value)
+        elif number == _UINT64 and isinstance(value, int):
+            out["skypeflux.obj.hex"] = f"0x{value:016x}"
     return out
 
 
+_LIST, _STRING, _UINT64 = int(Family.LIST), int(Family.STRING), int(Family.UINT64)
 NO_NAME: tuple[str | None, bool | None] = (None, None)
 FAMILY_FIELDS = {family: (int(family), family_name(family)) for family in Family}
 

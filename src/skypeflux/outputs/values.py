@@ -77,6 +77,9 @@ def plain_value(value: Value) -> Any:
 
 def json_safe(value: Any) -> Any:
     """``value`` with bytes as hex and tuples/sets as lists, so json.dumps cannot fail on it."""
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is float or kind is bool:
+        return value  # most values of a record's info: the checks below, in their order, agree
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex()
     if isinstance(value, dict):
