@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from skypeflux.capture import DecodeOptions, Decoder
 from skypeflux.capture.flow_ends import FlowEnds
+from skypeflux.capture.frame_bits import FrameBits
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.skype import survey
 from skypeflux.outputs.jsonl import record_to_json
@@ -29,6 +30,16 @@ def test_the_last_frame_of_each_flow_is_marked_and_no_other(flows: list[int]) ->
     ends.finish()
     marked = {f for f in range(1, len(flows) + 2) if ends.is_end(f)}
     assert marked == set(last.values())
+    assert list(ends.frames()) == sorted(last.values())
+
+
+@given(st.sets(st.integers(0, 5000), max_size=200))
+def test_frame_bits_hold_a_set_and_give_it_back_in_order(frames: set[int]) -> None:
+    bits = FrameBits()
+    for frame in sorted(frames, key=lambda f: (f * 7919) % 5003):  # in no particular order
+        bits.add(frame)
+    assert list(bits) == sorted(frames)
+    assert {f for f in range(5010) if f in bits} == frames
 
 
 def test_the_open_flow_table_is_bounded_and_idle_flows_close_early() -> None:
@@ -44,6 +55,7 @@ def test_the_open_flow_table_is_bounded_and_idle_flows_close_early() -> None:
     quiet.saw("b", 2, 0.0)
     quiet.saw("c", 3, 0.0)
     quiet.saw("a", 4, 0.0)
+    quiet.finish()
     assert [f for f in range(1, 5) if quiet.is_end(f)] == [1, 2, 3, 4]
 
 

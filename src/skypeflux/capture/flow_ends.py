@@ -6,17 +6,19 @@ each flow's last frame; the decoding pass only needs to ask, for the frame in ha
 the last one of its flow?". That answer is one bit per frame (a capture of 20 million packets
 needs 2.5 MB), so nothing per flow is kept for the whole capture.
 
-While the survey runs it remembers the latest frame of each *open* flow, to move the bit when
-the flow carries another packet. That table is bounded: once it holds more than ``floor``
-flows, a flow idle for ``idle_seconds`` of capture time is closed (its bit stays where it is),
-and it never holds more than ``max_open`` (least recently active closed first). A flow closed
-that way and seen again later is a new flow from then on: the decoding pass ends the first
-part at its last frame, as it would for two captures.
+While the survey runs it remembers the latest frame of each *open* flow; a flow's bit is set
+when it closes, so a packet costs one table update and no bit work. That table is bounded:
+once it holds more than ``floor`` flows, a flow idle for ``idle_seconds`` of capture time is
+closed (its bit set at its latest frame), and it never holds more than ``max_open`` (least
+recently active closed first). A flow closed that way and seen again later is a new flow from
+then on: the decoding pass ends the first part at its last frame, as it would for two
+captures. :meth:`FlowEnds.finish` closes the flows still open, so the bits are complete only
+after it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 
 from skypeflux.capture.frame_bits import FrameBits
 
@@ -40,32 +42,39 @@ class FlowEnds:
     def saw(self, key: Hashable, frame: int, ts: float) -> None:
         """``frame`` (numbered from 1, increasing) carried a packet of flow ``key``."""
         table = self._open
-        previous = table.pop(key, None)
-        if previous is not None:
-            self._ends.discard(previous[0])
+        table.pop(key, None)  # re-inserted: the most recently active last
         table[key] = (frame, ts)
-        self._ends.add(frame)
         if len(table) > self.floor:
             self._close_idle(ts)
 
     def is_end(self, frame: int) -> bool:
+        """Whether ``frame`` is the last of its flow (after :meth:`finish`)."""
         return frame in self._ends
+
+    def frames(self) -> Iterator[int]:
+        """The last frames, ascending (after :meth:`finish`): a pass that meets frames in order
+        compares each with the next of these instead of asking for every one."""
+        return iter(self._ends)
 
     @property
     def open_flows(self) -> int:
         return len(self._open)
 
     def finish(self) -> None:
-        """The capture is over: the last frames are final; the open-flow table is not needed."""
+        """The capture is over: the flows still open end at their latest frame, and the table
+        of open flows is not needed any more."""
+        for frame, _ts in self._open.values():
+            self._ends.add(frame)
         self._open.clear()
 
     def _close_idle(self, now: float) -> None:
         table = self._open
         while table:
-            _key, (_frame, ts) = next(iter(table.items()))
+            key, (frame, ts) = next(iter(table.items()))
             if len(table) <= self.max_open and not (
                 len(table) > self.floor and now - ts > self.idle_seconds
             ):
                 return
-            del table[_key]
+            del table[key]
+            self._ends.add(frame)
             self.closed_early += 1

@@ -147,14 +147,15 @@ class Decoder:
             objects_backend=options.objects_backend,
             limits=options.limits,
         )
-        net = _net_decoder(options.limits)
+        decode = _net_decoder(options.limits).decode
+        feed_udp, feed_tcp = survey.feed_udp, survey.feed_tcp
         with open_capture(source, skip_unsupported=True) as reader:
             for count, packet in enumerate(reader, start=1):
-                item = net.decode(packet)
+                item = decode(packet)
                 if isinstance(item, UdpDatagram):
-                    survey.feed_udp(item)
+                    feed_udp(item)
                 elif isinstance(item, TcpSegment):
-                    survey.feed_tcp(item)
+                    feed_tcp(item)
                 if progress is not None and count % PROGRESS_EVERY == 0:
                     progress(count, _position(reader) // 2, total)
         return survey.finish()
@@ -190,7 +191,10 @@ class Decoder:
         )
         net = _net_decoder(limits)
         proofs = sorted(survey.proofs, key=lambda p: p[1].frame)
-        ends = survey.ends
+        # the flows' last frames, ascending, met in order: one comparison a packet
+        end_frames = survey.ends.frames()
+        next_end = next(end_frames, None)
+        decode, count_packet = net.decode, table.packet
         last_frame, last_ts = 0, 0.0
         ended: tuple[Transport, Endpoint, Endpoint] | None = None
 
@@ -211,21 +215,26 @@ class Decoder:
                     entry, sample = proofs.pop(0)
                     note = udp.note(entry, sample.frame, sample.ts, sample.src, sample.dst)
                     emitter.push(note)
-                item = net.decode(packet)
-                if isinstance(item, UdpDatagram):
-                    src, dst = item.source, item.destination
-                    table.packet(Transport.UDP, src, dst, packet.wirelen, packet.ts)
-                    udp.feed(item)
-                    if ends.is_end(item.frame):
-                        udp.flow_ended(FlowKey.udp(src, dst), item.frame, item.ts)
-                        ended = Transport.UDP, src, dst
-                elif isinstance(item, TcpSegment):
-                    src, dst = item.source, item.destination
-                    table.packet(Transport.TCP, src, dst, packet.wirelen, packet.ts)
-                    tcp.feed(item)
-                    if ends.is_end(item.frame):
-                        tcp.close_connection(item)
-                        ended = Transport.TCP, src, dst
+                item = decode(packet)
+                if item is None:
+                    pass
+                else:
+                    while next_end is not None and next_end < item.frame:
+                        next_end = next(end_frames, None)  # only if the passes disagreed
+                    if isinstance(item, UdpDatagram):
+                        src, dst = item.source, item.destination
+                        count_packet(Transport.UDP, src, dst, packet.wirelen, packet.ts)
+                        udp.feed(item)
+                        if item.frame == next_end:
+                            udp.flow_ended(FlowKey.udp(src, dst), item.frame, item.ts)
+                            ended = Transport.UDP, src, dst
+                    else:
+                        src, dst = item.source, item.destination
+                        count_packet(Transport.TCP, src, dst, packet.wirelen, packet.ts)
+                        tcp.feed(item)
+                        if item.frame == next_end:
+                            tcp.close_connection(item)
+                            ended = Transport.TCP, src, dst
                 if len(emitter):
                     yield from out(emitter.drain())
                 if ended is not None:  # its records are out: its counters can go
