@@ -6,7 +6,9 @@ conversations (new flows, new TCP connections, new IP fragment sets), as a long 
 hosts would be; the Skype traffic in every copy still verifies (ports are not part of any seed).
 Each command runs as a child process writing to /dev/null; its CPU time (user + system) and peak
 resident memory (``wait4``'s ``ru_maxrss``: resident, not the Python heap) are printed with
-packets/s and MB/s. Medians of ``--runs`` runs. The machine may be shared: say so with figures.
+packets/s and MB/s. Medians of ``--runs`` runs, taken in rounds (each command once per round,
+in turn), so a machine whose speed drifts slows every command alike; the ratios printed are the
+medians of each round's ratio. The machine may be shared: say so with figures.
 
     python benchmarks/bench_throughput.py                  # 27 MB (64 copies)
     python benchmarks/bench_throughput.py --size 1G --size 4G --runs 1
@@ -158,15 +160,24 @@ def measure(cmd: list[str], limit_s: float | None = None) -> tuple[float, int, b
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss, stopped.is_set()
 
 
-def _print_ratios(seconds: dict[str, tuple[float, bool]]) -> None:
-    """skypeflux's time over each tshark command's, from the same run (below 1: faster)."""
-    ours = seconds.get("skypeflux decode --json")
+OURS = "skypeflux decode --json"
+
+
+def _print_ratios(runs: dict[str, list[tuple[float, int, bool]]]) -> None:
+    """skypeflux's time over each tshark command's (below 1: faster): the median of the
+    ratios of each round, whose commands ran one after the other."""
+    ours = runs.get(OURS)
     if ours is None:
         return
-    for name, (cpu, stopped) in seconds.items():
-        if name.startswith("tshark") and cpu > 0:
-            bound = "at most " if stopped else ""  # tshark was stopped: it would take longer
-            print(f"  skypeflux / {name:28s} {bound}{ours[0] / cpu:.2f}")
+    for name, theirs in runs.items():
+        if not name.startswith("tshark"):
+            continue
+        ratios = [a[0] / b[0] for a, b in zip(ours, theirs, strict=True) if b[0] > 0]
+        if not ratios:
+            continue
+        bound = "at most " if any(r[2] for r in theirs) else ""  # stopped: it would take longer
+        spread = f" (rounds {min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
+        print(f"  skypeflux / {name:28s} {bound}{statistics.median(ratios):.2f}{spread}")
 
 
 def main() -> int:
@@ -200,8 +211,8 @@ def main() -> int:
         else:
             packets, size = SHAPES[args.shape](path, target)
         print(f"\n{path.name}: {packets:,} packets, {size / 1e6:,.1f} MB")
-        commands = {"skypeflux decode --json": [sys.executable, "-m", "skypeflux", "decode",
-                                                "--json", "--no-progress", str(path)]}  # fmt: skip
+        commands = {OURS: [sys.executable, "-m", "skypeflux", "decode",
+                           "--json", "--no-progress", str(path)]}  # fmt: skip
         if tshark:
             commands["tshark -r"] = [tshark, "-r", str(path)]
             commands["tshark -r (no TCP analysis)"] = [tshark, "-r", str(path), *TSHARK_LINEAR]
@@ -210,21 +221,22 @@ def main() -> int:
             commands = {
                 k: v for k, v in commands.items() if any(k.startswith(o) for o in args.only)
             }
-        seconds: dict[str, tuple[float, bool]] = {}
-        for name, cmd in commands.items():
-            limit = args.limit_s if name.startswith("tshark") else None
-            runs = [measure(cmd, limit) for _ in range(args.runs)]
-            cpu = statistics.median(r[0] for r in runs)
-            rss = max(r[1] for r in runs)
-            stopped = any(r[2] for r in runs)
-            seconds[name] = cpu, stopped
+        runs: dict[str, list[tuple[float, int, bool]]] = {name: [] for name in commands}
+        for _round in range(args.runs):
+            for name, cmd in commands.items():
+                limit = args.limit_s if name.startswith("tshark") else None
+                runs[name].append(measure(cmd, limit))
+        for name, done in runs.items():
+            cpu = statistics.median(r[0] for r in done)
+            rss = max(r[1] for r in done)
+            stopped = any(r[2] for r in done)
             note = "  (stopped at the limit: slower than this)" if stopped else ""
             print(
                 f"  {name:28s} {cpu:8.2f} s CPU  {packets / cpu:10,.0f} packets/s  "
                 f"{size / 1e6 / cpu:7.1f} MB/s  peak RSS {rss / 1024:7.1f} MiB{note}",
                 flush=True,
             )
-        _print_ratios(seconds)
+        _print_ratios(runs)
         if target is not None and not args.keep:
             path.unlink()
     return 0
