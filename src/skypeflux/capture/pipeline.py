@@ -216,9 +216,7 @@ class Decoder:
                     note = udp.note(entry, sample.frame, sample.ts, sample.src, sample.dst)
                     emitter.push(note)
                 item = decode(packet)
-                if item is None:
-                    pass
-                else:
+                if item is not None:
                     while next_end is not None and next_end < item.frame:
                         next_end = next(end_frames, None)  # only if the passes disagreed
                     if isinstance(item, UdpDatagram):

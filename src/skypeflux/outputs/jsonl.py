@@ -59,18 +59,12 @@ def object_to_json(
         out["skypeflux.obj.value"] = [
             object_to_json(child, command, parents=inner) for child in value
         ]
-    elif type(value) is int:
-        out["skypeflux.obj.value"] = value
-        if number == _UINT64:
-            out["skypeflux.obj.hex"] = f"0x{value:016x}"  # exact where JSON numbers are doubles
-        elif number == _STRING:
-            out["skypeflux.obj.text"] = None  # what string_text says of a value not bytes
     else:
-        out["skypeflux.obj.value"] = plain_value(value)
-        if number == _STRING:
-            out["skypeflux.obj.text"] = string_text(value)
-        elif number == _UINT64 and isinstance(value, int):
-            out["skypeflux.obj.hex"] = f"0x{value:016x}"
+        out["skypeflux.obj.value"] = value if type(value) is int else plain_value(value)
+    if number == _STRING:
+        out["skypeflux.obj.text"] = string_text(value)
+    elif number == _UINT64 and isinstance(value, int):
+        out["skypeflux.obj.hex"] = f"0x{value:016x}"  # exact where JSON numbers are doubles
     return out
 
 
