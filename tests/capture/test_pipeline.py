@@ -3,20 +3,33 @@
 
 from __future__ import annotations
 
+import errno
+import io
+import os
 import random
+import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import dpkt
 import pytest
 
-from skypeflux.capture.files.writer import Interface, PcapngWriter, PcapWriter
+from skypeflux.capture.errors import CaptureError
+from skypeflux.capture.files.writer import (
+    Interface,
+    Packet,
+    PcapngWriter,
+    PcapWriter,
+    write_capture,
+)
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.net import build
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import VERIFIED, Record
+from skypeflux.cli.errors import EXIT_UNREADABLE, as_failure
 from skypeflux.objects import to_tree
+from tests.helpers.excerpts import Pipe
 from tests.helpers.records import ends
 
 UDP_UNITS = {"udp.payload", "udp.resend", "udp.fragment", "udp.ack", "udp.nack", "udp.other"}
@@ -487,3 +500,50 @@ def test_the_same_traffic_an_hour_later_decodes_again(
 
     second = [r for r in records if r.frame > len(packets)]
     assert units(second) == units(once) - Counter({"note": 1})
+
+
+class _FullDisk(io.BytesIO):
+    """A temporary file on a full disk."""
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+class _FailingPipe(io.RawIOBase):
+    """A stream that cannot seek and whose read fails (a broken device)."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+
+def _small_capture() -> bytes:
+    out = io.BytesIO()
+    packets = [
+        Packet(1e9 + i, build.ethernet(build.udp("10.0.0.1", 5000, "10.0.0.2", 53, b"x")))
+        for i in range(3)
+    ]
+    write_capture(out, packets)
+    return out.getvalue()
+
+
+def test_a_stream_that_cannot_be_spooled_says_where(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Standard input is copied to a temporary file to be read twice: a full disk there is
+    named as such (the folder, and what to do), not as a capture that cannot be read."""
+    data = _small_capture()
+    assert list(Decoder().run(cast(BinaryIO, Pipe(data)))) == []  # spooled and read: no Skype
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda **_: _FullDisk())
+    with pytest.raises(CaptureError) as caught:
+        list(Decoder().run(cast(BinaryIO, Pipe(data))))
+    message = str(caught.value)
+    assert "temporary file in " in message and os.strerror(errno.ENOSPC) in message
+    assert "TMPDIR" in message and isinstance(caught.value.__cause__, OSError)
+    assert as_failure(caught.value).code == EXIT_UNREADABLE
+
+
+def test_a_stream_that_fails_to_read_is_not_blamed_on_the_spool() -> None:
+    with pytest.raises(OSError) as caught:
+        list(Decoder().run(cast(BinaryIO, _FailingPipe())))
+    assert caught.value.errno == errno.EIO and not isinstance(caught.value, CaptureError)
