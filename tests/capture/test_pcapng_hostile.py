@@ -13,6 +13,7 @@ import pytest
 
 from skypeflux.capture import CaptureError
 from skypeflux.capture.files import open_capture
+from skypeflux.capture.files.pcapng import MAX_INTERFACES
 
 
 def _block(btype: int, body: bytes) -> bytes:
@@ -64,3 +65,15 @@ def test_an_option_past_its_block_is_ignored(code: int) -> None:
     idb = _block(1, struct.pack("<HHI", 1, 0, 65535) + options)
     caplens, warning = _read(SHB + idb + _epb(ETH))
     assert caplens == [len(ETH)] and warning is None
+
+
+def test_interface_descriptions_are_bounded_per_section() -> None:
+    """Every description is kept for the packets naming it: a file of nothing else must not
+    grow memory with its size. Up to the bound they are read; beyond it reading stops."""
+    many = SHB + IDB * MAX_INTERFACES + _epb(ETH)
+    assert _read(many) == ([len(ETH)], None)
+    caplens, warning = _read(SHB + IDB * (MAX_INTERFACES + 1) + _epb(ETH))
+    assert caplens == [] and warning is not None
+    assert f"more than {MAX_INTERFACES} interface descriptions" in warning
+    # a new section numbers its interfaces afresh
+    assert _read(many + SHB + IDB + _epb(ETH)) == ([len(ETH), len(ETH)], None)

@@ -31,6 +31,10 @@ _SPB_TYPE = 3  # simple packet block
 _BOM_LITTLE = b"\x4d\x3c\x2b\x1a"
 _BOM_BIG = b"\x1a\x2b\x3c\x4d"
 _OPT_END, _OPT_TSRESOL, _OPT_TSOFFSET = 0, 9, 14
+# Interface descriptions a section may hold. Each one is kept for the packets that name it, so a
+# file of nothing but descriptions would otherwise grow memory with its size (about 180 bytes
+# each); real captures have a handful, and a capturing host no more than some thousands.
+MAX_INTERFACES = 65536
 # Smallest total length of each block type: 12 bytes of framing plus its fixed fields. A shorter
 # block is corruption (not a packet of negative length, not a "version 16" section).
 _MIN_BLOCK = {_SHB_TYPE: 28, _IDB_TYPE: 20, _EPB_TYPE: 32, _OPB_TYPE: 32, _SPB_TYPE: 16}
@@ -107,7 +111,7 @@ class _Parser:
                 if major != 1:
                     raise Corruption(f"pcapng version {major} section", at)
             elif btype == _IDB_TYPE:
-                self._interface(body)
+                self._interface(body, at)
             elif btype in (_EPB_TYPE, _OPB_TYPE, _SPB_TYPE):
                 packet = self._packet(btype, body, at)
                 if packet is not None:
@@ -192,7 +196,9 @@ class _Parser:
         self._interfaces = []
         self._state.linktypes = []
 
-    def _interface(self, body: bytes) -> None:
+    def _interface(self, body: bytes, at: int) -> None:
+        if len(self._interfaces) >= MAX_INTERFACES:
+            raise Corruption(f"more than {MAX_INTERFACES} interface descriptions in a section", at)
         linktype, _res, snaplen = struct.unpack_from(self._order + "HHI", body)
         units, offset_s = _time_options(body, 8, len(body) - 4, self._order)
         decodable = linktype in DECODABLE_LINKTYPES
