@@ -42,6 +42,51 @@ def test_frame_bits_hold_a_set_and_give_it_back_in_order(frames: set[int]) -> No
     assert {f for f in range(5010) if f in bits} == frames
 
 
+def _closing_rule(
+    packets: list[tuple[int, float]], max_open: int, idle: float, floor: int
+) -> tuple[set[int], int]:
+    """The rule, stated plainly: after each packet, the least recently active flow closes
+    while more than ``max_open`` are open, or more than ``floor`` are and it has been idle for
+    longer than ``idle``; every flow still open closes at the end."""
+    table: dict[int, tuple[int, float]] = {}
+    ends: set[int] = set()
+    early = 0
+    for frame, (key, now) in enumerate(packets, start=1):
+        table.pop(key, None)
+        table[key] = (frame, now)
+        while table:
+            oldest = next(iter(table))
+            last, ts = table[oldest]
+            if len(table) > max_open or (len(table) > floor and now - ts > idle):
+                del table[oldest]
+                ends.add(last)
+                early += 1
+            else:
+                break
+    ends.update(last for last, _ in table.values())
+    return ends, early
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.floats(0, 100, allow_nan=False)), max_size=400),
+    st.integers(1, 12),
+    st.floats(0.5, 40),
+    st.integers(0, 12),
+)
+def test_flows_close_by_the_rule_whatever_the_clock_does(
+    packets: list[tuple[int, float]], max_open: int, idle: float, floor: int
+) -> None:
+    # times jump back and forth (merged captures, clock steps): only the order of activity
+    # and the times the rule compares decide
+    ends = FlowEnds(max_open=max_open, idle_seconds=idle, floor=floor)
+    for frame, (key, ts) in enumerate(packets, start=1):
+        ends.saw(key, frame, ts)
+    ends.finish()
+    expected, early = _closing_rule(packets, max_open, idle, min(floor, max_open))
+    assert set(ends.frames()) == expected
+    assert ends.closed_early == early
+
+
 def test_the_open_flow_table_is_bounded_and_idle_flows_close_early() -> None:
     ends = FlowEnds(max_open=100, idle_seconds=10.0, floor=50)
     rng = random.Random(7)

@@ -21,6 +21,7 @@ datagram's frame, with the frame of the claim and of the proof.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 
 from skypeflux import crypto, objects
@@ -80,7 +81,10 @@ class UdpDecoder:
         self._survey = survey or SurveyResult()
         self._try_seen = try_seen_addresses
         # endpoints proven Skype, least recently proven first (a dict as an ordered set)
-        self._skype_endpoints: dict[Endpoint, None] = dict.fromkeys(self._survey.proven)
+        # least recently proven first; an OrderedDict finds the oldest at once (FlowEnds)
+        self._skype_endpoints: OrderedDict[Endpoint, None] = OrderedDict.fromkeys(
+            self._survey.proven
+        )
         self._max_skype_endpoints = max(limits.skype_endpoints, len(self._skype_endpoints))
         self._trial_addresses = limits.trial_addresses
         self._joiner = MessageJoiner(
@@ -222,10 +226,10 @@ class UdpDecoder:
     def _confirm(self, d: UdpDatagram) -> None:
         known = self._skype_endpoints
         for endpoint in (d.source, d.destination):
-            known.pop(endpoint, None)
             known[endpoint] = None
+            known.move_to_end(endpoint)
         while len(known) > self._max_skype_endpoints:
-            del known[next(iter(known))]
+            known.popitem(last=False)
 
     def _opaque(self, d: UdpDatagram, payload: bytes) -> None:
         """A type with no known layout (0x0D media...) on a Skype endpoint: shown, never opened."""
