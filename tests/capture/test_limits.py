@@ -16,9 +16,11 @@ from skypeflux.capture import DecodeOptions, Decoder
 from skypeflux.capture.limits import MIB, Limits
 from skypeflux.capture.net.build import fragment, tcp, udp
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
+from skypeflux.capture.skype.addresses import AddressBook
 from skypeflux.cli.app import cli
 from skypeflux.wire.fragment_split import fragment_count, split_message
 from skypeflux.wire.fragments import fragment_ivs
+from skypeflux.wire.udp import Nack, build_datagram
 from tests.helpers.mutate import Pkt, pcap_bytes
 
 
@@ -154,3 +156,41 @@ def test_half_sent_fragmented_messages_stay_within_the_limits() -> None:
     assert seen == {("udp.fragment", True): 4000, ("udp.message", False): 4000}, seen
     assert reasons == {"given up": 3984, "incomplete message": 16}, reasons
     assert peak < 4 * MIB, peak
+
+
+def _claims_for_new_hosts(count: int) -> bytes:
+    """A NAck to each of ``count`` private hosts, each claiming another public address."""
+    pkts = []
+    for i in range(count):
+        host = f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"
+        body = build_datagram(Nack(i & 0xFFFF, 0x50000000 + i, 12345))
+        pkts.append(_raw(udp("80.1.2.3", 33033, host, 40000, body), i * 0.001))
+    return pcap_bytes(pkts)
+
+
+def test_claims_for_ever_new_hosts_stay_within_the_limits() -> None:
+    """Every claim is kept for its host until a CRC tries it: a capture of claims for new
+    hosts held them all. At most address-hosts are remembered; the rest are counted."""
+    data = _claims_for_new_hosts(3000)
+    decoder = Decoder(DecodeOptions(limits=Limits(address_hosts=100)))
+    tracemalloc.start()
+    try:
+        assert list(decoder.run(io.BytesIO(data))) == []
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert decoder.stats["address_hosts_forgotten"] == 3000 - 100
+    assert len(decoder.book.hosts_with_evidence()) == 100
+    assert peak < 4 * MIB, peak
+
+
+def test_a_host_claimed_again_is_not_the_one_forgotten() -> None:
+    book = AddressBook(max_hosts=3)
+    book.add_candidate("192.168.1.2", "86.128.245.115", 1, "NAck")
+    for i in range(10):
+        book.add_candidate(f"10.0.0.{i}", f"80.0.0.{i}", 2 + 2 * i, "NAck")
+        book.add_candidate("192.168.1.2", "86.128.245.115", 3 + 2 * i, "NAck")
+    assert [c.public for c in book.candidates("192.168.1.2")] == ["86.128.245.115"]
+    assert book.candidates("192.168.1.2")[0].count == 11
+    assert book.hosts_with_evidence() == sorted(["10.0.0.8", "10.0.0.9", "192.168.1.2"])
+    assert book.hosts_forgotten == 8

@@ -40,6 +40,7 @@ class Limits:
     udp_message_seconds: float = 60.0  # capture time a fragmented message may take to complete
     blind_trials: int = 64  # datagrams off known Skype endpoints tried with seen addresses
     trial_addresses: int = 256  # seen addresses tried per side of such a datagram
+    address_hosts: int = 65536  # private hosts whose claimed public addresses are remembered
 
     @classmethod
     def names(cls) -> list[str]:

@@ -90,7 +90,7 @@ class Decoder:
 
     def __init__(self, options: DecodeOptions | None = None) -> None:
         self.options = options or DecodeOptions()
-        self.book = AddressBook(self.options.public_ips)
+        self.book = _address_book(self.options)
         self.flows: list[FlowStats] = []  # with DecodeOptions.keep_flows
         self.totals = FlowTotals()
         self.hosts: list[HostSummary] = []
@@ -126,7 +126,7 @@ class Decoder:
 
     def _reset(self) -> None:
         """Forget what an earlier run learned: the same capture twice gives the same output."""
-        self.book = AddressBook(self.options.public_ips)
+        self.book = _address_book(self.options)
         self.flows, self.hosts, self.stats, self.learned = [], [], {}, []
         self.totals = FlowTotals()
         self.outcomes, self.reasons, self.warnings = {}, {}, []
@@ -279,6 +279,7 @@ class Decoder:
         stats.update(tcp.counts)
         stats["tcp_connections_seen"] = tcp.connections_seen
         stats["tcp_skype_connections"] = tcp.skype_connections
+        stats["address_hosts_forgotten"] = self.book.hosts_forgotten
         self.stats = stats
         self.flows = table.finish(self.first_time or 0.0)
         self.totals = table.totals
@@ -343,6 +344,10 @@ class _Pairing:
                 blocks[i] = block.paired(resend_of_frame=first)
         record.blocks = blocks
         return record
+
+
+def _address_book(options: DecodeOptions) -> AddressBook:
+    return AddressBook(options.public_ips, max_hosts=options.limits.address_hosts)
 
 
 def _net_decoder(limits: Limits) -> NetDecoder:

@@ -16,12 +16,11 @@ neither grow memory nor push the real evidence out.
 
 from __future__ import annotations
 
-import ipaddress
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from skypeflux.ipv4 import UNKNOWN_IP_TEXT as UNKNOWN_SOURCE
-from skypeflux.ipv4 import is_private
+from skypeflux.ipv4 import ip_number, is_multicast_number, is_private, private_number
 
 __all__ = [
     "UNKNOWN_SOURCE",
@@ -34,17 +33,19 @@ __all__ = [
 ]
 
 MAX_CANDIDATES = 64  # candidate addresses remembered per host
+MAX_CLAIMED_HOSTS = 65536  # hosts whose candidates are remembered (Limits.address_hosts)
 TRIED_CANDIDATES = 4  # unconfirmed candidates tried per datagram, most frequent first
 USER = "user (--public-ip)"
 
 
 def plausible_public(ip: str) -> bool:
-    """An address a host could be known as on the Internet."""
+    """An address a host could be known as on the Internet (the unspecified and reserved
+    blocks are among the private ones)."""
     try:
-        addr = ipaddress.IPv4Address(ip)
+        number = ip_number(ip)
     except ValueError:
         return False
-    return not (is_private(ip) or addr.is_multicast or addr.is_unspecified or addr.is_reserved)
+    return not (private_number(number) or is_multicast_number(number))
 
 
 @dataclass(slots=True)
@@ -78,9 +79,20 @@ class AddressBook:
     on every datagram and the CRC decides; :meth:`user_conflicts` says what the capture showed.
     """
 
-    def __init__(self, user: dict[str | None, str] | None = None, seen_limit: int = 1024) -> None:
+    def __init__(
+        self,
+        user: dict[str | None, str] | None = None,
+        seen_limit: int = 1024,
+        max_hosts: int = MAX_CLAIMED_HOSTS,
+    ) -> None:
+        """``max_hosts`` bounds the hosts whose claims are remembered: past it, the host
+        claimed least recently is forgotten (``hosts_forgotten`` counts them), so a capture of
+        claims for ever new hosts cannot grow memory with its size."""
         self._user = dict(user or {})
-        self._candidates: dict[str, dict[str, Candidate]] = {}
+        # least recently claimed first
+        self._candidates: OrderedDict[str, dict[str, Candidate]] = OrderedDict()
+        self._max_hosts = max_hosts
+        self.hosts_forgotten = 0
         self._confirmed: dict[str, list[Learned]] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._seen_limit = seen_limit
@@ -94,7 +106,15 @@ class AddressBook:
         if public == host or not plausible_public(public):
             return False
         self._beliefs.clear()  # a count or a new claim can change the order
-        table = self._candidates.setdefault(host, {})
+        hosts = self._candidates
+        table = hosts.get(host)
+        if table is None:
+            table = hosts[host] = {}
+            while len(hosts) > self._max_hosts:
+                hosts.popitem(last=False)
+                self.hosts_forgotten += 1
+        else:
+            hosts.move_to_end(host)
         entry = table.get(public)
         if entry is not None:
             entry.count += 1
