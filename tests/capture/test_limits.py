@@ -8,6 +8,7 @@ import io
 import tracemalloc
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -16,11 +17,13 @@ from skypeflux.capture import DecodeOptions, Decoder
 from skypeflux.capture.limits import MIB, Limits
 from skypeflux.capture.net.build import fragment, tcp, udp
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
-from skypeflux.capture.skype.addresses import AddressBook
+from skypeflux.capture.skype.addresses import MAX_CONFIRMED, AddressBook
 from skypeflux.cli.app import cli
+from skypeflux.wire import udp_crypt
 from skypeflux.wire.fragment_split import fragment_count, split_message
 from skypeflux.wire.fragments import fragment_ivs
 from skypeflux.wire.udp import Nack, build_datagram
+from skypeflux.wire.udp_crypt import seal_payload
 from tests.helpers.mutate import Pkt, pcap_bytes
 
 
@@ -194,3 +197,49 @@ def test_a_host_claimed_again_is_not_the_one_forgotten() -> None:
     assert book.candidates("192.168.1.2")[0].count == 11
     assert book.hosts_with_evidence() == sorted(["10.0.0.8", "10.0.0.9", "192.168.1.2"])
     assert book.hosts_forgotten == 8
+
+
+HOST, PEER = "192.168.1.2", "80.1.1.1"
+
+
+def _ever_new_publics(count: int) -> bytes:
+    """One private host whose every datagram is sealed with another public address, each
+    seen in the capture just before (so trial decryption proves it)."""
+    pkts = []
+    for i in range(count):
+        seen = f"81.0.{i >> 8 & 255}.{i & 255}"
+        pkts.append(_raw(udp(seen, 1000, "80.9.9.9", 53, b"query"), i * 0.01))
+        sealed = seal_payload(b"\x05\x3a\x00", packet_id=i, iv=0x1000 + i, src_ip=seen, dst_ip=PEER)
+        pkts.append(_raw(udp(HOST, 35990, PEER, 4464, sealed.build()), i * 0.01 + 0.005))
+    return pcap_bytes(pkts)
+
+
+def test_ever_new_public_addresses_for_one_host_cost_the_same_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every proven address used to be tried on every later datagram of its host: work grew
+    with the square of the capture. Now the latest few are tried, and the host keeps at most
+    MAX_CONFIRMED of them, the earliest forgotten first and counted."""
+    opens = Counter[str]()
+    original = udp_crypt.open_payload
+
+    def counted(*args: Any, **kwargs: Any) -> udp_crypt.Opened:
+        opens["open"] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(udp_crypt, "open_payload", counted)
+    count = 300
+    decoder = Decoder()
+    records = list(decoder.run(io.BytesIO(_ever_new_publics(count))))
+    verified = [r for r in records if r.unit == "udp.payload" and r.verification.ok]
+    assert len(verified) == count
+    assert [r.verification.public_src for r in verified] == [
+        f"81.0.{i >> 8 & 255}.{i & 255}" for i in range(count)
+    ]
+    assert sum(r.unit == "note" for r in records) == count
+    assert opens["open"] < 20 * count, opens  # all of them tried each time: 45,000
+    proven = decoder.book.confirmed(HOST)
+    assert (
+        len(proven) == MAX_CONFIRMED and proven[-1].public == verified[-1].verification.public_src
+    )
+    assert decoder.stats["address_publics_forgotten"] == count - MAX_CONFIRMED

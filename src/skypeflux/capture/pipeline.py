@@ -95,7 +95,7 @@ class Decoder:
         self.totals = FlowTotals()
         self.hosts: list[HostSummary] = []
         self.stats: dict[str, int] = {}
-        self.learned: list[Record] = []
+        self.learned: list[Record] = []  # the first 4,096 notes of learned addresses
         self.warnings: list[str] = []  # facts the user gave that the capture does not bear out
         self.capture_format = ""
         self.truncated_file = False
@@ -280,6 +280,7 @@ class Decoder:
         stats["tcp_connections_seen"] = tcp.connections_seen
         stats["tcp_skype_connections"] = tcp.skype_connections
         stats["address_hosts_forgotten"] = self.book.hosts_forgotten
+        stats["address_publics_forgotten"] = self.book.publics_forgotten
         self.stats = stats
         self.flows = table.finish(self.first_time or 0.0)
         self.totals = table.totals

@@ -34,6 +34,8 @@ __all__ = [
 
 MAX_CANDIDATES = 64  # candidate addresses remembered per host
 MAX_CLAIMED_HOSTS = 65536  # hosts whose candidates are remembered (Limits.address_hosts)
+MAX_CONFIRMED = 64  # public addresses proven per host that are remembered
+TRIED_CONFIRMED = 8  # the latest proven of them, tried on every datagram of the host
 TRIED_CANDIDATES = 4  # unconfirmed candidates tried per datagram, most frequent first
 USER = "user (--public-ip)"
 
@@ -85,15 +87,22 @@ class AddressBook:
         seen_limit: int = 1024,
         max_hosts: int = MAX_CLAIMED_HOSTS,
     ) -> None:
-        """``max_hosts`` bounds the hosts whose claims are remembered: past it, the host
-        claimed least recently is forgotten (``hosts_forgotten`` counts them), so a capture of
-        claims for ever new hosts cannot grow memory with its size."""
+        """``max_hosts`` bounds the hosts whose claims, and those whose proven addresses, are
+        remembered: past it, the host claimed (or proven) least recently is forgotten
+        (``hosts_forgotten`` counts them), so a capture of claims for ever new hosts cannot
+        grow memory with its size. A host keeps at most ``MAX_CONFIRMED`` proven addresses
+        (the earliest forgotten first, ``publics_forgotten``) and every datagram tries the
+        latest ``TRIED_CONFIRMED``: a capture that proves ever new addresses for one host
+        cannot make each of its datagrams cost more than the last."""
         self._user = dict(user or {})
         # least recently claimed first
         self._candidates: OrderedDict[str, dict[str, Candidate]] = OrderedDict()
         self._max_hosts = max_hosts
         self.hosts_forgotten = 0
-        self._confirmed: dict[str, list[Learned]] = {}
+        # host -> its proven addresses in the order they were proven (hosts: least recently
+        # proven first)
+        self._confirmed: OrderedDict[str, dict[str, Learned]] = OrderedDict()
+        self.publics_forgotten = 0
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._seen_limit = seen_limit
         # beliefs per host, valid until the next claim or proof (every datagram asks)
@@ -129,7 +138,7 @@ class AddressBook:
 
     def candidates(self, host: str) -> list[Candidate]:
         """Unconfirmed claims for ``host``, the most frequent (then earliest) first."""
-        confirmed = {e.public for e in self._confirmed.get(host, ())}
+        confirmed = self._confirmed.get(host, {})
         table = self._candidates.get(host, {})
         found = [c for c in table.values() if c.public not in confirmed]
         return sorted(found, key=lambda c: (-c.count, c.frame))
@@ -138,9 +147,17 @@ class AddressBook:
         """A CRC matched with ``host`` = ``public``: return the new fact, or None if known."""
         if public in (host, UNKNOWN_SOURCE) or is_private(public):
             return None
-        known = self._confirmed.setdefault(host, [])
-        if any(entry.public == public for entry in known):
+        hosts = self._confirmed
+        known = hosts.get(host)
+        if known is None:
+            known = hosts[host] = {}
+            while len(hosts) > self._max_hosts:
+                hosts.popitem(last=False)
+                self.hosts_forgotten += 1
+        elif public in known:
             return None
+        else:
+            hosts.move_to_end(host)
         claim = self._candidates.get(host, {}).get(public)
         if claim is not None:
             method, evidence = claim.method, claim.frame
@@ -149,7 +166,10 @@ class AddressBook:
         else:
             method, evidence = "trial decryption", proof_frame
         entry = Learned(host, public, proof_frame, method, evidence)
-        known.append(entry)
+        known[public] = entry
+        if len(known) > MAX_CONFIRMED:
+            del known[next(iter(known))]
+            self.publics_forgotten += 1
         self._beliefs.clear()
         return entry
 
@@ -175,10 +195,10 @@ class AddressBook:
         return None
 
     def confirmed(self, host: str) -> list[Learned]:
-        return list(self._confirmed.get(host, ()))
+        return list(self._confirmed.get(host, {}).values())
 
     def all_confirmed(self) -> list[Learned]:
-        return [entry for entries in self._confirmed.values() for entry in entries]
+        return [entry for entries in self._confirmed.values() for entry in entries.values()]
 
     def hosts_with_evidence(self) -> list[str]:
         return sorted(set(self._candidates) | set(self._confirmed))
@@ -192,7 +212,7 @@ class AddressBook:
         confirmed ones, the user's, the strongest unconfirmed candidates, the host itself."""
         known = self._beliefs.get(host)
         if known is None:
-            out = [entry.public for entry in self._confirmed.get(host, ())]
+            out = list(self._confirmed.get(host, {}))[-TRIED_CONFIRMED:]
             user = self.user_address(host)
             if user is not None:
                 out.append(user)
@@ -228,7 +248,7 @@ class AddressBook:
             user = self.user_address(host)
             if user is None:
                 continue
-            proven = self._confirmed.get(host, [])
+            proven = self.confirmed(host)
             if any(e.public == user for e in proven):
                 others = [e for e in proven if e.public != user]
                 if others:

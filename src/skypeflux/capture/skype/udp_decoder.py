@@ -57,6 +57,7 @@ from skypeflux.wire.udp_crypt import Opened, open_payload_any, open_resend
 
 REASON_UNKNOWN = "public address unknown"
 REASON_NO_MATCH = "no candidate address gives a matching CRC"
+MAX_KEPT_NOTES = 4096  # notes kept in UdpDecoder.notes (a capture can prove many)
 
 
 class UdpDecoder:
@@ -94,6 +95,7 @@ class UdpDecoder:
             timeout=limits.udp_message_seconds,
         )
         self.counts: dict[str, int] = {}
+        # the first notes of learned addresses, for the library (all of them are emitted)
         self.notes: list[Record] = []
         self.private_hosts: set[str] = set()  # private hosts that had Skype datagrams
         self._blind_trials = limits.blind_trials
@@ -163,7 +165,8 @@ class UdpDecoder:
             "evidence_frame": entry.evidence_frame,
             "proof_frame": entry.frame,
         }
-        self.notes.append(note)
+        if len(self.notes) < MAX_KEPT_NOTES:
+            self.notes.append(note)
         return note
 
     def _learned(self, entry: Learned | None, d: UdpDatagram) -> None:
