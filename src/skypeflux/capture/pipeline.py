@@ -30,7 +30,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
@@ -38,6 +38,7 @@ from skypeflux import crypto, objects
 from skypeflux.capture.accounting import PacketAccount
 from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
+from skypeflux.capture.files.capture_set import CaptureFiles, Part
 from skypeflux.capture.files.source import Source, check_file_object, open_capture
 from skypeflux.capture.flows import FlowStats, FlowTable, FlowTotals
 from skypeflux.capture.limits import Limits
@@ -366,7 +367,15 @@ def _net_decoder(limits: Limits) -> NetDecoder:
 @contextmanager
 def _rewindable(source: Source) -> Iterator[tuple[Callable[[], Source], int | None]]:
     """A way to read ``source`` twice: a path is opened twice; a seekable stream is rewound;
-    standard input or a pipe is first copied to an anonymous temporary file."""
+    standard input or a pipe is first copied to an anonymous temporary file; several files read
+    as one, each of them so."""
+    if isinstance(source, CaptureFiles):
+        with ExitStack() as stack:
+            parts = [stack.enter_context(_rewindable(part)) for part in source.parts]
+            sizes = [size for _, size in parts]
+            whole = None if None in sizes else sum(size or 0 for size in sizes)
+            yield (lambda: CaptureFiles(tuple(cast(Part, again()) for again, _ in parts))), whole
+        return
     if isinstance(source, str | os.PathLike) and os.fspath(source) != "-":
         try:
             total: int | None = os.path.getsize(source)

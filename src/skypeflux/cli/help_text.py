@@ -50,6 +50,7 @@ Examples:
   skypeflux decode SkypeIRC.cap -T fields -e frame -e ip.src -e skypeflux.cmd -E separator=,
   skypeflux decode SkypeIRC.cap --json | jq 'select(."skypeflux.verified")'
   skypeflux decode home.pcap.gz --public-ip 192.168.1.2=86.128.245.115
+  skypeflux decode --concatenate ring_00001.pcap ring_00002.pcap ring_00003.pcap
   tcpdump -w - udp | skypeflux decode
 
 {_EXIT_CODES}

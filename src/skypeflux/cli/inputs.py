@@ -1,8 +1,9 @@
 """Where ``decode`` reads from: CAPTURE arguments, ``-r FILE`` (tshark's habit), or stdin.
 
-Several captures are decoded in the order given (arguments first, then each ``-r``); none at all
-reads standard input when it is not a terminal, as ``decode < file`` and ``tcpdump -w - | ...``
-expect. A terminal on stdin with no capture is a usage error rather than a silent wait.
+Several captures are decoded in the order given (arguments first, then each ``-r``), each on
+its own, or as one capture with ``--concatenate``; none at all reads standard input when it is
+not a terminal, as ``decode < file`` and ``tcpdump -w - | ...`` expect. A terminal on stdin with
+no capture is a usage error rather than a silent wait.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ def input_options(command: F) -> F:
         multiple=True,
         metavar="FILE",
         help="A capture to read (tshark's -r); repeatable, like CAPTURE.",
+    )(command)
+    command = click.option(
+        "--concatenate",
+        is_flag=True,
+        help="Read the captures as one, one after the other, as mergecap -a joins them (the "
+        "pieces of a ring buffer, tcpdump -C or -G): frames are numbered on, and TCP streams, "
+        "messages and learned addresses carry across the files.",
     )(command)
     return click.argument("captures", nargs=-1, metavar="[CAPTURE]...")(command)
 

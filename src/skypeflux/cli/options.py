@@ -13,6 +13,7 @@ from typing import BinaryIO, Protocol
 
 import click
 
+from skypeflux.capture.files.source import Source
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
 from skypeflux.capture.records import Record
@@ -224,7 +225,7 @@ class RunResult:
 
 def decode_to_stdout(
     decoder: Decoder,
-    source: str | BinaryIO,
+    source: Source,
     record_filter: RecordFilter,
     progress: ProgressLine,
     writer: RecordWriter | JsonLinesWriter,
@@ -284,6 +285,8 @@ def warn_if_truncated(decoder: Decoder) -> None:
     if decoder.truncated_file:
         reason = decoder.warning or "the capture is truncated"
         say(f"skypeflux: warning: {reason}; decoded what came before the cut")
+    elif decoder.warning:  # a piece of a capture read as one was cut, and reading went on
+        say(f"skypeflux: warning: {decoder.warning}")
     if decoder.skipped_note:
         say(f"skypeflux: warning: {decoder.skipped_note}")
     problems = problem_note(decoder)

@@ -6,6 +6,7 @@
 ``pcapng``     the block format, with typed interface records
 ``reader``     :class:`CaptureReader`: recognises the format by content and iterates once
 ``source``     :func:`open_capture` and :func:`read_packets`: paths, standard input, file objects
+``capture_set`` several files read as one capture (:class:`CaptureFiles`), in order
 """
 
 from skypeflux.capture.files.reader import CaptureReader

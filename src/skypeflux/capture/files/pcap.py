@@ -49,14 +49,14 @@ def pcap_packets(src: ByteStream, magic: bytes, state: ReadState) -> Iterator[Ra
         raise state.unsupported(linktype, 20)
     state.has_decodable_interface = True
     rec = struct.Struct(order + "IIII")
-    frame = 0
+    base = frame = state.frame_base
     take_record = src.take_record
     while True:
         whole = take_record(rec, rec_size)  # the common case: header and bytes in the buffer
         if whole is not None:
             (sec, frac, caplen, wirelen), data = whole
             frame += 1
-            state.packets_read = frame
+            state.packets_read = frame - base
             yield RawPacket(frame, sec + frac / units, linktype, data, caplen, wirelen)
             continue
         at = src.offset
@@ -71,8 +71,8 @@ def pcap_packets(src: ByteStream, magic: bytes, state: ReadState) -> Iterator[Ra
             return
         data = src.take(caplen)
         if len(data) < caplen:
-            state.cut(f"packet {frame + 1}", at, len(data), caplen)
+            state.cut(f"packet {frame - base + 1}", at, len(data), caplen)
             return
         frame += 1
-        state.packets_read = frame
+        state.packets_read = frame - base
         yield RawPacket(frame, sec + frac / units, linktype, data, caplen, wirelen)

@@ -94,7 +94,7 @@ class _Parser:
         self._skip_unsupported = skip_unsupported
         self._order = "<"
         self._interfaces: list[Interface] = []
-        self._frame = 0
+        self._frame = state.frame_base  # the number of the packet last read
 
     def packets(self) -> Iterator[RawPacket]:
         first = True
@@ -125,6 +125,7 @@ class _Parser:
         unpacks its fields in three steps: this made pcapng 2.5 times slower to read than pcap.
         """
         src, state, interfaces = self._src, self._state, self._interfaces
+        base = state.frame_base
         head = struct.Struct(self._order + "7I")  # type, length, interface, time, lengths
         trailer = struct.Struct(self._order + "I")
         buf, pos = src.buffered()
@@ -147,7 +148,7 @@ class _Parser:
                 return
             src.consume(blen)
             self._frame += 1
-            state.packets_read = self._frame
+            state.packets_read = self._frame - base
             data = buf[pos + 28 : pos + 28 + caplen]
             yield interface.packet(self._frame, (hi << 32) | lo, data, caplen, wirelen, iface)
             pos += blen
@@ -234,7 +235,7 @@ class _Parser:
         if not interface.decodable:
             state.skip(interface.linktype)
             return None
-        state.packets_read = self._frame
+        state.packets_read = self._frame - state.frame_base
         data = body[start : start + caplen]
         return interface.packet(self._frame, (hi << 32) | lo, data, caplen, wirelen, iface)
 

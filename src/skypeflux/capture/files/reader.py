@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.linktypes import linktype_name
 from skypeflux.capture.files.pcap import PCAP_MAGICS, pcap_packets
 from skypeflux.capture.files.pcapng import PCAPNG_SHB, pcapng_packets
 from skypeflux.capture.files.stream import ByteStream, RawPacket, ReadState, hex_preview
@@ -50,8 +49,12 @@ class CaptureReader(ReadState):
         *,
         owns_file: bool,
         skip_unsupported: bool = False,
+        frame_base: int = 0,
     ) -> None:
-        ReadState.__init__(self, name)
+        """``frame_base``: the packets before this file when it is a piece of a capture read as
+        one (:class:`~skypeflux.capture.files.capture_set.CaptureSet`): its first frame is
+        ``frame_base + 1``."""
+        ReadState.__init__(self, name, frame_base=frame_base)
         self._fh = fh
         self._owns = owns_file
         self._src = ByteStream(fh)
@@ -88,24 +91,6 @@ class CaptureReader(ReadState):
     def bytes_read(self) -> int:
         """Bytes consumed from the file so far (for progress against the file size)."""
         return self._src.offset
-
-    def unsupported_note(self) -> str | None:
-        """A sentence about skipped packets (``None`` when none were skipped), naming their link
-        types; it says when they were *all* the packets, which explains an empty decode."""
-        if not self.skipped_unsupported:
-            return None
-        kinds = ", ".join(
-            f"{count} on {linktype_name(linktype)}"
-            for linktype, count in sorted(self.skipped_linktypes.items())
-        )
-        total = self.skipped_unsupported
-        if total == self.packets_read:
-            lead = f"all {total} packets" if total > 1 else "the only packet"
-            return f"{self.name}: {lead} were on link types this tool cannot decode ({kinds})"
-        return (
-            f"{self.name}: {total} of {self.packets_read} packets skipped, on link types this "
-            f"tool cannot decode ({kinds})"
-        )
 
     def close(self) -> None:
         if self._owns:

@@ -12,24 +12,43 @@ import io
 import os
 import sys
 from collections.abc import Iterator
-from typing import BinaryIO, cast
+from typing import BinaryIO, cast, overload
 
 from skypeflux.capture.errors import CaptureError
+from skypeflux.capture.files.capture_set import CaptureFiles, CaptureSet, Part
 from skypeflux.capture.files.compressed import decompressed
 from skypeflux.capture.files.reader import CaptureReader
 from skypeflux.capture.files.stream import RawPacket
 
-Source = str | os.PathLike[str] | BinaryIO
+Source = str | os.PathLike[str] | BinaryIO | CaptureFiles
 
 
-def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureReader:
-    """Open a pcap/pcapng capture from a path, ``"-"`` (standard input) or a binary file object.
+@overload
+def open_capture(source: CaptureFiles, *, skip_unsupported: bool = False) -> CaptureSet: ...
+
+
+@overload
+def open_capture(source: Part, *, skip_unsupported: bool = False) -> CaptureReader: ...
+
+
+def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureReader | CaptureSet:
+    """Open a pcap/pcapng capture from a path, ``"-"`` (standard input), a binary file object,
+    or several of them read as one (:class:`CaptureFiles`).
 
     Header problems (missing file, not a capture, unsupported pcap link type) raise
-    :class:`CaptureError` here, before any packet is read. With ``skip_unsupported`` packets on
-    pcapng interfaces of an undecodable link type are counted and skipped instead of raising; a
-    pcap file has one link type, so an undecodable one always raises.
+    :class:`CaptureError` here, before any packet is read (for several files: of the first).
+    With ``skip_unsupported`` packets on pcapng interfaces of an undecodable link type are
+    counted and skipped instead of raising; a pcap file has one link type, so an undecodable
+    one always raises.
     """
+    if isinstance(source, CaptureFiles):
+        return CaptureSet(source, _open_one, skip_unsupported=skip_unsupported)
+    return _open_one(source, skip_unsupported=skip_unsupported)
+
+
+def _open_one(
+    source: Part, *, skip_unsupported: bool = False, frame_base: int = 0
+) -> CaptureReader:
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
         if path == "-":
@@ -38,6 +57,7 @@ def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureRe
                 "<stdin>",
                 owns_file=False,
                 skip_unsupported=skip_unsupported,
+                frame_base=frame_base,
             )
         try:
             fh = open(path, "rb")  # noqa: SIM115 - the reader owns and closes it
@@ -49,7 +69,13 @@ def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureRe
             raise CaptureError(f"{path}: cannot open: {exc.strerror}") from None
         try:
             stream = decompressed(fh)
-            return CaptureReader(stream, path, owns_file=True, skip_unsupported=skip_unsupported)
+            return CaptureReader(
+                stream,
+                path,
+                owns_file=True,
+                skip_unsupported=skip_unsupported,
+                frame_base=frame_base,
+            )
         except BaseException:
             fh.close()
             raise
@@ -60,6 +86,7 @@ def open_capture(source: Source, *, skip_unsupported: bool = False) -> CaptureRe
         name,
         owns_file=False,
         skip_unsupported=skip_unsupported,
+        frame_base=frame_base,
     )
 
 

@@ -122,7 +122,7 @@ class ReadState:
     """How far reading one capture got, and the words for why it stopped."""
 
     name: str
-    packets_read: int = 0
+    packets_read: int = 0  # of this file (a file of a set numbers its frames after frame_base)
     truncated: bool = False
     warning: str | None = None
     stopped_at: int | None = None  # byte offset of the cut or corrupt record
@@ -130,6 +130,7 @@ class ReadState:
     skipped_linktypes: dict[int, int] = field(default_factory=dict)  # link type -> skipped
     has_decodable_interface: bool = False  # any interface (pcap: the file) we can decode
     linktypes: list[int] = field(default_factory=list)  # per interface, in interface-id order
+    frame_base: int = 0  # frames before this file's first (the files before it in a set)
 
     def unsupported(self, linktype: int, offset: int) -> CaptureError:
         """The error for a packet (or a pcap file) on a link type this tool cannot decode."""
@@ -166,6 +167,24 @@ class ReadState:
             f"{self.name}: corrupt capture: {problem.what} at byte {problem.offset} "
             "(in the file header: nothing could be read)",
             offset=problem.offset,
+        )
+
+    def unsupported_note(self) -> str | None:
+        """A sentence about skipped packets (``None`` when none were skipped), naming their link
+        types; it says when they were *all* the packets, which explains an empty decode."""
+        if not self.skipped_unsupported:
+            return None
+        kinds = ", ".join(
+            f"{count} on {linktype_name(linktype)}"
+            for linktype, count in sorted(self.skipped_linktypes.items())
+        )
+        total = self.skipped_unsupported
+        if total == self.packets_read:
+            lead = f"all {total} packets" if total > 1 else "the only packet"
+            return f"{self.name}: {lead} were on link types this tool cannot decode ({kinds})"
+        return (
+            f"{self.name}: {total} of {self.packets_read} packets skipped, on link types this "
+            f"tool cannot decode ({kinds})"
         )
 
     def skip(self, linktype: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import sys
 import tempfile
@@ -11,6 +12,7 @@ from typing import Any, BinaryIO, TypeVar
 
 import click
 
+from skypeflux.capture.files.capture_set import CaptureFiles
 from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, EXIT_UNVERIFIED, user_errors, writing
 from skypeflux.cli.help_text import DECODE_EPILOG
 from skypeflux.cli.inputs import capture_names, input_options
@@ -180,6 +182,7 @@ def output_options(command: F) -> F:
 def decode(
     captures: tuple[str, ...],
     read_files: tuple[str, ...],
+    concatenate: bool,
     expression: str | None,
     commands: tuple[str, ...],
     addresses: tuple[str, ...],
@@ -208,7 +211,8 @@ def decode(
 
     A datagram or TCP frame holding several command blocks gives one line per block, each with
     the frame, time and addresses repeated, so lines can be grepped and counted on their own.
-    Several captures are decoded one after the other; none, or -, reads standard input.
+    Several captures are decoded one after the other, or as one with --concatenate; none,
+    or -, reads standard input.
 
     Filters (-Y and the shorthands) select records, and the blocks in them where they name a
     block field; different filters must all hold, a repeated one widens.
@@ -243,27 +247,29 @@ def decode(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     names = capture_names(captures, read_files)
+    runs = [names] if concatenate else [[name] for name in names]
     writer = make_writer(choice)
     collector = StatsCollector() if stats else None
     total = RunResult()
     codes: list[int] = []
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
-    for name in names:
+    for members in runs:
+        name = members[0] if len(members) == 1 else CaptureFiles(tuple(members)).name
         decoder = make_decoder(read_addresses(addresses_file) + public_ip)
         writer.origin = None  # times count from each capture's first packet
-        if choice.fmt == "text" and len(names) > 1 and not quiet:
+        if choice.fmt == "text" and len(runs) > 1 and not quiet:
             echo_out(f"# {name}")
         left = None if count is None else count - total.shown
         with user_errors(progress):
             require_stdout()
-            source = open_source(name)
+            source = open_run(members)
             run_filter = record_filter
             fields_need = isinstance(writer, FieldsWriter) and writer.needs_replies
             if record_filter.needs_replies or fields_need:
-                source = rereadable(source)
+                source = rereadable_run(source)
                 first = make_decoder(read_addresses(addresses_file) + public_ip)
                 replies = reply_frames(first.run(source))
-                source.seek(0)
+                rewind_run(source)
                 run_filter = dataclasses.replace(record_filter, replies=replies)
                 if isinstance(writer, FieldsWriter):
                     writer.replies = replies
@@ -292,6 +298,42 @@ def decode(
         with user_errors(), writing():  # a full disk here is an output error too
             collector.report(sys.stderr if choice.fmt != "text" and not quiet else sys.stdout)
     raise click.exceptions.Exit(best_code(codes))
+
+
+def open_run(members: list[str]) -> BinaryIO | CaptureFiles:
+    """One capture, or several read as one. Each is opened here, so one that cannot be read
+    fails at once (exit 3); a regular file of several is then handed on by its path and opened
+    again when reached, so a thousand pieces do not hold a thousand files open, while standard
+    input or a FIFO stays the stream opened here (it cannot be opened twice)."""
+    if len(members) == 1:
+        return open_source(members[0])
+    parts: list[str | BinaryIO] = []
+    for member in members:
+        stream = open_source(member)
+        if member != "-" and os.path.isfile(member):
+            stream.close()
+            parts.append(member)
+        else:
+            parts.append(stream)
+    return CaptureFiles(tuple(parts))
+
+
+def rereadable_run(source: BinaryIO | CaptureFiles) -> BinaryIO | CaptureFiles:
+    """:func:`rereadable` for one capture or for each stream of several."""
+    if isinstance(source, CaptureFiles):
+        return CaptureFiles(
+            tuple(
+                part if isinstance(part, str | os.PathLike) else rereadable(part)
+                for part in source.parts
+            )
+        )
+    return rereadable(source)
+
+
+def rewind_run(source: BinaryIO | CaptureFiles) -> None:
+    for part in source.parts if isinstance(source, CaptureFiles) else (source,):
+        if not isinstance(part, str | os.PathLike):
+            part.seek(0)
 
 
 def rereadable(source: BinaryIO) -> BinaryIO:
