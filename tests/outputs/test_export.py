@@ -5,9 +5,14 @@ record covers."""
 
 from __future__ import annotations
 
+import errno
+import io
+import os
+import tempfile
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +21,8 @@ from skypeflux.capture.files import open_capture
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.records import Record
 from skypeflux.capture.skype import survey
-from skypeflux.outputs.export import exported_pdu, write_export
+from skypeflux.capture.synth import load_scenario, synthesize
+from skypeflux.outputs.export import SpoolError, exported_pdu, write_export
 from tests.helpers.captures import repeated_capture
 
 # the decoder's own tables are bounded at 65,536 endpoints by default: small ones here, so what
@@ -64,3 +70,22 @@ def test_export_with_other_packets_streams(
     # Holding the 8 more copies' packets alone would take 3.4 MB more (records much more); what
     # grows here is the decoder's bounded tables filling (256 idle TCP connections kept)
     assert large - small < 3 * 2**20 // 2
+
+
+class _FullDisk(io.BytesIO):
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_full_temporary_folder_is_not_blamed_on_the_destination(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    capture = tmp_path / "scene.pcap"
+    synthesize(load_scenario("nat-login"), seed=3).write(capture)
+    records = list(Decoder().run(capture))
+    assert write_export(tmp_path / "ok.pcapng", records, others_from=capture).units > 0
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda **_: _FullDisk())
+    with pytest.raises(SpoolError) as caught:
+        write_export(tmp_path / "out.pcapng", records, others_from=capture)
+    assert isinstance(caught.value, OSError) and caught.value.errno == errno.ENOSPC
+    assert "temporary file in" in str(caught.value.strerror) and "TMPDIR" in str(caught.value)

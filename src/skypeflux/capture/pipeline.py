@@ -28,7 +28,6 @@ import dataclasses
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from skypeflux.capture.emitter import OrderedEmitter
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.capture_set import CaptureFiles, Part
 from skypeflux.capture.files.source import Source, check_file_object, open_capture
+from skypeflux.capture.files.spool import spooled
 from skypeflux.capture.flows import FlowStats, FlowTable, FlowTotals
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
@@ -56,7 +56,6 @@ from skypeflux.messages.pairing import Outcome, RequestPairer
 ProgressCallback = Callable[[int, int, int | None], None]
 PROGRESS_EVERY = 500  # packets between progress callbacks
 MAX_OPEN_REQUESTS = 4096  # unanswered requests remembered for pairing
-_SPOOL_BLOCK = 1 << 20  # bytes copied at a time when a stream is spooled
 
 __all__ = ["DecodeOptions", "Decoder", "FlowStats", "HostSummary", "ProgressCallback"]
 
@@ -399,7 +398,7 @@ def _rewindable(source: Source) -> Iterator[tuple[Callable[[], Source], int | No
         yield rewind, None
         return
     name = str(getattr(stream, "name", "<stdin>"))
-    with _spooled(stream, name) as spool:
+    with spooled(stream, name) as spool:
         size = spool.tell()
 
         def from_spool() -> Source:
@@ -407,38 +406,6 @@ def _rewindable(source: Source) -> Iterator[tuple[Callable[[], Source], int | No
             return cast(BinaryIO, _Named(spool, name))
 
         yield from_spool, size
-
-
-def _spool_problem(name: str, exc: OSError) -> CaptureError:
-    """Where the copy of a stream could not be written: the temporary folder, not the
-    capture (reading the stream itself fails as it would when read once)."""
-    folder = tempfile.gettempdir()
-    return CaptureError(
-        f"{name}: cannot copy the stream to a temporary file in {folder} (a stream is read "
-        f"twice): {exc.strerror or exc}; set TMPDIR to a folder with room for the capture, "
-        "or give the capture as a file"
-    )
-
-
-@contextmanager
-def _spooled(stream: BinaryIO, name: str) -> Iterator[BinaryIO]:
-    """A temporary file holding all of ``stream``, copied block by block
-    (``shutil.copyfileobj`` cannot tell a failed read from a failed write)."""
-    try:
-        spool = tempfile.TemporaryFile(prefix="skypeflux-")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise _spool_problem(name, exc) from exc
-    with spool:
-        while block := stream.read(_SPOOL_BLOCK):
-            try:
-                spool.write(block)
-            except OSError as exc:
-                raise _spool_problem(name, exc) from exc
-        try:
-            spool.flush()
-        except OSError as exc:
-            raise _spool_problem(name, exc) from exc
-        yield cast(BinaryIO, spool)
 
 
 class _Named(io.RawIOBase):

@@ -26,8 +26,9 @@ import os
 import struct
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from skypeflux.capture.files import read_packets
 from skypeflux.capture.files.writer import Interface, Packet, write_capture
@@ -138,13 +139,17 @@ def write_export(
     # the original is read twice, for its link types (the pcapng interfaces come first) and
     # to merge its uncovered packets with the units, both in frame order.
     covered = FrameBits()
-    with tempfile.TemporaryFile(prefix="skypeflux-export-") as spool:
-        for record in records:
-            for frame in record.frames or [record.frame]:
-                covered.add(frame)
-            for frame, packet in _units([record], counts):
-                spool.write(_SPOOLED.pack(frame, float(packet.ts), len(packet.data)))
-                spool.write(packet.data)
+    with _spool_file() as spool:
+        try:
+            for record in records:
+                for frame in record.frames or [record.frame]:
+                    covered.add(frame)
+                for frame, packet in _units([record], counts):
+                    spool.write(_SPOOLED.pack(frame, float(packet.ts), len(packet.data)))
+                    spool.write(packet.data)
+            spool.flush()
+        except OSError as exc:
+            raise SpoolError(exc) from exc
         interfaces = [Interface(LINKTYPE_WIRESHARK_UPPER_PDU)]
         by_linktype: dict[int, int] = {}
         for raw in read_packets(others_from):
@@ -160,6 +165,29 @@ def write_export(
 
 
 _SPOOLED = struct.Struct("<QdI")  # frame, time, length of the exported bytes that follow
+
+
+class SpoolError(OSError):
+    """The temporary copy of the units (``others_from``) could not be written: a problem of the
+    temporary folder (``TMPDIR``), not of the export's destination."""
+
+    def __init__(self, cause: OSError) -> None:
+        folder = tempfile.gettempdir()
+        super().__init__(
+            cause.errno,
+            f"cannot keep the units in a temporary file in {folder} until the capture's other "
+            f"packets are merged in: {cause.strerror or cause}; set TMPDIR to a folder with room",
+        )
+
+
+@contextmanager
+def _spool_file() -> Iterator[BinaryIO]:
+    try:
+        spool = tempfile.TemporaryFile(prefix="skypeflux-export-")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise SpoolError(exc) from exc
+    with spool:
+        yield cast(BinaryIO, spool)
 
 
 def _order(item: tuple[int, int, Packet]) -> tuple[int, int]:

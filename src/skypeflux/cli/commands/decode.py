@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from typing import Any, BinaryIO, TypeVar
 
 import click
 
 from skypeflux.capture.files.capture_set import CaptureFiles
+from skypeflux.capture.files.spool import spooled
 from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, EXIT_UNVERIFIED, user_errors, writing
 from skypeflux.cli.help_text import DECODE_EPILOG
 from skypeflux.cli.inputs import capture_names, input_options
@@ -346,12 +345,10 @@ def rereadable(source: BinaryIO) -> BinaryIO:
             return source
     except (OSError, ValueError):
         pass
-    spool = tempfile.TemporaryFile(prefix="skypeflux-")  # noqa: SIM115 (closed with the command)
-    shutil.copyfileobj(source, spool, 1 << 20)
+    name = str(getattr(source, "name", "<stdin>"))
+    ctx = click.get_current_context()
+    spool = ctx.with_resource(spooled(source, name))  # closed with the command
     spool.seek(0)
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None:
-        ctx.call_on_close(spool.close)
     return spool
 
 

@@ -18,7 +18,7 @@ from skypeflux.cli.options import (
 )
 from skypeflux.cli.outcome import say_no_skype
 from skypeflux.cli.progress import ProgressLine
-from skypeflux.outputs.export import write_export
+from skypeflux.outputs.export import SpoolError, write_export
 
 
 @click.command(
@@ -61,6 +61,8 @@ def export(
             counts = write_export(
                 output, chain([first], records), others_from=capture if with_other else None
             )
+        except SpoolError as exc:
+            raise OutputFailure(f"{safe_text(output)}: {exc.strerror}") from None
         except OSError as exc:
             reason = (exc.strerror or str(exc)).lower()
             raise OutputFailure(f"{safe_text(output)}: cannot write: {reason}") from None
