@@ -32,6 +32,7 @@ from skypeflux.outputs.filter_syntax import (
 )
 from skypeflux.outputs.jsonl import REPLY_IN_FRAME, add_reply_frames, record_to_json
 from skypeflux.outputs.naming import UNIT_KINDS
+from skypeflux.outputs.reply_frames import ReplyFrames
 
 if TYPE_CHECKING:  # at run time imported by build_filter, for a run that filters at all
     from skypeflux.outputs.display_filter import DisplayFilter
@@ -87,14 +88,14 @@ class FrameRange:
         return Compare("frames", "<=", Literal("NUMBER", str(self.last)))
 
 
-def reply_frames(records: Iterable[Record]) -> dict[tuple[int, int], int]:
+def reply_frames(records: Iterable[Record]) -> ReplyFrames:
     """(request frame, reqid) -> reply frame, for every reply a run paired with its request."""
-    out: dict[tuple[int, int], int] = {}
-    for record in records:
-        for block in record.blocks:
-            if block.reply_to_frame is not None and block.reqid is not None:
-                out.setdefault((block.reply_to_frame, block.reqid), record.frame)
-    return out
+    return ReplyFrames(
+        (block.reply_to_frame, block.reqid, record.frame)
+        for record in records
+        for block in record.blocks
+        if block.reply_to_frame is not None and block.reqid is not None
+    )
 
 
 @dataclass(frozen=True)
