@@ -170,3 +170,13 @@ def test_the_command_line_reads_pieces_from_files_stdin_and_a_fifo(
         check=False,
     )
     assert missing.returncode == 3 and b"gone.pcap: cannot read" in missing.stderr
+
+
+def test_flows_makes_one_table_of_the_pieces(skypeirc_path: Path, tmp_path: Path) -> None:
+    flows = [sys.executable, "-m", "skypeflux", "flows", "--no-progress", "--json"]
+    whole = subprocess.run([*flows, str(skypeirc_path)], capture_output=True, check=True)
+    pieces = [str(p) for p in _pieces(skypeirc_path, tmp_path, [217, 1200])]
+    joined = subprocess.run([*flows, "--concatenate", *pieces], capture_output=True, check=True)
+    assert joined.stdout == whole.stdout and whole.stdout.count(b"\n") > 50
+    apart = subprocess.run([*flows, *pieces], capture_output=True, check=False)
+    assert apart.returncode == 2 and b"--concatenate" in apart.stderr

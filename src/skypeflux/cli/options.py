@@ -13,6 +13,7 @@ from typing import BinaryIO, Protocol
 
 import click
 
+from skypeflux.capture.files.capture_set import CaptureFiles
 from skypeflux.capture.files.source import Source
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
@@ -271,10 +272,35 @@ def decode_to_stdout(
     return result
 
 
-def decoded(decoder: Decoder, capture: str, progress: ProgressLine) -> Iterator[Record]:
-    """The records of CAPTURE (opened once), with the progress line; at the end the line is
-    cleared and a cut file is said (the loop ``flows``, ``keylog`` and ``export`` share)."""
-    yield from decoder.run(open_source(capture), progress=progress)
+def run_name(members: list[str]) -> str:
+    """How messages name one capture, or several read as one."""
+    return members[0] if len(members) == 1 else CaptureFiles(tuple(members)).name
+
+
+def open_run(members: list[str]) -> BinaryIO | CaptureFiles:
+    """One capture, or several read as one. Each is opened here, so one that cannot be read
+    fails at once (exit 3); a regular file of several is then handed on by its path and opened
+    again when reached, so a thousand pieces do not hold a thousand files open, while standard
+    input or a FIFO stays the stream opened here (it cannot be opened twice)."""
+    if len(members) == 1:
+        return open_source(members[0])
+    parts: list[str | BinaryIO] = []
+    for member in members:
+        stream = open_source(member)
+        if member != "-" and os.path.isfile(member):
+            stream.close()
+            parts.append(member)
+        else:
+            parts.append(stream)
+    return CaptureFiles(tuple(parts))
+
+
+def decoded(decoder: Decoder, capture: str | list[str], progress: ProgressLine) -> Iterator[Record]:
+    """The records of CAPTURE (opened once; several files: read as one), with the progress
+    line; at the end the line is cleared and a cut file is said (the loop ``flows``,
+    ``keylog`` and ``export`` share)."""
+    members = [capture] if isinstance(capture, str) else capture
+    yield from decoder.run(open_run(members), progress=progress)
     progress.clear()
     warn_if_truncated(decoder)
 

@@ -22,11 +22,12 @@ from skypeflux.cli.options import (
     echo_out,
     limits_option,
     make_decoder,
-    open_source,
+    open_run,
     progress_option,
     public_ip_option,
     read_addresses,
     require_stdout,
+    run_name,
 )
 from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.output_choice import COLOURS, FORMATS, OutputChoice, make_writer
@@ -253,7 +254,7 @@ def decode(
     codes: list[int] = []
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     for members in runs:
-        name = members[0] if len(members) == 1 else CaptureFiles(tuple(members)).name
+        name = run_name(members)
         decoder = make_decoder(read_addresses(addresses_file) + public_ip)
         writer.origin = None  # times count from each capture's first packet
         if choice.fmt == "text" and len(runs) > 1 and not quiet:
@@ -297,24 +298,6 @@ def decode(
         with user_errors(), writing():  # a full disk here is an output error too
             collector.report(sys.stderr if choice.fmt != "text" and not quiet else sys.stdout)
     raise click.exceptions.Exit(best_code(codes))
-
-
-def open_run(members: list[str]) -> BinaryIO | CaptureFiles:
-    """One capture, or several read as one. Each is opened here, so one that cannot be read
-    fails at once (exit 3); a regular file of several is then handed on by its path and opened
-    again when reached, so a thousand pieces do not hold a thousand files open, while standard
-    input or a FIFO stays the stream opened here (it cannot be opened twice)."""
-    if len(members) == 1:
-        return open_source(members[0])
-    parts: list[str | BinaryIO] = []
-    for member in members:
-        stream = open_source(member)
-        if member != "-" and os.path.isfile(member):
-            stream.close()
-            parts.append(member)
-        else:
-            parts.append(stream)
-    return CaptureFiles(tuple(parts))
 
 
 def rereadable_run(source: BinaryIO | CaptureFiles) -> BinaryIO | CaptureFiles:

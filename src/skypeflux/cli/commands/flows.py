@@ -17,6 +17,7 @@ from skypeflux.cli.options import (
     progress_option,
     public_ip_option,
     require_stdout,
+    run_name,
 )
 from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.progress import ProgressLine
@@ -27,21 +28,41 @@ from skypeflux.outputs.flows import flow_to_json, format_flows_table
     epilog=COMMAND_EPILOG,
     short_help="One line per Skype flow: endpoints, frames, verified units, status.",
 )
-@click.argument("capture", metavar="CAPTURE")
+@click.argument("captures", nargs=-1, required=True, metavar="CAPTURE...")
+@click.option(
+    "--concatenate",
+    is_flag=True,
+    help="Several captures read as one, in order, as decode --concatenate does (one table).",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON lines, one object per flow.")
 @public_ip_option
 @limits_option
 @progress_option
-def flows(capture: str, as_json: bool, public_ip: tuple[str, ...], no_progress: bool) -> None:
+def flows(
+    captures: tuple[str, ...],
+    concatenate: bool,
+    as_json: bool,
+    public_ip: tuple[str, ...],
+    no_progress: bool,
+) -> None:
     """Summarise the Skype flows of CAPTURE: endpoints, units (verified, unverified, clear),
     blocks, traffic (packets, bytes, first time, duration, as tshark -z conv) and status.
 
     The counts are exactly those of the records `decode` shows for the same capture."""
+    if len(captures) > 1 and not concatenate:
+        raise click.UsageError(
+            "one table is made of one capture: give one, or --concatenate to read "
+            f"the {len(captures)} files as one"
+        )
+    if captures.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
+    members = list(captures)
+    capture = run_name(members)
     decoder = make_decoder(public_ip, keep_flows=True)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
         require_stdout()
-        for _record in decoded(decoder, capture, progress):
+        for _record in decoded(decoder, members, progress):
             pass
         table = decoder.flows
         if table and as_json:
