@@ -372,41 +372,11 @@ class NetDecoder:
         stats = self.stats
         stats.packets += 1
         stats.ipv4 += 1
-        frames = (packet.frame,)
         if plain[0] == IPPROTO_UDP:
-            _, src_text, dst_text, source, destination, payload = plain
             stats.udp += 1
-            return UdpDatagram(
-                packet.frame,
-                packet.ts,
-                src_text,
-                source.port,
-                dst_text,
-                destination.port,
-                payload,
-                False,
-                frames,
-                source=source,
-                destination=destination,
-            )
-        _, src_text, dst_text, source, destination, payload, seq, ack, flags = plain
+            return _udp_datagram(packet.frame, packet.ts, plain, False, (packet.frame,))
         stats.tcp += 1
-        return TcpSegment(
-            packet.frame,
-            packet.ts,
-            src_text,
-            source.port,
-            dst_text,
-            destination.port,
-            seq,
-            ack,
-            flags,
-            payload,
-            False,
-            frames,
-            source=source,
-            destination=destination,
-        )
+        return _tcp_segment(packet.frame, packet.ts, plain, False, (packet.frame,))
 
     def _udp(self, ip: _IpPayload) -> UdpDatagram | None:
         data, pos, end, cut = ip.data, ip.pos, ip.end, ip.cut
@@ -428,20 +398,8 @@ class NetDecoder:
         self.stats.udp += 1
         if cut:
             self._cut("UDP datagram cut by the snap length")
-        packet, src, dst = ip.packet, ip.src, ip.dst
-        return UdpDatagram(
-            packet.frame,
-            packet.ts,
-            packed_ip_text(src),
-            sport,
-            packed_ip_text(dst),
-            dport,
-            payload,
-            cut,
-            ip.frames,
-            source=Endpoint(_number(src), sport),
-            destination=Endpoint(_number(dst), dport),
-        )
+        fields = (IPPROTO_UDP, *_addresses(ip, sport, dport), payload)
+        return _udp_datagram(ip.packet.frame, ip.packet.ts, fields, cut, ip.frames)
 
     def _tcp(self, ip: _IpPayload) -> TcpSegment | None:
         data, pos, end = ip.data, ip.pos, ip.end
@@ -456,23 +414,66 @@ class NetDecoder:
         self.stats.tcp += 1
         if ip.cut:
             self._cut("TCP segment cut by the snap length")
-        packet, src, dst = ip.packet, ip.src, ip.dst
-        return TcpSegment(
-            packet.frame,
-            packet.ts,
-            packed_ip_text(src),
-            sport,
-            packed_ip_text(dst),
-            dport,
-            seq,
-            ack,
-            flags,
-            data[pos + header : end],
-            ip.cut,
-            ip.frames,
-            source=Endpoint(_number(src), sport),
-            destination=Endpoint(_number(dst), dport),
-        )
+        payload = data[pos + header : end]
+        fields = (IPPROTO_TCP, *_addresses(ip, sport, dport), payload, seq, ack, flags)
+        return _tcp_segment(ip.packet.frame, ip.packet.ts, fields, ip.cut, ip.frames)
+
+
+def _addresses(ip: _IpPayload, sport: int, dport: int) -> tuple[str, str, Endpoint, Endpoint]:
+    """The addresses as the C parser gives them: texts, then endpoints."""
+    src, dst = ip.src, ip.dst
+    return (
+        packed_ip_text(src),
+        packed_ip_text(dst),
+        Endpoint(_number(src), sport),
+        Endpoint(_number(dst), dport),
+    )
+
+
+# The one place a datagram or segment is made, from the fields _fastnet.parse returns (or the
+# Python parser gives in the same shape): (17, src text, dst text, source, destination,
+# payload) or (6, ..., payload, seq, ack, flags).
+
+
+def _udp_datagram(
+    frame: int, ts: float, plain: tuple[Any, ...], cut: bool, frames: tuple[int, ...]
+) -> UdpDatagram:
+    _, src_text, dst_text, source, destination, payload = plain
+    return UdpDatagram(
+        frame,
+        ts,
+        src_text,
+        source.port,
+        dst_text,
+        destination.port,
+        payload,
+        cut,
+        frames,
+        source=source,
+        destination=destination,
+    )
+
+
+def _tcp_segment(
+    frame: int, ts: float, plain: tuple[Any, ...], cut: bool, frames: tuple[int, ...]
+) -> TcpSegment:
+    _, src_text, dst_text, source, destination, payload, seq, ack, flags = plain
+    return TcpSegment(
+        frame,
+        ts,
+        src_text,
+        source.port,
+        dst_text,
+        destination.port,
+        seq,
+        ack,
+        flags,
+        payload,
+        cut,
+        frames,
+        source=source,
+        destination=destination,
+    )
 
 
 class _IpPayload(NamedTuple):
