@@ -180,3 +180,11 @@ def test_flows_makes_one_table_of_the_pieces(skypeirc_path: Path, tmp_path: Path
     assert joined.stdout == whole.stdout and whole.stdout.count(b"\n") > 50
     apart = subprocess.run([*flows, *pieces], capture_output=True, check=False)
     assert apart.returncode == 2 and b"--concatenate" in apart.stderr
+
+
+def test_pieces_out_of_order_are_said(skypeirc_path: Path, tmp_path: Path) -> None:
+    first, middle, last = _pieces(skypeirc_path, tmp_path, [217, 1200])
+    _, decoder = _lines(CaptureFiles((first, last, middle)))
+    assert decoder.warning is not None and not decoder.truncated_file
+    assert decoder.warning.startswith(f"{middle} starts ")
+    assert f"before {last} ends: are the files in capture order?" in decoder.warning

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from skypeflux.capture.files.reader import CaptureReader
 
 Part = str | os.PathLike[str] | BinaryIO
+ORDER_SLACK_S = 1.0  # a piece may start this much before the last ended (clock jitter)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class CaptureSet(ReadState):
         self.format = self._current.format  # the first piece's
         self._done_bytes = 0
         self._warnings: list[str] = []
+        self._last_ts: float | None = None  # of the latest packet read
         self._started = False
 
     def __iter__(self) -> Iterator[RawPacket]:
@@ -100,12 +102,31 @@ class CaptureSet(ReadState):
                 )
                 self._current = reader
             with reader:
-                yield from reader
+                first = True
+                for packet in reader:
+                    if first:
+                        first = False
+                        self._check_order(index, packet.ts)
+                    self._last_ts = packet.ts
+                    yield packet
             self._take_in(
                 reader, following=part_name(parts[index + 1]) if index + 1 < len(parts) else None
             )
             self._done_bytes += reader.bytes_read
             self._current = None
+
+    def _check_order(self, index: int, first_ts: float) -> None:
+        """A piece that starts well before the one before it ended was probably given out of
+        order: a shell sorts ``file10`` before ``file2``, and tcpdump -C names them so."""
+        last = self._last_ts
+        if index == 0 or last is None or first_ts >= last - ORDER_SLACK_S:
+            return
+        names = self._files.names
+        self._warnings.append(
+            f"{names[index]} starts {last - first_ts:.3f} s before {names[index - 1]} ends: "
+            "are the files in capture order? (a shell sorts file10 before file2)"
+        )
+        self.warning = "; ".join(self._warnings)
 
     def _take_in(self, reader: CaptureReader, following: str | None) -> None:
         """What a finished piece had to say becomes the whole's."""
