@@ -323,3 +323,16 @@ def test_not_equal_is_wiresharks_all_not_equal(lines: list[Json]) -> None:
     assert blockless
     assert all(ne.select(rec) is None for rec in blockless)
     assert all(negated.select(rec) == [] for rec in blockless)
+
+
+def test_a_filter_nested_beyond_the_stack_is_refused() -> None:
+    """Building and matching a filter recurse: ten thousand negations used to end the run
+    with an internal RecursionError."""
+    with pytest.raises(FilterSyntaxError, match="nests 10002 levels deep"):
+        compile_filter("!" * 10_000 + "frame == 1")
+    deep = compile_filter("!" * 150 + "frame == 1")  # an even count: the same as without
+    flat = compile_filter(" || ".join(f"frame == {n}" for n in range(5000)))
+    one: Json = {"frame": 1, "skypeflux.blocks": []}
+    other: Json = {"frame": 5000, "skypeflux.blocks": []}
+    assert deep.select(one) == [] and flat.select(one) == []
+    assert deep.select(other) is None and flat.select(other) is None

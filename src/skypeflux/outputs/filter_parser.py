@@ -162,6 +162,28 @@ def parse_text(text: str) -> Node:
             f"unexpected {str(exc.token)!r}; expected {_expected(set(exc.expected))}",
             exc.column,
         ) from None
+    depth = _depth(tree)
+    if depth > MAX_DEPTH:
+        raise FilterSyntaxError(
+            f"the filter nests {depth} levels deep (negations, and/or groups); at most {MAX_DEPTH}",
+            1,
+        )
     node: object = _Build().transform(tree)
     assert isinstance(node, Compare | Member | Present | Not | All | Any_)
     return node
+
+
+# Nesting a filter may have. Building and matching its tree recurse, so ten thousand "!" would
+# exhaust the stack; no filter a person writes comes near this.
+MAX_DEPTH = 200
+
+
+def _depth(tree: lark.Tree[lark.Token]) -> int:
+    """How deep ``tree`` is, found without recursion."""
+    deepest = 0
+    stack: list[tuple[lark.Tree[lark.Token], int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in node.children if isinstance(child, lark.Tree))
+    return deepest
