@@ -16,6 +16,7 @@ from skypeflux import __version__, crypto, objects
 from skypeflux.capture.files.writer import Interface, PcapngWriter
 from skypeflux.capture.pipeline import Decoder
 from skypeflux.capture.records import Record
+from skypeflux.cli import options
 from skypeflux.cli.app import cli
 from skypeflux.cli.errors import (
     EXIT_INTERNAL,
@@ -299,3 +300,24 @@ def test_packets_on_undecodable_interfaces_are_reported(
     assert result.exit_code == 0
     assert "cmd 36" in result.stdout
     assert "1 of 2264 packets skipped" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\x7fELF\x02\x01\x01\x00\xd0\xff", "not text (byte 8 is not UTF-8)"),
+        (b"192.168.1.2=86.128.245.115\n" * 10, "larger than"),
+        (b"192.168.1.2=86.128.245\n", "line 1"),
+    ],
+)
+def test_an_address_file_that_is_not_one_is_a_usage_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, words: str
+) -> None:
+    monkeypatch.setattr(options, "MAX_ADDRESS_FILE", 200)  # not all of /dev/zero
+    path = tmp_path / "addresses.txt"
+    path.write_bytes(content)
+    capture = tmp_path / "empty.pcap"
+    capture.write_bytes(bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000"))
+    result = runner.invoke(cli, ["decode", "--addresses", str(path), str(capture)])
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert words in _one_error_line(result.stderr)

@@ -175,17 +175,33 @@ addresses_option = click.option(
 )
 
 
+MAX_ADDRESS_FILE = 16 << 20  # bytes: recover-ip -o writes a line (about 30 bytes) per host
+
+
 def read_addresses(path: str | None) -> tuple[str, ...]:
     """The PRIVATE=PUBLIC entries of an address file (none without one), checked."""
     if path is None:
         return ()
+    hint = "--addresses"
     try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_ADDRESS_FILE + 1)  # not all of /dev/zero
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
-        hint = "--addresses"
         raise click.BadParameter(f"{path}: cannot read: {reason}", param_hint=hint) from None
+    if len(data) > MAX_ADDRESS_FILE:
+        raise click.BadParameter(
+            f"{path}: larger than {MAX_ADDRESS_FILE >> 20} MiB: not a file of addresses",
+            param_hint=hint,
+        )
+    try:
+        lines = data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter(
+            f"{path}: not text (byte {exc.start} is not UTF-8): a file of PRIVATE=PUBLIC lines "
+            "is expected",
+            param_hint=hint,
+        ) from None
     entries = []
     for number, line in enumerate(lines, 1):
         text = line.split("#", 1)[0].strip()
@@ -194,7 +210,6 @@ def read_addresses(path: str | None) -> tuple[str, ...]:
         try:
             parse_public_ip(text)
         except ValueError as exc:
-            hint = "--addresses"
             raise click.BadParameter(f"{path} line {number}: {exc}", param_hint=hint) from None
         entries.append(text)
     return tuple(entries)
