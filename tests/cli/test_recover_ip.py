@@ -154,6 +154,24 @@ def test_resume_without_a_checkpoint_is_a_usage_error(
     assert code == 2
 
 
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\x00\x01 not json", "is not a recover-ip checkpoint"),
+        (b'{"version": 1, "hosts": {"192.168.1.2": {"done": []}}}', "a damaged recover-ip"),
+        (b'{"version": 1, "hosts": {"h": {"done": [[0, 1e300]]}}}', "a damaged recover-ip"),
+    ],
+)
+def test_a_checkpoint_that_is_not_one_is_a_usage_error(
+    runner: CliRunner, capture: NatedCapture, content: bytes, words: str
+) -> None:
+    checkpoint = capture.path.with_suffix(".ck")
+    checkpoint.write_bytes(content)
+    command = ["recover-ip", str(capture.path), "--checkpoint", str(checkpoint)]
+    result = runner.invoke(cli, [*command, "--range", WITHIN, "--resume"])
+    assert result.exit_code == 2 and words in result.stderr, result.stderr
+
+
 def test_a_bad_range_or_host_is_a_usage_error(runner: CliRunner, capture: NatedCapture) -> None:
     assert _recover(runner, capture, "--range", "81.56.0.0/40")[0] == 2
     assert _recover(runner, capture, "--host", "999.1.1.1")[0] == 2

@@ -186,6 +186,9 @@ def _verdict(data: Any) -> Verdict:
     return Verdict(data["address"], data["accepted"], data["reason"], tuple(data["confirmed_by"]))
 
 
+MAX_CHUNK_INDEX = 1 << 32  # chunks of at least one candidate in the 2^32 addresses
+
+
 class Checkpoint:
     """The checkpoint file: one ``HostState`` per host, written atomically."""
 
@@ -195,19 +198,30 @@ class Checkpoint:
 
     def load(self) -> None:
         """Read the file (``ValueError`` if it is not a checkpoint of this version)."""
-        data = json.loads(self.path.read_text())
+        not_one = f"{self.path} is not a recover-ip checkpoint (version {CHECKPOINT_VERSION})"
+        try:
+            data = json.loads(self.path.read_bytes().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ValueError(not_one) from None
         if not isinstance(data, dict) or data.get("version") != CHECKPOINT_VERSION:
-            raise ValueError(f"{self.path} is not a recover-ip checkpoint (version 1)")
-        for host, h in data["hosts"].items():
-            self.hosts[host] = HostState(
-                h["fingerprint"],
-                {i for start, stop in h["done"] for i in range(start, stop)},
-                h["tried"],
-                h["seconds"],
-                _verdict(h["found"]) if h["found"] else None,
-                [_verdict(v) for v in h["rejected"]],
-                h["finished"],
-            )
+            raise ValueError(not_one)
+        try:
+            for host, h in data["hosts"].items():
+                done = h["done"]
+                if not all(0 <= start <= stop <= MAX_CHUNK_INDEX for start, stop in done):
+                    raise ValueError("chunk numbers out of range")
+                self.hosts[host] = HostState(
+                    h["fingerprint"],
+                    {i for start, stop in done for i in range(start, stop)},
+                    h["tried"],
+                    h["seconds"],
+                    _verdict(h["found"]) if h["found"] else None,
+                    [_verdict(v) for v in h["rejected"]],
+                    h["finished"],
+                )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.hosts.clear()
+            raise ValueError(f"{self.path}: a damaged recover-ip checkpoint") from None
 
     def save(self) -> None:
         hosts = {
