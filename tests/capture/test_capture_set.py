@@ -172,14 +172,41 @@ def test_the_command_line_reads_pieces_from_files_stdin_and_a_fifo(
     assert missing.returncode == 3 and b"gone.pcap: cannot read" in missing.stderr
 
 
-def test_flows_makes_one_table_of_the_pieces(skypeirc_path: Path, tmp_path: Path) -> None:
-    flows = [sys.executable, "-m", "skypeflux", "flows", "--no-progress", "--json"]
-    whole = subprocess.run([*flows, str(skypeirc_path)], capture_output=True, check=True)
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [
+        (["flows", "--json"], None),
+        (["keylog"], "keys.txt"),
+        (["export"], "units.pcapng"),
+        (["export", "--with-other"], "all.pcapng"),
+    ],
+)
+def test_every_command_makes_one_result_of_the_pieces(
+    skypeirc_path: Path, tmp_path: Path, command: list[str], output: str | None
+) -> None:
+    program = [sys.executable, "-m", "skypeflux", *command, "--no-progress"]
     pieces = [str(p) for p in _pieces(skypeirc_path, tmp_path, [217, 1200])]
-    joined = subprocess.run([*flows, "--concatenate", *pieces], capture_output=True, check=True)
-    assert joined.stdout == whole.stdout and whole.stdout.count(b"\n") > 50
-    apart = subprocess.run([*flows, *pieces], capture_output=True, check=False)
+
+    def result(*captures: str) -> bytes:
+        if output is None:
+            return subprocess.run([*program, *captures], capture_output=True, check=True).stdout
+        target = tmp_path / f"{len(captures)}-{output}"
+        subprocess.run([*program, *captures, "-o", str(target)], capture_output=True, check=True)
+        return target.read_bytes()
+
+    whole = result(str(skypeirc_path))
+    assert result("--concatenate", *pieces) == whole and len(whole) > 1000
+    to = [] if output is None else ["-o", str(tmp_path / "x")]
+    apart = subprocess.run([*program, *pieces, *to], capture_output=True, check=False)
     assert apart.returncode == 2 and b"--concatenate" in apart.stderr
+
+
+def test_export_with_other_refuses_a_fifo_it_would_wait_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "live.fifo"
+    os.mkfifo(fifo)
+    program = [sys.executable, "-m", "skypeflux", "export", "--with-other", str(fifo)]
+    refused = subprocess.run([*program, "-o", "x.pcapng"], capture_output=True, timeout=60)
+    assert refused.returncode == 2 and b"not standard input or a FIFO" in refused.stderr
 
 
 def test_pieces_out_of_order_are_said(skypeirc_path: Path, tmp_path: Path) -> None:

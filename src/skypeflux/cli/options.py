@@ -9,7 +9,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 import click
 
@@ -285,6 +285,31 @@ def decode_to_stdout(
     if not result.limited:
         warn_if_truncated(decoder)
     return result
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_capture_argument(command: F) -> F:
+    """CAPTURE... and --concatenate, for a command that makes one result of one capture."""
+    command = click.option(
+        "--concatenate",
+        is_flag=True,
+        help="Several captures read as one, in order, as decode --concatenate does.",
+    )(command)
+    return click.argument("captures", nargs=-1, required=True, metavar="CAPTURE...")(command)
+
+
+def one_capture(captures: tuple[str, ...], concatenate: bool) -> list[str]:
+    """The files of the one capture such a command reads: several only with --concatenate."""
+    if len(captures) > 1 and not concatenate:
+        raise click.UsageError(
+            "one result is made of one capture: give one, or --concatenate to read the "
+            f"{len(captures)} files as one"
+        )
+    if captures.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
+    return list(captures)
 
 
 def run_name(members: list[str]) -> str:

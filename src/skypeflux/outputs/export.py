@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, cast
 
 from skypeflux.capture.files import read_packets
+from skypeflux.capture.files.capture_set import CaptureFiles
 from skypeflux.capture.files.writer import Interface, Packet, write_capture
 from skypeflux.capture.frame_bits import FrameBits
 from skypeflux.capture.records import Record
@@ -120,7 +121,7 @@ def write_export(
     dest: str | os.PathLike[str],
     records: Iterable[Record],
     *,
-    others_from: str | os.PathLike[str] | None = None,
+    others_from: str | os.PathLike[str] | CaptureFiles | None = None,
 ) -> ExportCounts:
     """Write the export of ``records`` (in frame order) to ``dest``; with ``others_from`` (the
     original capture) its packets that no record covers are interleaved in frame order."""
@@ -195,7 +196,7 @@ def _order(item: tuple[int, int, Packet]) -> tuple[int, int]:
 
 
 def _others(
-    source: str | os.PathLike[str],
+    source: str | os.PathLike[str] | CaptureFiles,
     covered: FrameBits,
     by_linktype: dict[int, int],
     counts: ExportCounts,

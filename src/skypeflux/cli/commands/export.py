@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from itertools import chain
 
 import click
 
+from skypeflux.capture.files.capture_set import CaptureFiles
 from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, OutputFailure, safe_text, say, user_errors
 from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
     decoded,
     limits_option,
     make_decoder,
+    one_capture,
+    one_capture_argument,
     progress_option,
     public_ip_option,
+    run_name,
 )
 from skypeflux.cli.outcome import say_no_skype
 from skypeflux.cli.progress import ProgressLine
@@ -25,7 +30,7 @@ from skypeflux.outputs.export import SpoolError, write_export
     epilog=COMMAND_EPILOG,
     short_help="Write a pcapng with every verified unit decrypted, for Wireshark.",
 )
-@click.argument("capture", metavar="CAPTURE")
+@one_capture_argument
 @click.option(
     "-o", "--output", "output", required=True, metavar="OUT.pcapng", help="The pcapng to write."
 )
@@ -39,7 +44,12 @@ from skypeflux.outputs.export import SpoolError, write_export
 @limits_option
 @progress_option
 def export(
-    capture: str, output: str, with_other: bool, public_ip: tuple[str, ...], no_progress: bool
+    captures: tuple[str, ...],
+    concatenate: bool,
+    output: str,
+    with_other: bool,
+    public_ip: tuple[str, ...],
+    no_progress: bool,
 ) -> None:
     """Write OUT.pcapng: every verified unit of CAPTURE decrypted, as Wireshark Exported PDUs
     with the original addresses, ports, timestamps and frame numbers.
@@ -47,25 +57,31 @@ def export(
     Wireshark shows the plaintext bytes as they are, and the full command and object tree with
     the plugin (skypeflux wireshark install).
     """
-    if with_other and capture == "-":
-        raise click.BadParameter("needs a capture file to read twice", param_hint="--with-other")
+    members = one_capture(captures, concatenate)
+    capture = run_name(members)
+    if with_other and not all(m != "-" and os.path.isfile(m) for m in members):
+        raise click.BadParameter(
+            "needs capture files to read again (not standard input or a FIFO)",
+            param_hint="--with-other",
+        )
+    others = members[0] if len(members) == 1 else CaptureFiles(tuple(members))
     decoder = make_decoder(public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):
-        records = decoded(decoder, capture, progress)
+        records = decoded(decoder, members, progress)
         first = next(records, None)  # nothing is written for a capture without Skype
         if first is None:
             say_no_skype(decoder, capture)
             raise click.exceptions.Exit(EXIT_NO_SKYPE)
         try:  # streamed: units are written (or, with --with-other, spooled) as they come
             counts = write_export(
-                output, chain([first], records), others_from=capture if with_other else None
+                output, chain([first], records), others_from=others if with_other else None
             )
         except SpoolError as exc:
             raise OutputFailure(f"{safe_text(output)}: {exc.strerror}") from None
         except OSError as exc:
             reason = (exc.strerror or str(exc)).lower()
             raise OutputFailure(f"{safe_text(output)}: cannot write: {reason}") from None
-        others = f" and {counts.others} other packets" if with_other else ""
-        say(f"skypeflux: wrote {counts.units} decrypted units{others} to {output}")
+        also = f" and {counts.others} other packets" if with_other else ""
+        say(f"skypeflux: wrote {counts.units} decrypted units{also} to {output}")
     raise click.exceptions.Exit(EXIT_OK)

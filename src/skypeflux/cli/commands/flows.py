@@ -14,6 +14,8 @@ from skypeflux.cli.options import (
     echo_out,
     limits_option,
     make_decoder,
+    one_capture,
+    one_capture_argument,
     progress_option,
     public_ip_option,
     require_stdout,
@@ -28,12 +30,7 @@ from skypeflux.outputs.flows import flow_to_json, format_flows_table
     epilog=COMMAND_EPILOG,
     short_help="One line per Skype flow: endpoints, frames, verified units, status.",
 )
-@click.argument("captures", nargs=-1, required=True, metavar="CAPTURE...")
-@click.option(
-    "--concatenate",
-    is_flag=True,
-    help="Several captures read as one, in order, as decode --concatenate does (one table).",
-)
+@one_capture_argument
 @click.option("--json", "as_json", is_flag=True, help="JSON lines, one object per flow.")
 @public_ip_option
 @limits_option
@@ -49,14 +46,7 @@ def flows(
     blocks, traffic (packets, bytes, first time, duration, as tshark -z conv) and status.
 
     The counts are exactly those of the records `decode` shows for the same capture."""
-    if len(captures) > 1 and not concatenate:
-        raise click.UsageError(
-            "one table is made of one capture: give one, or --concatenate to read "
-            f"the {len(captures)} files as one"
-        )
-    if captures.count("-") > 1:
-        raise click.UsageError("standard input (-) can be read only once")
-    members = list(captures)
+    members = one_capture(captures, concatenate)
     capture = run_name(members)
     decoder = make_decoder(public_ip, keep_flows=True)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)

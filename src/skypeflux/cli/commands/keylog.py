@@ -21,9 +21,12 @@ from skypeflux.cli.options import (
     echo_out,
     limits_option,
     make_decoder,
+    one_capture,
+    one_capture_argument,
     progress_option,
     public_ip_option,
     require_stdout,
+    run_name,
 )
 from skypeflux.cli.outcome import say_no_skype
 from skypeflux.cli.progress import ProgressLine
@@ -34,7 +37,7 @@ from skypeflux.outputs.keylog import KeyLog
     epilog=COMMAND_EPILOG,
     short_help="Write the key log: one RC4 key per verified unit, for the plugin.",
 )
-@click.argument("capture", metavar="CAPTURE")
+@one_capture_argument
 @click.option(
     "-o",
     "--output",
@@ -46,12 +49,20 @@ from skypeflux.outputs.keylog import KeyLog
 @public_ip_option
 @limits_option
 @progress_option
-def keylog(capture: str, output: str, public_ip: tuple[str, ...], no_progress: bool) -> None:
+def keylog(
+    captures: tuple[str, ...],
+    concatenate: bool,
+    output: str,
+    public_ip: tuple[str, ...],
+    no_progress: bool,
+) -> None:
     """Write the key log for CAPTURE: one RC4 key per verified seed, and public addresses.
 
     Point Wireshark's preference skypeflux.keylog at FILE (with the plugin from `skypeflux
     wireshark install`) to see every verified unit decrypted. Only verified units are covered.
     """
+    members = one_capture(captures, concatenate)
+    capture = run_name(members)
     decoder = make_decoder(public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     log = KeyLog()
@@ -59,7 +70,7 @@ def keylog(capture: str, output: str, public_ip: tuple[str, ...], no_progress: b
     with user_errors(progress):
         if output == "-":
             require_stdout()
-        for record in decoded(decoder, capture, progress):
+        for record in decoded(decoder, members, progress):
             found = True
             log.add(record)
         if not found:
