@@ -22,6 +22,7 @@ from skypeflux.cli.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_NOT_A_CAPTURE,
+    EXIT_OUTPUT,
     EXIT_UNREADABLE,
     EXIT_USAGE,
 )
@@ -321,3 +322,15 @@ def test_an_address_file_that_is_not_one_is_a_usage_error(
     result = runner.invoke(cli, ["decode", "--addresses", str(path), str(capture)])
     assert result.exit_code == EXIT_USAGE, result.output
     assert words in _one_error_line(result.stderr)
+
+
+def test_the_plugin_installs_and_a_bad_folder_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    done = runner.invoke(cli, ["wireshark", "install", "--dir", str(tmp_path / "plugins")])
+    assert done.exit_code == 0 and (tmp_path / "plugins" / "skypeflux.lua").is_file()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    result = runner.invoke(cli, ["wireshark", "install", "--dir", str(blocked / "plugins")])
+    assert result.exit_code == EXIT_OUTPUT
+    assert f"cannot install the plugin: {blocked / 'plugins'}: not a directory" in (
+        _one_error_line(result.stderr)
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from skypeflux.cli.errors import OutputFailure, fail, say, user_errors, writing
+from skypeflux.cli.errors import OutputFailure, fail, safe_text, say, user_errors, writing
 from skypeflux.cli.options import require_stdout
 from skypeflux.outputs.wireshark import KEYLOG_PREFERENCE, install, plugin_text
 
@@ -42,7 +42,8 @@ def install_command(directory: Path | None) -> None:
         target = install(directory)
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
-        fail(OutputFailure(f"cannot install the plugin: {reason}"))
+        where = f" {safe_text(str(exc.filename))}:" if exc.filename else ""
+        fail(OutputFailure(f"cannot install the plugin:{where} {reason}"))
     say(f"skypeflux: installed {target}")
     say(
         f"skypeflux: restart Wireshark, then set Edit > Preferences > Protocols > skypeflux > "
