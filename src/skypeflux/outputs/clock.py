@@ -4,6 +4,7 @@
 ``d`` and ``dd`` seconds since the previous record shown (the only packets this output shows are
 Skype units, so both of tshark's deltas mean that here), ``e`` seconds since the epoch, ``u``
 and ``ud`` as ``a`` and ``ad`` in UTC. ``a`` and ``ad`` use the local time zone, as tshark does.
+A time no calendar holds (a crafted timestamp, or pcapng time offset) is shown as its seconds.
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ class Clock:
             delta = 0.0 if self._previous is None else time - self._previous
             self._previous = time
             return f"{delta:>11.6f}"
-        when = datetime.fromtimestamp(time, UTC if fmt.startswith("u") else None)
-        if not fmt.startswith("u"):
-            when = when.astimezone()
+        try:
+            when = datetime.fromtimestamp(time, UTC if fmt.startswith("u") else None)
+            if not fmt.startswith("u"):
+                when = when.astimezone()
+        except (OverflowError, OSError, ValueError):  # a time no calendar holds
+            return f"(not representable: {time:.6f})"
         if fmt.endswith("d"):
             return when.strftime("%Y-%m-%d %H:%M:%S.%f")
         return when.strftime("%H:%M:%S.%f")
