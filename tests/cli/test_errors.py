@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import struct
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -13,9 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from skypeflux import __version__, crypto, objects
+from skypeflux.capture.files import read_packets
 from skypeflux.capture.files.writer import Interface, PcapngWriter
 from skypeflux.capture.pipeline import Decoder
 from skypeflux.capture.records import Record
+from skypeflux.capture.synth import load_scenario, synthesize
 from skypeflux.cli import options
 from skypeflux.cli.app import cli
 from skypeflux.cli.errors import (
@@ -334,3 +337,37 @@ def test_the_plugin_installs_and_a_bad_folder_is_named(runner: CliRunner, tmp_pa
     assert f"cannot install the plugin: {blocked / 'plugins'}: not a directory" in (
         _one_error_line(result.stderr)
     )
+
+
+def _far_future_capture(path: Path, source: Path) -> Path:
+    """``source``'s packets in a pcapng whose interface adds 2^62 s to every time (if_tsoffset):
+    a time no calendar and no pcapng block of microseconds can hold."""
+
+    def block(kind: int, body: bytes) -> bytes:
+        body += bytes(-len(body) % 4)
+        return struct.pack("<II", kind, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+
+    out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    offset = struct.pack("<HHq", 14, 8, 2**62) + struct.pack("<HH", 0, 0)
+    out += block(1, struct.pack("<HHI", 1, 0, 65535) + offset)
+    for packet in read_packets(source):
+        ticks = int(packet.ts * 1e6)
+        head = struct.pack(
+            "<IIIII", 0, ticks >> 32, ticks & 0xFFFFFFFF, len(packet.data), len(packet.data)
+        )
+        out += block(6, head + packet.data)
+    path.write_bytes(out)
+    return path
+
+
+def test_times_beyond_any_calendar(runner: CliRunner, tmp_path: Path) -> None:
+    scene = tmp_path / "scene.pcap"
+    synthesize(load_scenario("nat-login"), seed=2).write(scene)
+    far = _far_future_capture(tmp_path / "far.pcapng", scene)
+    for fmt in ("a", "ud"):
+        shown = runner.invoke(cli, ["decode", "--no-progress", "-t", fmt, str(far)])
+        assert shown.exit_code == 0 and "(not representable: " in shown.stdout, shown.output
+    out = tmp_path / "out.pcapng"
+    result = runner.invoke(cli, ["export", "--no-progress", str(far), "-o", str(out)])
+    assert result.exit_code == EXIT_OUTPUT
+    assert f"{out}: cannot write: timestamp" in _one_error_line(result.stderr)

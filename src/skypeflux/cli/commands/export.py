@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from itertools import chain
 
 import click
 
+from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.capture_set import CaptureFiles
+from skypeflux.capture.records import Record
 from skypeflux.cli.errors import EXIT_NO_SKYPE, EXIT_OK, OutputFailure, safe_text, say, user_errors
 from skypeflux.cli.help_text import COMMAND_EPILOG
 from skypeflux.cli.options import (
@@ -75,13 +78,35 @@ def export(
             raise click.exceptions.Exit(EXIT_NO_SKYPE)
         try:  # streamed: units are written (or, with --with-other, spooled) as they come
             counts = write_export(
-                output, chain([first], records), others_from=others if with_other else None
+                output,
+                _reading(chain([first], records)),
+                others_from=others if with_other else None,
             )
+        except _ReadFailure as failure:  # the capture, not OUT: said as decode says it
+            raise failure.error from None
         except SpoolError as exc:
             raise OutputFailure(f"{safe_text(output)}: {exc.strerror}") from None
+        except CaptureError as exc:  # a value the pcapng format cannot hold (a crafted time)
+            raise OutputFailure(f"{safe_text(output)}: cannot write: {exc}") from None
         except OSError as exc:
             reason = (exc.strerror or str(exc)).lower()
             raise OutputFailure(f"{safe_text(output)}: cannot write: {reason}") from None
         also = f" and {counts.others} other packets" if with_other else ""
         say(f"skypeflux: wrote {counts.units} decrypted units{also} to {output}")
     raise click.exceptions.Exit(EXIT_OK)
+
+
+class _ReadFailure(Exception):
+    """The capture failed while the export was being written: not the export's fault."""
+
+    def __init__(self, error: CaptureError | OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _reading(records: Iterator[Record]) -> Iterator[Record]:
+    """The records, with a failure to read the capture told apart from one to write OUT."""
+    try:
+        yield from records
+    except (CaptureError, OSError) as exc:
+        raise _ReadFailure(exc) from exc
