@@ -17,6 +17,7 @@ import lzma
 from typing import Any, BinaryIO, cast
 
 from skypeflux.capture.errors import CaptureError
+from skypeflux.capture.files.stream import StreamDamaged
 
 GZIP_MAGIC = b"\x1f\x8b"
 BZIP2_MAGIC = b"BZh"
@@ -35,6 +36,7 @@ class _Both(io.RawIOBase):
         self._kind = kind
         self._owns = owns
         self._read = getattr(inner, "read1", inner.read)  # read() drops what it had at a cut
+        self._produced = 0  # decompressed bytes handed out
 
     def readable(self) -> bool:
         return True
@@ -43,14 +45,18 @@ class _Both(io.RawIOBase):
         problem = ""
         try:
             data = self._read(len(buffer))
-        except EOFError:
-            return 0  # cut inside the compressed stream: the reader reports a cut capture
+        except EOFError:  # cut inside the compressed stream: said even between two records
+            cut = f"the {self._kind} stream is cut: it ends before its end marker"
+            raise StreamDamaged(cut) from None
         except CaptureError:
             raise
         except Exception as exc:  # each library has its own error type for corrupt data
             problem = str(exc) or type(exc).__name__
         if problem:  # raised out here: bad data is not an I/O error of the file
-            raise CaptureError(f"corrupt {self._kind} data: {problem}")
+            raise StreamDamaged(f"corrupt {self._kind} data: {problem}")
+        if not data and not self._produced and len(buffer):
+            raise StreamDamaged(f"the {self._kind} stream ends before any data: cut or empty")
+        self._produced += len(data)
         buffer[: len(data)] = data
         return len(data)
 
@@ -76,8 +82,49 @@ def _zstd_reader(fh: BinaryIO) -> Any:
             "the capture is zstd-compressed and this Python has no zstd support: "
             "pip install zstandard, or unzstd it first"
         ) from None
-    reader = zstandard.ZstdDecompressor().stream_reader  # closefd=False: _Both decides
-    return reader(fh, read_across_frames=True, closefd=False)
+    return _ZstdFrames(fh, zstandard.ZstdDecompressor())
+
+
+class _ZstdFrames:
+    """zstandard's frames one after another, with a cut told apart from the end: its
+    ``stream_reader`` ends a cut frame as quietly as a whole one, so a capture cut on a record
+    boundary would lose its end unsaid. ``compression.zstd`` raises EOFError, as gzip does.
+
+    The compressed bytes go in a kilobyte at a time: a kilobyte of zstd expands to at most
+    some 45 MB, so a crafted stream cannot make one step hold gigabytes."""
+
+    def __init__(self, fh: BinaryIO, decompressor: Any) -> None:
+        self._fh = fh
+        self._new = decompressor.decompressobj
+        self._frame = self._new()
+        self._started = False  # a frame has begun and not ended
+        self._raw = b""  # compressed, not yet given to the frame
+        self._out = b""  # decompressed, handed out from _at on
+        self._at = 0
+
+    def read(self, size: int) -> bytes:
+        while self._at >= len(self._out):
+            if not self._raw:
+                self._raw = self._fh.read(1 << 16)
+                if not self._raw:
+                    if self._started:
+                        raise EOFError("zstd frame cut")
+                    return b""
+            step, self._raw = self._raw[:ZSTD_STEP], self._raw[ZSTD_STEP:]
+            self._started = True
+            self._out, self._at = self._frame.decompress(step), 0
+            if self._frame.eof:  # the next frame starts in the bytes left over
+                self._raw = self._frame.unused_data + self._raw
+                self._frame, self._started = self._new(), False
+        out = self._out[self._at : self._at + size]
+        self._at += len(out)
+        return out
+
+    def close(self) -> None:
+        return None  # the file under it is _Both's to close
+
+
+ZSTD_STEP = 1024  # compressed bytes decompressed at a time
 
 
 def compression_of(head: bytes) -> str | None:

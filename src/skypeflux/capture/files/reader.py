@@ -60,6 +60,8 @@ class CaptureReader(ReadState):
         self._src = ByteStream(fh)
         magic = self._src.take(4)
         if not magic:
+            if self._src.damage is not None:
+                raise CaptureError(f"{name}: {self._src.damage}", offset=0)
             raise CaptureError(f"{name}: empty file, not a packet capture", offset=0)
         self._packets: Iterator[RawPacket]
         if magic in PCAP_MAGICS:
@@ -86,6 +88,16 @@ class CaptureReader(ReadState):
             yield self._first
             self._first = None
         yield from self._packets
+        damage = self._src.damage
+        if damage is not None:  # the bytes ended early: a cut, whatever the records say
+            self.truncated = True
+            if self.stopped_at is None:
+                self.stopped_at = self._src.offset
+            said = self.warning or (
+                f"{self.name}: reading stopped at byte {self._src.offset} of the capture, "
+                f"{self.packets_read} complete packets were read before it"
+            )
+            self.warning = f"{said} ({damage})"
 
     @property
     def bytes_read(self) -> int:

@@ -39,10 +39,16 @@ class RawPacket(NamedTuple):
     interface: int = 0
 
 
+class StreamDamaged(CaptureError):
+    """The bytes under the capture could not be produced (corrupt compressed data). A
+    :class:`ByteStream` takes it as the end of the file, so reading stops there as at a cut,
+    with what was read before kept, and the reader says why."""
+
+
 class ByteStream:
     """Sequential bytes from a file object, read in large blocks; knows its file offset."""
 
-    __slots__ = ("_buf", "_pos", "_read", "offset")
+    __slots__ = ("_buf", "_pos", "_read", "damage", "offset")
 
     def __init__(self, fh: BinaryIO) -> None:
         # read1 returns what is available instead of waiting for a whole block, so packets from
@@ -51,6 +57,7 @@ class ByteStream:
         self._buf = b""
         self._pos = 0
         self.offset = 0  # file offset of the next byte take() returns
+        self.damage: str | None = None  # why the bytes ended early (StreamDamaged)
 
     def take_record(self, head: struct.Struct, size: int) -> tuple[tuple[int, ...], bytes] | None:
         """A record header (``size`` bytes, its first fields unpacked with ``head``, the third
@@ -88,8 +95,12 @@ class ByteStream:
             return out
         parts = [self._buf[self._pos :]]
         have = len(parts[0])
-        while have < n:
-            block = self._read(max(_BLOCK, n - have))
+        while have < n and self.damage is None:
+            try:
+                block = self._read(max(_BLOCK, n - have))
+            except StreamDamaged as exc:
+                self.damage = str(exc)
+                break
             if not block:
                 break
             parts.append(block)
