@@ -300,8 +300,9 @@ def one_capture_argument(command: F) -> F:
     return click.argument("captures", nargs=-1, required=True, metavar="CAPTURE...")(command)
 
 
-def one_capture(captures: tuple[str, ...], concatenate: bool) -> list[str]:
-    """The files of the one capture such a command reads: several only with --concatenate."""
+def one_capture(captures: tuple[str, ...], concatenate: bool) -> tuple[list[str], str]:
+    """The files of the one capture such a command reads (several only with --concatenate),
+    and how messages name it."""
     if len(captures) > 1 and not concatenate:
         raise click.UsageError(
             "one result is made of one capture: give one, or --concatenate to read the "
@@ -309,7 +310,7 @@ def one_capture(captures: tuple[str, ...], concatenate: bool) -> list[str]:
         )
     if captures.count("-") > 1:
         raise click.UsageError("standard input (-) can be read only once")
-    return list(captures)
+    return list(captures), run_name(list(captures))
 
 
 def run_name(members: list[str]) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TypeVar
 
 from skypeflux.ipv4 import UNKNOWN_IP_TEXT as UNKNOWN_SOURCE
 from skypeflux.ipv4 import ip_number, is_multicast_number, is_private, private_number
@@ -38,6 +39,7 @@ MAX_CONFIRMED = 64  # public addresses proven per host that are remembered
 TRIED_CONFIRMED = 8  # the latest proven of them, tried on every datagram of the host
 TRIED_CANDIDATES = 4  # unconfirmed candidates tried per datagram, most frequent first
 USER = "user (--public-ip)"
+V = TypeVar("V")  # what a host's table holds: candidates or proven addresses
 
 
 def plausible_public(ip: str) -> bool:
@@ -115,15 +117,7 @@ class AddressBook:
         if public == host or not plausible_public(public):
             return False
         self._beliefs.clear()  # a count or a new claim can change the order
-        hosts = self._candidates
-        table = hosts.get(host)
-        if table is None:
-            table = hosts[host] = {}
-            while len(hosts) > self._max_hosts:
-                hosts.popitem(last=False)
-                self.hosts_forgotten += 1
-        else:
-            hosts.move_to_end(host)
+        table = self._host_entry(self._candidates, host)
         entry = table.get(public)
         if entry is not None:
             entry.count += 1
@@ -136,6 +130,19 @@ class AddressBook:
         table[public] = Candidate(host, public, frame, method)
         return True
 
+    def _host_entry(self, hosts: OrderedDict[str, dict[str, V]], host: str) -> dict[str, V]:
+        """``host``'s table in ``hosts``, made the most recent; a new one may push the least
+        recent host out (``max_hosts``, counted in ``hosts_forgotten``)."""
+        table = hosts.get(host)
+        if table is not None:
+            hosts.move_to_end(host)
+            return table
+        table = hosts[host] = {}
+        while len(hosts) > self._max_hosts:
+            hosts.popitem(last=False)
+            self.hosts_forgotten += 1
+        return table
+
     def candidates(self, host: str) -> list[Candidate]:
         """Unconfirmed claims for ``host``, the most frequent (then earliest) first."""
         confirmed = self._confirmed.get(host, {})
@@ -147,17 +154,9 @@ class AddressBook:
         """A CRC matched with ``host`` = ``public``: return the new fact, or None if known."""
         if public in (host, UNKNOWN_SOURCE) or is_private(public):
             return None
-        hosts = self._confirmed
-        known = hosts.get(host)
-        if known is None:
-            known = hosts[host] = {}
-            while len(hosts) > self._max_hosts:
-                hosts.popitem(last=False)
-                self.hosts_forgotten += 1
-        elif public in known:
+        if public in self._confirmed.get(host, {}):
             return None
-        else:
-            hosts.move_to_end(host)
+        known = self._host_entry(self._confirmed, host)
         claim = self._candidates.get(host, {}).get(public)
         if claim is not None:
             method, evidence = claim.method, claim.frame

@@ -22,7 +22,6 @@ from skypeflux.cli.options import (
     one_capture_argument,
     progress_option,
     public_ip_option,
-    run_name,
 )
 from skypeflux.cli.outcome import say_no_skype
 from skypeflux.cli.progress import ProgressLine
@@ -60,8 +59,7 @@ def export(
     Wireshark shows the plaintext bytes as they are, and the full command and object tree with
     the plugin (skypeflux wireshark install).
     """
-    members = one_capture(captures, concatenate)
-    capture = run_name(members)
+    members, capture = one_capture(captures, concatenate)
     if with_other and not all(m != "-" and os.path.isfile(m) for m in members):
         raise click.BadParameter(
             "needs capture files to read again (not standard input or a FIFO)",

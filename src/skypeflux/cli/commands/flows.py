@@ -19,7 +19,6 @@ from skypeflux.cli.options import (
     progress_option,
     public_ip_option,
     require_stdout,
-    run_name,
 )
 from skypeflux.cli.outcome import finish_run
 from skypeflux.cli.progress import ProgressLine
@@ -46,8 +45,7 @@ def flows(
     blocks, traffic (packets, bytes, first time, duration, as tshark -z conv) and status.
 
     The counts are exactly those of the records `decode` shows for the same capture."""
-    members = one_capture(captures, concatenate)
-    capture = run_name(members)
+    members, capture = one_capture(captures, concatenate)
     decoder = make_decoder(public_ip, keep_flows=True)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     with user_errors(progress):

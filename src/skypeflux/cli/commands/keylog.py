@@ -26,7 +26,6 @@ from skypeflux.cli.options import (
     progress_option,
     public_ip_option,
     require_stdout,
-    run_name,
 )
 from skypeflux.cli.outcome import say_no_skype
 from skypeflux.cli.progress import ProgressLine
@@ -61,8 +60,7 @@ def keylog(
     Point Wireshark's preference skypeflux.keylog at FILE (with the plugin from `skypeflux
     wireshark install`) to see every verified unit decrypted. Only verified units are covered.
     """
-    members = one_capture(captures, concatenate)
-    capture = run_name(members)
+    members, capture = one_capture(captures, concatenate)
     decoder = make_decoder(public_ip)
     progress = ProgressLine.for_terminal(sys.stderr, wanted=not no_progress)
     log = KeyLog()
