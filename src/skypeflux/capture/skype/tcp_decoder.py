@@ -233,8 +233,14 @@ class TcpDecoder:
         return state
 
     def _event(self, event: FlowEvent, ts: float | None) -> None:
-        state = self._state(event)
         item = event.event
+        if not isinstance(item, Chunk) and id(event.direction) not in self._dirs:
+            # The end (or a hole) of a direction that never delivered a byte: nothing to
+            # report or count. Most directions of other traffic (handshakes, resets, the
+            # quiet side of a download) end this way; building their state cost more than
+            # the rest of their segments' way through the decoder.
+            return
+        state = self._state(event)
         if isinstance(item, Chunk):
             self._chunk(state, item, ts if ts is not None else 0.0)
             if state.skype is False:  # judged (or not wanted): at most a chunk or two each
