@@ -51,6 +51,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from _bytecode import compile_package  # noqa: E402
 from skypeflux.capture.files import open_capture  # noqa: E402
 from skypeflux.capture.files.writer import write_capture  # noqa: E402
 from skypeflux.capture.synth.long_streams import long_streams  # noqa: E402
@@ -200,6 +201,7 @@ def main() -> int:
     tshark = shutil.which("tshark")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="skypeflux-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
+    compile_package()
     print(f"CPUs: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (shared machine?)")
     given: list[tuple[Path, int | None]] = [(path, None) for path in args.capture or []]
     planned = [(folder / f"{args.shape}-{target >> 20}M.pcap", target) for target in sizes]
