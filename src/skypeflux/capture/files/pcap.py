@@ -50,14 +50,14 @@ def pcap_packets(src: ByteStream, magic: bytes, state: ReadState) -> Iterator[Ra
     state.has_decodable_interface = True
     rec = struct.Struct(order + "IIII")
     base = frame = state.frame_base
-    take_record = src.take_record
+    take_records = src.take_records
     while True:
-        whole = take_record(rec, rec_size)  # the common case: header and bytes in the buffer
-        if whole is not None:
-            (sec, frac, caplen, wirelen), data = whole
-            frame += 1
-            state.packets_read = frame - base
-            yield RawPacket(frame, sec + frac / units, linktype, data, caplen, wirelen)
+        whole = take_records(rec, rec_size)  # the common case: headers and bytes in the buffer
+        if whole:
+            for (sec, frac, caplen, wirelen), data in whole:
+                frame += 1
+                state.packets_read = frame - base
+                yield RawPacket(frame, sec + frac / units, linktype, data, caplen, wirelen)
             continue
         at = src.offset
         head = src.take(rec_size)

@@ -59,21 +59,26 @@ class ByteStream:
         self.offset = 0  # file offset of the next byte take() returns
         self.damage: str | None = None  # why the bytes ended early (StreamDamaged)
 
-    def take_record(self, head: struct.Struct, size: int) -> tuple[tuple[int, ...], bytes] | None:
-        """A record header (``size`` bytes, its first fields unpacked with ``head``, the third
-        the captured length) and the bytes after it, when both lie in the block already read
-        and the length is sane; ``None`` (nothing consumed): read them with :meth:`take`."""
+    def take_records(self, head: struct.Struct, size: int) -> list[tuple[tuple[int, ...], bytes]]:
+        """Every whole record in the block already read, up to the first that is not wholly
+        there or whose length is not sane (left for :meth:`take`): each a record header
+        (``size`` bytes, its first fields unpacked with ``head``, the third the captured
+        length) and the bytes after it. One call for a block of records, not one a record:
+        the per-packet cost of reading is most of what a packet of other traffic costs."""
         buf, pos = self._buf, self._pos
-        end = pos + size
-        if end > len(buf):
-            return None
-        fields = head.unpack_from(buf, pos)
-        stop = end + fields[2]
-        if fields[2] > MAX_RECORD or stop > len(buf):
-            return None
-        self._pos = stop
-        self.offset += stop - pos
-        return fields, buf[end:stop]
+        start, end_of_block = pos, len(buf)
+        unpack = head.unpack_from
+        out: list[tuple[tuple[int, ...], bytes]] = []
+        while pos + size <= end_of_block:
+            fields = unpack(buf, pos)
+            stop = pos + size + fields[2]
+            if fields[2] > MAX_RECORD or stop > end_of_block:
+                break
+            out.append((fields, buf[pos + size : stop]))
+            pos = stop
+        self._pos = pos
+        self.offset += pos - start
+        return out
 
     def buffered(self) -> tuple[bytes, int]:
         """The block read so far and where the next byte lies in it, for a format reader to

@@ -294,11 +294,18 @@ class NetDecoder:
 
     def decode(self, packet: RawPacket) -> Transport | None:
         """The datagram or segment in ``packet``, or ``None`` (counted in ``stats``)."""
+        stats = self.stats
         if self._fast is not None:
             plain = self._fast(packet.data, packet.linktype)
-            if plain is not None:
-                return self._plain(packet, plain)
-        stats = self.stats
+            if plain is not None:  # a whole, unfragmented IPv4 UDP/TCP packet (_fastnet.c)
+                stats.packets += 1
+                stats.ipv4 += 1
+                frame = packet.frame
+                if plain[0] == IPPROTO_UDP:
+                    stats.udp += 1
+                    return _udp_datagram(frame, packet.ts, plain, False, (frame,))
+                stats.tcp += 1
+                return _tcp_segment(frame, packet.ts, plain, False, (frame,))
         stats.packets += 1
         link = _LINK_DECODERS.get(packet.linktype)
         data = packet.data
@@ -366,17 +373,6 @@ class NetDecoder:
             return self._tcp(_IpPayload(packet, data, pos, end, cut, src, dst, frames))
         stats.other_protocol += 1
         return None
-
-    def _plain(self, packet: RawPacket, plain: tuple[Any, ...]) -> Transport:
-        """The C parser's fields of a whole, unfragmented IPv4 UDP/TCP packet (_fastnet.c)."""
-        stats = self.stats
-        stats.packets += 1
-        stats.ipv4 += 1
-        if plain[0] == IPPROTO_UDP:
-            stats.udp += 1
-            return _udp_datagram(packet.frame, packet.ts, plain, False, (packet.frame,))
-        stats.tcp += 1
-        return _tcp_segment(packet.frame, packet.ts, plain, False, (packet.frame,))
 
     def _udp(self, ip: _IpPayload) -> UdpDatagram | None:
         data, pos, end, cut = ip.data, ip.pos, ip.end, ip.cut
