@@ -1,0 +1,105 @@
+"""Instructions a decoding run executes, counted by callgrind: an A/B that load cannot move.
+
+On a shared machine the CPU time of one run varies by 10-20% from minute to minute, more than
+most changes worth making; the number of instructions a run executes does not (hash seeds
+fixed, byte code compiled beforehand). This counts them for one in-process decoding pass over a
+capture (records made, nothing written), takes off what a one-packet capture costs (start-up
+and imports), and prints instructions per packet. ``--src`` measures another checkout's
+``src`` folder (``git worktree add /tmp/base HEAD~3``, then its built ``.so`` files copied in)
+against this one, on the same captures.
+
+    python benchmarks/bench_instructions.py                       # 20,000 packets of copies
+    python benchmarks/bench_instructions.py --packets 5000 --src /tmp/base/src
+    python benchmarks/bench_instructions.py --capture mine.pcap
+
+Needs valgrind (``apt-get install valgrind``); a run is about 40x slower than without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from itertools import islice
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from skypeflux.capture.files import open_capture  # noqa: E402
+from skypeflux.capture.files.writer import Packet, write_capture  # noqa: E402
+from skypeflux.capture.synth.repeat import repeated  # noqa: E402
+
+SHARED = Path(os.environ.get("SKYPEFLUX_SHARED", REPO.parent / "shared"))
+CAPTURE = SHARED / "captures" / "SkypeIRC.cap"
+RUN = (
+    "import sys\n"
+    "from skypeflux.capture.pipeline import Decoder\n"
+    "for _ in Decoder().run(sys.argv[1]): pass\n"
+)
+COLLECTED = re.compile(rb"Collected : (\d+)")
+
+
+def _first(path: Path, count: int, out: Path) -> int:
+    """The first ``count`` packets of ``path`` (or of copies of SkypeIRC.cap) into ``out``."""
+    if path == CAPTURE:
+        with open_capture(CAPTURE) as reader:
+            packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
+        source = repeated(packets, -(-count // len(packets)), spacing=3600.0)
+        return write_capture(out, islice(source, count))
+    with open_capture(path) as reader:
+        return write_capture(out, (Packet(p.ts, p.data, p.wirelen) for p in islice(reader, count)))
+
+
+def instructions(src: Path, capture: Path) -> int:
+    """Instructions of one decoding pass of ``capture`` with the package in ``src``."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(src)}
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    done = subprocess.run(
+        [*command, sys.executable, "-c", RUN, str(capture)],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    found = COLLECTED.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"callgrind failed: {done.stderr.decode(errors='replace')[-500:]}")
+    return int(found.group(1))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--capture", type=Path, default=CAPTURE, help="default: SkypeIRC.cap copies"
+    )
+    parser.add_argument("--packets", type=int, default=20_000)
+    parser.add_argument("--src", type=Path, action="append", help="another checkout's src folder")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed (apt-get install valgrind): nothing measured")
+        return 1
+    sources = [REPO / "src", *(args.src or [])]
+    for src in sources:
+        if not compileall.compile_dir(src / "skypeflux", quiet=1):
+            raise SystemExit(f"byte-compiling {src} failed")
+    with tempfile.TemporaryDirectory(prefix="skypeflux-ir-") as folder:
+        sample, one = Path(folder) / "sample.pcap", Path(folder) / "one.pcap"
+        count = _first(args.capture, args.packets, sample)
+        _first(sample, 1, one)
+        print(f"{count:,} packets of {args.capture.name}; instructions, start-up taken off:")
+        base = None
+        for src in sources:
+            work = instructions(src, sample) - instructions(src, one)
+            ratio = "" if base is None else f"  ({work / base:.3f} of the first)"
+            base = base or work
+            print(f"  {src}: {work / 1e6:,.0f} M, {work / count:,.0f} a packet{ratio}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
