@@ -157,7 +157,7 @@ class FlowKey(NamedTuple):
         return cls(Transport.TCP, initiator, responder)
 
     def __str__(self) -> str:
-        return f"{self.transport} {self.a} <-> {self.b}"
+        return f"{self.transport} {self.a!s} <-> {self.b!s}"  # !s: no __format__ detour
 
 
 @dataclass(frozen=True, slots=True)

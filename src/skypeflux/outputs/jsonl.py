@@ -43,66 +43,76 @@ def object_to_json(
     """One object in the dotted form (family 5 nests the same form); objects are named for
     ``command`` and the lists ``parents`` that hold them: the plain name, and whether it is a
     guess as a field of its own."""
+    return _object_json(obj, command, parents)
+
+
+def _object_json(
+    obj: Obj, command: int | None, parents: tuple[tuple[int, int], ...]
+) -> dict[str, Any]:
+    # this runs for every object of every line (eight a record on the real capture): the
+    # fields an object's path decides come as one remembered dict, copied; the families are
+    # compared by their plain numbers
     family, oid, value = obj
-    name = name_fields(command, family, oid, parents) if command is not None else NO_NAME
-    number, family_text = FAMILY_FIELDS[family]
-    out: dict[str, Any] = {
-        "skypeflux.obj.id": oid,
-        "skypeflux.obj.family": number,
-        "skypeflux.obj.family_name": family_text,
-        "skypeflux.obj.name": name[0],
-        "skypeflux.obj.name_guessed": name[1],
-    }
-    # the families by their plain numbers: this runs for every object of every line
-    if number == _LIST and isinstance(value, ObjectList):
-        inner = (*parents, (oid, number))
-        out["skypeflux.obj.value"] = [
-            object_to_json(child, command, parents=inner) for child in value
-        ]
+    out = dict(object_head(command, family, oid, parents))
+    if family == _LIST and isinstance(value, ObjectList):
+        inner = (*parents, (oid, _LIST))
+        out["skypeflux.obj.value"] = [_object_json(child, command, inner) for child in value]
     else:
-        out["skypeflux.obj.value"] = value if type(value) is int else plain_value(value)
-    if number == _STRING:
+        if type(value) is int:
+            out["skypeflux.obj.value"] = value
+        elif type(value) is bytes:
+            out["skypeflux.obj.value"] = value.hex()
+        else:
+            out["skypeflux.obj.value"] = plain_value(value)
+    if family == _STRING:
         out["skypeflux.obj.text"] = string_text(value)
-    elif number == _UINT64 and isinstance(value, int):
+    elif family == _UINT64 and isinstance(value, int):
         out["skypeflux.obj.hex"] = f"0x{value:016x}"  # exact where JSON numbers are doubles
     return out
 
 
 _LIST, _STRING, _UINT64 = int(Family.LIST), int(Family.STRING), int(Family.UINT64)
-NO_NAME: tuple[str | None, bool | None] = (None, None)
-FAMILY_FIELDS = {family: (int(family), family_name(family)) for family in Family}
+FAMILY_FIELDS: dict[int, tuple[int, str]] = {f: (int(f), family_name(f)) for f in Family}
 
 
-@lru_cache(maxsize=1 << 16)
-def name_fields(
-    command: int, family: int, oid: int, parents: tuple[tuple[int, int], ...]
-) -> tuple[str | None, bool | None]:
-    """(name, guessed) of an object: the name tables asked once per distinct object path."""
-    name = object_name_info(command, family, oid, parents)
-    return NO_NAME if name is None else (name.name, name.guessed)
+@lru_cache(maxsize=1 << 14)  # at most 16,384 paths of about 360 bytes each: 6 MB
+def object_head(
+    command: int | None, family: int, oid: int, parents: tuple[tuple[int, int], ...]
+) -> dict[str, Any]:
+    """The fields of an object's JSON form that its path decides, in order (id, family, its
+    name, the object's name and whether it is a guess): the name tables asked once per
+    distinct path. Shared: callers copy it, never change it."""
+    name = object_name_info(command, family, oid, parents) if command is not None else None
+    number, family_text = FAMILY_FIELDS[family]
+    return {
+        "skypeflux.obj.id": oid,
+        "skypeflux.obj.family": number,
+        "skypeflux.obj.family_name": family_text,
+        "skypeflux.obj.name": None if name is None else name.name,
+        "skypeflux.obj.name_guessed": None if name is None else name.guessed,
+    }
 
 
 def block_to_json(block: BlockInfo) -> dict[str, Any]:
+    out = block_head(block)
     objects = block.objects
-    return {
-        **block_head(block),
-        "skypeflux.objects": (
-            [object_to_json(obj, block.command) for obj in objects] if objects is not None else None
-        ),
-    }
+    out["skypeflux.objects"] = (
+        [object_to_json(obj, block.command) for obj in objects] if objects is not None else None
+    )
+    return out
 
 
 def block_head(block: BlockInfo) -> dict[str, Any]:
     """A block's JSON fields before ``skypeflux.objects`` (its last), in order."""
-    name = command_info(block.command)
+    name, guessed, kind = command_fields(block.command, block.flags)
     return {
         "skypeflux.block.offset": block.offset,
         "skypeflux.block.length": block.length,
         "skypeflux.cmd": block.command,
-        "skypeflux.cmd.name": name.name if name is not None else None,
-        "skypeflux.cmd.name_guessed": name.guessed if name is not None else None,
+        "skypeflux.cmd.name": name,
+        "skypeflux.cmd.name_guessed": guessed,
         "skypeflux.cmd.flags": block.flags,
-        "skypeflux.cmd.kind": command_kind(block.flags),
+        "skypeflux.cmd.kind": kind,
         "skypeflux.reqid": block.reqid,
         "skypeflux.reply_to_frame": block.reply_to_frame,
         "skypeflux.resend_of_frame": block.resend_of_frame,
@@ -112,10 +122,27 @@ def block_head(block: BlockInfo) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1 << 12)
+def command_fields(command: int, flags: int) -> tuple[str | None, bool | None, str]:
+    """(name, guessed, kind) of a block's command: the tables asked once per command and
+    flags met."""
+    name = command_info(command)
+    if name is None:
+        return None, None, command_kind(flags)
+    return name.name, name.guessed, command_kind(flags)
+
+
 def record_to_json(record: Record, origin: float) -> dict[str, Any]:
-    """The JSON object for one record; ``origin`` is the capture's first packet time."""
-    blocks = [block_to_json(block) for block in record.blocks] if record.verification.ok else []
-    return {**record_head(record, origin), "skypeflux.blocks": blocks, **record_tail(record)}
+    """The JSON object for one record; ``origin`` is the capture's first packet time.
+
+    One dict, filled in field order (the head, the blocks, the tail): merging the parts as
+    dicts of their own copied every field of every line twice."""
+    data = record_head(record, origin)
+    data["skypeflux.blocks"] = (
+        [block_to_json(block) for block in record.blocks] if record.verification.ok else []
+    )
+    add_record_tail(data, record)
+    return data
 
 
 def record_head(record: Record, origin: float) -> dict[str, Any]:
@@ -156,13 +183,12 @@ def record_head(record: Record, origin: float) -> dict[str, Any]:
     }
 
 
-def record_tail(record: Record) -> dict[str, Any]:
-    """The fields of a record's JSON object after ``skypeflux.blocks``, in order."""
-    return {
-        "skypeflux.note": note_text(record) if record.unit == UnitKind.NOTE else None,
-        **registered_info(record),
-        "skypeflux.info": json_safe(record.info),
-    }
+def add_record_tail(data: dict[str, Any], record: Record) -> None:
+    """Add the fields of a record's JSON object after ``skypeflux.blocks`` to ``data``, in
+    order."""
+    data["skypeflux.note"] = note_text(record) if record.unit == UnitKind.NOTE else None
+    add_registered_info(data, record)
+    data["skypeflux.info"] = json_safe(record.info)
 
 
 def summary_to_json(
@@ -214,27 +240,28 @@ _UDP_ONLY = frozenset(name for name, _, _ in _INFO_FIELDS if name.startswith("sk
 
 
 _NO_INFO: dict[str, Any] = {name: None for name, _, _ in _INFO_FIELDS}
-_UDP_INFO = tuple(field for field in _INFO_FIELDS if field[0] in _UDP_ONLY)
-_TCP_INFO = tuple(field for field in _INFO_FIELDS if field[0] not in _UDP_ONLY)
+# per transport, info key -> (registered name, converter): a record's info holds two or three
+# of the keys, so its own items are looked up rather than every registered name asked for
+_UDP_INFO = {key: (name, convert) for name, key, convert in _INFO_FIELDS if name in _UDP_ONLY}
+_TCP_INFO = {key: (name, convert) for name, key, convert in _INFO_FIELDS if name not in _UDP_ONLY}
 _TCP_UNITS = frozenset((UnitKind.TCP_DATA, UnitKind.TCP_CONTROL))
 
 
-def registered_info(record: Record) -> dict[str, Any]:
-    """The unit's header fields from ``record.info`` under their registered names (every name
-    present, in the registry's order; null where the unit has no such field)."""
-    out = dict(_NO_INFO)
+def add_registered_info(out: dict[str, Any], record: Record) -> None:
+    """Add the unit's header fields from ``record.info`` to ``out`` under their registered
+    names (every name present, in the registry's order; null where the unit has no such
+    field)."""
+    out.update(_NO_INFO)
     if record.transport == Transport.UDP and record.unit != UnitKind.NOTE:
         fields = _UDP_INFO
     elif record.transport == Transport.TCP and record.unit in _TCP_UNITS:
         fields = _TCP_INFO
     else:
-        return out
-    info = record.info
-    for name, key, convert in fields:
-        value = info.get(key)
-        if value is not None:  # every converter gives None for None
-            out[name] = convert(value)
-    return out
+        return
+    for key, value in record.info.items():
+        field = fields.get(key)
+        if field is not None and value is not None:  # every converter gives None for None
+            out[field[0]] = field[1](value)
 
 
 REPLY_IN_FRAME = "skypeflux.reply_in_frame"

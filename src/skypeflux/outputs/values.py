@@ -75,15 +75,22 @@ def plain_value(value: Value) -> Any:
     return value
 
 
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})
+
+
 def json_safe(value: Any) -> Any:
     """``value`` with bytes as hex and tuples/sets as lists, so json.dumps cannot fail on it."""
-    kind = type(value)
-    if kind is str or kind is int or value is None or kind is float or kind is bool:
+    if type(value) in _AS_THEY_ARE:
         return value  # most values of a record's info: the checks below, in their order, agree
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex()
-    if isinstance(value, dict):
-        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, dict):  # a record's info: its plain values without a call each
+        return {
+            key if type(key) is str else str(key): (
+                item if type(item) in _AS_THEY_ARE else json_safe(item)
+            )
+            for key, item in value.items()
+        }
     if isinstance(value, Endpoint):  # a named tuple, shown as "a.b.c.d:port", not as a list
         return str(value)
     if isinstance(value, list | tuple | set | frozenset):
