@@ -15,10 +15,12 @@ import os
 from pathlib import Path
 
 
-def compile_package() -> None:
-    import skypeflux
+def compile_package(folder: Path | None = None) -> None:
+    """Byte-compile the skypeflux package in ``folder`` (default: the one imported)."""
+    if folder is None:
+        import skypeflux
 
-    folder = Path(skypeflux.__file__).parent
+        folder = Path(skypeflux.__file__).parent
     if not compileall.compile_dir(folder, quiet=1):
         raise SystemExit(f"byte-compiling {folder} failed")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):

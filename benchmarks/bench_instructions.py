@@ -18,7 +18,6 @@ Needs valgrind (``apt-get install valgrind``); a run is about 40x slower than wi
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import re
 import shutil
@@ -31,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from _bytecode import compile_package  # noqa: E402
 from skypeflux.capture.files import open_capture  # noqa: E402
 from skypeflux.capture.files.writer import Packet, write_capture  # noqa: E402
 from skypeflux.capture.synth.repeat import repeated  # noqa: E402
@@ -85,8 +85,7 @@ def main() -> int:
         return 1
     sources = [REPO / "src", *(args.src or [])]
     for src in sources:
-        if not compileall.compile_dir(src / "skypeflux", quiet=1):
-            raise SystemExit(f"byte-compiling {src} failed")
+        compile_package(src / "skypeflux")
     with tempfile.TemporaryDirectory(prefix="skypeflux-ir-") as folder:
         sample, one = Path(folder) / "sample.pcap", Path(folder) / "one.pcap"
         count = _first(args.capture, args.packets, sample)

@@ -57,13 +57,12 @@ def _object_json(
     if family == _LIST and isinstance(value, ObjectList):
         inner = (*parents, (oid, _LIST))
         out["skypeflux.obj.value"] = [_object_json(child, command, inner) for child in value]
+    elif type(value) is int:
+        out["skypeflux.obj.value"] = value
+    elif type(value) is bytes:  # plain_value's first case, without the call
+        out["skypeflux.obj.value"] = value.hex()
     else:
-        if type(value) is int:
-            out["skypeflux.obj.value"] = value
-        elif type(value) is bytes:
-            out["skypeflux.obj.value"] = value.hex()
-        else:
-            out["skypeflux.obj.value"] = plain_value(value)
+        out["skypeflux.obj.value"] = plain_value(value)
     if family == _STRING:
         out["skypeflux.obj.text"] = string_text(value)
     elif family == _UINT64 and isinstance(value, int):
