@@ -9,7 +9,7 @@ them, then runs both in interleaved rounds and prints the CPU seconds of each an
 of the rounds' ratios. With ``--instructions`` it also counts both with callgrind
 (``bench_instructions.py``), which a shared machine's load cannot move.
 
-    python benchmarks/bench_mypyc.py                         # 64 copies of SkypeIRC.cap
+    python benchmarks/bench_mypyc.py                         # bench_throughput's 27M copies
     python benchmarks/bench_mypyc.py --capture big.pcap --rounds 9
     python benchmarks/bench_mypyc.py --instructions          # needs valgrind
 
@@ -35,12 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from _bytecode import compile_package  # noqa: E402
-from skypeflux.capture.files import open_capture  # noqa: E402
-from skypeflux.capture.files.writer import write_capture  # noqa: E402
-from skypeflux.capture.synth.repeat import repeated  # noqa: E402
-
-SHARED = Path(os.environ.get("SKYPEFLUX_SHARED", REPO.parent / "shared"))
-CAPTURE = SHARED / "captures" / "SkypeIRC.cap"
+from bench_throughput import CAPTURE, synthesize  # noqa: E402
 
 # Every module a packet passes through, but two that mypyc refuses as they are:
 # wire/udp.py (the class constants of its frozen datagram dataclasses become fields) and
@@ -82,12 +77,6 @@ MODULES = [
 ]
 
 
-def _copies(out: Path, copies: int) -> None:
-    with open_capture(CAPTURE) as reader:
-        packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
-    write_capture(out, repeated(packets, copies))
-
-
 def _build(folder: Path) -> float:
     """Copy ``src`` into ``folder`` and compile MODULES there; seconds it took."""
     shutil.copytree(REPO / "src", folder / "src", ignore=shutil.ignore_patterns("*.egg-info"))
@@ -123,7 +112,9 @@ def _decode(src: Path, capture: Path) -> tuple[float, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--capture", type=Path, help="default: 64 copies of SkypeIRC.cap")
+    parser.add_argument(
+        "--capture", type=Path, help="default: bench_throughput's 27M copies of SkypeIRC.cap"
+    )
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--instructions", action="store_true", help="count them by callgrind")
     args = parser.parse_args()
@@ -133,8 +124,8 @@ def main() -> int:
         if capture is None:
             if not CAPTURE.exists():
                 raise SystemExit(f"{CAPTURE} is not here: give a capture with --capture")
-            capture = folder / "copies.pcap"
-            _copies(capture, 64)
+            capture = folder / "copies-27M.pcap"
+            synthesize(capture, 27 * 1024 * 1024)
         compile_package(REPO / "src" / "skypeflux")
         built = _build(folder)
         compiled = folder / "src"
