@@ -9,15 +9,22 @@ on thousands of mutations of both (bit flips, header fields, cuts, lengths).
 
 from __future__ import annotations
 
+import io
 import random
-from dataclasses import astuple, replace
+import struct
+from dataclasses import astuple, dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files import RawPacket
-from skypeflux.capture.net import build
-from skypeflux.capture.net.packets import NetDecoder, Transport
+from skypeflux.capture.files.capture_set import CaptureFiles
+from skypeflux.capture.files.source import open_capture
+from skypeflux.capture.files.stream import BATCH_PACKETS
+from skypeflux.capture.net import build, packets
+from skypeflux.capture.net.packets import NetDecoder, TcpSegment, Transport, UdpDatagram
 from skypeflux.ipv4 import Endpoint
 from tests.helpers import mutate
 from tests.helpers.mutate import Pkt
@@ -121,3 +128,164 @@ def test_every_octet_value_is_written_as_python_writes_it() -> None:
                 pkts.append(Pkt(1, frame, len(frame), 1.0))
     taken, declined = _compare(pkts)
     assert (taken, declined) == (len(pkts), 0)
+
+
+# -- whole pcap blocks at once (scan_pcap, NetDecoder.stream) ------------------------------
+
+
+def _streamed(data: bytes, *, fast: bool) -> tuple[object, ...]:
+    """What a decoding pass gets from a capture: every entry, the decoder's statistics and
+    the reader's state after the last packet."""
+    net = NetDecoder(fast=fast)
+    try:
+        with open_capture(io.BytesIO(data), skip_unsupported=True) as reader:
+            entries = [
+                (frame, ts, wirelen, _fields(item))
+                for batch in net.stream(reader)
+                for frame, ts, wirelen, item in batch
+            ]
+            state = (reader.packets_read, reader.truncated, reader.warning, reader.stopped_at)
+    except CaptureError as error:
+        return ("error", str(error))
+    return entries, net.stats, net.reasons, net.fragments.stats, state
+
+
+def _packet_wise(data: bytes) -> tuple[object, ...]:
+    """The same, a packet at a time through the Python decoder (the reference)."""
+    net = NetDecoder(fast=False)
+    try:
+        with open_capture(io.BytesIO(data), skip_unsupported=True) as reader:
+            entries = [(p.frame, p.ts, p.wirelen, _fields(net.decode(p))) for p in reader]
+            state = (reader.packets_read, reader.truncated, reader.warning, reader.stopped_at)
+    except CaptureError as error:
+        return ("error", str(error))
+    return entries, net.stats, net.reasons, net.fragments.stats, state
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many records each scan_pcap call took (so a test knows the C path ran)."""
+    taken: list[int] = []
+    real = packets._fast_scan
+    assert real is not None, "the C network parser is not built"
+
+    def counting(*args: Any) -> Any:
+        out = real(*args)
+        taken.append(len(out[0]))
+        return out
+
+    monkeypatch.setattr(packets, "_fast_scan", counting)
+    return taken
+
+
+def test_a_block_scan_gives_what_packet_by_packet_decoding_gives(
+    skypeirc_path: Path, scans: list[int]
+) -> None:
+    # three copies: 1.3 MB, so records straddle the reader's 1 MiB blocks
+    one = skypeirc_path.read_bytes()
+    data = one + one[24:] * 2
+    fast = _streamed(data, fast=True)
+    assert fast == _streamed(data, fast=False) == _packet_wise(data)
+    entries = fast[0]
+    assert isinstance(entries, list) and len(entries) == 3 * 2263
+    assert [e[0] for e in entries] == list(range(1, 3 * 2263 + 1))
+    assert sum(scans) > 3 * 2000 and max(scans) == BATCH_PACKETS
+
+
+def test_the_scan_makes_true_datagrams_and_segments(skypeirc_path: Path) -> None:
+    """Filled slot by slot in C, past __init__: each is of its class, every field set, and
+    equal to the one the Python decoder makes."""
+    with open_capture(skypeirc_path) as reader:
+        items = [e[3] for batch in NetDecoder().stream(reader) for e in batch]
+    made = [i for i in items if i is not None]
+    assert {type(i) for i in made} == {UdpDatagram, TcpSegment}
+    for item in made[:300]:
+        assert all(getattr(item, f.name) is not None for f in fields(item))
+        assert item.frames == (item.frame,) and item.truncated is False
+        assert (item.sport, item.dport) == (item.source.port, item.destination.port)
+        assert replace(item) == item  # the dataclass machinery works on it
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_written_and_mutated_pcaps_stream_the_same(
+    seed: int, skypeirc_path: Path, scans: list[int]
+) -> None:
+    """Both byte orders, nanosecond and "modified" pcaps, cut files, bad record lengths,
+    inserted bytes, bit flips, and mutated packets: the same entries, statistics and state."""
+    rng = random.Random(seed)
+    pool = _scenes(rng) + mutate.real_packets(skypeirc_path)[seed::5]
+    for _ in range(60):
+        pkts = [replace(p) for p in rng.sample(pool, rng.randrange(1, 60))]
+        if rng.random() < 0.5:
+            rng.choice(MUTATIONS)(rng, pkts)
+        written = mutate.write_pcap(rng, pkts)
+        if rng.random() < 0.5:
+            mutate._file_mutation(rng, written)
+        data = bytes(written.data)
+        assert _streamed(data, fast=True) == _streamed(data, fast=False) == _packet_wise(data)
+    assert sum(scans) > 500
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_pcapng_and_capture_sets_stream_as_packets(seed: int, skypeirc_path: Path) -> None:
+    rng = random.Random(seed)
+    pkts = mutate.real_packets(skypeirc_path)[seed::3]
+    data = bytes(mutate.write_pcapng(rng, pkts).data)
+    assert _streamed(data, fast=True) == _packet_wise(data)
+    half = len(pkts) // 2
+    parts = (mutate.pcap_bytes(pkts[:half]), mutate.pcap_bytes(pkts[half:]))
+    joined = parts[0] + parts[1][24:]
+    whole = CaptureFiles(tuple(io.BytesIO(p) for p in parts))
+    net = NetDecoder()
+    with open_capture(whole) as reader:
+        entries = [
+            (frame, ts, wirelen, _fields(item))
+            for batch in net.stream(reader)
+            for frame, ts, wirelen, item in batch
+        ]
+    assert entries == _streamed(joined, fast=True)[0]
+
+
+def test_scan_pcap_refuses_wrong_arguments() -> None:
+    scan = packets._fast_scan
+    assert scan is not None
+    with pytest.raises(TypeError):
+        scan(bytearray(40), 0, 16, False, 1e6, 1, 0, 1 << 26, 8)
+    with pytest.raises(TypeError):
+        scan(b"", 0, 16, False, 1e6, 1, 0, 1 << 26)
+    with pytest.raises(ValueError):
+        scan(b"", -1, 16, False, 1e6, 1, 0, 1 << 26, 8)
+    with pytest.raises(ValueError):
+        scan(b"", 0, 8, False, 1e6, 1, 0, 1 << 26, 8)
+    # a record header at the very end, or a length beyond the buffer: nothing taken
+    head = struct.pack("<IIII", 1, 0, 100, 100)
+    assert scan(head, 0, 16, False, 1e6, 1, 0, 1 << 26, 8)[:3] == ([], 0, 0)
+    assert scan(head + bytes(99), 0, 16, False, 1e6, 1, 0, 1 << 26, 8)[:3] == ([], 0, 0)
+    entries, pos, frame, slow, udp, tcp = scan(head + bytes(100), 0, 16, False, 1e6, 1, 7, 99, 8)
+    assert (entries, pos, frame) == ([], 0, 7)  # above max_record: left to the reader
+    entries, pos, frame, slow, udp, tcp = scan(head + bytes(100), 0, 16, False, 1e6, 1, 7, 100, 8)
+    assert (pos, frame, slow, udp, tcp) == (116, 8, [0], 0, 0)
+    assert entries == [RawPacket(8, 1.0, 1, bytes(100), 100, 100, 0)]
+
+
+def test_use_types_refuses_classes_without_the_slots() -> None:
+    from skypeflux.capture.net import _fastnet
+
+    @dataclass
+    class NoSlots:
+        frame: int
+
+    with pytest.raises(TypeError):
+        _fastnet.use_types(RawPacket, NoSlots, TcpSegment)
+    with pytest.raises(TypeError):
+        _fastnet.use_types(UdpDatagram, UdpDatagram, TcpSegment)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):  # the first class good, the second not: nothing changes
+        _fastnet.use_types(RawPacket, UdpDatagram, NoSlots)
+    pkts = [
+        Pkt(1, f, len(f), 2.0)
+        for f in map(build.ethernet, mutate.synthesized_ips(random.Random(1))[0])
+    ]
+    data = mutate.pcap_bytes(pkts)
+    assert _streamed(data, fast=True) == _packet_wise(data)
+    assert tuple(f.name for f in fields(UdpDatagram)) == _fastnet.UDP_FIELDS
+    assert tuple(f.name for f in fields(TcpSegment)) == _fastnet.TCP_FIELDS

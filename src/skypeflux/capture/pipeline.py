@@ -147,17 +147,19 @@ class Decoder:
             objects_backend=options.objects_backend,
             limits=options.limits,
         )
-        decode = _net_decoder(options.limits).decode
+        net = _net_decoder(options.limits)
         feed_udp, feed_tcp = survey.feed_udp, survey.feed_tcp
+        count = 0
         with open_capture(source, skip_unsupported=True) as reader:
-            for count, packet in enumerate(reader, start=1):
-                item = decode(packet)
-                if isinstance(item, UdpDatagram):
-                    feed_udp(item)
-                elif isinstance(item, TcpSegment):
-                    feed_tcp(item)
-                if progress is not None and count % PROGRESS_EVERY == 0:
-                    progress(count, _position(reader) // 2, total)
+            for batch in net.stream(reader):
+                for _frame, _ts, _wirelen, item in batch:
+                    if isinstance(item, UdpDatagram):
+                        feed_udp(item)
+                    elif isinstance(item, TcpSegment):
+                        feed_tcp(item)
+                    count += 1
+                    if progress is not None and count % PROGRESS_EVERY == 0:
+                        progress(count, _position(reader) // 2, total)
         return survey.finish()
 
     # -- pass 2 ------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ class Decoder:
         # the flows' last frames, ascending, met in order: one comparison a packet
         end_frames = survey.ends.frames()
         next_end = next(end_frames, None)
-        decode, count_packet = net.decode, table.packet
+        count_packet = table.packet
         last_frame, last_ts = 0, 0.0
         ended: tuple[Transport, Endpoint, Endpoint] | None = None
 
@@ -207,40 +209,40 @@ class Decoder:
         with open_capture(source, skip_unsupported=True) as reader:
             self.capture_format = reader.format
             count = 0
-            for packet in reader:
+            for batch in net.stream(reader):
                 if self.first_time is None:
-                    self.first_time = packet.ts
-                last_frame, last_ts = packet.frame, packet.ts
-                while proofs and proofs[0][1].frame <= packet.frame:
-                    entry, sample = proofs.pop(0)
-                    note = udp.note(entry, sample.frame, sample.ts, sample.src, sample.dst)
-                    emitter.push(note)
-                item = decode(packet)
-                if item is not None:
-                    while next_end is not None and next_end < item.frame:
-                        next_end = next(end_frames, None)  # only if the passes disagreed
-                    if isinstance(item, UdpDatagram):
-                        src, dst = item.source, item.destination
-                        count_packet(Transport.UDP, src, dst, packet.wirelen, packet.ts)
-                        udp.feed(item)
-                        if item.frame == next_end:
-                            udp.flow_ended(FlowKey.udp(src, dst), item.frame, item.ts)
-                            ended = Transport.UDP, src, dst
-                    else:
-                        src, dst = item.source, item.destination
-                        count_packet(Transport.TCP, src, dst, packet.wirelen, packet.ts)
-                        tcp.feed(item)
-                        if item.frame == next_end:
-                            tcp.close_connection(item)
-                            ended = Transport.TCP, src, dst
-                if len(emitter):
-                    yield from out(emitter.drain())
-                if ended is not None:  # its records are out: its counters can go
-                    table.end(*ended, self.first_time or 0.0)
-                    ended = None
-                count += 1
-                if progress is not None and count % PROGRESS_EVERY == 0:
-                    progress(count, ((total or 0) + _position(reader)) // 2, total)
+                    self.first_time = batch[0][1]
+                for frame, ts, wirelen, item in batch:
+                    last_frame, last_ts = frame, ts
+                    while proofs and proofs[0][1].frame <= frame:
+                        entry, sample = proofs.pop(0)
+                        note = udp.note(entry, sample.frame, sample.ts, sample.src, sample.dst)
+                        emitter.push(note)
+                    if item is not None:
+                        while next_end is not None and next_end < item.frame:
+                            next_end = next(end_frames, None)  # only if the passes disagreed
+                        if isinstance(item, UdpDatagram):
+                            src, dst = item.source, item.destination
+                            count_packet(Transport.UDP, src, dst, wirelen, ts)
+                            udp.feed(item)
+                            if item.frame == next_end:
+                                udp.flow_ended(FlowKey.udp(src, dst), item.frame, item.ts)
+                                ended = Transport.UDP, src, dst
+                        else:
+                            src, dst = item.source, item.destination
+                            count_packet(Transport.TCP, src, dst, wirelen, ts)
+                            tcp.feed(item)
+                            if item.frame == next_end:
+                                tcp.close_connection(item)
+                                ended = Transport.TCP, src, dst
+                    if len(emitter):
+                        yield from out(emitter.drain())
+                    if ended is not None:  # its records are out: its counters can go
+                        table.end(*ended, self.first_time or 0.0)
+                        ended = None
+                    count += 1
+                    if progress is not None and count % PROGRESS_EVERY == 0:
+                        progress(count, ((total or 0) + _position(reader)) // 2, total)
             self.truncated_file = reader.truncated
             self.warning = reader.warning
             self.skipped_note = reader.unsupported_note()

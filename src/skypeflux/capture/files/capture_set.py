@@ -11,12 +11,14 @@ carried across. Each piece keeps its own format and link types, and is opened on
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol, TypeVar
 
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.stream import RawPacket, ReadState
+from skypeflux.capture.files.stream import BATCH_PACKETS, PcapScan, RawPacket, ReadState
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from skypeflux.capture.files.reader import CaptureReader
@@ -114,6 +116,22 @@ class CaptureSet(ReadState):
             )
             self._done_bytes += reader.bytes_read
             self._current = None
+
+    def batches(
+        self, scan: PcapScan | None, convert: Callable[[list[RawPacket]], list[T]]
+    ) -> Iterator[list[T]]:
+        """As :meth:`CaptureReader.batches`, in lists of up to :data:`BATCH_PACKETS`; the
+        pieces' order is checked on their packets' times, which a scan's entries do not show
+        the reader, so ``scan`` is not used."""
+        del scan
+        batch: list[RawPacket] = []
+        for packet in self:
+            batch.append(packet)
+            if len(batch) >= BATCH_PACKETS:
+                yield convert(batch)
+                batch = []
+        if batch:
+            yield convert(batch)
 
     def _check_order(self, index: int, first_ts: float) -> None:
         """A piece that starts well before the one before it ended was probably given out of

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterator
+from typing import Any
 
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.linktypes import DECODABLE_LINKTYPES
 from skypeflux.capture.files.stream import (
+    BATCH_PACKETS,
     MAX_RECORD,
+    Batch,
     ByteStream,
     Corruption,
     RawPacket,
@@ -28,11 +31,14 @@ PCAP_MAGICS: dict[bytes, tuple[str, int, int]] = {
 }
 
 
-def pcap_packets(src: ByteStream, magic: bytes, state: ReadState) -> Iterator[RawPacket]:
-    """The packets after the magic ``magic`` (already read from ``src``).
+def pcap_batches(src: ByteStream, magic: bytes, state: ReadState) -> Iterator[Batch]:
+    """The packets after the magic ``magic`` (already read from ``src``), a block at a time.
 
-    One link type for the whole file, so an undecodable one raises before the first packet; a
-    cut or absurd record ends the iteration with ``state`` saying so.
+    One link type for the whole file, so an undecodable one raises before the first batch (an
+    empty one, yielded once the file header is read); a cut or absurd record ends the
+    iteration with ``state`` saying so. While ``state.scan`` is set, the records lying whole in
+    the block already read are handed to it and its entries come out as they are (a batch
+    marked scanned); every other batch is a list of :class:`RawPacket`.
     """
     order, units, rec_size = PCAP_MAGICS[magic]
     rest = src.take(20)
@@ -48,17 +54,37 @@ def pcap_packets(src: ByteStream, magic: bytes, state: ReadState) -> Iterator[Ra
     if linktype not in DECODABLE_LINKTYPES:  # one link type for the whole file: say so now
         raise state.unsupported(linktype, 20)
     state.has_decodable_interface = True
+    yield False, []
     rec = struct.Struct(order + "IIII")
     base = frame = state.frame_base
     take_records = src.take_records
+    big_endian = order == ">"
     while True:
-        whole = take_records(rec, rec_size)  # the common case: headers and bytes in the buffer
-        if whole:
-            for (sec, frac, caplen, wirelen), data in whole:
-                frame += 1
+        scan = state.scan
+        if scan is not None:
+            buf, pos = src.buffered()
+            entries, stop, frame = scan(
+                buf, pos, rec_size, big_endian, units, linktype, frame, BATCH_PACKETS
+            )
+            if entries:
+                src.consume(stop - pos)
                 state.packets_read = frame - base
-                yield RawPacket(frame, sec + frac / units, linktype, data, caplen, wirelen)
-            continue
+                yield True, entries
+                continue
+        else:
+            whole = take_records(rec, rec_size)  # the common case: headers and bytes in the buffer
+            if whole:
+                for first in range(0, len(whole), BATCH_PACKETS):
+                    batch: list[Any] = []
+                    for (sec, frac, caplen, wirelen), data in whole[first : first + BATCH_PACKETS]:
+                        frame += 1
+                        packet = RawPacket(
+                            frame, sec + frac / units, linktype, data, caplen, wirelen
+                        )
+                        batch.append(packet)
+                    state.packets_read = frame - base
+                    yield False, batch
+                continue
         at = src.offset
         head = src.take(rec_size)
         if len(head) < rec_size:
@@ -75,4 +101,4 @@ def pcap_packets(src: ByteStream, magic: bytes, state: ReadState) -> Iterator[Ra
             return
         frame += 1
         state.packets_read = frame - base
-        yield RawPacket(frame, sec + frac / units, linktype, data, caplen, wirelen)
+        yield False, [RawPacket(frame, sec + frac / units, linktype, data, caplen, wirelen)]

@@ -11,11 +11,14 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from skypeflux.capture.errors import CaptureError
 from skypeflux.capture.files.linktypes import DECODABLE_LINKTYPES
 from skypeflux.capture.files.stream import (
+    BATCH_PACKETS,
     MAX_RECORD,
+    Batch,
     ByteStream,
     Corruption,
     RawPacket,
@@ -68,17 +71,16 @@ class Interface:
         )  # fmt: skip
 
 
-def pcapng_packets(
-    src: ByteStream, state: ReadState, *, skip_unsupported: bool
-) -> Iterator[RawPacket]:
-    """The packets after the first section header's four-byte type (already read from ``src``).
+def pcapng_batches(src: ByteStream, state: ReadState, *, skip_unsupported: bool) -> Iterator[Batch]:
+    """The packets after the first section header's four-byte type (already read from ``src``),
+    in lists of :class:`RawPacket`: those lying whole in the block already read, or one.
 
     Corruption in the first section header raises :class:`CaptureError`; later on it ends the
     iteration with ``state`` saying where and why.
     """
     parser = _Parser(src, state, skip_unsupported)
     try:
-        yield from parser.packets()
+        yield from parser.batches()
     except Corruption as problem:
         if problem.offset == 0:  # the first section header is the file header
             raise state.header_error(problem) from None
@@ -96,11 +98,13 @@ class _Parser:
         self._interfaces: list[Interface] = []
         self._frame = state.frame_base  # the number of the packet last read
 
-    def packets(self) -> Iterator[RawPacket]:
+    def batches(self) -> Iterator[Batch]:
         first = True
         while True:
             if not first:
-                yield from self._buffered_packets()
+                buffered = self._buffered_packets()
+                while batch := list(islice(buffered, BATCH_PACKETS)):
+                    yield False, batch
             block = self._read_block(first)
             first = False
             if block is None:
@@ -115,7 +119,7 @@ class _Parser:
             elif btype in (_EPB_TYPE, _OPB_TYPE, _SPB_TYPE):
                 packet = self._packet(btype, body, at)
                 if packet is not None:
-                    yield packet
+                    yield False, [packet]
 
     def _buffered_packets(self) -> Iterator[RawPacket]:
         """The common case in place: enhanced packet blocks on decodable interfaces that lie

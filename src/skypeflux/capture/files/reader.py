@@ -19,13 +19,22 @@ caller that has buffered work for them (reassembly, pairing) must get the chance
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import BinaryIO
+from collections.abc import Callable, Iterator
+from typing import BinaryIO, TypeVar
 
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.pcap import PCAP_MAGICS, pcap_packets
-from skypeflux.capture.files.pcapng import PCAPNG_SHB, pcapng_packets
-from skypeflux.capture.files.stream import ByteStream, RawPacket, ReadState, hex_preview
+from skypeflux.capture.files.pcap import PCAP_MAGICS, pcap_batches
+from skypeflux.capture.files.pcapng import PCAPNG_SHB, pcapng_batches
+from skypeflux.capture.files.stream import (
+    Batch,
+    ByteStream,
+    PcapScan,
+    RawPacket,
+    ReadState,
+    hex_preview,
+)
+
+T = TypeVar("T")
 
 
 class CaptureReader(ReadState):
@@ -63,13 +72,13 @@ class CaptureReader(ReadState):
             if self._src.damage is not None:
                 raise CaptureError(f"{name}: {self._src.damage}", offset=0)
             raise CaptureError(f"{name}: empty file, not a packet capture", offset=0)
-        self._packets: Iterator[RawPacket]
+        self._batches: Iterator[Batch]
         if magic in PCAP_MAGICS:
             self.format = "pcap"
-            self._packets = pcap_packets(self._src, magic, self)
+            self._batches = pcap_batches(self._src, magic, self)
         elif magic == PCAPNG_SHB:
             self.format = "pcapng"
-            self._packets = pcapng_packets(self._src, self, skip_unsupported=skip_unsupported)
+            self._batches = pcapng_batches(self._src, self, skip_unsupported=skip_unsupported)
         else:
             more = magic + self._src.take(12)
             raise CaptureError(
@@ -78,16 +87,32 @@ class CaptureReader(ReadState):
             )
         # Run the generator to its first yield point so header errors surface from open_capture.
         self._started = False
-        self._first: RawPacket | None = next(self._packets, None)
+        self._first: Batch | None = next(self._batches, None)
 
     def __iter__(self) -> Iterator[RawPacket]:
+        for _scanned, packets in self._take_batches():
+            yield from packets
+
+    def batches(
+        self, scan: PcapScan | None, convert: Callable[[list[RawPacket]], list[T]]
+    ) -> Iterator[list[T]]:
+        """The packets a list at a time, as the file gives them: a pcap block of records at
+        once goes to ``scan`` (when given), every other list of packets to ``convert``. A
+        caller that does per-packet work in one call a block (the network decoder) gets its
+        results without a generator step, a named tuple and a call per packet in between."""
+        self.scan = scan
+        for scanned, entries in self._take_batches():
+            if entries:
+                yield entries if scanned else convert(entries)
+
+    def _take_batches(self) -> Iterator[Batch]:
         if self._started:
             raise CaptureError(f"{self.name}: a capture can be iterated only once")
         self._started = True
         if self._first is not None:
             yield self._first
             self._first = None
-        yield from self._packets
+        yield from self._batches
         damage = self._src.damage
         if damage is not None:  # the bytes ended early: a cut, whatever the records say
             self.truncated = True

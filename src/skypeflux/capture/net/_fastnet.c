@@ -17,8 +17,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 
 #include <stdint.h>
+#include <string.h>
 
 enum {
     LINK_ETHERNET = 1,
@@ -117,6 +119,54 @@ static PyObject *endpoint(uint32_t ip, unsigned port)
     return out;
 }
 
+/* Where a plain packet's pieces lie; plain_packet() fills it, or returns 0 (not plain). */
+struct plain {
+    unsigned proto;
+    const uint8_t *ip;        /* the IPv4 header */
+    const uint8_t *transport; /* the UDP or TCP header */
+    Py_ssize_t start, stop;   /* the payload, as offsets into the packet's bytes */
+};
+
+static int plain_packet(const uint8_t *d, Py_ssize_t n, long linktype, struct plain *out)
+{
+    Py_ssize_t ip = ipv4_offset(d, n, linktype);
+    if (ip < 0 || n < ip + 20)
+        return 0;
+    const uint8_t *h = d + ip;
+    Py_ssize_t ihl = (Py_ssize_t)(h[0] & 0x0F) * 4;
+    Py_ssize_t total = (Py_ssize_t)be16(h + 2);
+    unsigned frag = be16(h + 6);
+    unsigned proto = h[9];
+    Py_ssize_t captured = n - ip;
+    if (h[0] >> 4 != 4 || ihl < 20 || captured < ihl || total == 0 || total < ihl)
+        return 0;
+    if (total > captured || (frag & 0x3FFF) || (proto != 6 && proto != 17))
+        return 0; /* cut by the snap length, a fragment, or another protocol */
+    Py_ssize_t pos = ip + ihl, end = ip + total;
+    const uint8_t *t = d + pos;
+    if (proto == 17) {
+        if (end - pos < 8) /* every read of the transport header comes after this check */
+            return 0;
+        Py_ssize_t length = (Py_ssize_t)be16(t + 4);
+        if (length < 8 || pos + length > end)
+            return 0;
+        out->start = pos + 8;
+        out->stop = pos + length;
+    } else {
+        if (end - pos < 20)
+            return 0;
+        Py_ssize_t header = (Py_ssize_t)(t[12] >> 4) * 4;
+        if (header < 20 || pos + header > end)
+            return 0;
+        out->start = pos + header;
+        out->stop = end;
+    }
+    out->proto = proto;
+    out->ip = h;
+    out->transport = t;
+    return 1;
+}
+
 static PyObject *parse(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 2 || !PyBytes_Check(args[0])) {
@@ -131,54 +181,258 @@ static PyObject *parse(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ss
     if (linktype == -1 && PyErr_Occurred())
         return NULL;
     const uint8_t *d = (const uint8_t *)PyBytes_AS_STRING(args[0]);
-    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
-    Py_ssize_t ip = ipv4_offset(d, n, linktype);
-    if (ip < 0 || n < ip + 20)
+    struct plain p;
+    if (!plain_packet(d, PyBytes_GET_SIZE(args[0]), linktype, &p))
         Py_RETURN_NONE;
-    const uint8_t *h = d + ip;
-    Py_ssize_t ihl = (Py_ssize_t)(h[0] & 0x0F) * 4;
-    Py_ssize_t total = (Py_ssize_t)be16(h + 2);
-    unsigned frag = be16(h + 6);
-    unsigned proto = h[9];
-    Py_ssize_t captured = n - ip;
-    if (h[0] >> 4 != 4 || ihl < 20 || captured < ihl || total == 0 || total < ihl)
-        Py_RETURN_NONE;
-    if (total > captured || (frag & 0x3FFF) || (proto != 6 && proto != 17))
-        Py_RETURN_NONE; /* cut by the snap length, a fragment, or another protocol */
-    Py_ssize_t pos = ip + ihl, end = ip + total;
-    const uint8_t *t = d + pos;
-    Py_ssize_t start, stop;
-    if (proto == 17) {
-        if (end - pos < 8) /* every read of the transport header comes after this check */
-            Py_RETURN_NONE;
-        Py_ssize_t length = (Py_ssize_t)be16(t + 4);
-        if (length < 8 || pos + length > end)
-            Py_RETURN_NONE;
-        start = pos + 8;
-        stop = pos + length;
-    } else {
-        if (end - pos < 20)
-            Py_RETURN_NONE;
-        Py_ssize_t header = (Py_ssize_t)(t[12] >> 4) * 4;
-        if (header < 20 || pos + header > end)
-            Py_RETURN_NONE;
-        start = pos + header;
-        stop = end;
-    }
+    const uint8_t *h = p.ip, *t = p.transport;
     PyObject *items[9] = {
-        PyLong_FromLong((long)proto),
+        PyLong_FromLong((long)p.proto),
         dotted(h + 12),
         dotted(h + 16),
         endpoint(be32(h + 12), be16(t)),
         endpoint(be32(h + 16), be16(t + 2)),
-        PyBytes_FromStringAndSize((const char *)d + start, stop - start),
+        PyBytes_FromStringAndSize((const char *)d + p.start, p.stop - p.start),
     };
-    if (proto == 17)
+    if (p.proto == 17)
         return fields(items, 6);
     items[6] = PyLong_FromUnsignedLong(be32(t + 4));
     items[7] = PyLong_FromUnsignedLong(be32(t + 8));
     items[8] = PyLong_FromLong((long)t[13]);
     return fields(items, 9);
+}
+
+/* -- a whole block of pcap records at once (scan_pcap) ------------------------------------ */
+
+/* The types scan_pcap() makes, given once by use_types(): the reader's RawPacket (a named
+ * tuple) and the network layer's UdpDatagram and TcpSegment (dataclasses with slots). Their
+ * instances are filled slot by slot, in the order of the fields below; the Python side checks
+ * that these are the dataclasses' fields, in order, when it hands the types over. */
+static PyTypeObject *raw_type = NULL, *udp_type = NULL, *tcp_type = NULL;
+static const char *const udp_fields[] = {"frame", "ts", "src", "sport", "dst", "dport", "source",
+                                         "destination", "payload", "truncated", "frames", NULL};
+static const char *const tcp_fields[] = {
+    "frame",  "ts",  "src", "sport", "dst",   "dport",     "source",
+    "destination", "seq", "ack", "flags", "payload", "truncated", "frames", NULL};
+#define UDP_FIELDS 11
+#define TCP_FIELDS 14
+static Py_ssize_t udp_offsets[UDP_FIELDS], tcp_offsets[TCP_FIELDS];
+
+/* Each field must be an object slot (a T_OBJECT_EX member descriptor) of ``type`` or of a
+ * class it derives from: the slot's offset is then valid in every instance of ``type``. */
+static int slot_offsets(PyTypeObject *type, const char *const *names, Py_ssize_t *offsets)
+{
+    for (int i = 0; names[i] != NULL; i++) {
+        PyObject *d = PyObject_GetAttrString((PyObject *)type, names[i]);
+        if (d == NULL) {
+            PyErr_Format(PyExc_TypeError, "%s has no field %s", type->tp_name, names[i]);
+            return -1;
+        }
+        PyMemberDescrObject *member = (PyMemberDescrObject *)d;
+        int ok = Py_IS_TYPE(d, &PyMemberDescr_Type) && member->d_member->type == T_OBJECT_EX &&
+                 PyType_IsSubtype(type, member->d_common.d_type);
+        if (ok)
+            offsets[i] = member->d_member->offset;
+        Py_DECREF(d);
+        if (!ok) {
+            PyErr_Format(PyExc_TypeError, "%s.%s is not an object slot", type->tp_name, names[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *use_types(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyType_Check(args[0]) || !PyType_Check(args[1]) ||
+        !PyType_Check(args[2]) || !PyType_IsSubtype((PyTypeObject *)args[0], &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "use_types(RawPacket, UdpDatagram, TcpSegment): three classes");
+        return NULL;
+    }
+    /* both checked before anything changes: a refused call leaves the classes in use as they were */
+    Py_ssize_t udp[UDP_FIELDS], tcp[TCP_FIELDS];
+    if (slot_offsets((PyTypeObject *)args[1], udp_fields, udp) < 0 ||
+        slot_offsets((PyTypeObject *)args[2], tcp_fields, tcp) < 0)
+        return NULL;
+    memcpy(udp_offsets, udp, sizeof udp);
+    memcpy(tcp_offsets, tcp, sizeof tcp);
+    for (int i = 0; i < 3; i++)
+        Py_INCREF(args[i]);
+    Py_XSETREF(raw_type, (PyTypeObject *)args[0]);
+    Py_XSETREF(udp_type, (PyTypeObject *)args[1]);
+    Py_XSETREF(tcp_type, (PyTypeObject *)args[2]);
+    Py_RETURN_NONE;
+}
+
+/* A new instance of a slots class, its slots set from ``values`` (new references, stolen; on
+ * NULL among them, or a failed allocation, all are released and NULL is returned). */
+static PyObject *filled(PyTypeObject *type, const Py_ssize_t *offsets, PyObject **values, int n)
+{
+    PyObject *out = NULL;
+    for (int i = 0; i < n; i++)
+        if (values[i] == NULL)
+            goto fail;
+    out = type->tp_alloc(type, 0);
+    if (out == NULL)
+        goto fail;
+    for (int i = 0; i < n; i++)
+        *(PyObject **)((char *)out + offsets[i]) = values[i];
+    return out;
+fail:
+    for (int i = 0; i < n; i++)
+        Py_XDECREF(values[i]);
+    return NULL;
+}
+
+static inline PyObject *ref(PyObject *o)
+{
+    Py_XINCREF(o);
+    return o;
+}
+
+/* The datagram or segment of a plain packet (see plain_packet), its frame and time given. */
+static PyObject *transport_item(const uint8_t *d, const struct plain *p, PyObject *frame,
+                                PyObject *ts)
+{
+    const uint8_t *h = p->ip, *t = p->transport;
+    PyObject *source = endpoint(be32(h + 12), be16(t));
+    PyObject *destination = endpoint(be32(h + 16), be16(t + 2));
+    PyObject *sport = source ? ref(PyTuple_GET_ITEM(source, 1)) : NULL;
+    PyObject *dport = destination ? ref(PyTuple_GET_ITEM(destination, 1)) : NULL;
+    PyObject *frames = PyTuple_Pack(1, frame);
+    PyObject *payload = PyBytes_FromStringAndSize((const char *)d + p->start, p->stop - p->start);
+    if (p->proto == 17) {
+        PyObject *values[UDP_FIELDS] = {ref(frame), ref(ts),     dotted(h + 12), sport,
+                                        dotted(h + 16), dport,   source,         destination,
+                                        payload,    ref(Py_False), frames};
+        return filled(udp_type, udp_offsets, values, UDP_FIELDS);
+    }
+    PyObject *values[TCP_FIELDS] = {ref(frame),
+                                    ref(ts),
+                                    dotted(h + 12),
+                                    sport,
+                                    dotted(h + 16),
+                                    dport,
+                                    source,
+                                    destination,
+                                    PyLong_FromUnsignedLong(be32(t + 4)),
+                                    PyLong_FromUnsignedLong(be32(t + 8)),
+                                    PyLong_FromLong((long)t[13]),
+                                    payload,
+                                    ref(Py_False),
+                                    frames};
+    return filled(tcp_type, tcp_offsets, values, TCP_FIELDS);
+}
+
+static inline uint32_t u32(const uint8_t *p, int big)
+{
+    return big ? be32(p) : ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) |
+                               ((uint32_t)p[1] << 8) | p[0];
+}
+
+/* scan_pcap(buf, pos, record_size, big_endian, units, linktype, frame, max_record, count)
+ *   -> (entries, pos, frame, slow, udp, tcp)
+ *
+ * Up to ``count`` whole records of ``buf`` from ``pos`` on, up to the first that is not wholly
+ * there or whose captured length is above ``max_record`` (both left to the reader's general
+ * path), as ByteStream.take_records finds them. ``frame`` is the number of the record before the first.
+ * Each entry is (frame, ts, wirelen, datagram or segment) for a plain packet (plain_packet),
+ * or the record's RawPacket for the network decoder's Python path; ``slow`` lists those
+ * entries' indices. ``pos`` and ``frame`` come back past the last record taken; ``udp`` and
+ * ``tcp`` count the plain packets of each. A record's time is sec + frac / units, computed as
+ * Python computes it from the same integers. */
+static PyObject *scan_pcap(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 9 || !PyBytes_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "scan_pcap(buf: bytes, pos, record_size, big_endian, units, linktype, "
+                        "frame, max_record, count)");
+        return NULL;
+    }
+    if (endpoint_type == NULL || raw_type == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "scan_pcap() before use_endpoint() and use_types()");
+        return NULL;
+    }
+    Py_ssize_t pos = PyLong_AsSsize_t(args[1]);
+    Py_ssize_t size = PyLong_AsSsize_t(args[2]);
+    int big = PyObject_IsTrue(args[3]);
+    double units = PyFloat_AsDouble(args[4]);
+    long linktype = PyLong_AsLong(args[5]);
+    long long frame = PyLong_AsLongLong(args[6]);
+    Py_ssize_t max_record = PyLong_AsSsize_t(args[7]);
+    Py_ssize_t count = PyLong_AsSsize_t(args[8]);
+    if (PyErr_Occurred())
+        return NULL;
+    if (pos < 0 || size < 16 || units <= 0) {
+        PyErr_SetString(PyExc_ValueError, "scan_pcap(): pos >= 0, record_size >= 16, units > 0");
+        return NULL;
+    }
+    const uint8_t *buf = (const uint8_t *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t end = PyBytes_GET_SIZE(args[0]);
+    Py_ssize_t udp = 0, tcp = 0;
+    PyObject *entries = PyList_New(0), *slow = PyList_New(0), *link = PyLong_FromLong(linktype);
+    if (entries == NULL || slow == NULL || link == NULL)
+        goto fail;
+    while (pos <= end - size && PyList_GET_SIZE(entries) < count) {
+        const uint8_t *r = buf + pos;
+        uint32_t sec = u32(r, big), frac = u32(r + 4, big);
+        uint32_t caplen = u32(r + 8, big), wirelen = u32(r + 12, big);
+        if ((Py_ssize_t)caplen > max_record || (Py_ssize_t)caplen > end - pos - size)
+            break;
+        const uint8_t *d = r + size;
+        frame++;
+        PyObject *number = PyLong_FromLongLong(frame);
+        PyObject *ts = PyFloat_FromDouble((double)sec + (double)frac / units);
+        PyObject *length = PyLong_FromUnsignedLong(wirelen);
+        PyObject *entry = NULL;
+        struct plain p;
+        if (number == NULL || ts == NULL || length == NULL) {
+            /* nothing */
+        } else if (plain_packet(d, (Py_ssize_t)caplen, linktype, &p)) {
+            PyObject *item = transport_item(d, &p, number, ts);
+            if (item != NULL) {
+                PyObject *parts[4] = {ref(number), ref(ts), ref(length), item};
+                entry = fields(parts, 4);
+            }
+            udp += p.proto == 17;
+            tcp += p.proto == 6;
+        } else {
+            PyObject *data = PyBytes_FromStringAndSize((const char *)d, (Py_ssize_t)caplen);
+            PyObject *index = PyLong_FromSsize_t(PyList_GET_SIZE(entries));
+            entry = raw_type->tp_alloc(raw_type, 7);
+            PyObject *values[7] = {ref(number), ref(ts), ref(link), data,
+                                   PyLong_FromUnsignedLong(caplen), ref(length),
+                                   PyLong_FromLong(0)};
+            int ok = entry != NULL && index != NULL && PyList_Append(slow, index) == 0;
+            for (int i = 0; i < 7; i++)
+                ok = ok && values[i] != NULL;
+            Py_XDECREF(index);
+            if (ok) {
+                for (int i = 0; i < 7; i++)
+                    PyTuple_SET_ITEM(entry, i, values[i]);
+            } else {
+                for (int i = 0; i < 7; i++)
+                    Py_XDECREF(values[i]);
+                Py_CLEAR(entry);
+            }
+        }
+        Py_XDECREF(number);
+        Py_XDECREF(ts);
+        Py_XDECREF(length);
+        if (entry == NULL || PyList_Append(entries, entry) < 0) {
+            Py_XDECREF(entry);
+            goto fail;
+        }
+        Py_DECREF(entry);
+        pos += size + (Py_ssize_t)caplen;
+    }
+    Py_DECREF(link);
+    return Py_BuildValue("(NnLNnn)", entries, pos, frame, slow, udp, tcp);
+fail:
+    Py_XDECREF(entries);
+    Py_XDECREF(slow);
+    Py_XDECREF(link);
+    return NULL;
 }
 
 static PyObject *use_endpoint(PyObject *Py_UNUSED(module), PyObject *type)
@@ -196,6 +450,10 @@ static PyMethodDef methods[] = {
     {"parse", (PyCFunction)(void (*)(void))parse, METH_FASTCALL,
      "The transport fields of a plain IPv4 UDP/TCP packet, or None (see the module)."},
     {"use_endpoint", use_endpoint, METH_O, "The named tuple parse() makes endpoints of."},
+    {"scan_pcap", (PyCFunction)(void (*)(void))scan_pcap, METH_FASTCALL,
+     "Every whole pcap record of a block, decoded where plain (see the module)."},
+    {"use_types", (PyCFunction)(void (*)(void))use_types, METH_FASTCALL,
+     "The RawPacket, UdpDatagram and TcpSegment classes scan_pcap() makes."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -207,4 +465,38 @@ static struct PyModuleDef module = {
     .m_methods = methods,
 };
 
-PyMODINIT_FUNC PyInit__fastnet(void) { return PyModuleDef_Init(&module); }
+/* The field orders scan_pcap() fills, as module constants: the Python side compares them with
+ * the dataclasses' fields before it hands the classes over. */
+static PyObject *names_tuple(const char *const *names)
+{
+    Py_ssize_t n = 0;
+    while (names[n] != NULL)
+        n++;
+    PyObject *out = PyTuple_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *name = PyUnicode_FromString(names[i]);
+        if (name == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyTuple_SET_ITEM(out, i, name);
+    }
+    return out;
+}
+
+PyMODINIT_FUNC PyInit__fastnet(void)
+{
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    PyObject *udp = names_tuple(udp_fields), *tcp = names_tuple(tcp_fields);
+    int ok = udp != NULL && tcp != NULL && PyModule_AddObjectRef(m, "UDP_FIELDS", udp) == 0 &&
+             PyModule_AddObjectRef(m, "TCP_FIELDS", tcp) == 0;
+    Py_XDECREF(udp);
+    Py_XDECREF(tcp);
+    if (!ok) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

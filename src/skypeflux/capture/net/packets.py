@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
+from skypeflux.capture.files.capture_set import CaptureSet
 from skypeflux.capture.files.linktypes import (
     DECODABLE_LINKTYPES,
     LINKTYPE_AVS,
@@ -40,20 +41,21 @@ from skypeflux.capture.files.linktypes import (
     LINKTYPE_RAW_DLT12,
     LINKTYPE_RAW_DLT14,
 )
-from skypeflux.capture.files.stream import RawPacket
+from skypeflux.capture.files.reader import CaptureReader
+from skypeflux.capture.files.stream import MAX_RECORD, RawPacket
 from skypeflux.capture.net import links
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
 from skypeflux.ipv4 import Endpoint, packed_ip_text
 
 _Parse = Callable[[bytes, int], "tuple[Any, ...] | None"]
 _fast_parse: _Parse | None
+_fast_scan: Callable[..., tuple[list[Any], int, int, list[int], int, int]] | None
 try:  # the plain case in C (optional, like the other fast paths)
     from skypeflux.capture.net._fastnet import parse as _fast_parse
+    from skypeflux.capture.net._fastnet import scan_pcap as _fast_scan
     from skypeflux.capture.net._fastnet import use_endpoint
-
-    use_endpoint(Endpoint)  # it makes the endpoints too
 except ImportError:  # pragma: no cover - a build without a C compiler
-    _fast_parse = None
+    _fast_parse = _fast_scan = None
 
 # TCP flag bits
 FIN = 0x01
@@ -129,6 +131,23 @@ class TcpSegment(_Addressed):
 
 
 Transport = UdpDatagram | TcpSegment
+# One packet as the decoding passes take it: frame, time, length on the wire, and what the
+# network layer made of it (None: counted in NetStats, nothing to hand on).
+Entry = tuple[int, float, int, "Transport | None"]
+
+if _fast_parse is not None:
+    from skypeflux.capture.net._fastnet import TCP_FIELDS, UDP_FIELDS, use_types
+
+    use_endpoint(Endpoint)  # it makes the endpoints too
+    # scan_pcap fills these classes' slots in this order, skipping __init__: a field added,
+    # removed or moved must be added there too, or the C path is not used at all
+    if (
+        tuple(f.name for f in fields(UdpDatagram)) == UDP_FIELDS
+        and tuple(f.name for f in fields(TcpSegment)) == TCP_FIELDS
+    ):
+        use_types(RawPacket, UdpDatagram, TcpSegment)
+    else:  # pragma: no cover - caught by tests/capture/test_fast_net.py
+        _fast_scan = None
 
 
 @dataclass(slots=True)
@@ -291,6 +310,45 @@ class NetDecoder:
             out = decode(packet)
             if out is not None:
                 yield out
+
+    def stream(self, reader: CaptureReader | CaptureSet) -> Iterator[list[Entry]]:
+        """Every packet of ``reader`` decoded, a list at a time, in frame order: with the C
+        parser, a pcap block of records is read and decoded in one call (``scan_pcap``: no
+        RawPacket, call or dataclass ``__init__`` per plain packet), the rest as
+        :meth:`decode` does it. Either way the entries and statistics are the same (tests)."""
+        scan = self._scan if self._fast is not None and _fast_scan is not None else None
+        return reader.batches(scan, self._decoded)
+
+    def _decoded(self, packets: list[RawPacket]) -> list[Entry]:
+        decode = self.decode
+        return [(p.frame, p.ts, p.wirelen, decode(p)) for p in packets]
+
+    def _scan(
+        self,
+        buf: bytes,
+        pos: int,
+        record_size: int,
+        big_endian: bool,
+        units: int,
+        linktype: int,
+        frame: int,
+        count: int,
+        /,
+    ) -> tuple[list[Any], int, int]:
+        assert _fast_scan is not None
+        entries, stop, last, slow, udp, tcp = _fast_scan(
+            buf, pos, record_size, big_endian, units, linktype, frame, MAX_RECORD, count
+        )
+        stats = self.stats
+        stats.packets += udp + tcp  # the declined ones are counted by decode()
+        stats.ipv4 += udp + tcp
+        stats.udp += udp
+        stats.tcp += tcp
+        decode = self.decode
+        for i in slow:
+            raw: RawPacket = entries[i]
+            entries[i] = (raw.frame, raw.ts, raw.wirelen, decode(raw))
+        return entries, stop, last
 
     def decode(self, packet: RawPacket) -> Transport | None:
         """The datagram or segment in ``packet``, or ``None`` (counted in ``stats``)."""
