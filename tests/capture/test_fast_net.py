@@ -23,6 +23,7 @@ from skypeflux.capture.files import RawPacket
 from skypeflux.capture.files.capture_set import CaptureFiles
 from skypeflux.capture.files.source import open_capture
 from skypeflux.capture.files.stream import BATCH_PACKETS
+from skypeflux.capture.files.writer import Interface, Packet, capture_bytes
 from skypeflux.capture.net import build, packets
 from skypeflux.capture.net.packets import NetDecoder, TcpSegment, Transport, UdpDatagram
 from skypeflux.ipv4 import Endpoint
@@ -163,23 +164,25 @@ def _packet_wise(data: bytes) -> tuple[object, ...]:
 
 
 @pytest.fixture
-def scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many records each scan_pcap call took (so a test knows the C path ran)."""
-    taken: list[int] = []
-    real = packets._fast_scan
-    assert real is not None, "the C network parser is not built"
+def scans(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
+    """How many records each scan_pcap and scan_pcapng call took (so a test knows the C path
+    ran)."""
+    taken: dict[str, list[int]] = {"pcap": [], "pcapng": []}
+    for name, kind in (("_fast_scan", "pcap"), ("_fast_scan_pcapng", "pcapng")):
+        real = getattr(packets, name)
+        assert real is not None, "the C network parser is not built"
 
-    def counting(*args: Any) -> Any:
-        out = real(*args)
-        taken.append(len(out[0]))
-        return out
+        def counting(*args: Any, real: Any = real, kind: str = kind) -> Any:
+            out = real(*args)
+            taken[kind].append(len(out[0]))
+            return out
 
-    monkeypatch.setattr(packets, "_fast_scan", counting)
+        monkeypatch.setattr(packets, name, counting)
     return taken
 
 
 def test_a_block_scan_gives_what_packet_by_packet_decoding_gives(
-    skypeirc_path: Path, scans: list[int]
+    skypeirc_path: Path, scans: dict[str, list[int]]
 ) -> None:
     # three copies: 1.3 MB, so records straddle the reader's 1 MiB blocks
     one = skypeirc_path.read_bytes()
@@ -189,7 +192,7 @@ def test_a_block_scan_gives_what_packet_by_packet_decoding_gives(
     entries = fast[0]
     assert isinstance(entries, list) and len(entries) == 3 * 2263
     assert [e[0] for e in entries] == list(range(1, 3 * 2263 + 1))
-    assert sum(scans) > 3 * 2000 and max(scans) == BATCH_PACKETS
+    assert sum(scans["pcap"]) > 3 * 2000 and max(scans["pcap"]) == BATCH_PACKETS
 
 
 def test_the_scan_makes_true_datagrams_and_segments(skypeirc_path: Path) -> None:
@@ -208,7 +211,7 @@ def test_the_scan_makes_true_datagrams_and_segments(skypeirc_path: Path) -> None
 
 @pytest.mark.parametrize("seed", range(6))
 def test_written_and_mutated_pcaps_stream_the_same(
-    seed: int, skypeirc_path: Path, scans: list[int]
+    seed: int, skypeirc_path: Path, scans: dict[str, list[int]]
 ) -> None:
     """Both byte orders, nanosecond and "modified" pcaps, cut files, bad record lengths,
     inserted bytes, bit flips, and mutated packets: the same entries, statistics and state."""
@@ -223,15 +226,68 @@ def test_written_and_mutated_pcaps_stream_the_same(
             mutate._file_mutation(rng, written)
         data = bytes(written.data)
         assert _streamed(data, fast=True) == _streamed(data, fast=False) == _packet_wise(data)
-    assert sum(scans) > 500
+    assert sum(scans["pcap"]) > 500
 
 
-@pytest.mark.parametrize("seed", range(2))
-def test_pcapng_and_capture_sets_stream_as_packets(seed: int, skypeirc_path: Path) -> None:
-    rng = random.Random(seed)
-    pkts = mutate.real_packets(skypeirc_path)[seed::3]
-    data = bytes(mutate.write_pcapng(rng, pkts).data)
-    assert _streamed(data, fast=True) == _packet_wise(data)
+def test_a_pcapng_block_scan_gives_what_packet_by_packet_decoding_gives(
+    skypeirc_path: Path, scans: dict[str, list[int]]
+) -> None:
+    # three copies as the product's own writer puts them: 1.4 MB of enhanced packet blocks on
+    # two interfaces (microseconds and nanoseconds), so batches straddle the reader's blocks
+    pkts = mutate.real_packets(skypeirc_path) * 3
+    data = capture_bytes(
+        (Packet(p.ts, p.data, p.wirelen, interface=i % 2) for i, p in enumerate(pkts)),
+        format="pcapng",
+        interfaces=(Interface(), Interface(tsresol=9)),
+    )
+    fast = _streamed(data, fast=True)
+    assert fast == _streamed(data, fast=False) == _packet_wise(data)
+    # all but the first batch (read as the reader opens) and the block that straddles the
+    # 1 MiB edge of what the reader has read
+    assert sum(scans["pcapng"]) == 3 * 2263 - BATCH_PACKETS - 1
+    assert max(scans["pcapng"]) == BATCH_PACKETS
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_written_and_mutated_pcapngs_stream_the_same(
+    seed: int, skypeirc_path: Path, scans: dict[str, list[int]]
+) -> None:
+    """Both byte orders, several sections and interfaces (undecodable ones too), random time
+    resolutions and offsets (10**127 units per second among them), simple and obsolete packet
+    blocks, blocks too short, cut files, bad lengths: the same entries, statistics and state."""
+    rng = random.Random(100 + seed)
+    pool = _scenes(rng) + mutate.real_packets(skypeirc_path)[seed::5]
+    for _ in range(60):
+        pkts = [replace(p) for p in rng.sample(pool, rng.randrange(1, 60))]
+        if rng.random() < 0.5:
+            rng.choice(MUTATIONS)(rng, pkts)
+        written = mutate.write_pcapng(rng, pkts)
+        if rng.random() < 0.5:
+            mutate._file_mutation(rng, written)
+        data = bytes(written.data)
+        assert _streamed(data, fast=True) == _streamed(data, fast=False) == _packet_wise(data)
+    assert sum(scans["pcapng"]) > 100  # most packets are in the reader's first batch
+
+
+def test_interface_times_the_scan_leaves_to_python_read_the_same() -> None:
+    """Time units of 2**53 and more per second (if_tsresol 0x80 | 53, or 10**16) and offsets:
+    C leaves those packets to Python, which keeps its exact integer arithmetic."""
+    ip = build.udp("10.0.0.1", 1, "10.0.0.2", 2, b"x")
+    frame = build.ethernet(ip)
+    for res in (6, 9, 0x80 | 30, 0x80 | 52, 0x80 | 53, 16, 0x80 | 63):
+        shb = struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)
+        idb = struct.pack("<HHI", 1, 0, 0) + struct.pack("<HHB3x", 9, 1, res)
+        idb += struct.pack("<HHq", 14, 8, 1_000_000_000) + struct.pack("<HH", 0, 0)
+        data = mutate._block("<", 0x0A0D0D0A, shb, [], 0)
+        data += mutate._block("<", 1, idb, [], 0)
+        for ticks in (0, 1, 999_999, (1 << 64) - 1, 0x1234_5678_9ABC_DEF0):
+            head = struct.pack("<IIIII", 0, ticks >> 32, ticks & 0xFFFFFFFF, len(frame), 90)
+            data += mutate._block("<", 6, head + frame, [], 0)
+        assert _streamed(data, fast=True) == _packet_wise(data), res
+
+
+def test_capture_sets_stream_as_packets(skypeirc_path: Path) -> None:
+    pkts = mutate.real_packets(skypeirc_path)
     half = len(pkts) // 2
     parts = (mutate.pcap_bytes(pkts[:half]), mutate.pcap_bytes(pkts[half:]))
     joined = parts[0] + parts[1][24:]
@@ -246,9 +302,20 @@ def test_pcapng_and_capture_sets_stream_as_packets(seed: int, skypeirc_path: Pat
     assert entries == _streamed(joined, fast=True)[0]
 
 
-def test_scan_pcap_refuses_wrong_arguments() -> None:
-    scan = packets._fast_scan
-    assert scan is not None
+def test_scans_refuse_wrong_arguments() -> None:
+    scan, scan_ng = packets._fast_scan, packets._fast_scan_pcapng
+    assert scan is not None and scan_ng is not None
+    with pytest.raises(TypeError):
+        scan_ng(b"", 0, False, 0, 1 << 26, 8, ())  # the interfaces as a list
+    with pytest.raises(ValueError):
+        scan_ng(b"", -1, False, 0, 1 << 26, 8, [])
+    # a block on an interface with no description, or an undecodable one: nothing taken
+    epb = mutate._block("<", 6, struct.pack("<IIIII", 0, 0, 0, 0, 0), [], 0)
+    assert scan_ng(epb, 0, False, 0, 1 << 26, 8, [])[:3] == ([], 0, 0)
+    assert scan_ng(epb, 0, False, 0, 1 << 26, 8, [None])[:3] == ([], 0, 0)
+    # an empty packet is not a plain one: its RawPacket, for Python to count
+    entries, pos, frame, slow, _udp, _tcp = scan_ng(epb, 0, False, 4, 1 << 26, 8, [(1, 10**6, 0.5)])
+    assert (entries, pos, frame, slow) == ([RawPacket(5, 0.5, 1, b"", 0, 0, 0)], 32, 5, [0])
     with pytest.raises(TypeError):
         scan(bytearray(40), 0, 16, False, 1e6, 1, 0, 1 << 26, 8)
     with pytest.raises(TypeError):

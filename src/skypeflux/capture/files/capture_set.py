@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO, Protocol, TypeVar
 
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.files.stream import BATCH_PACKETS, PcapScan, RawPacket, ReadState
+from skypeflux.capture.files.stream import BATCH_PACKETS, BlockScan, RawPacket, ReadState
 
 T = TypeVar("T")
 
@@ -118,7 +118,7 @@ class CaptureSet(ReadState):
             self._current = None
 
     def batches(
-        self, scan: PcapScan | None, convert: Callable[[list[RawPacket]], list[T]]
+        self, scan: BlockScan | None, convert: Callable[[list[RawPacket]], list[T]]
     ) -> Iterator[list[T]]:
         """As :meth:`CaptureReader.batches`, in lists of up to :data:`BATCH_PACKETS`; the
         pieces' order is checked on their packets' times, which a scan's entries do not show

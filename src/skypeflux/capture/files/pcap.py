@@ -63,7 +63,7 @@ def pcap_batches(src: ByteStream, magic: bytes, state: ReadState) -> Iterator[Ba
         scan = state.scan
         if scan is not None:
             buf, pos = src.buffered()
-            entries, stop, frame = scan(
+            entries, stop, frame = scan.pcap(
                 buf, pos, rec_size, big_endian, units, linktype, frame, BATCH_PACKETS
             )
             if entries:

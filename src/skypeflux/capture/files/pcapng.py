@@ -19,10 +19,12 @@ from skypeflux.capture.files.stream import (
     BATCH_PACKETS,
     MAX_RECORD,
     Batch,
+    BlockScan,
     ByteStream,
     Corruption,
     RawPacket,
     ReadState,
+    ScanInterfaces,
 )
 
 PCAPNG_SHB = b"\x0a\x0d\x0d\x0a"
@@ -96,15 +98,14 @@ class _Parser:
         self._skip_unsupported = skip_unsupported
         self._order = "<"
         self._interfaces: list[Interface] = []
+        self._scan_interfaces: ScanInterfaces = []  # the same, as a BlockScan takes them
         self._frame = state.frame_base  # the number of the packet last read
 
     def batches(self) -> Iterator[Batch]:
         first = True
         while True:
             if not first:
-                buffered = self._buffered_packets()
-                while batch := list(islice(buffered, BATCH_PACKETS)):
-                    yield False, batch
+                yield from self._in_place()
             block = self._read_block(first)
             first = False
             if block is None:
@@ -120,6 +121,39 @@ class _Parser:
                 packet = self._packet(btype, body, at)
                 if packet is not None:
                     yield False, [packet]
+
+    def _in_place(self) -> Iterator[Batch]:
+        """The packets lying whole in the block already read, for as long as they are the
+        common case: to the reader's scan when it has one, else :meth:`_buffered_packets`. A
+        scan is given only once the reader is open, which reads up to the first packet: the
+        rest of that block goes to it too."""
+        while True:
+            scan = self._state.scan
+            if scan is not None:
+                yield from self._scanned(scan)
+            buffered = self._buffered_packets()
+            while batch := list(islice(buffered, BATCH_PACKETS)):
+                yield False, batch
+                if scan is None and self._state.scan is not None:
+                    break  # the reader was given a scan meanwhile: it takes the rest
+            else:
+                return
+
+    def _scanned(self, scan: BlockScan) -> Iterator[Batch]:
+        """The in-place common case handed to ``scan`` (in C), a batch at a time, for as long
+        as it takes blocks; what it stops at goes on to :meth:`_buffered_packets`."""
+        src, state = self._src, self._state
+        while True:
+            buf, pos = src.buffered()
+            entries, stop, frame = scan.pcapng(
+                buf, pos, self._order == ">", self._frame, BATCH_PACKETS, self._scan_interfaces
+            )
+            if not entries:
+                return
+            src.consume(stop - pos)
+            self._frame = frame
+            state.packets_read = frame - state.frame_base
+            yield True, entries
 
     def _buffered_packets(self) -> Iterator[RawPacket]:
         """The common case in place: enhanced packet blocks on decodable interfaces that lie
@@ -199,6 +233,7 @@ class _Parser:
         else:
             raise Corruption(f"section header byte-order mark {bom.hex()}", at)
         self._interfaces = []
+        self._scan_interfaces = []
         self._state.linktypes = []
 
     def _interface(self, body: bytes, at: int) -> None:
@@ -209,6 +244,7 @@ class _Parser:
         decodable = linktype in DECODABLE_LINKTYPES
         self._state.has_decodable_interface |= decodable
         self._interfaces.append(Interface(linktype, snaplen, units, offset_s, decodable))
+        self._scan_interfaces.append((linktype, units, offset_s) if decodable else None)
         self._state.linktypes.append(linktype)
 
     def _packet(self, btype: int, body: bytes, at: int) -> RawPacket | None:

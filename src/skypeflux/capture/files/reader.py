@@ -27,8 +27,8 @@ from skypeflux.capture.files.pcap import PCAP_MAGICS, pcap_batches
 from skypeflux.capture.files.pcapng import PCAPNG_SHB, pcapng_batches
 from skypeflux.capture.files.stream import (
     Batch,
+    BlockScan,
     ByteStream,
-    PcapScan,
     RawPacket,
     ReadState,
     hex_preview,
@@ -94,7 +94,7 @@ class CaptureReader(ReadState):
             yield from packets
 
     def batches(
-        self, scan: PcapScan | None, convert: Callable[[list[RawPacket]], list[T]]
+        self, scan: BlockScan | None, convert: Callable[[list[RawPacket]], list[T]]
     ) -> Iterator[list[T]]:
         """The packets a list at a time, as the file gives them: a pcap block of records at
         once goes to ``scan`` (when given), every other list of packets to ``convert``. A

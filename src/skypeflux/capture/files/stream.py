@@ -45,18 +45,25 @@ class RawPacket(NamedTuple):
 
 
 # What a format reader yields: (scanned, entries). The entries are RawPacket values, or, when
-# ``scanned``, whatever the reader's PcapScan made of a block of records.
+# ``scanned``, whatever the reader's BlockScan made of a block of records.
 Batch = tuple[bool, list[Any]]
 
 
-class PcapScan(Protocol):
-    """Takes up to ``count`` whole pcap records of ``buf`` from ``pos`` on, up to the first
-    that is not wholly there or whose captured length is above MAX_RECORD (left to the
-    reader's general path), frame numbers following ``frame``; returns its entries, one a
-    record, and the position and frame number after the last it took. A layer above the
-    reader supplies it (the network decoder decodes records in one C call a batch)."""
+# What pcapng.scan_interfaces gives a scan: per interface of the section, (link type, time
+# units per second, time offset in seconds), or None for one whose link type is not decodable.
+ScanInterfaces = list[tuple[int, int, float] | None]
 
-    def __call__(
+
+class BlockScan(Protocol):
+    """Decodes the records lying whole in a reader's block, many in one call (the network
+    decoder does it in C); the reader hands each batch's entries on as they are. Each method
+    takes up to ``count`` records from ``pos`` on, frame numbers following ``frame``, and
+    stops at the first record it cannot take whole (not all there, a captured length above
+    MAX_RECORD, a pcapng block other than a checked enhanced packet block on a decodable
+    interface), which the reader then reads its own way. It returns its entries, one a
+    record, and the position and frame number after the last it took."""
+
+    def pcap(
         self,
         buf: bytes,
         pos: int,
@@ -66,6 +73,17 @@ class PcapScan(Protocol):
         linktype: int,
         frame: int,
         count: int,
+        /,
+    ) -> tuple[list[Any], int, int]: ...
+
+    def pcapng(
+        self,
+        buf: bytes,
+        pos: int,
+        big_endian: bool,
+        frame: int,
+        count: int,
+        interfaces: ScanInterfaces,
         /,
     ) -> tuple[list[Any], int, int]: ...
 
@@ -178,7 +196,7 @@ class ReadState:
     has_decodable_interface: bool = False  # any interface (pcap: the file) we can decode
     linktypes: list[int] = field(default_factory=list)  # per interface, in interface-id order
     frame_base: int = 0  # frames before this file's first (the files before it in a set)
-    scan: PcapScan | None = None  # what a pcap reader hands its blocks of records to
+    scan: BlockScan | None = None  # what a reader hands its blocks of records to
 
     def unsupported(self, linktype: int, offset: int) -> CaptureError:
         """The error for a packet (or a pcap file) on a link type this tool cannot decode."""

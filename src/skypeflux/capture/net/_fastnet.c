@@ -330,17 +330,103 @@ static inline uint32_t u32(const uint8_t *p, int big)
                                ((uint32_t)p[1] << 8) | p[0];
 }
 
+/* What a scan hands back: one entry per record, the indices of those left to Python, and how
+ * many plain UDP and TCP packets it decoded. */
+struct batch {
+    PyObject *entries, *slow;
+    Py_ssize_t udp, tcp;
+};
+
+/* One record's entry: (frame, ts, wirelen, datagram or segment) for a plain packet, or else its
+ * RawPacket(frame, ts, linktype, data, caplen, wirelen, interface), its index noted in slow. */
+static int add_record(struct batch *b, const uint8_t *d, uint32_t caplen, uint32_t wirelen,
+                      long linktype, long interface, long long frame, double time)
+{
+    PyObject *number = PyLong_FromLongLong(frame);
+    PyObject *ts = PyFloat_FromDouble(time);
+    PyObject *length = PyLong_FromUnsignedLong(wirelen);
+    PyObject *entry = NULL;
+    struct plain p;
+    if (number == NULL || ts == NULL || length == NULL) {
+        /* nothing: the error is set */
+    } else if (plain_packet(d, (Py_ssize_t)caplen, linktype, &p)) {
+        PyObject *item = transport_item(d, &p, number, ts);
+        if (item != NULL) {
+            PyObject *parts[4] = {ref(number), ref(ts), ref(length), item};
+            entry = fields(parts, 4);
+        }
+        b->udp += p.proto == 17;
+        b->tcp += p.proto == 6;
+    } else {
+        PyObject *index = PyLong_FromSsize_t(PyList_GET_SIZE(b->entries));
+        entry = raw_type->tp_alloc(raw_type, 7);
+        PyObject *values[7] = {ref(number),
+                               ref(ts),
+                               PyLong_FromLong(linktype),
+                               PyBytes_FromStringAndSize((const char *)d, (Py_ssize_t)caplen),
+                               PyLong_FromUnsignedLong(caplen),
+                               ref(length),
+                               PyLong_FromLong(interface)};
+        int ok = entry != NULL && index != NULL && PyList_Append(b->slow, index) == 0;
+        for (int i = 0; i < 7; i++)
+            ok = ok && values[i] != NULL;
+        Py_XDECREF(index);
+        if (ok) {
+            for (int i = 0; i < 7; i++)
+                PyTuple_SET_ITEM(entry, i, values[i]);
+        } else {
+            for (int i = 0; i < 7; i++)
+                Py_XDECREF(values[i]);
+            Py_CLEAR(entry);
+        }
+    }
+    Py_XDECREF(number);
+    Py_XDECREF(ts);
+    Py_XDECREF(length);
+    if (entry == NULL || PyList_Append(b->entries, entry) < 0) {
+        Py_XDECREF(entry);
+        return -1;
+    }
+    Py_DECREF(entry);
+    return 0;
+}
+
+static int batch_start(struct batch *b)
+{
+    b->entries = PyList_New(0);
+    b->slow = PyList_New(0);
+    b->udp = b->tcp = 0;
+    return b->entries != NULL && b->slow != NULL ? 0 : -1;
+}
+
+static PyObject *batch_result(struct batch *b, int failed, Py_ssize_t pos, long long frame)
+{
+    if (failed) {
+        Py_XDECREF(b->entries);
+        Py_XDECREF(b->slow);
+        return NULL;
+    }
+    return Py_BuildValue("(NnLNnn)", b->entries, pos, frame, b->slow, b->udp, b->tcp);
+}
+
+static int scan_ready(const char *name)
+{
+    if (endpoint_type == NULL || raw_type == NULL) {
+        PyErr_Format(PyExc_RuntimeError, "%s() before use_endpoint() and use_types()", name);
+        return 0;
+    }
+    return 1;
+}
+
 /* scan_pcap(buf, pos, record_size, big_endian, units, linktype, frame, max_record, count)
  *   -> (entries, pos, frame, slow, udp, tcp)
  *
  * Up to ``count`` whole records of ``buf`` from ``pos`` on, up to the first that is not wholly
  * there or whose captured length is above ``max_record`` (both left to the reader's general
- * path), as ByteStream.take_records finds them. ``frame`` is the number of the record before the first.
- * Each entry is (frame, ts, wirelen, datagram or segment) for a plain packet (plain_packet),
- * or the record's RawPacket for the network decoder's Python path; ``slow`` lists those
- * entries' indices. ``pos`` and ``frame`` come back past the last record taken; ``udp`` and
- * ``tcp`` count the plain packets of each. A record's time is sec + frac / units, computed as
- * Python computes it from the same integers. */
+ * path), as ByteStream.take_records finds them. ``frame`` is the number of the record before
+ * the first. Entries are add_record's; ``pos`` and ``frame`` come back past the last record
+ * taken. A record's time is sec + frac / units, computed as Python computes it from the same
+ * integers (both below 2**53, so the quotient is the correctly rounded one either way). */
 static PyObject *scan_pcap(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 9 || !PyBytes_Check(args[0])) {
@@ -349,10 +435,8 @@ static PyObject *scan_pcap(PyObject *Py_UNUSED(module), PyObject *const *args, P
                         "frame, max_record, count)");
         return NULL;
     }
-    if (endpoint_type == NULL || raw_type == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "scan_pcap() before use_endpoint() and use_types()");
+    if (!scan_ready("scan_pcap"))
         return NULL;
-    }
     Py_ssize_t pos = PyLong_AsSsize_t(args[1]);
     Py_ssize_t size = PyLong_AsSsize_t(args[2]);
     int big = PyObject_IsTrue(args[3]);
@@ -369,70 +453,89 @@ static PyObject *scan_pcap(PyObject *Py_UNUSED(module), PyObject *const *args, P
     }
     const uint8_t *buf = (const uint8_t *)PyBytes_AS_STRING(args[0]);
     Py_ssize_t end = PyBytes_GET_SIZE(args[0]);
-    Py_ssize_t udp = 0, tcp = 0;
-    PyObject *entries = PyList_New(0), *slow = PyList_New(0), *link = PyLong_FromLong(linktype);
-    if (entries == NULL || slow == NULL || link == NULL)
-        goto fail;
-    while (pos <= end - size && PyList_GET_SIZE(entries) < count) {
+    struct batch b;
+    int failed = batch_start(&b);
+    while (!failed && pos <= end - size && PyList_GET_SIZE(b.entries) < count) {
         const uint8_t *r = buf + pos;
         uint32_t sec = u32(r, big), frac = u32(r + 4, big);
         uint32_t caplen = u32(r + 8, big), wirelen = u32(r + 12, big);
         if ((Py_ssize_t)caplen > max_record || (Py_ssize_t)caplen > end - pos - size)
             break;
-        const uint8_t *d = r + size;
+        double ts = (double)sec + (double)frac / units;
+        failed = add_record(&b, r + size, caplen, wirelen, linktype, 0, frame + 1, ts);
         frame++;
-        PyObject *number = PyLong_FromLongLong(frame);
-        PyObject *ts = PyFloat_FromDouble((double)sec + (double)frac / units);
-        PyObject *length = PyLong_FromUnsignedLong(wirelen);
-        PyObject *entry = NULL;
-        struct plain p;
-        if (number == NULL || ts == NULL || length == NULL) {
-            /* nothing */
-        } else if (plain_packet(d, (Py_ssize_t)caplen, linktype, &p)) {
-            PyObject *item = transport_item(d, &p, number, ts);
-            if (item != NULL) {
-                PyObject *parts[4] = {ref(number), ref(ts), ref(length), item};
-                entry = fields(parts, 4);
-            }
-            udp += p.proto == 17;
-            tcp += p.proto == 6;
-        } else {
-            PyObject *data = PyBytes_FromStringAndSize((const char *)d, (Py_ssize_t)caplen);
-            PyObject *index = PyLong_FromSsize_t(PyList_GET_SIZE(entries));
-            entry = raw_type->tp_alloc(raw_type, 7);
-            PyObject *values[7] = {ref(number), ref(ts), ref(link), data,
-                                   PyLong_FromUnsignedLong(caplen), ref(length),
-                                   PyLong_FromLong(0)};
-            int ok = entry != NULL && index != NULL && PyList_Append(slow, index) == 0;
-            for (int i = 0; i < 7; i++)
-                ok = ok && values[i] != NULL;
-            Py_XDECREF(index);
-            if (ok) {
-                for (int i = 0; i < 7; i++)
-                    PyTuple_SET_ITEM(entry, i, values[i]);
-            } else {
-                for (int i = 0; i < 7; i++)
-                    Py_XDECREF(values[i]);
-                Py_CLEAR(entry);
-            }
-        }
-        Py_XDECREF(number);
-        Py_XDECREF(ts);
-        Py_XDECREF(length);
-        if (entry == NULL || PyList_Append(entries, entry) < 0) {
-            Py_XDECREF(entry);
-            goto fail;
-        }
-        Py_DECREF(entry);
         pos += size + (Py_ssize_t)caplen;
     }
-    Py_DECREF(link);
-    return Py_BuildValue("(NnLNnn)", entries, pos, frame, slow, udp, tcp);
-fail:
-    Py_XDECREF(entries);
-    Py_XDECREF(slow);
-    Py_XDECREF(link);
-    return NULL;
+    return batch_result(&b, failed, pos, frame);
+}
+
+#define EXACT_IN_DOUBLE (1ULL << 53)
+
+/* scan_pcapng(buf, pos, big_endian, frame, max_record, count, interfaces)
+ *   -> (entries, pos, frame, slow, udp, tcp)
+ *
+ * Up to ``count`` enhanced packet blocks lying whole in ``buf`` from ``pos`` on, with every
+ * check the reader's in-place path makes (pcapng._Parser._buffered_packets), stopping at the
+ * first block that is anything else or fails one, which is left to the reader. ``interfaces``
+ * (a list, so the reader need not copy it per call) holds, per interface of the section, (linktype, units, offset_s), or None for one whose link
+ * type is not decodable (its packets are left to the reader too, as are those of an interface
+ * counting time in units of 2**53 or more). A packet's time is divmod(ticks, units) then
+ * sec + frac / units + offset_s, computed as Python computes it from the same numbers. */
+static PyObject *scan_pcapng(PyObject *Py_UNUSED(module), PyObject *const *args,
+                             Py_ssize_t nargs)
+{
+    if (nargs != 7 || !PyBytes_Check(args[0]) || !PyList_Check(args[6])) {
+        PyErr_SetString(PyExc_TypeError, "scan_pcapng(buf: bytes, pos, big_endian, frame, "
+                                         "max_record, count, interfaces: list)");
+        return NULL;
+    }
+    if (!scan_ready("scan_pcapng"))
+        return NULL;
+    Py_ssize_t pos = PyLong_AsSsize_t(args[1]);
+    int big = PyObject_IsTrue(args[2]);
+    long long frame = PyLong_AsLongLong(args[3]);
+    Py_ssize_t max_record = PyLong_AsSsize_t(args[4]);
+    Py_ssize_t count = PyLong_AsSsize_t(args[5]);
+    PyObject *interfaces = args[6];
+    if (PyErr_Occurred())
+        return NULL;
+    if (pos < 0) {
+        PyErr_SetString(PyExc_ValueError, "scan_pcapng(): pos >= 0");
+        return NULL;
+    }
+    const uint8_t *buf = (const uint8_t *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t size = PyBytes_GET_SIZE(args[0]);
+    struct batch b;
+    int failed = batch_start(&b);
+    while (!failed && pos <= size - 32 && PyList_GET_SIZE(b.entries) < count) {
+        const uint8_t *r = buf + pos;
+        uint32_t btype = u32(r, big), blen = u32(r + 4, big), iface = u32(r + 8, big);
+        uint32_t hi = u32(r + 12, big), lo = u32(r + 16, big);
+        uint32_t caplen = u32(r + 20, big), wirelen = u32(r + 24, big);
+        if (btype != 6 || blen < 32 || (blen & 3) || (Py_ssize_t)blen > max_record ||
+            (Py_ssize_t)blen > size - pos || (Py_ssize_t)iface >= PyList_GET_SIZE(interfaces) ||
+            caplen > blen - 32 ||
+            u32(r + blen - 4, big) != blen)
+            break;
+        PyObject *info = PyList_GET_ITEM(interfaces, (Py_ssize_t)iface);
+        if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 3)
+            break; /* None: not decodable */
+        long linktype = PyLong_AsLong(PyTuple_GET_ITEM(info, 0));
+        unsigned long long units = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(info, 1));
+        double offset_s = PyFloat_AsDouble(PyTuple_GET_ITEM(info, 2));
+        if (PyErr_Occurred()) {
+            PyErr_Clear(); /* a value C does not hold (units of 2**64 and more): Python's */
+            break;
+        }
+        if (units == 0 || units >= EXACT_IN_DOUBLE)
+            break;
+        unsigned long long ticks = ((unsigned long long)hi << 32) | lo;
+        double ts = ((double)(ticks / units) + (double)(ticks % units) / (double)units) + offset_s;
+        failed = add_record(&b, r + 28, caplen, wirelen, linktype, (long)iface, frame + 1, ts);
+        frame++;
+        pos += (Py_ssize_t)blen;
+    }
+    return batch_result(&b, failed, pos, frame);
 }
 
 static PyObject *use_endpoint(PyObject *Py_UNUSED(module), PyObject *type)
@@ -452,6 +555,8 @@ static PyMethodDef methods[] = {
     {"use_endpoint", use_endpoint, METH_O, "The named tuple parse() makes endpoints of."},
     {"scan_pcap", (PyCFunction)(void (*)(void))scan_pcap, METH_FASTCALL,
      "Every whole pcap record of a block, decoded where plain (see the module)."},
+    {"scan_pcapng", (PyCFunction)(void (*)(void))scan_pcapng, METH_FASTCALL,
+     "Every whole enhanced packet block of a block, decoded where plain (see the module)."},
     {"use_types", (PyCFunction)(void (*)(void))use_types, METH_FASTCALL,
      "The RawPacket, UdpDatagram and TcpSegment classes scan_pcap() makes."},
     {NULL, NULL, 0, NULL},

@@ -19,3 +19,13 @@ def scan_pcap(
     count: int,
     /,
 ) -> tuple[list[Any], int, int, list[int], int, int]: ...
+def scan_pcapng(
+    buf: bytes,
+    pos: int,
+    big_endian: bool,
+    frame: int,
+    max_record: int,
+    count: int,
+    interfaces: list[tuple[int, int, float] | None],
+    /,
+) -> tuple[list[Any], int, int, list[int], int, int]: ...

@@ -42,7 +42,7 @@ from skypeflux.capture.files.linktypes import (
     LINKTYPE_RAW_DLT14,
 )
 from skypeflux.capture.files.reader import CaptureReader
-from skypeflux.capture.files.stream import MAX_RECORD, RawPacket
+from skypeflux.capture.files.stream import MAX_RECORD, RawPacket, ScanInterfaces
 from skypeflux.capture.net import links
 from skypeflux.capture.net.ip_fragments import FragmentReassembler
 from skypeflux.ipv4 import Endpoint, packed_ip_text
@@ -50,12 +50,14 @@ from skypeflux.ipv4 import Endpoint, packed_ip_text
 _Parse = Callable[[bytes, int], "tuple[Any, ...] | None"]
 _fast_parse: _Parse | None
 _fast_scan: Callable[..., tuple[list[Any], int, int, list[int], int, int]] | None
+_fast_scan_pcapng: Callable[..., tuple[list[Any], int, int, list[int], int, int]] | None
 try:  # the plain case in C (optional, like the other fast paths)
     from skypeflux.capture.net._fastnet import parse as _fast_parse
     from skypeflux.capture.net._fastnet import scan_pcap as _fast_scan
+    from skypeflux.capture.net._fastnet import scan_pcapng as _fast_scan_pcapng
     from skypeflux.capture.net._fastnet import use_endpoint
 except ImportError:  # pragma: no cover - a build without a C compiler
-    _fast_parse = _fast_scan = None
+    _fast_parse = _fast_scan = _fast_scan_pcapng = None
 
 # TCP flag bits
 FIN = 0x01
@@ -313,42 +315,16 @@ class NetDecoder:
 
     def stream(self, reader: CaptureReader | CaptureSet) -> Iterator[list[Entry]]:
         """Every packet of ``reader`` decoded, a list at a time, in frame order: with the C
-        parser, a pcap block of records is read and decoded in one call (``scan_pcap``: no
-        RawPacket, call or dataclass ``__init__`` per plain packet), the rest as
-        :meth:`decode` does it. Either way the entries and statistics are the same (tests)."""
-        scan = self._scan if self._fast is not None and _fast_scan is not None else None
+        parser, the pcap records and pcapng enhanced packet blocks lying in the reader's block
+        are read and decoded in one call a batch (``scan_pcap``, ``scan_pcapng``: no RawPacket,
+        call or dataclass ``__init__`` per plain packet), the rest as :meth:`decode` does it.
+        Either way the entries and statistics are the same (tests/capture/test_fast_net.py)."""
+        scan = _Scan(self) if self._fast is not None and _fast_scan is not None else None
         return reader.batches(scan, self._decoded)
 
     def _decoded(self, packets: list[RawPacket]) -> list[Entry]:
         decode = self.decode
         return [(p.frame, p.ts, p.wirelen, decode(p)) for p in packets]
-
-    def _scan(
-        self,
-        buf: bytes,
-        pos: int,
-        record_size: int,
-        big_endian: bool,
-        units: int,
-        linktype: int,
-        frame: int,
-        count: int,
-        /,
-    ) -> tuple[list[Any], int, int]:
-        assert _fast_scan is not None
-        entries, stop, last, slow, udp, tcp = _fast_scan(
-            buf, pos, record_size, big_endian, units, linktype, frame, MAX_RECORD, count
-        )
-        stats = self.stats
-        stats.packets += udp + tcp  # the declined ones are counted by decode()
-        stats.ipv4 += udp + tcp
-        stats.udp += udp
-        stats.tcp += tcp
-        decode = self.decode
-        for i in slow:
-            raw: RawPacket = entries[i]
-            entries[i] = (raw.frame, raw.ts, raw.wirelen, decode(raw))
-        return entries, stop, last
 
     def decode(self, packet: RawPacket) -> Transport | None:
         """The datagram or segment in ``packet``, or ``None`` (counted in ``stats``)."""
@@ -471,6 +447,61 @@ class NetDecoder:
         payload = data[pos + header : end]
         fields = (IPPROTO_TCP, *_addresses(ip, sport, dport), payload, seq, ack, flags)
         return _tcp_segment(ip.packet.frame, ip.packet.ts, fields, ip.cut, ip.frames)
+
+
+class _Scan:
+    """The C scans as a reader's BlockScan: their plain packets counted as :meth:`decode`
+    counts them, the ones they leave to Python decoded by it, in place."""
+
+    def __init__(self, net: NetDecoder) -> None:
+        self._net = net
+
+    def pcap(
+        self,
+        buf: bytes,
+        pos: int,
+        record_size: int,
+        big_endian: bool,
+        units: int,
+        linktype: int,
+        frame: int,
+        count: int,
+        /,
+    ) -> tuple[list[Any], int, int]:
+        assert _fast_scan is not None
+        done = _fast_scan(
+            buf, pos, record_size, big_endian, units, linktype, frame, MAX_RECORD, count
+        )
+        return self._finish(*done)
+
+    def pcapng(
+        self,
+        buf: bytes,
+        pos: int,
+        big_endian: bool,
+        frame: int,
+        count: int,
+        interfaces: ScanInterfaces,
+        /,
+    ) -> tuple[list[Any], int, int]:
+        assert _fast_scan_pcapng is not None
+        done = _fast_scan_pcapng(buf, pos, big_endian, frame, MAX_RECORD, count, interfaces)
+        return self._finish(*done)
+
+    def _finish(
+        self, entries: list[Any], stop: int, last: int, slow: list[int], udp: int, tcp: int
+    ) -> tuple[list[Any], int, int]:
+        net = self._net
+        stats = net.stats
+        stats.packets += udp + tcp  # the ones left to Python are counted by decode()
+        stats.ipv4 += udp + tcp
+        stats.udp += udp
+        stats.tcp += tcp
+        decode = net.decode
+        for i in slow:
+            raw: RawPacket = entries[i]
+            entries[i] = (raw.frame, raw.ts, raw.wirelen, decode(raw))
+        return entries, stop, last
 
 
 def _addresses(ip: _IpPayload, sport: int, dport: int) -> tuple[str, str, Endpoint, Endpoint]:
