@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "src"))
 from _bytecode import compile_package  # noqa: E402
 from skypeflux.capture.files import open_capture  # noqa: E402
 from skypeflux.capture.files.writer import Packet, write_capture  # noqa: E402
-from skypeflux.capture.synth.repeat import repeated  # noqa: E402
+from skypeflux.capture.synth.repeat import packets_of, repeated  # noqa: E402
 
 SHARED = Path(os.environ.get("SKYPEFLUX_SHARED", REPO.parent / "shared"))
 CAPTURE = SHARED / "captures" / "SkypeIRC.cap"
@@ -48,8 +48,7 @@ COLLECTED = re.compile(rb"Collected : (\d+)")
 def _first(path: Path, count: int, out: Path) -> int:
     """The first ``count`` packets of ``path`` (or of copies of SkypeIRC.cap) into ``out``."""
     if path == CAPTURE:
-        with open_capture(CAPTURE) as reader:
-            packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
+        packets = packets_of(CAPTURE)
         source = repeated(packets, -(-count // len(packets)), spacing=3600.0)
         return write_capture(out, islice(source, count))
     with open_capture(path) as reader:

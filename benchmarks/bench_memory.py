@@ -28,17 +28,16 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from skypeflux.capture.files.source import read_packets
 from skypeflux.capture.files.writer import write_capture
 from skypeflux.capture.pipeline import DecodeOptions, Decoder
-from skypeflux.capture.synth.repeat import repeated
+from skypeflux.capture.synth.repeat import packets_of, repeated
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "captures" / "SkypeIRC.cap"
 
 
 def _repeat(src: Path, dst: Path, copies: int) -> int:
     """``copies`` copies, each new conversations (skypeflux.capture.synth.repeat)."""
-    packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in read_packets(src)]
+    packets = packets_of(src)
     span = packets[-1][0] - packets[0][0] + 3600.0  # an hour apart: old flows go idle
     return write_capture(dst, repeated(packets, copies, spacing=span))
 

@@ -55,7 +55,7 @@ from _bytecode import compile_package  # noqa: E402
 from skypeflux.capture.files import open_capture  # noqa: E402
 from skypeflux.capture.files.writer import write_capture  # noqa: E402
 from skypeflux.capture.synth.long_streams import long_streams  # noqa: E402
-from skypeflux.capture.synth.repeat import repeated  # noqa: E402
+from skypeflux.capture.synth.repeat import packets_of, repeated  # noqa: E402
 
 SHARED = Path(os.environ.get("SKYPEFLUX_SHARED", REPO.parent / "shared"))
 CAPTURE = SHARED / "captures" / "SkypeIRC.cap"
@@ -73,8 +73,7 @@ BULK_PACKET = 1_400  # the same without its Skype connections (bulk segments, UD
 
 def _copies(target: int) -> tuple[list[tuple[float, int, bytes, int]], int]:
     """SkypeIRC.cap's packets and how many copies of them make ``target`` bytes."""
-    with open_capture(CAPTURE) as reader:
-        packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
+    packets = packets_of(CAPTURE)
     per_copy = sum(16 + len(p[2]) for p in packets)
     return packets, max(1, -(-(target - 24) // per_copy))
 

@@ -12,12 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from skypeflux.capture.files import open_capture
 from skypeflux.capture.files.writer import Interface
 from skypeflux.capture.files.writer import Packet as FilePacket
 from skypeflux.capture.files.writer import write_capture as write_file
 from skypeflux.capture.net.build import LINKS
-from skypeflux.capture.synth.repeat import repeated
+from skypeflux.capture.synth.repeat import packets_of, repeated
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +72,5 @@ def handmade_pcap(
 def repeated_capture(source: Path, path: Path, copies: int) -> Path:
     """``copies`` copies of ``source``, each an hour later and on moved ports (new
     conversations every time, as a long capture of many hosts holds), written to ``path``."""
-    with open_capture(source) as reader:
-        packets = [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
-    write_file(path, repeated(packets, copies))
+    write_file(path, repeated(packets_of(source), copies))
     return path

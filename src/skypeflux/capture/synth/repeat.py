@@ -15,6 +15,7 @@ import struct
 from collections.abc import Iterable, Iterator
 
 from skypeflux.capture.files.linktypes import LINKTYPE_ETHERNET
+from skypeflux.capture.files.source import Source, open_capture
 from skypeflux.capture.files.writer import Packet
 
 _ETHERNET_IPV4 = b"\x08\x00"
@@ -30,6 +31,13 @@ def _moved(frame: bytes, copy: int) -> bytes:
     ports = struct.unpack_from("!HH", moved, at)
     struct.pack_into("!HH", moved, at, *((port + copy) % 65535 or 1 for port in ports))
     return bytes(moved)
+
+
+def packets_of(source: Source) -> list[tuple[float, int, bytes, int]]:
+    """A capture's packets as :func:`repeated` takes them, all in memory (a small capture,
+    such as SkypeIRC.cap, that tests and benchmarks repeat)."""
+    with open_capture(source) as reader:
+        return [(p.ts, p.linktype, p.data, p.wirelen) for p in reader]
 
 
 def repeated(
