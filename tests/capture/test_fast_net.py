@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import random
 import struct
+from collections.abc import Callable
 from dataclasses import astuple, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,26 @@ def test_the_scan_makes_true_datagrams_and_segments(skypeirc_path: Path) -> None
         assert replace(item) == item  # the dataclass machinery works on it
 
 
+def _stream_mutated_files(
+    rng: random.Random,
+    seed: int,
+    skypeirc_path: Path,
+    write: Callable[[random.Random, list[Pkt]], mutate.Written],
+) -> None:
+    """60 captures written by ``write`` from packets (some mutated), half of the files then
+    mutated: each streams the same with the scans, without them, and packet by packet."""
+    pool = _scenes(rng) + mutate.real_packets(skypeirc_path)[seed::5]
+    for _ in range(60):
+        pkts = [replace(p) for p in rng.sample(pool, rng.randrange(1, 60))]
+        if rng.random() < 0.5:
+            rng.choice(MUTATIONS)(rng, pkts)
+        written = write(rng, pkts)
+        if rng.random() < 0.5:
+            mutate._file_mutation(rng, written)
+        data = bytes(written.data)
+        assert _streamed(data, fast=True) == _streamed(data, fast=False) == _packet_wise(data)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_written_and_mutated_pcaps_stream_the_same(
     seed: int, skypeirc_path: Path, scans: dict[str, list[int]]
@@ -216,16 +237,7 @@ def test_written_and_mutated_pcaps_stream_the_same(
     """Both byte orders, nanosecond and "modified" pcaps, cut files, bad record lengths,
     inserted bytes, bit flips, and mutated packets: the same entries, statistics and state."""
     rng = random.Random(seed)
-    pool = _scenes(rng) + mutate.real_packets(skypeirc_path)[seed::5]
-    for _ in range(60):
-        pkts = [replace(p) for p in rng.sample(pool, rng.randrange(1, 60))]
-        if rng.random() < 0.5:
-            rng.choice(MUTATIONS)(rng, pkts)
-        written = mutate.write_pcap(rng, pkts)
-        if rng.random() < 0.5:
-            mutate._file_mutation(rng, written)
-        data = bytes(written.data)
-        assert _streamed(data, fast=True) == _streamed(data, fast=False) == _packet_wise(data)
+    _stream_mutated_files(rng, seed, skypeirc_path, mutate.write_pcap)
     assert sum(scans["pcap"]) > 500
 
 
@@ -256,16 +268,7 @@ def test_written_and_mutated_pcapngs_stream_the_same(
     resolutions and offsets (10**127 units per second among them), simple and obsolete packet
     blocks, blocks too short, cut files, bad lengths: the same entries, statistics and state."""
     rng = random.Random(100 + seed)
-    pool = _scenes(rng) + mutate.real_packets(skypeirc_path)[seed::5]
-    for _ in range(60):
-        pkts = [replace(p) for p in rng.sample(pool, rng.randrange(1, 60))]
-        if rng.random() < 0.5:
-            rng.choice(MUTATIONS)(rng, pkts)
-        written = mutate.write_pcapng(rng, pkts)
-        if rng.random() < 0.5:
-            mutate._file_mutation(rng, written)
-        data = bytes(written.data)
-        assert _streamed(data, fast=True) == _streamed(data, fast=False) == _packet_wise(data)
+    _stream_mutated_files(rng, seed, skypeirc_path, mutate.write_pcapng)
     assert sum(scans["pcapng"]) > 100  # most packets are in the reader's first batch
 
 

@@ -149,7 +149,7 @@ if _fast_parse is not None:
     ):
         use_types(RawPacket, UdpDatagram, TcpSegment)
     else:  # pragma: no cover - caught by tests/capture/test_fast_net.py
-        _fast_scan = None
+        _fast_scan = _fast_scan_pcapng = None
 
 
 @dataclass(slots=True)
@@ -340,6 +340,11 @@ class NetDecoder:
                     return _udp_datagram(frame, packet.ts, plain, False, (frame,))
                 stats.tcp += 1
                 return _tcp_segment(frame, packet.ts, plain, False, (frame,))
+        return self._python_decode(packet)
+
+    def _python_decode(self, packet: RawPacket) -> Transport | None:
+        """Everything the C parser declines (or all, without it)."""
+        stats = self.stats
         stats.packets += 1
         link = _LINK_DECODERS.get(packet.linktype)
         data = packet.data
@@ -497,7 +502,7 @@ class _Scan:
         stats.ipv4 += udp + tcp
         stats.udp += udp
         stats.tcp += tcp
-        decode = net.decode
+        decode = net._python_decode  # the scan has declined these: no second C attempt
         for i in slow:
             raw: RawPacket = entries[i]
             entries[i] = (raw.frame, raw.ts, raw.wirelen, decode(raw))
