@@ -22,9 +22,10 @@ test-fast: lint
 # CI: fail when a C fast path was not built (the pure-vs-C tests would compare pure with pure)
 check-fast: $(STAMP)
 	$(PY) -c "from skypeflux.crypto import backends as c; from skypeflux.objects import backends as o; \
-	from skypeflux.capture.net import packets as n; \
+	from skypeflux.capture.net import packets as n; from skypeflux.outputs import jsonl as j; \
 	missing = [n for n, b in (('crypto', c), ('objects', o)) if 'fast' not in b.available()]; \
 	missing += [] if n._fast_parse else ['capture.net (_fastnet)']; \
+	missing += [] if j.fast_available() else ['outputs (_fastjson)']; \
 	assert not missing, f'C fast path not built: {missing}'; print('C fast paths built')"
 
 # the codec fuzzers against an ASan/UBSan build of the C extensions (.ci/sanitizers)

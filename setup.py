@@ -1,5 +1,5 @@
 """Build hook for the optional C fast paths (key expansion, RC4, address search; 0x42 coder;
-the plain case of the network decoder).
+the plain case of the network decoder; JSON lines).
 
 Everything else is declared in pyproject.toml. The extensions are optional: when no C compiler is
 available the install still succeeds and skypeflux runs on its pure-Python path.
@@ -17,6 +17,7 @@ from setuptools.command.build_ext import build_ext
 CRYPTO = "src/skypeflux/crypto"
 OBJECTS = "src/skypeflux/objects"
 NET = "src/skypeflux/capture/net"
+OUTPUTS = "src/skypeflux/outputs"
 STRICT = os.environ.get("SKYPEFLUX_STRICT_BUILD", "") == "1"
 FLAGS = ["-O3", "-Wall", "-Wextra", *(["-Werror"] if STRICT else [])]
 
@@ -70,6 +71,12 @@ setup(
         Extension(
             "skypeflux.capture.net._fastnet",
             sources=[f"{NET}/_fastnet.c"],
+            extra_compile_args=FLAGS,
+            optional=not STRICT,
+        ),
+        Extension(
+            "skypeflux.outputs._fastjson",
+            sources=[f"{OUTPUTS}/_fastjson.c"],
             extra_compile_args=FLAGS,
             optional=not STRICT,
         ),

@@ -11,6 +11,7 @@ against this one, on the same captures.
     python benchmarks/bench_instructions.py                       # 20,000 packets of copies
     python benchmarks/bench_instructions.py --packets 5000 --src /tmp/base/src
     python benchmarks/bench_instructions.py --capture mine.pcap
+    python benchmarks/bench_instructions.py --json --src /tmp/base/src    # JSON lines written too
 
 Needs valgrind (``apt-get install valgrind``); a run is about 40x slower than without it.
 """
@@ -42,6 +43,13 @@ RUN = (
     "from skypeflux.capture.pipeline import Decoder\n"
     "for _ in Decoder().run(sys.argv[1]): pass\n"
 )
+RUN_JSON = (  # the same, each record written as a JSON line (to nowhere), as decode --json does
+    "import os, sys\n"
+    "from skypeflux.capture.pipeline import Decoder\n"
+    "from skypeflux.outputs.jsonl import JsonLinesWriter\n"
+    "writer = JsonLinesWriter(open(os.devnull, 'w'))\n"
+    "for record in Decoder().run(sys.argv[1]): writer.write(record)\n"
+)
 COLLECTED = re.compile(rb"Collected : (\d+)")
 
 
@@ -55,12 +63,13 @@ def _first(path: Path, count: int, out: Path) -> int:
         return write_capture(out, (Packet(p.ts, p.data, p.wirelen) for p in islice(reader, count)))
 
 
-def instructions(src: Path, capture: Path) -> int:
-    """Instructions of one decoding pass of ``capture`` with the package in ``src``."""
+def instructions(src: Path, capture: Path, *, json: bool = False) -> int:
+    """Instructions of one decoding pass of ``capture`` with the package in ``src`` (and the
+    writing of its JSON lines, with ``json``)."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(src)}
     command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
     done = subprocess.run(
-        [*command, sys.executable, "-c", RUN, str(capture)],
+        [*command, sys.executable, "-c", RUN_JSON if json else RUN, str(capture)],
         env=env,
         capture_output=True,
         check=False,
@@ -78,6 +87,7 @@ def main() -> int:
     )
     parser.add_argument("--packets", type=int, default=20_000)
     parser.add_argument("--src", type=Path, action="append", help="another checkout's src folder")
+    parser.add_argument("--json", action="store_true", help="write each record's JSON line too")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (apt-get install valgrind): nothing measured")
@@ -92,7 +102,8 @@ def main() -> int:
         print(f"{count:,} packets of {args.capture.name}; instructions, start-up taken off:")
         base = None
         for src in sources:
-            work = instructions(src, sample) - instructions(src, one)
+            json = args.json
+            work = instructions(src, sample, json=json) - instructions(src, one, json=json)
             ratio = "" if base is None else f"  ({work / base:.3f} of the first)"
             base = base or work
             print(f"  {src}: {work / 1e6:,.0f} M, {work / count:,.0f} a packet{ratio}", flush=True)

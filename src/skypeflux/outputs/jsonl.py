@@ -19,8 +19,9 @@ from typing import Any, TextIO
 import orjson
 
 from skypeflux.capture.records import BlockInfo, Record, Transport, UnitKind
+from skypeflux.ipv4 import Endpoint
 from skypeflux.messages.names import command_info
-from skypeflux.objects import Family, Obj, ObjectList
+from skypeflux.objects import Address, Family, Obj, ObjectList
 from skypeflux.outputs.fields import INFO_FIELDS
 from skypeflux.outputs.naming import command_kind, family_name, note_text, object_name_info
 from skypeflux.outputs.values import json_safe, plain_value, string_text
@@ -215,23 +216,33 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
 # How each header field of ``record.info`` (outputs/fields.py INFO_FIELDS) is written: always
 # present in a line, null where the unit has no such field.
 _CONVERT: dict[str, Any] = {
     "iv": _hex_int,
     "crc": _hex_int,
     "challenge": _hex_int,
-    "dest_ip": lambda v: v if isinstance(v, str) else None,
-    "ip": lambda v: v if isinstance(v, str) else None,
+    "dest_ip": _text,
+    "ip": _text,
     "value": _hex_int,
     "ref_id": _int,
     "index": _int,
-    "last": lambda v: v if isinstance(v, bool) else None,
+    "last": _bool,
     "fragments": _int,
-    "kind": lambda v: v if isinstance(v, str) else None,
+    "kind": _text,
     "stream_offset": _int,
     "length": _int,
 }
+# the converters by the number _fastjson.c knows each by (its CONVERT_* constants)
+_CONVERTER_CODES = {_hex_int: 0, _text: 1, _int: 2, _bool: 3}
 _INFO_FIELDS: tuple[tuple[str, str, Any], ...] = tuple(
     (name, key, _CONVERT[key]) for key, name in INFO_FIELDS.items()
 )
@@ -302,17 +313,81 @@ def json_line(data: Any) -> str:
     return raw.decode("ascii")
 
 
-class JsonLinesWriter:
-    """Writes one compact JSON object per line; the origin defaults to the first record's time."""
+def record_line(record: Record, origin: float) -> str:
+    """One record's line, newline included: ``json_line(record_to_json(...))``, the reference,
+    which every line the C writer declines is built by."""
+    return json_line(record_to_json(record, origin)) + "\n"
 
-    def __init__(self, out: TextIO, *, origin: float | None = None) -> None:
+
+@lru_cache(maxsize=1 << 14)
+def object_prefix(
+    command: int | None, family: int, oid: int, parents: tuple[tuple[int, int], ...]
+) -> str:
+    """:func:`object_head` as the C writer copies it: the text of an object's line up to its
+    value (``{"skypeflux.obj.id":...`` with no closing brace)."""
+    return COMPACT.encode(object_head(command, family, oid, parents))[:-1]
+
+
+_fast_line: Any
+try:  # the same lines in C (optional, like the other fast paths): outputs/_fastjson.c
+    from skypeflux.outputs import _fastjson
+
+    _fastjson.configure(
+        object_prefix,
+        command_fields,
+        Transport.UDP,
+        Transport.TCP,
+        UnitKind.NOTE,
+        _TCP_UNITS,
+        {
+            key: (list(_NO_INFO).index(name), _CONVERTER_CODES[c])
+            for key, (name, c) in _UDP_INFO.items()
+        },
+        {
+            key: (list(_NO_INFO).index(name), _CONVERTER_CODES[c])
+            for key, (name, c) in _TCP_INFO.items()
+        },
+        tuple(f"{COMPACT.encode(name)}:" for name in _NO_INFO),
+        Endpoint,
+        Address,
+        ObjectList,
+        SCHEMA_VERSION,
+        _LIST,
+        _STRING,
+        _UINT64,
+    )
+    _fast_line = _fastjson.record_line
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _fast_line = None
+
+
+def fast_available() -> bool:
+    """Whether the C line writer was built."""
+    return _fast_line is not None
+
+
+class JsonLinesWriter:
+    """Writes one compact JSON object per line; the origin defaults to the first record's time.
+
+    ``fast`` (default: when built) writes each line with the C writer, which gives the same
+    text as :func:`record_line` and hands the lines it does not know back to it; ``False``
+    builds every line in Python."""
+
+    def __init__(
+        self, out: TextIO, *, origin: float | None = None, fast: bool | None = None
+    ) -> None:
+        if fast and _fast_line is None:
+            raise ValueError("the C JSON line writer (_fastjson) is not built")
         self._out = out
         self.origin = origin
+        self._fast = _fast_line if fast is not False else None
 
     def write(self, record: Record) -> None:
         if self.origin is None:
             self.origin = record.time
-        self._out.write(json_line(record_to_json(record, self.origin)) + "\n")
+        fast = self._fast
+        line = fast(record, self.origin) if fast is not None else None
+        self._out.write(line if line is not None else record_line(record, self.origin))
 
     def write_summary(self, summary: dict[str, Any], frame: int, time: float) -> None:
         origin = self.origin if self.origin is not None else time

@@ -1,0 +1,214 @@
+"""The C line writer (``_fastjson.c``) against its definition, ``record_line``.
+
+``JsonLinesWriter`` hands every record to the C writer first and builds in Python each line it
+declines. For every record the C line must be ``None`` or exactly the Python line: on the real
+capture, on every built-in scenario, on records decoded from mutated captures, and on made
+records with every object family, nesting, odd text and odd values. The C writer must also
+take the ordinary records (a writer that declined everything would pass the rest).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skypeflux.capture import Decoder
+from skypeflux.capture.errors import CaptureError
+from skypeflux.capture.records import CLEAR, VERIFIED, BlockInfo, Method, Record, Verification
+from skypeflux.capture.synth import builtin_names, load_scenario, synthesize
+from skypeflux.ipv4 import Endpoint
+from skypeflux.objects import Address, Obj, ObjectList
+from skypeflux.outputs import _fastjson
+from skypeflux.outputs.jsonl import JsonLinesWriter, fast_available, record_line
+from tests.helpers import mutate
+from tests.helpers.fuzz_run import load_seeds
+from tests.helpers.records import make_record
+from tests.objects.test_properties import object_lists
+
+
+def _compare(records: list[Record], origin: float | None = None) -> tuple[int, int]:
+    """Both lines of every record; how many the C writer took and declined."""
+    start = records[0].time if origin is None else origin
+    taken = 0
+    for record in records:
+        line = _fastjson.record_line(record, start)
+        expected = record_line(record, start)
+        if line is not None:
+            assert line == expected, record
+            taken += 1
+    return taken, len(records) - taken
+
+
+def test_the_c_writer_is_built() -> None:
+    assert fast_available()  # CI's check-fast says so too: the tests below compare C with Python
+
+
+def test_every_record_of_the_real_capture(skypeirc_path: Path) -> None:
+    records = list(Decoder().run(skypeirc_path))
+    taken, declined = _compare(records)
+    notes = sum(record.unit == "note" for record in records)
+    assert notes and declined == notes and taken == len(records) - notes
+
+
+def test_every_record_of_every_builtin_scenario(tmp_path: Path) -> None:
+    for name in builtin_names():
+        built = synthesize(load_scenario(name), seed=5)
+        path = tmp_path / f"{name}.pcap"
+        built.write(path)
+        records = list(Decoder().run(path))
+        taken, _ = _compare(records)
+        assert taken, name
+
+
+@pytest.mark.slow
+def test_records_of_mutated_captures(skypeirc_path: Path) -> None:
+    seeds = load_seeds(skypeirc_path)
+    taken = cases = 0
+    for index in range(400):
+        case = mutate.make_case(seeds, 11, index)
+        try:
+            records = list(Decoder().run(io.BytesIO(case.data)))
+        except CaptureError:
+            continue
+        if records:
+            cases += 1
+            taken += _compare(records)[0]
+    assert cases > 100 and taken > 1000
+
+
+def test_the_writer_writes_the_same_text_either_way(skypeirc_path: Path) -> None:
+    texts = []
+    for fast in (True, False):
+        out = io.StringIO()
+        writer = JsonLinesWriter(out, fast=fast)
+        for record in Decoder().run(skypeirc_path):
+            writer.write(record)
+        texts.append(out.getvalue())
+    assert texts[0] == texts[1] and texts[0].count("\n") > 300
+
+
+def _record(objects: ObjectList, detail: str, error: str | None, info: dict[str, Any]) -> Record:
+    block = BlockInfo(0, 10, 36, 2, 7, None, 0x42, objects, b"\x42\x00", error)
+    return make_record(
+        frame=3,
+        time=1_156_500_000.5,
+        unit="udp.payload",
+        src="192.168.1.2:35990",
+        dst="86.128.245.115:33033",
+        transport="udp",
+        verification=Verification(VERIFIED, Method.CRC32, detail, 0x1234),
+        blocks=[block, block],
+        plaintext=b"\x01\x02",
+        info=info,
+    )
+
+
+ODD_VALUES = st.one_of(
+    st.text(max_size=12),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.binary(max_size=6),
+    st.lists(st.integers(0, 9), max_size=3).map(tuple),
+    st.frozensets(st.integers(0, 3), max_size=2),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    object_lists(4),
+    st.text(max_size=20),
+    st.none() | st.text(max_size=30),
+    st.dictionaries(
+        st.sampled_from(["iv", "crc", "ip", "index", "last", "kind", "odd", "x"]),
+        ODD_VALUES,
+        max_size=5,
+    ),  # fmt: skip
+    st.floats(min_value=-1e7, max_value=1e7),
+)
+def test_made_records_with_odd_values(
+    objects: ObjectList, detail: str, error: str | None, info: dict[str, Any], origin: float
+) -> None:
+    record = _record(objects, detail, error, info)
+    try:
+        expected = record_line(record, origin)
+    except ValueError:  # a hex field that is not hex: the Python path's error
+        assert _fastjson.record_line(record, origin) is None
+        return
+    line = _fastjson.record_line(record, origin)
+    assert line is None or line == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(object_lists(4), st.text(max_size=20))
+def test_ordinary_records_are_taken(objects: ObjectList, detail: str) -> None:
+    record = _record(objects, detail, None, {"iv": "00ff00ff", "crc": "0a0b0c0d"})
+    line = _fastjson.record_line(record, 1_156_499_000.0)
+    assert line == record_line(record, 1_156_499_000.0)
+
+
+@pytest.mark.parametrize(
+    "text", ["caf\u00e9", "\U0001f600", "a\x7fb", "\x1b[31m", "\ud800", 'tab\tnew\nline\\"']
+)
+def test_text_is_escaped_as_the_reference_escapes_it(text: str) -> None:
+    strings = ObjectList([Obj(3, 1, text.encode("utf-8", "surrogatepass")), Obj(0, 2, 7)])
+    record = _record(strings, text, text, {"kind": text, "peer": Endpoint.parse("1.2.3.4:5")})
+    line = _fastjson.record_line(record, 0.0)
+    assert line is not None and line == record_line(record, 0.0)
+    assert (
+        line.isascii()
+        and "\x7f" not in line
+        and json.loads(line)["skypeflux.verify.detail"] == text
+    )
+
+
+def test_values_it_leaves_to_python() -> None:
+    deep: ObjectList = ObjectList([Obj(0, 1, 1)])
+    for _ in range(40):  # deeper than the C writer goes
+        deep = ObjectList([Obj(5, 1, deep)])
+    plain = ObjectList([Obj(2, 1, Address.parse("1.2.3.4:5")), Obj(1, 2, 2**63)])
+    cases = {
+        "deep lists": _record(deep, "", None, {}),
+        "a set in info": _record(plain, "", None, {"odd": frozenset({1})}),
+        "an exponent float": _record(plain, "", None, {"odd": 1e-7}),
+        "bytes keys": _record(plain, "", None, {b"k": 1}),  # type: ignore[dict-item]
+    }
+    for what, record in cases.items():
+        assert _fastjson.record_line(record, 0.0) is None, what
+        assert json.loads(record_line(record, 0.0))  # still a line
+    taken = _record(plain, "", None, {"odd": 0.5})
+    assert _fastjson.record_line(taken, 0.0) == record_line(taken, 0.0)
+
+
+def test_a_clear_record_has_no_blocks() -> None:
+    objects = ObjectList([Obj(0, 1, 3)])
+    record = make_record(
+        frame=4,
+        time=1_156_500_001.25,
+        unit="udp.ack",
+        src="86.128.245.115:33033",
+        dst="192.168.1.2:35990",
+        transport="udp",
+        verification=Verification(CLEAR, Method.NONE, "ack"),
+        blocks=[BlockInfo(0, 10, 36, 2, 7, None, 0x42, objects, b"\x42\x00", None)],
+    )
+    line = _fastjson.record_line(record, 1_156_500_000.0)
+    assert line == record_line(record, 1_156_500_000.0)
+    assert json.loads(line)["skypeflux.blocks"] == []
+
+
+def test_huge_lines_are_written_whole() -> None:
+    big = ObjectList([Obj(4, 1, random.Random(1).randbytes(3 << 20))])  # a 3 MB blob
+    record = _record(big, "", None, {})
+    line = _fastjson.record_line(record, 0.0)
+    assert line is not None and line == record_line(record, 0.0) and len(line) > 12 << 20
+    small = _record(ObjectList([]), "", None, {})
+    assert _fastjson.record_line(small, 0.0) == record_line(small, 0.0)  # the buffer let go
