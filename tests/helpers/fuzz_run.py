@@ -6,8 +6,9 @@ Shared by the CI fuzz test (``tests/capture/test_fuzz_pipeline.py``) and the lon
 * the only exception is :class:`CaptureError` (the file cannot be read at all);
 * it finishes within the time bound (a POSIX interval timer interrupts a hang);
 * every packet read has exactly one outcome (``Decoder.outcomes['unaccounted'] == 0``);
-* every record renders as text and as a JSON line, and a second run of the same Decoder over the
-  same bytes gives the same records (no state leaks from one run into the next);
+* every record renders as text and as a JSON line, the C line writer's lines are the Python
+  path's, and a second run of the same Decoder over the same bytes gives the same records (no
+  state leaks from one run into the next);
 * every 100th case also goes through the command line (``decode --json -`` and ``flows -``):
   a documented exit code (0, 1, 4), never an internal error or a traceback.
 """
@@ -65,13 +66,16 @@ class Tally:
 
 
 def _render(records: list[object], origin: float | None) -> str:
-    text, lines = io.StringIO(), io.StringIO()
+    text, lines, reference = io.StringIO(), io.StringIO(), io.StringIO()
     writer = TextWriter(text, verbose=True, full=True)
     jsonl = JsonLinesWriter(lines, origin=origin)
+    python_only = JsonLinesWriter(reference, origin=origin, fast=False)
     writer.origin = origin
     for record in records:
         writer.write(record)  # type: ignore[arg-type]
         jsonl.write(record)  # type: ignore[arg-type]
+        python_only.write(record)  # type: ignore[arg-type]
+    assert lines.getvalue() == reference.getvalue(), "the C line writer differs from Python's"
     for line in lines.getvalue().splitlines():
         json.loads(line)
     return lines.getvalue()

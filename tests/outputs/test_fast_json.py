@@ -131,7 +131,7 @@ ODD_VALUES = st.one_of(
         st.sampled_from(["iv", "crc", "ip", "index", "last", "kind", "odd", "x"]),
         ODD_VALUES,
         max_size=5,
-    ),  # fmt: skip
+    ),
     st.floats(min_value=-1e7, max_value=1e7),
 )
 def test_made_records_with_odd_values(
