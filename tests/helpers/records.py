@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from skypeflux.capture.records import (
+    BlockInfo,
     FlowKey,
     Method,
     Record,
@@ -54,6 +55,46 @@ def make_record(
         verification=verification,
         flow=flow,
         **fields,
+    )
+
+
+def payload_record(
+    objects: ObjectList,
+    *,
+    command: int = 36,
+    flags: int = 2,
+    detail: str = "",
+    error: str | None = None,
+    info: dict[str, Any] | None = None,
+) -> Record:
+    """A verified 0x02 payload of two copies of one block holding ``objects``: what the output
+    tests hand odd lists, text and info values to."""
+    block = BlockInfo(0, 10, command, flags, 7, None, 0x42, objects, b"\x42\x00", error)
+    return make_record(
+        frame=3,
+        time=1_156_500_000.5,
+        unit="udp.payload",
+        src="192.168.1.2:35990",
+        dst="86.128.245.115:33033",
+        transport="udp",
+        verification=Verification(Status.VERIFIED, Method.CRC32, detail, 0x1234),
+        blocks=[block, block],
+        plaintext=b"\x01\x02",
+        info=info if info is not None else {},
+    )
+
+
+def ack_record(blocks: list[BlockInfo], detail: str = "") -> Record:
+    """A clear (unverified by design) ACK holding ``blocks``, which no output may show."""
+    return make_record(
+        frame=4,
+        time=1_156_500_001.25,
+        unit="udp.ack",
+        src="86.128.245.115:33033",
+        dst="192.168.1.2:35990",
+        transport="udp",
+        verification=Verification(Status.CLEAR, Method.NONE, detail),
+        blocks=blocks,
     )
 
 

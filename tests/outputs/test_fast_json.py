@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from skypeflux.capture import Decoder
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.records import CLEAR, VERIFIED, BlockInfo, Method, Record, Verification
+from skypeflux.capture.records import BlockInfo, Record
 from skypeflux.capture.synth import builtin_names, load_scenario, synthesize
 from skypeflux.ipv4 import Endpoint
 from skypeflux.objects import Address, Obj, ObjectList
@@ -29,7 +29,7 @@ from skypeflux.outputs import _fastjson
 from skypeflux.outputs.jsonl import JsonLinesWriter, fast_available, record_line
 from tests.helpers import mutate
 from tests.helpers.fuzz_run import load_seeds
-from tests.helpers.records import make_record
+from tests.helpers.records import ack_record, payload_record
 from tests.objects.test_properties import object_lists
 
 
@@ -95,19 +95,7 @@ def test_the_writer_writes_the_same_text_either_way(skypeirc_path: Path) -> None
 
 
 def _record(objects: ObjectList, detail: str, error: str | None, info: dict[str, Any]) -> Record:
-    block = BlockInfo(0, 10, 36, 2, 7, None, 0x42, objects, b"\x42\x00", error)
-    return make_record(
-        frame=3,
-        time=1_156_500_000.5,
-        unit="udp.payload",
-        src="192.168.1.2:35990",
-        dst="86.128.245.115:33033",
-        transport="udp",
-        verification=Verification(VERIFIED, Method.CRC32, detail, 0x1234),
-        blocks=[block, block],
-        plaintext=b"\x01\x02",
-        info=info,
-    )
+    return payload_record(objects, detail=detail, error=error, info=info)
 
 
 ODD_VALUES = st.one_of(
@@ -190,16 +178,7 @@ def test_values_it_leaves_to_python() -> None:
 
 def test_a_clear_record_has_no_blocks() -> None:
     objects = ObjectList([Obj(0, 1, 3)])
-    record = make_record(
-        frame=4,
-        time=1_156_500_001.25,
-        unit="udp.ack",
-        src="86.128.245.115:33033",
-        dst="192.168.1.2:35990",
-        transport="udp",
-        verification=Verification(CLEAR, Method.NONE, "ack"),
-        blocks=[BlockInfo(0, 10, 36, 2, 7, None, 0x42, objects, b"\x42\x00", None)],
-    )
+    record = ack_record([BlockInfo(0, 10, 36, 2, 7, None, 0x42, objects, b"\x42\x00", None)])
     line = _fastjson.record_line(record, 1_156_500_000.0)
     assert line == record_line(record, 1_156_500_000.0)
     assert json.loads(line)["skypeflux.blocks"] == []

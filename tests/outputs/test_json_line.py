@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skypeflux.capture import Decoder
-from skypeflux.capture.records import CLEAR, VERIFIED, BlockInfo, Method, Record, Verification
+from skypeflux.capture.records import BlockInfo, Record
 from skypeflux.capture.synth import builtin_names, load_scenario, synthesize
 from skypeflux.ipv4 import Endpoint
 from skypeflux.objects import ObjectList
 from skypeflux.outputs.jsonl import COMPACT, json_line, record_to_json
-from tests.helpers.records import make_record
+from tests.helpers.records import ack_record, payload_record
 from tests.objects.test_properties import object_lists
 
 
@@ -55,33 +55,16 @@ def test_generated_lists_and_odd_text(
     objects: ObjectList, command: int, flags: int, detail: str, error: str | None
 ) -> None:
     block = BlockInfo(0, 10, command, flags, 7, None, 0x42, objects, b"\x42\x00", error)
-    verified = make_record(
-        frame=3,
-        time=1_156_500_000.5,
-        unit="udp.payload",
-        src="192.168.1.2:35990",
-        dst="86.128.245.115:33033",
-        transport="udp",
-        verification=Verification(VERIFIED, Method.CRC32, detail, 0x1234),
-        blocks=[block, block],
-        plaintext=b"\x01\x02",
-        info={
-            "iv": "00ff00ff",
-            "note": detail,
-            "odd": [detail, b"\x00\xff", (1, 2)],
-            "peer": Endpoint.parse("1.2.3.4:5"),  # a named tuple, written as text
-        },
+    info = {
+        "iv": "00ff00ff",
+        "note": detail,
+        "odd": [detail, b"\x00\xff", (1, 2)],
+        "peer": Endpoint.parse("1.2.3.4:5"),  # a named tuple, written as text
+    }
+    verified = payload_record(
+        objects, command=command, flags=flags, detail=detail, error=error, info=info
     )
-    clear = make_record(
-        frame=4,
-        time=1_156_500_001.25,
-        unit="udp.ack",
-        src="86.128.245.115:33033",
-        dst="192.168.1.2:35990",
-        transport="udp",
-        verification=Verification(CLEAR, Method.NONE, detail),
-        blocks=[block],
-    )
+    clear = ack_record([block], detail)
     _same([verified, clear])
     assert record_to_json(verified, 0.0)["skypeflux.info"]["peer"] == "1.2.3.4:5"
 

@@ -237,6 +237,16 @@ static int put_scalar(Buf *b, PyObject *v)
     return FALLBACK;
 }
 
+/* '"key":' (the literal, with its comma) and a scalar. */
+static int put_keyed(Buf *b, const char *key, Py_ssize_t key_len, PyObject *v)
+{
+    TRY(put(b, key, key_len));
+    return put_scalar(b, v);
+}
+
+#define KEYED(b, literal_key, v)                                                              \
+    put_keyed((b), literal_key, (Py_ssize_t)sizeof(literal_key) - 1, (v))
+
 /* What outputs.values.json_safe(v) makes of v, written (bytes as hex, tuples and lists as
  * arrays, an Endpoint as its text, dicts with their keys as text); anything else is the
  * Python path's. */
@@ -312,9 +322,7 @@ static int put_field(Buf *b, const char *key, Py_ssize_t key_len, PyObject *o, P
     PyObject *v = attr(o, name);
     if (v == NULL)
         return FALLBACK;
-    int rc = put(b, key, key_len);
-    if (rc == OK)
-        rc = put_scalar(b, v);
+    int rc = put_keyed(b, key, key_len, v);
     Py_DECREF(v);
     return rc;
 }
@@ -498,16 +506,11 @@ static int put_block(Buf *b, PyObject *block)
     STEP(put_field(b, literal_key, (Py_ssize_t)sizeof(literal_key) - 1, block, (name)))
     BLOCK_FIELD("{\"skypeflux.block.offset\":", s_offset);
     BLOCK_FIELD(",\"skypeflux.block.length\":", s_length);
-    STEP(PUTS(b, ",\"skypeflux.cmd\":"));
-    STEP(put_scalar(b, command));
-    STEP(PUTS(b, ",\"skypeflux.cmd.name\":"));
-    STEP(put_scalar(b, PyTuple_GET_ITEM(names, 0)));
-    STEP(PUTS(b, ",\"skypeflux.cmd.name_guessed\":"));
-    STEP(put_scalar(b, PyTuple_GET_ITEM(names, 1)));
-    STEP(PUTS(b, ",\"skypeflux.cmd.flags\":"));
-    STEP(put_scalar(b, flags));
-    STEP(PUTS(b, ",\"skypeflux.cmd.kind\":"));
-    STEP(put_scalar(b, PyTuple_GET_ITEM(names, 2)));
+    STEP(KEYED(b, ",\"skypeflux.cmd\":", command));
+    STEP(KEYED(b, ",\"skypeflux.cmd.name\":", PyTuple_GET_ITEM(names, 0)));
+    STEP(KEYED(b, ",\"skypeflux.cmd.name_guessed\":", PyTuple_GET_ITEM(names, 1)));
+    STEP(KEYED(b, ",\"skypeflux.cmd.flags\":", flags));
+    STEP(KEYED(b, ",\"skypeflux.cmd.kind\":", PyTuple_GET_ITEM(names, 2)));
     BLOCK_FIELD(",\"skypeflux.reqid\":", s_reqid);
     BLOCK_FIELD(",\"skypeflux.reply_to_frame\":", s_reply_to_frame);
     BLOCK_FIELD(",\"skypeflux.resend_of_frame\":", s_resend_of_frame);
@@ -648,6 +651,16 @@ static int put_str_of(Buf *b, PyObject *v)
     return rc;
 }
 
+/* '"key":' and a value's str(). */
+static int put_keyed_str(Buf *b, const char *key, Py_ssize_t key_len, PyObject *v)
+{
+    TRY(put(b, key, key_len));
+    return put_str_of(b, v);
+}
+
+#define KEYED_STR(b, literal_key, v)                                                          \
+    put_keyed_str((b), literal_key, (Py_ssize_t)sizeof(literal_key) - 1, (v))
+
 /* Everything but the parts that need their own references: record_head, the blocks, the tail. */
 static int put_record(Buf *b, PyObject *record, PyObject *origin, PyObject *r[])
 {
@@ -704,16 +717,11 @@ static int put_record(Buf *b, PyObject *record, PyObject *origin, PyObject *r[])
     TRY(PUTS(b, "]"));
     TRY(put_host(b, ",\"ip.src\":", 10, src));
     TRY(put_host(b, ",\"ip.dst\":", 10, dst));
-    TRY(PUTS(b, ",\"srcport\":"));
-    TRY(put_scalar(b, PyTuple_GET_ITEM(src, 1)));
-    TRY(PUTS(b, ",\"dstport\":"));
-    TRY(put_scalar(b, PyTuple_GET_ITEM(dst, 1)));
-    TRY(PUTS(b, ",\"transport\":"));
-    TRY(put_str_of(b, transport));
-    TRY(PUTS(b, ",\"skypeflux.flow\":"));
-    TRY(put_str_of(b, flow));
-    TRY(PUTS(b, ",\"skypeflux.unit\":"));
-    TRY(put_str_of(b, unit));
+    TRY(KEYED(b, ",\"srcport\":", PyTuple_GET_ITEM(src, 1)));
+    TRY(KEYED(b, ",\"dstport\":", PyTuple_GET_ITEM(dst, 1)));
+    TRY(KEYED_STR(b, ",\"transport\":", transport));
+    TRY(KEYED_STR(b, ",\"skypeflux.flow\":", flow));
+    TRY(KEYED_STR(b, ",\"skypeflux.unit\":", unit));
     TRY(PUTS(b, ",\"skypeflux.udp.id\":"));
     TRY(is_udp ? put_scalar(b, packet_id) : PUTS(b, "null"));
     FIELD(b, ",\"skypeflux.udp.type\":", record, s_udp_type);
@@ -726,17 +734,13 @@ static int put_record(Buf *b, PyObject *record, PyObject *origin, PyObject *r[])
         PyObject *status = attr(verification, s_status);
         if (status == NULL)
             return FALLBACK;
-        int rc = PUTS(b, ",\"skypeflux.verify.status\":");
-        if (rc == OK)
-            rc = put_str_of(b, status);
+        int rc = KEYED_STR(b, ",\"skypeflux.verify.status\":", status);
         Py_DECREF(status);
         TRY(rc);
         PyObject *method = attr(verification, s_method);
         if (method == NULL)
             return FALLBACK;
-        rc = PUTS(b, ",\"skypeflux.verify.method\":");
-        if (rc == OK)
-            rc = put_str_of(b, method);
+        rc = KEYED_STR(b, ",\"skypeflux.verify.method\":", method);
         Py_DECREF(method);
         TRY(rc);
     }
