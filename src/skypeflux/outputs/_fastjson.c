@@ -26,6 +26,7 @@
 #include <string.h>
 
 #define MAX_DEPTH 32 /* nesting beyond this (hostile lists) is the Python path's */
+#define MAX_INFO_KEYS 64 /* registered info fields configure() takes (13 today) */
 
 /* ---- what configure() hands over ------------------------------------------------------- */
 
@@ -237,15 +238,17 @@ static int put_scalar(Buf *b, PyObject *v)
     return FALLBACK;
 }
 
-/* '"key":' (the literal, with its comma) and a scalar. */
-static int put_keyed(Buf *b, const char *key, Py_ssize_t key_len, PyObject *v)
+typedef int (*Writer)(Buf *, PyObject *);
+
+/* '"key":' (the literal, with its comma) and a value, written by ``write``. */
+static int put_keyed(Buf *b, const char *key, Py_ssize_t key_len, PyObject *v, Writer write)
 {
     TRY(put(b, key, key_len));
-    return put_scalar(b, v);
+    return write(b, v);
 }
 
 #define KEYED(b, literal_key, v)                                                              \
-    put_keyed((b), literal_key, (Py_ssize_t)sizeof(literal_key) - 1, (v))
+    put_keyed((b), literal_key, (Py_ssize_t)sizeof(literal_key) - 1, (v), put_scalar)
 
 /* What outputs.values.json_safe(v) makes of v, written (bytes as hex, tuples and lists as
  * arrays, an Endpoint as its text, dicts with their keys as text); anything else is the
@@ -322,7 +325,7 @@ static int put_field(Buf *b, const char *key, Py_ssize_t key_len, PyObject *o, P
     PyObject *v = attr(o, name);
     if (v == NULL)
         return FALLBACK;
-    int rc = put_keyed(b, key, key_len, v);
+    int rc = put_keyed(b, key, key_len, v, put_scalar);
     Py_DECREF(v);
     return rc;
 }
@@ -542,25 +545,21 @@ done:
 }
 
 /* add_registered_info: every registered name, in order, its value converted or null. */
-static int put_registered(Buf *b, PyObject *transport, PyObject *unit, PyObject *info)
+static int put_registered(Buf *b, int is_udp, int is_tcp, PyObject *unit, PyObject *info)
 {
     PyObject *fields = NULL;
-    int is_udp = PyObject_RichCompareBool(transport, transport_udp, Py_EQ);
-    int is_tcp = PyObject_RichCompareBool(transport, transport_tcp, Py_EQ);
-    int is_note = PyObject_RichCompareBool(unit, unit_note, Py_EQ);
-    int tcp_unit = PySet_Contains(tcp_units, unit);
-    if (is_udp < 0 || is_tcp < 0 || is_note < 0 || tcp_unit < 0) {
-        PyErr_Clear();
-        return FALLBACK;
-    }
-    if (is_udp && !is_note)
+    if (is_udp) /* a note never comes here: record_line leaves notes to Python */
         fields = udp_info;
-    else if (is_tcp && tcp_unit)
-        fields = tcp_info;
-    Py_ssize_t count = PyTuple_GET_SIZE(info_keys);
-    PyObject *slots[64];
-    if (count > 64)
-        return FALLBACK;
+    else if (is_tcp) {
+        int tcp_unit = PySet_Contains(tcp_units, unit);
+        if (tcp_unit < 0) {
+            PyErr_Clear();
+            return FALLBACK;
+        }
+        fields = tcp_unit ? tcp_info : NULL;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(info_keys); /* at most MAX_INFO_KEYS: configure() */
+    PyObject *slots[MAX_INFO_KEYS];
     for (Py_ssize_t i = 0; i < count; i++)
         slots[i] = NULL;
     int rc = OK;
@@ -578,13 +577,9 @@ static int put_registered(Buf *b, PyObject *transport, PyObject *unit, PyObject 
             }
             if (value == Py_None)
                 continue;
+            /* both checked by configure(): a slot below count, a known code */
             Py_ssize_t slot = PyLong_AsSsize_t(PyTuple_GET_ITEM(field, 0));
             long code = PyLong_AsLong(PyTuple_GET_ITEM(field, 1));
-            if (slot < 0 || slot >= count) {
-                PyErr_Clear();
-                rc = FALLBACK;
-                continue;
-            }
             PyObject *converted = NULL;
             switch (code) {
             case CONVERT_HEX_INT:
@@ -651,15 +646,8 @@ static int put_str_of(Buf *b, PyObject *v)
     return rc;
 }
 
-/* '"key":' and a value's str(). */
-static int put_keyed_str(Buf *b, const char *key, Py_ssize_t key_len, PyObject *v)
-{
-    TRY(put(b, key, key_len));
-    return put_str_of(b, v);
-}
-
 #define KEYED_STR(b, literal_key, v)                                                          \
-    put_keyed_str((b), literal_key, (Py_ssize_t)sizeof(literal_key) - 1, (v))
+    put_keyed((b), literal_key, (Py_ssize_t)sizeof(literal_key) - 1, (v), put_str_of)
 
 /* Everything but the parts that need their own references: record_head, the blocks, the tail. */
 static int put_record(Buf *b, PyObject *record, PyObject *origin, PyObject *r[])
@@ -784,7 +772,7 @@ static int put_record(Buf *b, PyObject *record, PyObject *origin, PyObject *r[])
         TRY(rc);
     }
     TRY(PUTS(b, "],\"skypeflux.note\":null"));
-    TRY(put_registered(b, transport, unit, info));
+    TRY(put_registered(b, is_udp, is_tcp, unit, info));
     TRY(PUTS(b, ",\"skypeflux.info\":"));
     TRY(put_safe(b, info, 0));
     return PUTS(b, "}\n");
@@ -880,7 +868,12 @@ static PyObject *configure(PyObject *Py_UNUSED(module), PyObject *const *args, P
         PyErr_SetString(PyExc_TypeError, "configure(): an argument has the wrong type");
         return NULL;
     }
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(args[8]); i++)
+    Py_ssize_t keys = PyTuple_GET_SIZE(args[8]);
+    if (keys > MAX_INFO_KEYS) {
+        PyErr_SetString(PyExc_ValueError, "configure(): too many info keys");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < keys; i++)
         if (!PyUnicode_Check(PyTuple_GET_ITEM(args[8], i))) {
             PyErr_SetString(PyExc_TypeError, "configure(): info keys must be str");
             return NULL;
@@ -889,12 +882,21 @@ static PyObject *configure(PyObject *Py_UNUSED(module), PyObject *const *args, P
         Py_ssize_t pos = 0;
         PyObject *key, *value;
         while (PyDict_Next(args[d], &pos, &key, &value))
+        {
             if (!PyTuple_CheckExact(value) || PyTuple_GET_SIZE(value) != 2 ||
                 !PyLong_CheckExact(PyTuple_GET_ITEM(value, 0)) ||
                 !PyLong_CheckExact(PyTuple_GET_ITEM(value, 1))) {
                 PyErr_SetString(PyExc_TypeError, "configure(): info fields are (slot, code)");
                 return NULL;
             }
+            Py_ssize_t slot = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, 0));
+            long code = PyLong_AsLong(PyTuple_GET_ITEM(value, 1));
+            if (slot < 0 || slot >= keys || code < CONVERT_HEX_INT || code > CONVERT_BOOL) {
+                PyErr_Clear();
+                PyErr_SetString(PyExc_ValueError, "configure(): a slot or code out of range");
+                return NULL;
+            }
+        }
     }
     long version = PyLong_AsLong(args[12]);
     long list = PyLong_AsLong(args[13]), string = PyLong_AsLong(args[14]),

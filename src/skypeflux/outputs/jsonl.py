@@ -11,7 +11,7 @@ enforces that an unverified record has neither plaintext nor blocks.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, TextIO
@@ -328,7 +328,16 @@ def object_prefix(
     return COMPACT.encode(object_head(command, family, oid, parents))[:-1]
 
 
-_fast_line: Any
+def _fast_info(fields: dict[str, tuple[str, Any]]) -> dict[str, tuple[int, int]]:
+    """A transport's info fields as the C writer takes them: key -> (the name's place among
+    the registered names, the converter's number)."""
+    slots = {name: slot for slot, name in enumerate(_NO_INFO)}
+    return {
+        key: (slots[name], _CONVERTER_CODES[convert]) for key, (name, convert) in fields.items()
+    }
+
+
+_fast_line: Callable[[Record, float], str | None] | None
 try:  # the same lines in C (optional, like the other fast paths): outputs/_fastjson.c
     from skypeflux.outputs import _fastjson
 
@@ -339,14 +348,8 @@ try:  # the same lines in C (optional, like the other fast paths): outputs/_fast
         Transport.TCP,
         UnitKind.NOTE,
         _TCP_UNITS,
-        {
-            key: (list(_NO_INFO).index(name), _CONVERTER_CODES[c])
-            for key, (name, c) in _UDP_INFO.items()
-        },
-        {
-            key: (list(_NO_INFO).index(name), _CONVERTER_CODES[c])
-            for key, (name, c) in _TCP_INFO.items()
-        },
+        _fast_info(_UDP_INFO),
+        _fast_info(_TCP_INFO),
         tuple(f"{COMPACT.encode(name)}:" for name in _NO_INFO),
         Endpoint,
         Address,
