@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from skypeflux import crypto
 from skypeflux.capture import DecodeOptions, Decoder
 from skypeflux.capture.limits import MIB, Limits
 from skypeflux.capture.net.build import fragment, tcp, udp
@@ -221,13 +222,14 @@ def test_ever_new_public_addresses_for_one_host_cost_the_same_each(
     with the square of the capture. Now the latest few are tried, and the host keeps at most
     MAX_CONFIRMED of them, the earliest forgotten first and counted."""
     opens = Counter[str]()
-    original = udp_crypt.open_payload
+    original = crypto.open_first
 
-    def counted(*args: Any, **kwargs: Any) -> udp_crypt.Opened:
-        opens["open"] += 1
-        return original(*args, **kwargs)
+    def counted(pairs: list[tuple[int, int]], *args: Any, **kwargs: Any) -> Any:
+        found = original(pairs, *args, **kwargs)
+        opens["open"] += len(pairs) if found is None else found[0] + 1  # pairs tried
+        return found
 
-    monkeypatch.setattr(udp_crypt, "open_payload", counted)
+    monkeypatch.setattr(udp_crypt, "open_first", counted)
     count = 300
     decoder = Decoder()
     records = list(decoder.run(io.BytesIO(_ever_new_publics(count))))

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from skypeflux.ipv4 import ip_number
+from skypeflux.wire.errors import WireError
 from skypeflux.wire.fragments import FragmentAssembler
 from skypeflux.wire.udp import Fragment, Payload, Resend, parse_datagram
 from skypeflux.wire.udp_crypt import (
@@ -77,6 +79,19 @@ def test_trying_the_real_address_then_unknown_finds_the_eleven_early_probes(
         used_unknown += opened.public_src == UNKNOWN_ADDRESS
     assert used_unknown == 11
     assert open_payload_any(parse_datagram(by_frame[333]), []) is None  # type: ignore[arg-type]
+
+
+def test_opening_with_pairs_gives_the_first_match_or_none(by_frame: dict[int, bytes]) -> None:
+    dg = parse_datagram(by_frame[333])
+    assert isinstance(dg, Payload)
+    wrong, right = ("82.253.163.244", HOST_PRIVATE), ("82.253.163.244", HOST_PUBLIC)
+    assert open_payload_any(dg, [wrong, wrong]) is None
+    opened = open_payload_any(dg, iter([wrong, right, wrong]))
+    assert opened == open_payload(dg, *right)
+    numbers = open_payload_any(dg, [(0x52FDA3F4, ip_number(HOST_PUBLIC))])
+    assert numbers == opened  # addresses as numbers open the same, and read back as text
+    with pytest.raises(WireError, match=r"not an IPv4 address: '82\.253\.163\.2440'"):
+        open_payload_any(dg, [("82.253.163.2440", HOST_PUBLIC)])
 
 
 def test_resends_open_with_id_xor_challenge(

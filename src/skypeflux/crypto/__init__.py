@@ -18,6 +18,10 @@ Public API:
 - ``keystream_batch(seeds, n=16) -> bytes``: ``n`` keystream bytes per seed, concatenated;
   the fast path for trying many candidate seeds. ``seeds`` are ints or a buffer of 32-bit words
   (``array('I')``); ``bytes`` / ``bytearray`` are refused, since their items are single bytes.
+- ``open_first(pairs, packet_id, iv, crc, ciphertext) -> (index, seed, plaintext) | None``:
+  the first ``(src, dst)`` pair of guessed public addresses (numbers or dotted quads) under
+  which a type 0x02 datagram or 0x0F fragment decrypts to its CRC; one call per datagram on
+  the C back end.
 - ``skype_crc32(data, crc=0xFFFFFFFF)``, ``crc16_xmodem(data, crc=0)``.
 - ``backend_name(backend)``, ``available_backends()``, ``get_backend(backend)`` (raises
   ``CryptoError`` for an unknown name, or ``"fast"`` where it was not built).
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 import array
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from . import backends
 from . import seeds as seeds
@@ -62,6 +66,7 @@ __all__ = [
     "get_backend",
     "keystream",
     "keystream_batch",
+    "open_first",
     "seeds",
     "skype_crc32",
 ]
@@ -97,6 +102,22 @@ def keystream(seed: int, n: int, *, backend: BackendArg = None) -> bytes:
 def decrypt(seed: int, data: Buffer, *, backend: BackendArg = None) -> bytes:
     """``data`` XOR the keystream of ``seed`` from position 0 (also encrypts)."""
     return backends.get(backend).decrypt(seed, byte_view(data))
+
+
+def open_first(
+    pairs: Sequence[tuple[int | str, int | str]],
+    packet_id: int,
+    iv: int,
+    crc: int,
+    ciphertext: Buffer,
+    *,
+    backend: BackendArg = None,
+) -> tuple[int, int, bytes] | None:
+    """``(index, seed, plaintext)`` of the first ``(src, dst)`` pair in ``pairs`` (public
+    addresses as numbers or dotted quads, most likely first) under which ``ciphertext``
+    decrypts to ``crc``, or ``None``. ``pairs`` is a list or tuple of 2-tuples; values out of
+    range are refused."""
+    return backends.get(backend).open_first(pairs, packet_id, iv, crc, ciphertext)
 
 
 def cipher_for_seed(seed: int, *, backend: BackendArg = None) -> StreamCipher:

@@ -306,6 +306,9 @@ static PyMethodDef fast_methods[] = {
     {"search_sources", (PyCFunction)(void (*)(void))fast_search_sources, METH_FASTCALL,
      "search_sources(dst, packet_id, iv, crc, ciphertext, accept, start, stop) -> sources "
      "in [start, stop) whose seed decrypts the datagram to its CRC"},
+    {"open_first", (PyCFunction)(void (*)(void))fast_open_first, METH_FASTCALL,
+     "open_first(pairs, packet_id, iv, crc, ciphertext) -> (index, seed, plaintext) of the "
+     "first (src, dst) pair whose seed decrypts the datagram to its CRC, or None"},
     {NULL, NULL, 0, NULL},
 };
 

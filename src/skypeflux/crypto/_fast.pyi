@@ -1,4 +1,5 @@
 # Type stub for the C extension (_fast.c, _fast_core.c and the generated _expansion.inc).
+from collections.abc import Sequence
 from typing import Final, Self
 
 from .rc4 import Buffer
@@ -28,3 +29,10 @@ def search_sources(
     start: int,
     stop: int,
 ) -> list[int]: ...
+def open_first(
+    pairs: Sequence[tuple[int | str, int | str]],
+    packet_id: int,
+    iv: int,
+    crc: int,
+    ciphertext: Buffer,
+) -> tuple[int, int, bytes] | None: ...

@@ -157,18 +157,24 @@ void batch_keystreams(const uint8_t *seeds, size_t count, uint8_t *out, size_t n
 
 /* ---- the address search ------------------------------------------------------------------- */
 
-static uint32_t udp_seed_of(const search_target *t, uint32_t src)
+/* CRC32(LE32 src, LE32 dst, LE16 id, 00 00) XOR iv: the seed of a type 0x02 datagram. */
+static uint32_t udp_seed_for(uint32_t src, uint32_t dst, uint32_t packet_id, uint32_t iv)
 {
     uint8_t input[12];
     for (int b = 0; b < 4; b++) {
         input[b] = (uint8_t)(src >> (8 * b));
-        input[4 + b] = (uint8_t)(t->dst >> (8 * b));
+        input[4 + b] = (uint8_t)(dst >> (8 * b));
     }
-    input[8] = (uint8_t)t->packet_id;
-    input[9] = (uint8_t)(t->packet_id >> 8);
+    input[8] = (uint8_t)packet_id;
+    input[9] = (uint8_t)(packet_id >> 8);
     input[10] = 0;
     input[11] = 0;
-    return core_crc32(input, sizeof input, 0xFFFFFFFFu) ^ t->iv;
+    return core_crc32(input, sizeof input, 0xFFFFFFFFu) ^ iv;
+}
+
+static uint32_t udp_seed_of(const search_target *t, uint32_t src)
+{
+    return udp_seed_for(src, t->dst, t->packet_id, t->iv);
 }
 
 /*
@@ -260,4 +266,23 @@ size_t search_sources(const search_target *t, uint64_t start, uint64_t stop, uin
         }
     }
     return found;
+}
+
+/* ---- opening with a few guessed address pairs ---------------------------------------------- */
+
+size_t open_first_pair(const uint32_t *pairs, size_t count, uint32_t packet_id, uint32_t iv,
+                       uint32_t crc, const uint8_t *ciphertext, size_t length, uint32_t *seed,
+                       uint8_t *plain)
+{
+    for (size_t p = 0; p < count; p++) {
+        uint32_t tried = udp_seed_for(pairs[2 * p], pairs[2 * p + 1], packet_id, iv);
+        rc4_state st;
+        seed_state(&st, tried);
+        rc4_apply(&st, ciphertext, plain, length);
+        if (core_crc32(plain, length, 0xFFFFFFFFu) == crc) {
+            *seed = tried;
+            return p;
+        }
+    }
+    return count;
 }

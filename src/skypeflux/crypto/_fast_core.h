@@ -66,4 +66,14 @@ typedef struct {
 size_t search_sources(const search_target *t, uint64_t start, uint64_t stop, uint32_t *hits,
                       size_t max_hits);
 
+/*
+ * Opening one type 0x02 (or 0x0F) datagram whose public addresses are a short list of guesses
+ * (skypeflux.crypto.opening): pairs holds count (src, dst) words. Tries them in order and
+ * returns the index of the first whose seed decrypts ciphertext to crc, with that seed and
+ * plaintext (length bytes) in *seed and plain; count when none does (plain is then scratch).
+ */
+size_t open_first_pair(const uint32_t *pairs, size_t count, uint32_t packet_id, uint32_t iv,
+                       uint32_t crc, const uint8_t *ciphertext, size_t length, uint32_t *seed,
+                       uint8_t *plain);
+
 #endif

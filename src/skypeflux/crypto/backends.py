@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import array
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Final, Literal
@@ -20,11 +20,17 @@ from skypeflux.backend_choice import Implementations
 
 from . import expansion
 from .errors import CryptoError
+from .opening import pure_open_first
 from .rc4 import RC4, Buffer, StreamCipher, byte_view, check_length
 
 #: array typecode of a native 32-bit unsigned word (the batch API's seed format).
 WORD_TYPECODE: Final[Literal["I", "L"]] = "I" if array.array("I").itemsize == 4 else "L"
 
+
+OpenFirst = Callable[
+    [Sequence[tuple[int | str, int | str]], int, int, int, Buffer], tuple[int, int, bytes] | None
+]
+"""(pairs, packet_id, iv, crc, ciphertext) -> (index, seed, plaintext) of the first match."""
 
 SearchSources = Callable[[int, int, int, int, bytes, bytes, int, int], list[int]]
 """(dst, packet_id, iv, crc, ciphertext, accept, start, stop) -> CRC-matching sources."""
@@ -42,6 +48,8 @@ class Backend:
     keystream_batch: Callable[[Buffer, int], bytes]
     cipher_for_seed: Callable[[int], StreamCipher]
     rc4: Callable[[Buffer], StreamCipher]
+    #: opening one datagram with a few guessed address pairs (``skypeflux.crypto.open_first``)
+    open_first: OpenFirst
     #: the address search loop (``search.crc_hits``); None: the pure loop in ``search``
     search_sources: SearchSources | None = None
 
@@ -79,6 +87,7 @@ PURE: Final = Backend(
     keystream_batch=_pure_keystream_batch,
     cipher_for_seed=_pure_cipher_for_seed,
     rc4=RC4,
+    open_first=pure_open_first,
 )
 
 
@@ -96,6 +105,7 @@ def _load_fast() -> Backend | None:
         keystream_batch=module.keystream_batch,
         cipher_for_seed=module.cipher_for_seed,
         rc4=module.RC4,
+        open_first=module.open_first,
         search_sources=module.search_sources,
     )
 

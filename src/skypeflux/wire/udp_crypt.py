@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from skypeflux.crypto import BackendArg, decrypt, skype_crc32
+from skypeflux.crypto import BackendArg, CryptoError, decrypt, open_first, skype_crc32
 from skypeflux.crypto.seeds import resend_seed, udp_seed, udp_seed_input
 from skypeflux.ipv4 import UNKNOWN_IP_TEXT, ip_text
 from skypeflux.wire.errors import WireError
@@ -83,16 +83,36 @@ def open_payload_any(
     *,
     backend: BackendArg = None,
 ) -> Opened | None:
-    """Try ``(public_src, public_dst)`` pairs in order; the first CRC match, or the last try.
+    """Try ``(public_src, public_dst)`` pairs in order: the first under which the CRC matches,
+    opened, or ``None`` when none does (or none was given). One call to the back end tries
+    them all (``crypto.open_first``): every datagram of a capture comes this way."""
+    if not isinstance(datagram, Payload | Fragment):
+        raise WireError(f"cannot open a {type(datagram).__name__} with addresses", 2)
+    pairs = candidates if isinstance(candidates, list | tuple) else list(candidates)
+    try:
+        found = open_first(
+            pairs, datagram.id, datagram.iv, datagram.crc, datagram.ciphertext, backend=backend
+        )
+    except CryptoError as exc:  # an address that is not one
+        raise WireError(str(exc), 0) from None
+    if found is None:
+        return None
+    index, seed, plain = found
+    src, dst = pairs[index]
+    return Opened(
+        plain,
+        seed,
+        datagram.crc,
+        datagram.crc,
+        _text(src),
+        _text(dst),
+        udp_seed_input(src, dst, datagram.id),
+    )
 
-    ``None`` only when ``candidates`` is empty.
-    """
-    last: Opened | None = None
-    for src_ip, dst_ip in candidates:
-        last = open_payload(datagram, src_ip, dst_ip, backend=backend)
-        if last.crc_ok:
-            return last
-    return last
+
+def _text(address: str | int) -> str:
+    # a text address got here past inet_pton's strict check: it is already its dotted quad
+    return address if isinstance(address, str) else ip_text(address)
 
 
 def open_resend(datagram: Resend, *, backend: BackendArg = None) -> Opened:
