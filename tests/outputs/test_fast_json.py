@@ -135,6 +135,32 @@ def test_made_records_with_odd_values(
     assert line is None or line == expected
 
 
+# Capture times: microseconds since 1970 (pcap), nanoseconds (pcapng), and their differences;
+# the C writer writes those on the microsecond grid without the shortest-digits search.
+MICROSECONDS = st.integers(-(2**33) * 10**6, 2**33 * 10**6).map(lambda n: n / 10**6)
+TIMES = st.one_of(
+    MICROSECONDS,
+    st.integers(0, 2**34 * 10**9).map(lambda n: n / 10**9),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.0, -0.0, 1e-4, 9.99999e-05, 0.0001, 2.0**33, 2.0**33 - 1e-6, 1e16]),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(TIMES, TIMES)
+def test_times_are_written_as_repr_writes_them(time: float, origin: float) -> None:
+    record = payload_record(ObjectList([Obj(0, 1, 5)]), detail="d", error=None, info={})
+    record.time = time
+    expected = json.loads(record_line(record, origin))
+    line = _fastjson.record_line(record, origin)
+    if line is None:  # exponents and non-finite values are the Python path's
+        assert "e" in repr(time) + repr(time - origin) or "n" in repr(time - origin)
+        return
+    assert line == record_line(record, origin)
+    written = line.split('"frame.time_epoch":', 1)[1].split(",", 1)[0]
+    assert written == repr(time) and json.loads(line) == expected
+
+
 @settings(max_examples=200, deadline=None)
 @given(object_lists(4), st.text(max_size=20))
 def test_ordinary_records_are_taken(objects: ObjectList, detail: str) -> None:

@@ -22,6 +22,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <math.h>
+
 #include <stdint.h>
 #include <string.h>
 
@@ -207,15 +209,54 @@ static int put_int(Buf *b, PyObject *v)
     return rc;
 }
 
+/*
+ * A capture time as repr() writes it, without the shortest-digits search, where x is the
+ * double nearest n / 10**6 for an integer n (microsecond timestamps, and differences of two)
+ * and 1e-4 <= |x| < 2**33. There the gap between doubles is under 10**-6, so no other multiple
+ * of 10**-6 reads back as x: any shorter text that did would be one, hence n / 10**6 with its
+ * trailing zeros dropped is the shortest, which repr() writes (in fixed notation in that
+ * range). Returns 0 where that does not hold, for the general path.
+ */
+static int put_micro(Buf *b, double x, int *rc)
+{
+    double size = fabs(x);
+    if (!(size >= 1e-4 && size < 8589934592.0))
+        return 0;
+    long long n = llround(x * 1e6);
+    if ((double)n / 1e6 != x)
+        return 0;
+    /* written right to left: six decimals, the point, then the whole part (at least "0") */
+    char text[32];
+    int at = (int)sizeof text;
+    unsigned long long m = n < 0 ? (unsigned long long)(-n) : (unsigned long long)n;
+    for (int d = 0; d < 6; d++, m /= 10)
+        text[--at] = (char)('0' + m % 10);
+    text[--at] = '.';
+    do {
+        text[--at] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (n < 0)
+        text[--at] = '-';
+    int end = (int)sizeof text;
+    while (text[end - 1] == '0' && text[end - 2] != '.')
+        end--;
+    *rc = put(b, text + at, end - at);
+    return 1;
+}
+
 /* A float as repr() writes it, only where orjson writes the same (no exponent, finite). */
 static int put_double(Buf *b, double x)
 {
+    int rc;
+    if (put_micro(b, x, &rc))
+        return rc;
     char *s = PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
     if (s == NULL) {
         PyErr_Clear();
         return FALLBACK;
     }
-    int rc = strpbrk(s, "einIN") != NULL ? FALLBACK : put(b, s, (Py_ssize_t)strlen(s));
+    rc = strpbrk(s, "einIN") != NULL ? FALLBACK : put(b, s, (Py_ssize_t)strlen(s));
     PyMem_Free(s);
     return rc;
 }
