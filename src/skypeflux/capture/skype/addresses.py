@@ -107,8 +107,10 @@ class AddressBook:
         self.publics_forgotten = 0
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._seen_limit = seen_limit
-        # beliefs per host, valid until the next claim or proof (every datagram asks)
+        # beliefs per host, and seed pairs per pair of hosts, valid until the next claim or
+        # proof (every datagram asks)
         self._beliefs: dict[str, tuple[str, ...]] = {}
+        self._pairs: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
 
     # -- evidence ----------------------------------------------------------------------------
 
@@ -116,7 +118,7 @@ class AddressBook:
         """Remember that something at ``frame`` claims ``host`` is ``public``; False if ignored."""
         if public == host or not plausible_public(public):
             return False
-        self._beliefs.clear()  # a count or a new claim can change the order
+        self._forget_beliefs()  # a count or a new claim can change the order
         table = self._host_entry(self._candidates, host)
         entry = table.get(public)
         if entry is not None:
@@ -169,8 +171,12 @@ class AddressBook:
         if len(known) > MAX_CONFIRMED:
             del known[next(iter(known))]
             self.publics_forgotten += 1
-        self._beliefs.clear()
+        self._forget_beliefs()
         return entry
+
+    def _forget_beliefs(self) -> None:
+        self._beliefs.clear()
+        self._pairs.clear()
 
     def note_seen(self, ip: str) -> None:
         """Remember a public address seen in the capture (a last-resort trial candidate)."""
@@ -226,6 +232,19 @@ class AddressBook:
     def source_candidates(self, host: str) -> list[str]:
         """Addresses a sender may have put in its own slot of the seed: real ones, then 0.0.0.0."""
         return [*self.beliefs(host), UNKNOWN_SOURCE]
+
+    def seed_pairs(self, src: str, dst: str) -> tuple[tuple[str, str], ...]:
+        """The (public src, public dst) pairs a datagram from ``src`` to ``dst`` may be keyed
+        with, in the order to try them: every source candidate with every belief of ``dst``."""
+        key = (src, dst)
+        pairs = self._pairs.get(key)
+        if pairs is None:
+            targets = self.beliefs(dst)
+            pairs = tuple((s, t) for s in self.source_candidates(src) for t in targets)
+            if len(self._pairs) >= 4096:  # bounded: forgotten, then recomputed
+                self._pairs.clear()
+            self._pairs[key] = pairs
+        return pairs
 
     def trial_candidates(self, host: str) -> list[str]:
         """Addresses seen in the capture that ``host`` (a private one) might be known as."""

@@ -253,11 +253,7 @@ class Survey:
         for sample in self._firsts.values():
             if sample.src in result.proven:
                 continue
-            pairs = [
-                (s, t)
-                for s in book.source_candidates(sample.src_ip)
-                for t in book.beliefs(sample.dst_ip)
-            ]
+            pairs = book.seed_pairs(sample.src_ip, sample.dst_ip)
             opened = open_payload_any(sample.payload, pairs, backend=self._crypto)
             if opened is None or not opened.crc_ok:
                 continue

@@ -288,8 +288,7 @@ class UdpDecoder:
     def _open(self, d: UdpDatagram, parsed: wudp.Payload | wudp.Fragment) -> Opened | None:
         """Find the public-address pair whose seed makes the CRC match; learn from it."""
         book = self._book
-        pairs = [(s, t) for s in book.source_candidates(d.src) for t in book.beliefs(d.dst)]
-        opened = open_payload_any(parsed, pairs, backend=self._crypto)
+        opened = open_payload_any(parsed, book.seed_pairs(d.src, d.dst), backend=self._crypto)
         if (opened is None or not opened.crc_ok) and self._try_seen:
             skype = self._is_skype(d)
             if skype or self._blind_trials > 0:
