@@ -217,3 +217,15 @@ def test_huge_lines_are_written_whole() -> None:
     assert line is not None and line == record_line(record, 0.0) and len(line) > 12 << 20
     small = _record(ObjectList([]), "", None, {})
     assert _fastjson.record_line(small, 0.0) == record_line(small, 0.0)  # the buffer let go
+
+
+def test_more_object_paths_than_the_writer_keeps() -> None:
+    # The C writer keeps 16,384 object texts by path, then starts again, also in the middle of
+    # a list: lines of 20,000 distinct ids in a nested list, twice, are still the Python lines.
+    inner = ObjectList([Obj(0, oid, oid) for oid in range(20_000)])
+    outer = ObjectList([Obj(5, 7, inner), *(Obj(1, oid, oid) for oid in range(3_000))])
+    for _ in range(2):
+        record = _record(outer, "", None, {})
+        line = _fastjson.record_line(record, 0.0)
+        assert line is not None and line == record_line(record, 0.0)
+        assert len(json.loads(line)["skypeflux.blocks"][0]["skypeflux.objects"]) == 3_001

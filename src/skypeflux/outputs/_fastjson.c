@@ -390,8 +390,74 @@ static int put_made(Buf *b, PyObject *text)
 
 static int put_objects(Buf *b, PyObject *list, PyObject *command, PyObject *parents, int depth);
 
-/* One object: _object_json's fields, its path's part made (and cached) by object_prefix. */
-static int put_object(Buf *b, PyObject *obj, PyObject *command, PyObject *parents, int depth)
+/*
+ * object_prefix's texts, kept here by path: a table per (command, parents) pair, one lookup per
+ * list, then one per object keyed by oid << 3 | family, with no tuple to build or hash (the
+ * lru_cache on object_prefix built and hashed its four arguments for every object written).
+ * Bounded like that cache: past MAX_PREFIXES texts it starts again.
+ */
+static PyObject *prefix_cache = NULL; /* (command, parents) -> {oid << 3 | family: prefix} */
+static Py_ssize_t prefix_count = 0;   /* texts held in the tables */
+#define MAX_PREFIXES (1 << 14)
+
+/* The table of one list's path, made on first use (a new reference; NULL: none, no error). */
+static PyObject *prefix_table(PyObject *command, PyObject *parents)
+{
+    if (prefix_cache == NULL && (prefix_cache = PyDict_New()) == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *key = PyTuple_Pack(2, command, parents);
+    PyObject *table = key == NULL ? NULL : PyDict_GetItemWithError(prefix_cache, key);
+    if (table != NULL)
+        Py_INCREF(table);
+    else if (key != NULL && !PyErr_Occurred() && (table = PyDict_New()) != NULL &&
+             PyDict_SetItem(prefix_cache, key, table) < 0)
+        Py_CLEAR(table);
+    Py_XDECREF(key);
+    PyErr_Clear();
+    return table;
+}
+
+/* object_prefix(command, family, oid, parents), from the path's table where it is kept. */
+static PyObject *prefix_of(PyObject *table, PyObject *command, PyObject *family, long fam,
+                           PyObject *oid, PyObject *parents)
+{
+    PyObject *key = NULL;
+    if (table != NULL && fam >= 0 && fam < 8 && PyLong_CheckExact(oid)) {
+        int overflow = 0;
+        long long id = PyLong_AsLongLongAndOverflow(oid, &overflow);
+        if (!overflow && id >= 0 && id < (1LL << 56))
+            key = PyLong_FromLongLong(id << 3 | fam);
+        PyErr_Clear();
+    }
+    if (key != NULL) {
+        PyObject *kept = PyDict_GetItemWithError(table, key);
+        if (kept != NULL) {
+            Py_DECREF(key);
+            return Py_NewRef(kept);
+        }
+        PyErr_Clear();
+    }
+    PyObject *args[4] = {command, family, oid, parents};
+    PyObject *prefix = PyObject_Vectorcall(object_prefix, args, 4, NULL);
+    if (prefix != NULL && key != NULL && PyUnicode_CheckExact(prefix)) {
+        if (prefix_count >= MAX_PREFIXES) {
+            PyDict_Clear(prefix_cache); /* the caller still holds its table: it lives on */
+            prefix_count = 0;
+        }
+        if (PyDict_SetItem(table, key, prefix) == 0)
+            prefix_count++;
+        else
+            PyErr_Clear();
+    }
+    Py_XDECREF(key);
+    return prefix;
+}
+
+/* One object: _object_json's fields, its path's part made (and kept) by object_prefix. */
+static int put_object(Buf *b, PyObject *obj, PyObject *command, PyObject *parents,
+                      PyObject *table, int depth)
 {
     if (!PyTuple_Check(obj) || PyTuple_GET_SIZE(obj) != 3)
         return FALLBACK;
@@ -404,8 +470,7 @@ static int put_object(Buf *b, PyObject *obj, PyObject *command, PyObject *parent
         PyErr_Clear();
         return FALLBACK;
     }
-    PyObject *args[4] = {command, family, oid, parents};
-    PyObject *prefix = PyObject_Vectorcall(object_prefix, args, 4, NULL);
+    PyObject *prefix = prefix_of(table, command, family, fam, oid, parents);
     if (prefix == NULL) {
         PyErr_Clear();
         return FALLBACK;
@@ -509,17 +574,19 @@ static int put_objects(Buf *b, PyObject *list, PyObject *command, PyObject *pare
     if (items == NULL)
         return FALLBACK;
     int rc = PyList_CheckExact(items) ? PUTS(b, "[") : FALLBACK;
+    PyObject *table = rc == OK ? prefix_table(command, parents) : NULL;
     for (Py_ssize_t i = 0; rc == OK && i < PyList_GET_SIZE(items); i++) {
         if (i)
             rc = PUTS(b, ",");
         PyObject *obj = PyList_GET_ITEM(items, i);
         Py_INCREF(obj);
         if (rc == OK)
-            rc = put_object(b, obj, command, parents, depth);
+            rc = put_object(b, obj, command, parents, table, depth);
         Py_DECREF(obj);
     }
     if (rc == OK)
         rc = PUTS(b, "]");
+    Py_XDECREF(table);
     Py_DECREF(items);
     return rc;
 }
@@ -949,6 +1016,9 @@ static PyObject *configure(PyObject *Py_UNUSED(module), PyObject *const *args, P
         set_type(&objectlist_type, args[11], "object list") < 0)
         return NULL;
     set_ref(&object_prefix, args[0]);
+    if (prefix_cache != NULL) /* texts of the function configured before */
+        PyDict_Clear(prefix_cache);
+    prefix_count = 0;
     set_ref(&command_fields, args[1]);
     set_ref(&transport_udp, args[2]);
     set_ref(&transport_tcp, args[3]);

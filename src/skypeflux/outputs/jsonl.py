@@ -319,12 +319,12 @@ def record_line(record: Record, origin: float) -> str:
     return json_line(record_to_json(record, origin)) + "\n"
 
 
-@lru_cache(maxsize=1 << 14)
 def object_prefix(
     command: int | None, family: int, oid: int, parents: tuple[tuple[int, int], ...]
 ) -> str:
     """:func:`object_head` as the C writer copies it: the text of an object's line up to its
-    value (``{"skypeflux.obj.id":...`` with no closing brace)."""
+    value (``{"skypeflux.obj.id":...`` with no closing brace). Asked once per path: the C
+    writer keeps the texts (at most 16,384), so no cache here."""
     return COMPACT.encode(object_head(command, family, oid, parents))[:-1]
 
 
