@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 
 from skypeflux.ipv4 import Endpoint
 from skypeflux.objects import ObjectList
+from skypeflux.value_class import value_class
 
 
 class UnitKind(StrEnum):
@@ -101,7 +102,7 @@ STRUCTURE_FAILED = "failed"
 STRUCTURE_UNCHECKED = "n/a"  # nothing to parse (clear units, fragments, failures)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Verification:
     """How a unit was verified, and with which inputs: printed next to every decoded message."""
 
@@ -160,7 +161,7 @@ class FlowKey(NamedTuple):
         return f"{self.transport} {self.a!s} <-> {self.b!s}"  # !s: no __format__ detour
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class BlockInfo:
     """One command block inside a verified plaintext, with its decoded object list."""
 

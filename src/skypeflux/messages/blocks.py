@@ -9,16 +9,16 @@ relies on once the CRC has said the bytes are what the sender sent.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from skypeflux.messages.errors import MessagesError
 from skypeflux.messages.flags import has_reqid
 from skypeflux.objects import CODED, BackendArg, Obj, ObjectList, ObjectsError, decode, encode
+from skypeflux.value_class import value_class
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.varint import encode_varint, read_varint
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Block:
     """One command block found in a plaintext.
 

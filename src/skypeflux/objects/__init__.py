@@ -34,7 +34,7 @@ against the bytes present before anything is allocated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from skypeflux.value_class import value_class
 
 from . import backends
 from .backends import Backend, BackendArg
@@ -95,7 +95,7 @@ def _int_argument(name: str, value: object) -> int:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Decoded:
     """A decoded list: the objects, how many input bytes the list occupies, and its form."""
 

@@ -12,6 +12,7 @@ import struct
 from dataclasses import dataclass
 from enum import Enum
 
+from skypeflux.value_class import value_class
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.varint import encode_varint, read_varint, try_read_varint
 
@@ -113,7 +114,7 @@ _CONTROL_KINDS = {0x01: FrameKind.ACK, 0x03: FrameKind.FILLER, 0x05: FrameKind.S
 _CONTROL_TYPES = {kind: value for value, kind in _CONTROL_KINDS.items()}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Frame:
     """One frame: ``offset`` counts from stream byte 14 (the first byte after the header)."""
 

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from skypeflux import ipv4
 from skypeflux.ipv4 import ip_text
+from skypeflux.value_class import value_class
 from skypeflux.wire.errors import WireError
 
 TYPE_MASK = 0x8F
@@ -72,7 +73,7 @@ class _Layout:
         return self.HEADER.pack(*fields) + self._rest()
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Payload(_Layout):
     """Type 0x02: an obfuscated payload (a request or a reply)."""
 
@@ -97,7 +98,7 @@ class Payload(_Layout):
         return cls(packet_id, iv, crc, rest, func)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Resend(_Layout):
     """Type 0x03: a payload sent again after a NAck, keyed by the NAck's challenge (spec 1.4)."""
 
@@ -124,7 +125,7 @@ class Resend(_Layout):
         return cls(packet_id, challenge, dest_ip, crc, rest, count, func)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Fragment(_Layout):
     """Type 0x0F: one piece of a payload too long for one datagram (spec 1.6).
 
@@ -179,7 +180,7 @@ class _Notice(_Layout):
         return ip_text(self.ip)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Ack(_Notice):
     """Type 0x05: 11 clear bytes; ``ip`` is the acknowledged sender's public address."""
 
@@ -199,7 +200,7 @@ class Ack(_Notice):
         return cls(packet_id, ip, value, func)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Nack(_Notice):
     """Type 0x07: "could not decrypt you"; carries your public ``ip`` and the resend challenge."""
 

@@ -8,11 +8,11 @@ it reports the CRC verdict with the exact inputs tried, and the caller decides w
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from skypeflux.crypto import BackendArg, CryptoError, decrypt, open_first, skype_crc32
 from skypeflux.crypto.seeds import resend_seed, udp_seed, udp_seed_input
 from skypeflux.ipv4 import UNKNOWN_IP_TEXT, ip_text
+from skypeflux.value_class import value_class
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp import (
     TYPE_FRAGMENT,
@@ -28,7 +28,7 @@ UNKNOWN_ADDRESS = UNKNOWN_IP_TEXT
 """The source address a client uses before it knows its own public address."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Opened:
     """A decrypted datagram with the evidence for (or against) it.
 
