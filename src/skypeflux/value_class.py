@@ -2,11 +2,12 @@
 
 Datagrams, frames, blocks, openings and verifications are made by the hundred thousand. A
 frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``: for the eleven
-classes here that was 11% of the instructions of a Skype-dense ``decode --json`` (callgrind,
-8 copies of SkypeIRC.cap's Skype frames: 2,136M -> 1,896M). ``value_class`` makes a slotted
-dataclass that ``mypy --strict`` treats as frozen (PEP 681 ``frozen_default``): assigning a
-field is a type error in this code base, changed copies are made by the class's own methods.
-At run time the fields are plain slots, and instances compare by value but are not hashable.
+classes that use this decorator that was 11% of the instructions of a Skype-dense
+``decode --json`` (callgrind, 8 copies of SkypeIRC.cap's Skype frames: 2,136M -> 1,896M).
+``value_class`` makes a slotted dataclass that ``mypy --strict`` treats as frozen (PEP 681
+``frozen_default``): assigning a field is a type error in this code base, changed copies are
+made by the class's own methods. At run time the fields are plain slots, and instances
+compare by value but are not hashable.
 """
 
 from __future__ import annotations

@@ -150,21 +150,16 @@ static int parse_pairs(PyObject *pairs, uint32_t **words, uint32_t *stack, Py_ss
                      Py_TYPE(pairs)->tp_name);
         return -1;
     }
-    PyObject *seq = PySequence_Fast(pairs, "pairs");
-    if (seq == NULL) {
-        return -1;
-    }
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(pairs); /* a list or tuple: read in place */
     uint32_t *out = stack;
     if (n > OPEN_STACK_PAIRS) {
         out = PyMem_Malloc((size_t)n * 2 * sizeof(uint32_t));
         if (out == NULL) {
-            Py_DECREF(seq);
             PyErr_NoMemory();
             return -1;
         }
     }
-    PyObject **items = PySequence_Fast_ITEMS(seq);
+    PyObject **items = PySequence_Fast_ITEMS(pairs);
     for (Py_ssize_t p = 0; p < n; p++) {
         PyObject *pair = items[p];
         if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
@@ -177,7 +172,6 @@ static int parse_pairs(PyObject *pairs, uint32_t **words, uint32_t *stack, Py_ss
             goto fail;
         }
     }
-    Py_DECREF(seq);
     *words = out;
     *count = n;
     return 0;
@@ -185,7 +179,6 @@ fail:
     if (out != stack) {
         PyMem_Free(out);
     }
-    Py_DECREF(seq);
     return -1;
 }
 

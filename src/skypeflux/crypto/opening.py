@@ -43,8 +43,8 @@ def pure_open_first(
     ciphertext: Buffer,
 ) -> tuple[int, int, bytes] | None:
     """``(index, seed, plaintext)`` of the first ``(src, dst)`` pair (addresses as numbers or
-    strict dotted quads)
-    under which ``ciphertext`` decrypts to ``crc``; ``None`` when no pair does."""
+    strict dotted quads) under which ``ciphertext`` decrypts to ``crc``; ``None`` when no pair
+    does."""
     packet_id = _u32("packet_id", packet_id, 0xFFFF)
     iv = _u32("iv", iv, 0xFFFFFFFF)
     crc = _u32("crc", crc, 0xFFFFFFFF)

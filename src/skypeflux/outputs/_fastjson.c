@@ -408,14 +408,21 @@ static PyObject *prefix_table(PyObject *command, PyObject *parents)
         return NULL;
     }
     PyObject *key = PyTuple_Pack(2, command, parents);
-    PyObject *table = key == NULL ? NULL : PyDict_GetItemWithError(prefix_cache, key);
-    if (table != NULL)
+    if (key == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *table = PyDict_GetItemWithError(prefix_cache, key);
+    if (table != NULL) {
         Py_INCREF(table);
-    else if (key != NULL && !PyErr_Occurred() && (table = PyDict_New()) != NULL &&
-             PyDict_SetItem(prefix_cache, key, table) < 0)
-        Py_CLEAR(table);
-    Py_XDECREF(key);
-    PyErr_Clear();
+    }
+    else if (!PyErr_Occurred()) { /* a path not met yet: its table, empty */
+        table = PyDict_New();
+        if (table != NULL && PyDict_SetItem(prefix_cache, key, table) < 0)
+            Py_CLEAR(table);
+    }
+    Py_DECREF(key);
+    PyErr_Clear(); /* an unhashable path: written without the table */
     return table;
 }
 
