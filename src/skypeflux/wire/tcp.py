@@ -9,7 +9,6 @@ decoder in :mod:`skypeflux.wire.tcp_stream` calls it). ``tcp_stream`` adds the R
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 from enum import Enum
 
 from skypeflux.value_class import value_class
@@ -41,7 +40,7 @@ class Role(Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class StreamHeader:
     """The 14 bytes that open a direction, as plaintext: the clear seed, then the 10 bytes
     ``seq16 ‖ 00000001 ‖ last_word`` that go out encrypted with RC4(key(seed)).
@@ -190,7 +189,7 @@ def ack_frame(packet_id: int) -> bytes:
     return control_frame(FrameKind.ACK, packet_id.to_bytes(2, "big"))
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class FrameScan:
     """Frames split from a plaintext; ``exact`` when they end exactly where the data ends.
 

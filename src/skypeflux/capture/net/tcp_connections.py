@@ -32,6 +32,7 @@ from skypeflux.capture.net.tcp_reassembly import (
     StreamEvent,
     StreamReassembler,
 )
+from skypeflux.value_class import value_class
 
 _MASK = 0xFFFF_FFFF
 
@@ -77,7 +78,7 @@ class TcpConnection:
         return self.initiator.done and self.responder.done
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class FlowEvent:
     """A stream event with the connection and direction it belongs to."""
 

@@ -32,6 +32,8 @@ from bisect import bisect_right, insort
 from dataclasses import dataclass
 from enum import StrEnum
 
+from skypeflux.value_class import value_class
+
 _MASK = 0xFFFF_FFFF
 _HALF = 0x8000_0000
 
@@ -60,7 +62,7 @@ END_IDLE = EndReason.IDLE
 END_REUSED = EndReason.REUSED
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Chunk:
     """Contiguous in-order bytes of one direction starting at stream ``offset``, from ``frame``."""
 
@@ -69,7 +71,7 @@ class Chunk:
     frame: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Gap:
     """``missing`` bytes at ``offset`` never arrived; ``frame`` is the first frame after them
     (the one holding the next bytes, or the FIN), ``ts`` its capture time. Nothing more is
@@ -81,7 +83,7 @@ class Gap:
     ts: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class End:
     """The direction ended after ``offset`` bytes, all delivered; ``reason`` says why,
     ``frame`` the frame that ended it and ``ts`` that frame's capture time."""

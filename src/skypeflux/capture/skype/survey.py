@@ -33,6 +33,7 @@ from skypeflux.capture.skype.addresses import AddressBook, Learned, is_private
 from skypeflux.capture.skype.describe import public_address_claims
 from skypeflux.capture.skype.tcp_decoder import TcpDecoder
 from skypeflux.ipv4 import Endpoint
+from skypeflux.value_class import value_class
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp_crypt import open_payload, open_payload_any
@@ -46,7 +47,7 @@ MAX_FIRSTS = 4096  # sending endpoints whose first 0x02 datagram is kept to prov
 MAX_FIRST_BYTES = 4 << 20
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Sample:
     frame: int
     ts: float
