@@ -556,3 +556,49 @@ def test_a_direction_nobody_reads_holds_nothing_and_still_ends_on_its_fin() -> N
     assert _feed(r, (102, b"cdefgh", 3)) == [] and r.buffered == 0
     assert r.add(114, b"", 4, fin=True) == [End(14, END_FIN, 4, 0.0)]
     assert r.done
+
+
+def _reassembler_state(r: StreamReassembler) -> tuple[object, ...]:
+    return tuple(
+        repr(getattr(r, name, None)) for name in StreamReassembler.__slots__ if name != "budget"
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 80),
+            st.binary(max_size=12),
+            st.sampled_from(["", "fin", "rst", "stop"]),
+            st.integers(0, 2**32 - 1),
+        ),
+        max_size=20,
+    ),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+)
+def test_a_bare_ack_is_a_noop_while_delivering(
+    steps: list[tuple[int, bytes, str, int]], isn: int, handshake: bool
+) -> None:
+    """What TcpTracker.add relies on to skip bare ACKs: with no payload, FIN or RST, ``add``
+    releases nothing and changes nothing while the reassembler delivers, at any sequence
+    number, before the origin is known, with a FIN waiting for missing bytes, or after the end."""
+    r = StreamReassembler(max_buffered=40)
+    if handshake:
+        r.syn(isn)
+    for frame, (start, piece, action, ack_seq) in enumerate(steps, start=1):
+        if r.delivering:
+            before = _reassembler_state(r)
+            assert r.add(ack_seq, b"", frame, ts=float(frame)) == []
+            assert _reassembler_state(r) == before
+        if action == "stop":
+            r.stop_delivering()
+        r.add(
+            (isn + 1 + start) & 0xFFFF_FFFF,
+            piece,
+            frame,
+            fin=action == "fin",
+            rst=action == "rst",
+            ts=float(frame),
+        )

@@ -68,6 +68,28 @@ class StreamDecoder:
     far belongs to a complete frame (:attr:`exact`).
     """
 
+    # one for every TCP direction that carries a byte: slots make them cheaper to make and read
+    __slots__ = (
+        "_cipher",
+        "_head",
+        "_plain",
+        "_plain_base",
+        "_prefix_decided",
+        "_skip",
+        "allow_tls_prefix",
+        "backend",
+        "dropped",
+        "error",
+        "error_offset",
+        "frame_count",
+        "header",
+        "max_body",
+        "position",
+        "status",
+        "strict_header",
+        "tls_prefix",
+    )
+
     def __init__(
         self,
         *,

@@ -108,6 +108,25 @@ class BufferBudget:
 class StreamReassembler:
     """Reassembles one direction of a TCP connection from its segments."""
 
+    # two for every connection of a capture: slots make them cheaper to make and read
+    __slots__ = (
+        "_buffered",
+        "_fin_frame",
+        "_fin_offset",
+        "_fin_ts",
+        "_pieces",
+        "_starts",
+        "base",
+        "budget",
+        "delivering",
+        "done",
+        "duplicate_bytes",
+        "max_buffered",
+        "max_memory",
+        "max_pieces",
+        "next_offset",
+    )
+
     def __init__(
         self,
         *,
@@ -176,7 +195,10 @@ class StreamReassembler:
         ts: float = 0.0,
     ) -> list[StreamEvent]:
         """Take one segment (``seq`` of its first payload byte, captured in ``frame`` at ``ts``)
-        and return what it releases."""
+        and return what it releases.
+
+        A segment with no payload, FIN or RST changes nothing while the reassembler delivers
+        (``delivering``): the tracker does not hand such segments over."""
         if self.done:
             if payload:
                 self.duplicate_bytes += len(payload)
