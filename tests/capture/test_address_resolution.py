@@ -6,6 +6,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from skypeflux.capture.files.writer import Packet, write_capture
 from skypeflux.capture.net.build import ethernet, udp
 from skypeflux.capture.pipeline import Decoder
@@ -83,6 +86,34 @@ def _payload(packet_id: int, crc_source: int = 0) -> bytes:
         src_ip="0.0.0.0",
         dst_ip="8.8.8.8",
     ).build()
+
+
+_HOSTS = ["192.168.1.2", "10.0.0.7", "81.2.3.4"]
+_PUBLICS = ["86.128.245.115", "81.2.3.4", "62.1.1.1", "24.5.6.7", "200.9.9.9", "99.1.2.3"]
+_STEP = st.tuples(
+    st.sampled_from(["claim", "confirm"]), st.sampled_from(_HOSTS), st.sampled_from(_PUBLICS)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_STEP, max_size=40))
+def test_kept_seed_pairs_are_what_the_evidence_gives(steps: list[tuple[str, str, str]]) -> None:
+    """The pairs kept between claims and proofs are those a book that keeps nothing gives,
+    whatever the claims (repeated, of proven addresses, beyond the candidate slots)."""
+    book = AddressBook()
+    for frame, (what, host, public) in enumerate(steps, start=1):
+        if what == "claim":
+            book.add_candidate(host, public, frame, "ACK")
+        elif what == "confirm":
+            book.confirm(host, public, frame)
+        for src in _HOSTS:  # every pair asked for after every step, so kept ones get old
+            for dst in _HOSTS:
+                kept = book.seed_pairs(src, dst)
+                beliefs, pairs = dict(book._beliefs), dict(book._pairs)
+                book._beliefs.clear()  # what the evidence gives, worked out afresh
+                book._pairs.clear()
+                assert kept == book.seed_pairs(src, dst), (src, dst)
+                book._beliefs, book._pairs = beliefs, pairs
 
 
 def test_skype_pattern_needs_shapes_and_an_id_step() -> None:

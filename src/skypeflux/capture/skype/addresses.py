@@ -118,12 +118,17 @@ class AddressBook:
         """Remember that something at ``frame`` claims ``host`` is ``public``; False if ignored."""
         if public == host or not plausible_public(public):
             return False
-        self._forget_beliefs()  # a count or a new claim can change the order
         table = self._host_entry(self._candidates, host)
         entry = table.get(public)
         if entry is not None:
+            # A count can change the order of the host's candidates, unless the address is
+            # proven: candidates() leaves proven ones out. Replies repeat the proven address
+            # over and over, and forgetting made every next datagram recompute its seed pairs.
+            if public not in self._confirmed.get(host, ()):
+                self._forget_beliefs()
             entry.count += 1
             return True
+        self._forget_beliefs()  # a new claim (it may take the place of a weaker one)
         if len(table) >= MAX_CANDIDATES:
             weakest = min(table.values(), key=lambda c: (c.count, -c.frame))
             if weakest.count > 1:
