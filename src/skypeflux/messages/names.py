@@ -40,6 +40,15 @@ def command_info(cmd: int) -> Name | None:
     return _name(COMMANDS.get(cmd))
 
 
+_COMMAND_LABELS: dict[int, str] = {cmd: Name(*entry).label for cmd, entry in COMMANDS.items()}
+
+
+def command_label(cmd: int) -> str | None:
+    """What a reader is shown for command ``cmd`` (a guessed name ends in '?'), or ``None``:
+    asked for every block decoded, so read from a table made once."""
+    return _COMMAND_LABELS.get(cmd)
+
+
 def command_name(cmd: int) -> str | None:
     """Name of a supernode/peer command number (``cmd_raw >> 3``), or ``None``."""
     entry = COMMANDS.get(cmd)

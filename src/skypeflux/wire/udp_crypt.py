@@ -41,11 +41,19 @@ class Opened:
     computed_crc: int
     public_src: str | None = None
     public_dst: str | None = None
-    seed_input: bytes | None = None
+    packet_id: int | None = None  # the datagram's id, for the seed input
 
     @property
     def crc_ok(self) -> bool:
         return self.crc == self.computed_crc
+
+    @property
+    def seed_input(self) -> bytes | None:
+        """The bytes whose CRC32 XOR the IV is the seed (evidence, made when asked for: every
+        datagram is opened, few are asked)."""
+        if self.public_src is None or self.public_dst is None or self.packet_id is None:
+            return None
+        return udp_seed_input(self.public_src, self.public_dst, self.packet_id)
 
 
 def _open(seed: int, ciphertext: bytes, backend: BackendArg) -> tuple[bytes, int]:
@@ -73,7 +81,7 @@ def open_payload(
         computed,
         ip_text(ip_number(src_ip)),
         ip_text(ip_number(dst_ip)),
-        seed_bytes,
+        datagram.id,
     )
 
 
@@ -106,7 +114,7 @@ def open_payload_any(
         datagram.crc,
         _text(src),
         _text(dst),
-        udp_seed_input(src, dst, datagram.id),
+        datagram.id,
     )
 
 

@@ -14,34 +14,33 @@ from skypeflux.capture.records import BlockInfo
 from skypeflux.messages.addresses import may_claim_public_address
 from skypeflux.messages.addresses import public_address_claims as block_claims
 from skypeflux.messages.blocks import parse_blocks
-from skypeflux.messages.names import command_info
+from skypeflux.messages.names import command_label
 from skypeflux.objects import BackendArg
-
-
-def _command_label(command: int) -> str | None:
-    info = command_info(command)
-    return info.label if info is not None else None
 
 
 def describe_blocks(
     plaintext: bytes, base: int = 0, *, objects_backend: BackendArg = None
 ) -> list[BlockInfo]:
     """Every command block of ``plaintext`` with its decoded objects and command name."""
-    return [
-        BlockInfo(
-            offset=block.offset,
-            length=block.length,
-            command=block.command,
-            flags=block.flags,
-            reqid=block.reqid,
-            name=_command_label(block.command),
-            list_form=block.form,
-            objects=block.objects,
-            list_bytes=bytes(block.list_bytes),
-            error=block.error,
+    described = []
+    for block in parse_blocks(plaintext, base, objects_backend=objects_backend):
+        cmd_raw = block.cmd_raw
+        command = cmd_raw >> 3
+        described.append(
+            BlockInfo(
+                block.offset,
+                block.length,
+                command,
+                cmd_raw & 7,
+                block.reqid,
+                command_label(command),
+                block.form,
+                block.objects,
+                block.list_bytes,
+                block.error,
+            )
         )
-        for block in parse_blocks(plaintext, base, objects_backend=objects_backend)
-    ]
+    return described
 
 
 def public_address_claims(blocks: Sequence[BlockInfo]) -> list[tuple[str, int, int]]:
