@@ -323,6 +323,8 @@ class _Pairing:
             return record
         blocks = list(record.blocks)
         for i, block in enumerate(blocks):
+            if block.reqid is None:
+                continue  # nothing to pair (most blocks of most units)
             first = record.frame
             pairing = self._pairer.add(
                 (record.frame, first),

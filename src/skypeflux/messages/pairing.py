@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, TypeVar
 
 from skypeflux.messages.flags import FLAG_REPLY, FLAG_REQUEST
+from skypeflux.value_class import value_class
 
 T = TypeVar("T")
 """Whatever the caller wants back with a pairing (a Block, a Message record...)."""
@@ -34,7 +34,7 @@ class Outcome(Enum):
     """Flags other than 2 or 3, or no request id."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Pairing(Generic[T]):
     outcome: Outcome
     request: T | None = None
