@@ -98,6 +98,25 @@ class _Direction:
             del self.ends[:i], self.frames[:i], self.times[:i], self.carried[:i]
 
 
+class _NotSkype:
+    """A direction its first bytes showed is not Skype (or that is not wanted): only what
+    settling and closing ask of it."""
+
+    __slots__ = ("wire",)
+    skype = False
+    status = ""
+
+    def __init__(self, wire: TcpDirection) -> None:
+        self.wire = wire
+
+    def closed_by(self, seg: TcpSegment) -> bool:
+        w = self.wire
+        return {seg.source, seg.destination} == {
+            Endpoint.of(w.src, w.sport),
+            Endpoint.of(w.dst, w.dport),
+        }
+
+
 class TcpDecoder:
     """Sans-IO over TCP segments in capture order; records come out through ``emit``."""
 
@@ -129,7 +148,7 @@ class TcpDecoder:
             max_pieces=limits.tcp_buffer_pieces,
             max_memory_total=limits.tcp_memory_total,
         )
-        self._dirs: dict[int, _Direction] = {}  # id(TcpDirection) -> state
+        self._dirs: dict[int, _Direction | _NotSkype] = {}  # id(TcpDirection) -> state
         self._now = 0  # the capture frame being fed: bytes held for it are delivered "now"
         self._now_ts = 0.0
         self._cut_frames: set[int] = set()  # frames whose segment the snap length cut short
@@ -211,36 +230,62 @@ class TcpDecoder:
 
     # -- events ------------------------------------------------------------------------------
 
-    def _state(self, event: FlowEvent) -> _Direction:
-        key = id(event.direction)
-        state = self._dirs.get(key)
-        if state is None:
-            d: TcpDirection = event.direction
-            conn = event.connection
-            ini = conn.initiator
-            flow = FlowKey.tcp(Endpoint.of(ini.src, ini.sport), Endpoint.of(ini.dst, ini.dport))
-            state = _Direction(
-                StreamDecoder(strict_header=True, backend=self._crypto),
-                Endpoint.of(d.src, d.sport),
-                Endpoint.of(d.dst, d.dport),
-                flow,
-                wire=d,
-                connection=conn.number,
-            )
-            if self._wanted is not None and not self._wanted(state.dst):
-                state.skype = False
-            self._dirs[key] = state
-        return state
+    def _first_chunk(self, event: FlowEvent, chunk: Chunk, ts: float) -> None:
+        """A direction's first bytes. Most directions of a capture are other traffic, judged
+        on them at once: those get a :class:`_NotSkype` and no decoding state at all (the
+        decoder that judged the header is dropped); the others a :class:`_Direction` that
+        takes the bytes as any later chunk."""
+        d: TcpDirection = event.direction
+        key = id(d)
+        dst = Endpoint.of(d.dst, d.dport)
+        if self._wanted is not None and not self._wanted(dst):
+            d.reassembler.stop_delivering()  # not wanted: its bytes are not needed
+            self._not_skype(event)
+            return
+        if chunk.offset != 0:  # the direction started before the capture: no header to check
+            self._not_skype(event)
+            return
+        decoder = StreamDecoder(strict_header=True, backend=self._crypto)
+        frames = decoder.feed(chunk.data)
+        if decoder.status is not DecoderStatus.WAITING and not (
+            decoder.header is not None and decoder.header.ok
+        ):
+            self._not_skype(event)
+            return
+        ini = event.connection.initiator
+        flow = FlowKey.tcp(Endpoint.of(ini.src, ini.sport), Endpoint.of(ini.dst, ini.dport))
+        state = self._dirs[key] = _Direction(
+            decoder,
+            Endpoint.of(d.src, d.sport),
+            dst,
+            flow,
+            wire=d,
+            connection=event.connection.number,
+        )
+        self._chunk(state, chunk, ts, fed=frames)
+
+    def _not_skype(self, event: FlowEvent) -> None:
+        self._dirs[id(event.direction)] = _NotSkype(event.direction)
+        self._settling.append(event.connection)
 
     def _event(self, event: FlowEvent, ts: float | None) -> None:
         item = event.event
-        if not isinstance(item, Chunk) and id(event.direction) not in self._dirs:
+        state = self._dirs.get(id(event.direction))
+        if state is None:
             # The end (or a hole) of a direction that never delivered a byte: nothing to
             # report or count. Most directions of other traffic (handshakes, resets, the
             # quiet side of a download) end this way; building their state cost more than
             # the rest of their segments' way through the decoder.
+            if isinstance(item, Chunk):
+                self._first_chunk(event, item, ts if ts is not None else 0.0)
             return
-        state = self._state(event)
+        if isinstance(state, _NotSkype):
+            if isinstance(item, Chunk):
+                state.wire.reassembler.stop_delivering()  # not Skype: its bytes are not needed
+                self._settling.append(event.connection)
+            else:
+                self._close(id(event.direction))
+            return
         if isinstance(item, Chunk):
             self._chunk(state, item, ts if ts is not None else 0.0)
             if state.skype is False:  # judged (or not wanted): at most a chunk or two each
@@ -258,7 +303,11 @@ class TcpDecoder:
                 self._end(state, "no traffic for a long time: connection forgotten (idle)")
             self._close(id(event.direction))
 
-    def _chunk(self, state: _Direction, chunk: Chunk, ts: float) -> None:
+    def _chunk(
+        self, state: _Direction, chunk: Chunk, ts: float, fed: list[Frame] | None = None
+    ) -> None:
+        """Take a chunk of a direction; ``fed``: the frames of the decoder that already took
+        this (first) chunk to judge its header."""
         if state.skype is False or state.status:
             if state.skype is False and state.wire is not None:
                 state.wire.reassembler.stop_delivering()  # not Skype: its bytes are not needed
@@ -277,8 +326,11 @@ class TcpDecoder:
         state.times.append(ts)
         if not state.counts.first_frame:
             state.counts.first_frame = completed_at
-        was_waiting = decoder.status is DecoderStatus.WAITING
-        frames = decoder.feed(chunk.data)
+        if fed is None:
+            was_waiting = decoder.status is DecoderStatus.WAITING
+            frames = decoder.feed(chunk.data)
+        else:
+            was_waiting, frames = True, fed
         if was_waiting and decoder.status is not DecoderStatus.WAITING:
             state.skype = decoder.header is not None and decoder.header.ok
             if not state.skype:
@@ -398,7 +450,7 @@ class TcpDecoder:
     def _close(self, key: int) -> None:
         """The direction is over: say how it ended, keep its summary, drop its state."""
         state = self._dirs.pop(key)
-        if not state.skype:
+        if isinstance(state, _NotSkype) or not state.skype:
             return
         if state.wire is not None:
             self._count("tcp_skype_segments", state.wire.segments)
