@@ -152,9 +152,16 @@ long fast42_decode_symbol(Decoder *d, const PyTable *t);
 int fast42_decode_number(Decoder *d, const Model *m, int nested, uint64_t *out);
 PyObject *fast42_decode_string(Decoder *d, long long budget, long long *used);
 int fast42_reserve(Decoder *d, Py_ssize_t size);
+/* Set d (its buffer fields; d->data is the caller's) to decode bytes data from start, as
+ * RangeDecoder(data, start) does: 0, or -1 with an exception. start <= len(data) + 3. */
+int fast42_start(Decoder *d, PyObject *data, Py_ssize_t start);
+/* RangeDecoder.finish(): where the raw area starts, or -1 with an exception. */
+Py_ssize_t fast42_finish(Decoder *d);
 
 /* RangeDecoder.read_lists and the module's load_list_types (_fast42_lists.c). */
 PyObject *fast42_read_lists(Decoder *d, PyObject *const *args, Py_ssize_t nargs);
 PyObject *fast42_load_list_types(PyObject *module, PyObject *args);
+/* The module's decode_coded(data, start, max_depth, budget): coded42.decode_coded in C. */
+PyObject *fast42_decode_coded(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
 #endif

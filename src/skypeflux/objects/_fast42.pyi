@@ -13,6 +13,9 @@ def load_tables(
     /,
 ) -> None: ...
 def load_list_types(*types: Any) -> None: ...
+def decode_coded(
+    data: bytes, start: int, max_depth: int, budget: int, /
+) -> tuple[Any, int, int] | None: ...
 
 class RangeDecoder:
     data: bytes

@@ -115,18 +115,25 @@ static PyObject *Decoder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         return NULL;
     Py_INCREF(data);
     d->data = data;
+    if (fast42_start(d, data, (Py_ssize_t)start)) {
+        Py_DECREF(d);
+        return NULL;
+    }
+    return (PyObject *)d;
+}
+
+int fast42_start(Decoder *d, PyObject *data, Py_ssize_t start)
+{
     d->buf = (const uint8_t *)PyBytes_AS_STRING(data);
     d->limit = PyBytes_GET_SIZE(data);
     d->pos = d->start = start;
     uint32_t first;
-    if (take(d, &first)) {
-        Py_DECREF(d);
-        return NULL;
-    }
+    if (take(d, &first))
+        return -1;
     d->code = first >> 1;
     d->bit = first & 1;
     d->range = 0x80;
-    return (PyObject *)d;
+    return 0;
 }
 
 static void Decoder_dealloc(Decoder *d)
@@ -285,12 +292,18 @@ static PyObject *Decoder_reserve(Decoder *d, PyObject *arg)
     Py_RETURN_NONE;
 }
 
-static PyObject *Decoder_finish(Decoder *d, PyObject *Py_UNUSED(ignored))
+Py_ssize_t fast42_finish(Decoder *d)
 {
     d->range >>= 1;
     if (fill(d))
-        return NULL;
-    return PyLong_FromSsize_t(d->pos - MAX_OVERRUN);
+        return -1;
+    return d->pos - MAX_OVERRUN;
+}
+
+static PyObject *Decoder_finish(Decoder *d, PyObject *Py_UNUSED(ignored))
+{
+    Py_ssize_t at = fast42_finish(d);
+    return at < 0 ? NULL : PyLong_FromSsize_t(at);
 }
 
 static PyObject *Decoder_read_position(Decoder *d, void *Py_UNUSED(closure))

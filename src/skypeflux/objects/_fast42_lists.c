@@ -26,6 +26,7 @@ static struct {
     PyTypeObject *obj_type;                  /* Obj (a tuple subclass) */
     PyObject *families[FAMILIES];            /* Family members by number */
     PyObject *wrap;                          /* ObjectList.trusted */
+    PyTypeObject *address;                   /* Address (a 2-tuple subclass): family 2 values */
     PyObject *empty;                         /* b"" */
     int order[FAMILIES];                     /* INITIAL_FAMILY_ORDER */
     int loaded;
@@ -49,10 +50,11 @@ typedef struct {
 
 PyObject *fast42_load_list_types(PyObject *Py_UNUSED(module), PyObject *args)
 {
-    PyObject *bounds, *lookup, *small, *value, *obj_type, *families, *wrap, *order;
-    if (!PyArg_ParseTuple(args, "O!OO!O!O!O!OO!:load_list_types", &PyTuple_Type, &bounds,
+    PyObject *bounds, *lookup, *small, *value, *obj_type, *families, *wrap, *order, *address;
+    if (!PyArg_ParseTuple(args, "O!OO!O!O!O!OO!O!:load_list_types", &PyTuple_Type, &bounds,
                           &lookup, &PyTuple_Type, &small, &PyTuple_Type, &value, &PyType_Type,
-                          &obj_type, &PyTuple_Type, &families, &wrap, &PyTuple_Type, &order))
+                          &obj_type, &PyTuple_Type, &families, &wrap, &PyTuple_Type, &order,
+                          &PyType_Type, &address))
         return NULL;
     PyTable header;
     Model m_small, m_value;
@@ -60,6 +62,7 @@ PyObject *fast42_load_list_types(PyObject *Py_UNUSED(module), PyObject *args)
         fast42_py_model(value, &m_value))
         return NULL;
     if (!PyType_IsSubtype((PyTypeObject *)obj_type, &PyTuple_Type) ||
+        !PyType_IsSubtype((PyTypeObject *)address, &PyTuple_Type) ||
         PyTuple_GET_SIZE(families) != FAMILIES || PyTuple_GET_SIZE(order) != FAMILIES) {
         PyErr_SetString(PyExc_ValueError, "load_list_types: unexpected types or tables");
         return NULL;
@@ -75,7 +78,7 @@ PyObject *fast42_load_list_types(PyObject *Py_UNUSED(module), PyObject *args)
         Py_INCREF(PyTuple_GET_ITEM(families, i));
         types.families[i] = PyTuple_GET_ITEM(families, i);
     }
-    PyObject *kept[] = {bounds, lookup, small, value, obj_type, wrap};
+    PyObject *kept[] = {bounds, lookup, small, value, obj_type, wrap, address};
     for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
         Py_INCREF(kept[i]);
     types.header = header;
@@ -87,6 +90,7 @@ PyObject *fast42_load_list_types(PyObject *Py_UNUSED(module), PyObject *args)
     types.value = m_value;
     types.obj_type = (PyTypeObject *)obj_type;
     types.wrap = wrap;
+    types.address = (PyTypeObject *)address;
     types.empty = PyBytes_FromStringAndSize(NULL, 0);
     if (types.empty == NULL)
         return NULL;
@@ -311,24 +315,11 @@ error:
     return NULL;
 }
 
-/* read_lists(max_depth, budget) -> (objects, raw placements, budget left) */
-PyObject *fast42_read_lists(Decoder *d, PyObject *const *args, Py_ssize_t nargs)
+/* The structure of the list the decoder is at: its items (a new list), the raw placements
+ * (a new list of (holder, index, family, id, size)) and the budget left; -1 on failure. */
+static int run_lists(Decoder *d, long long max_depth, long long budget, PyObject **items,
+                     PyObject **raw, long long *left)
 {
-    if (!types.loaded) {
-        PyErr_SetString(PyExc_RuntimeError, "load_list_types() was not called");
-        return NULL;
-    }
-    long long max_depth, budget;
-    if (nargs != 2 || fast42_clamped_index(args[0], &max_depth) ||
-        fast42_clamped_index(args[1], &budget)) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_TypeError, "read_lists(max_depth, budget)");
-        return NULL;
-    }
-    if (max_depth < 0 || max_depth > 1000 || budget < 0) {
-        PyErr_SetString(PyExc_ValueError, "read_lists: max_depth 0..1000, budget >= 0");
-        return NULL;
-    }
     State s = {.d = d, .header = types.header, .budget = budget, .max_depth = (long)max_depth};
     for (int i = 0; i < 3; i++) {
         memcpy(s.slots[i].order, types.order, sizeof types.order);
@@ -338,11 +329,155 @@ PyObject *fast42_read_lists(Decoder *d, PyObject *const *args, Py_ssize_t nargs)
     }
     s.raw = PyList_New(0);
     if (s.raw == NULL)
-        return NULL;
-    PyObject *items = read_list(&s, 0);
-    if (items == NULL) {
+        return -1;
+    *items = read_list(&s, 0);
+    if (*items == NULL) {
         Py_DECREF(s.raw);
+        return -1;
+    }
+    *raw = s.raw;
+    *left = s.budget;
+    return 0;
+}
+
+/* The arguments both entry points share, checked alike: -1 with an exception. */
+static int list_arguments(PyObject *depth_obj, PyObject *budget_obj, long long *max_depth,
+                          long long *budget, const char *who)
+{
+    if (fast42_clamped_index(depth_obj, max_depth) ||
+        fast42_clamped_index(budget_obj, budget)) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "%s(max_depth, budget)", who);
+        return -1;
+    }
+    if (*max_depth < 0 || *max_depth > 1000 || *budget < 0) {
+        PyErr_Format(PyExc_ValueError, "%s: max_depth 0..1000, budget >= 0", who);
+        return -1;
+    }
+    return 0;
+}
+
+static int require_types(void)
+{
+    if (types.loaded)
+        return 0;
+    PyErr_SetString(PyExc_RuntimeError, "load_list_types() was not called");
+    return -1;
+}
+
+/* read_lists(max_depth, budget) -> (objects, raw placements, budget left) */
+PyObject *fast42_read_lists(Decoder *d, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (require_types())
+        return NULL;
+    long long max_depth, budget;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "read_lists(max_depth, budget)");
         return NULL;
     }
-    return Py_BuildValue("(NNL)", items, s.raw, s.budget);
+    if (list_arguments(args[0], args[1], &max_depth, &budget, "read_lists"))
+        return NULL;
+    PyObject *items, *raw;
+    long long left;
+    if (run_lists(d, max_depth, budget, &items, &raw, &left))
+        return NULL;
+    return Py_BuildValue("(NNL)", items, raw, left);
+}
+
+/* The value of one raw placement, read from its size bytes at buf as coded42 reads it. */
+static PyObject *raw_value(int family, const uint8_t *buf, unsigned long long size)
+{
+    if (family == 4)
+        return PyBytes_FromStringAndSize((const char *)buf, (Py_ssize_t)size);
+    if (family == 1) { /* at most UINT64_MAX_BYTES, checked when the size was read */
+        uint64_t v = 0;
+        for (unsigned long long i = size; i > 0; i--)
+            v = v << 8 | buf[i - 1];
+        return PyLong_FromUnsignedLongLong(v);
+    }
+    /* family 2, six bytes: the address then the port, little-endian; in range by
+     * construction, so the tuple is made as Address.__new__ would make it, without checks */
+    uint32_t ip = (uint32_t)buf[0] | (uint32_t)buf[1] << 8 | (uint32_t)buf[2] << 16 |
+                  (uint32_t)buf[3] << 24;
+    PyObject *address = types.address->tp_alloc(types.address, 2);
+    PyObject *ip_obj = address ? PyLong_FromUnsignedLong(ip) : NULL;
+    PyObject *port_obj = ip_obj ? PyLong_FromLong(buf[4] | buf[5] << 8) : NULL;
+    if (port_obj == NULL) {
+        Py_XDECREF(ip_obj);
+        Py_XDECREF(address);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(address, 0, ip_obj);
+    PyTuple_SET_ITEM(address, 1, port_obj);
+    return address;
+}
+
+/* Put the raw area that starts at *pos in place of the placeholders: 0 when all are read,
+ * 1 when a value would run past the data (coded42 reads that case, its slices clip), -1 on
+ * failure. */
+static int fill_raw(PyObject *raw, const uint8_t *buf, Py_ssize_t n, Py_ssize_t *pos)
+{
+    Py_ssize_t count = PyList_GET_SIZE(raw);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *where = PyList_GET_ITEM(raw, i);
+        PyObject *holder = PyTuple_GET_ITEM(where, 0);
+        Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(where, 1));
+        long family = PyLong_AsLong(PyTuple_GET_ITEM(where, 2));
+        unsigned long oid = PyLong_AsUnsignedLong(PyTuple_GET_ITEM(where, 3));
+        unsigned long long size = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(where, 4));
+        if (PyErr_Occurred())
+            return -1;
+        if (*pos < 0 || *pos > n || size > (unsigned long long)(n - *pos) ||
+            (family == 2 && size != 6) || (family == 1 && size > UINT64_MAX_BYTES))
+            return 1;
+        PyObject *obj = new_obj((int)family, (uint32_t)oid, raw_value((int)family, buf + *pos, size));
+        if (obj == NULL || PyList_SetItem(holder, index, obj) < 0) /* steals obj */
+            return -1;
+        *pos += (Py_ssize_t)size;
+    }
+    return 0;
+}
+
+/* decode_coded(data, start, max_depth, budget) -> (objects, end, budget left) | None */
+PyObject *fast42_decode_coded(PyObject *Py_UNUSED(module), PyObject *const *args,
+                              Py_ssize_t nargs)
+{
+    if (require_types())
+        return NULL;
+    long long start, max_depth, budget;
+    if (nargs != 4 || !PyBytes_Check(args[0]) || fast42_clamped_index(args[1], &start)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "decode_coded(data: bytes, start, max_depth, budget)");
+        return NULL;
+    }
+    if (list_arguments(args[2], args[3], &max_depth, &budget, "decode_coded"))
+        return NULL;
+    PyObject *data = args[0];
+    Py_ssize_t n = PyBytes_GET_SIZE(data);
+    if (start < 0 || start >= n) {
+        PyErr_SetString(PyExc_ValueError, "decode_coded: start outside the data");
+        return NULL;
+    }
+    /* A decoder on the stack, over the bytes after the marker (the caller checked it): the
+     * list code reads only its buffer fields; data is borrowed, held by the caller. */
+    Decoder d;
+    d.data = data;
+    if (fast42_start(&d, data, (Py_ssize_t)start + 1))
+        return NULL;
+    PyObject *items, *raw, *result = NULL;
+    long long left;
+    if (run_lists(&d, max_depth, budget, &items, &raw, &left))
+        return NULL;
+    Py_ssize_t pos = fast42_finish(&d);
+    int filled = pos < 0 ? -1 : fill_raw(raw, (const uint8_t *)PyBytes_AS_STRING(data), n, &pos);
+    if (filled > 0) {
+        result = Py_NewRef(Py_None);
+    } else if (filled == 0) {
+        PyObject *wrapped = PyObject_CallOneArg(types.wrap, items);
+        if (wrapped != NULL)
+            result = Py_BuildValue("(NnL)", wrapped, pos, left);
+    }
+    Py_DECREF(items);
+    Py_DECREF(raw);
+    return result;
 }

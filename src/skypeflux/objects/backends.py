@@ -16,7 +16,7 @@ environment: the command line reads ``SKYPEFLUX_OBJECTS_BACKEND`` and passes it 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from skypeflux.backend_choice import Implementations
 
@@ -57,6 +57,15 @@ class EncoderFactory(Protocol):
     def __call__(self, marker: int = 0x42, /) -> SymbolEncoder: ...
 
 
+class CodedListDecoder(Protocol):
+    """A whole 0x42 list in one call, ``coded42.decode_coded`` once the marker is checked:
+    ``(objects, end, budget left)``, or ``None`` for a raw value that runs past the data."""
+
+    def __call__(
+        self, data: bytes, start: int, max_depth: int, budget: int, /
+    ) -> tuple[Any, int, int] | None: ...
+
+
 @dataclass(frozen=True)
 class Backend:
     """One implementation of the range coder: its decoder and encoder classes."""
@@ -64,6 +73,7 @@ class Backend:
     name: str
     decoder: DecoderFactory
     encoder: EncoderFactory
+    coded_list: CodedListDecoder | None = None  # the C coder's whole-list call
 
 
 PURE: Final = Backend("pure", range_coder.RangeDecoder, range_coder.RangeEncoder)
@@ -78,7 +88,7 @@ def _load_fast() -> Backend | None:
     from .coded42 import list_types  # the objects the C structure decoder builds
 
     _fast42.load_list_types(*list_types())
-    return Backend("fast", _fast42.RangeDecoder, _fast42.RangeEncoder)
+    return Backend("fast", _fast42.RangeDecoder, _fast42.RangeEncoder, _fast42.decode_coded)
 
 
 FAST: Final = _load_fast()

@@ -159,9 +159,15 @@ def decode_coded(
     """
     if data[start] != CODED_MARKER:
         raise ObjectsError(f"unknown list marker 0x{data[start]:02x}", start + 1)
+    in_c = max_depth <= MAX_C_DEPTH and 0 <= budget <= MAX_C_BUDGET
+    if in_c and coder.coded_list is not None:
+        # what follows, in one C call (decoder, structure, raw area): nearly every list
+        done = coder.coded_list(data, start, max_depth, budget)
+        if done is not None:
+            return done
     decoder = coder.decoder(data, start + 1)
     read_lists = getattr(decoder, "read_lists", None)
-    if read_lists is not None and max_depth <= MAX_C_DEPTH and 0 <= budget <= MAX_C_BUDGET:
+    if read_lists is not None and in_c:
         items, raw, budget = read_lists(max_depth, budget)  # the same loop, in C
     else:
         state = _Decoding(decoder, max_depth, budget)
@@ -196,6 +202,7 @@ def list_types() -> tuple[Any, ...]:
         FAMILIES,
         ObjectList.trusted,
         INITIAL_FAMILY_ORDER,
+        Address,
     )
 
 
