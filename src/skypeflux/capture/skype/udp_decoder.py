@@ -130,16 +130,17 @@ class UdpDecoder:
 
     def _base(self, d: UdpDatagram, unit: UnitKind, verification: Verification) -> Record:
         src, dst = d.source, d.destination
+        # fields in order, not named: one is made for every datagram
         return Record(
-            frame=d.frame,
-            time=d.ts,
-            unit=unit,
-            src=src,
-            dst=dst,
-            transport=Transport.UDP,
-            verification=verification,
-            frames=list(d.frames),  # several when IP fragmented the datagram
-            flow=FlowKey.udp(src, dst),
+            d.frame,
+            d.ts,
+            unit,
+            src,
+            dst,
+            Transport.UDP,
+            verification,
+            FlowKey.udp(src, dst),
+            list(d.frames),  # several when IP fragmented the datagram
         )
 
     def note(self, entry: Learned, frame: int, ts: float, src: Endpoint, dst: Endpoint) -> Record:
