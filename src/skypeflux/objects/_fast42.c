@@ -12,8 +12,8 @@ static PyMethodDef module_methods[] = {
      "the exception to raise; must be called before a coder is made."},
     {"load_list_types", fast42_load_list_types, METH_VARARGS,
      "load_list_types(header, header_lookup, small_model, value_model, obj_type, families, "
-     "wrap, family_order, address): what RangeDecoder.read_lists and decode_coded build "
-     "objects with."},
+     "list_type, family_order, address): what RangeDecoder.read_lists and decode_coded "
+     "build objects with."},
     {"decode_coded", (PyCFunction)(void (*)(void))fast42_decode_coded, METH_FASTCALL,
      "decode_coded(data, start, max_depth, budget) -> (objects, end, budget left) or None: "
      "the 0x42 list whose marker is data[start], raw area included (coded42.decode_coded); "

@@ -11,6 +11,8 @@
  */
 #include "_fast42_decoding.h"
 
+#include <structmember.h>
+
 #define HISTORY 16
 #define FAMILIES 7
 #define OBJECT_COST 16
@@ -25,7 +27,8 @@ static struct {
     PyObject *small_obj, *value_obj;         /* the tuples the models point into */
     PyTypeObject *obj_type;                  /* Obj (a tuple subclass) */
     PyObject *families[FAMILIES];            /* Family members by number */
-    PyObject *wrap;                          /* ObjectList.trusted */
+    PyTypeObject *list_type;                 /* ObjectList, made with its _items slot set */
+    Py_ssize_t items_offset;                 /* where that slot is in an ObjectList */
     PyTypeObject *address;                   /* Address (a 2-tuple subclass): family 2 values */
     PyObject *empty;                         /* b"" */
     int order[FAMILIES];                     /* INITIAL_FAMILY_ORDER */
@@ -51,11 +54,23 @@ typedef struct {
 PyObject *fast42_load_list_types(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *bounds, *lookup, *small, *value, *obj_type, *families, *wrap, *order, *address;
-    if (!PyArg_ParseTuple(args, "O!OO!O!O!O!OO!O!:load_list_types", &PyTuple_Type, &bounds,
+    if (!PyArg_ParseTuple(args, "O!OO!O!O!O!O!O!O!:load_list_types", &PyTuple_Type, &bounds,
                           &lookup, &PyTuple_Type, &small, &PyTuple_Type, &value, &PyType_Type,
-                          &obj_type, &PyTuple_Type, &families, &wrap, &PyTuple_Type, &order,
-                          &PyType_Type, &address))
+                          &obj_type, &PyTuple_Type, &families, &PyType_Type, &wrap,
+                          &PyTuple_Type, &order, &PyType_Type, &address))
         return NULL;
+    /* The list type's one slot, _items, set as its member descriptor would set it. */
+    PyObject *slot = PyObject_GetAttrString(wrap, "_items");
+    if (slot == NULL)
+        return NULL;
+    int plain_slot = Py_IS_TYPE(slot, &PyMemberDescr_Type) &&
+                     ((PyMemberDescrObject *)slot)->d_member->type == T_OBJECT_EX;
+    Py_ssize_t items_offset = plain_slot ? ((PyMemberDescrObject *)slot)->d_member->offset : 0;
+    Py_DECREF(slot);
+    if (!plain_slot) {
+        PyErr_SetString(PyExc_ValueError, "load_list_types: the list type has no _items slot");
+        return NULL;
+    }
     PyTable header;
     Model m_small, m_value;
     if (fast42_py_table(bounds, lookup, &header) || fast42_py_model(small, &m_small) ||
@@ -89,7 +104,8 @@ PyObject *fast42_load_list_types(PyObject *Py_UNUSED(module), PyObject *args)
     types.small = m_small;
     types.value = m_value;
     types.obj_type = (PyTypeObject *)obj_type;
-    types.wrap = wrap;
+    types.list_type = (PyTypeObject *)wrap;
+    types.items_offset = items_offset;
     types.address = (PyTypeObject *)address;
     types.empty = PyBytes_FromStringAndSize(NULL, 0);
     if (types.empty == NULL)
@@ -121,6 +137,17 @@ static PyObject *new_obj(int family, uint32_t id, PyObject *value)
     PyTuple_SET_ITEM(obj, 1, id_obj);
     PyTuple_SET_ITEM(obj, 2, value);
     return obj;
+}
+
+/* ObjectList.trusted(items) without the call: a new list object holding items. */
+static PyObject *wrap_items(PyObject *items)
+{
+    PyObject *wrapped = types.list_type->tp_alloc(types.list_type, 0);
+    if (wrapped == NULL)
+        return NULL;
+    Py_INCREF(items);
+    *(PyObject **)((char *)wrapped + types.items_offset) = items;
+    return wrapped;
 }
 
 static int append(PyObject *items, PyObject *obj)
@@ -160,7 +187,7 @@ static int read_value(State *s, PyObject *items, long level, int family, uint32_
         PyObject *inner = read_list(s, level + 1);
         if (inner == NULL)
             return -1;
-        PyObject *wrapped = PyObject_CallOneArg(types.wrap, inner);
+        PyObject *wrapped = wrap_items(inner);
         Py_DECREF(inner);
         return append(items, new_obj(5, oid, wrapped));
     }
@@ -473,7 +500,7 @@ PyObject *fast42_decode_coded(PyObject *Py_UNUSED(module), PyObject *const *args
     if (filled > 0) {
         result = Py_NewRef(Py_None);
     } else if (filled == 0) {
-        PyObject *wrapped = PyObject_CallOneArg(types.wrap, items);
+        PyObject *wrapped = wrap_items(items);
         if (wrapped != NULL)
             result = Py_BuildValue("(NnL)", wrapped, pos, left);
     }

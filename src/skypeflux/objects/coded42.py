@@ -200,7 +200,7 @@ def list_types() -> tuple[Any, ...]:
         VALUE_MODEL,
         Obj,
         FAMILIES,
-        ObjectList.trusted,
+        ObjectList,  # made as ObjectList.trusted makes it: its _items slot set
         INITIAL_FAMILY_ORDER,
         Address,
     )
