@@ -46,8 +46,11 @@ class FlowCounters:
     def add(self, record: Record) -> None:
         if record.unit == UnitKind.NOTE:
             return
-        for frame in record.frames or [record.frame]:
-            self.seen(frame)
+        for frame in record.frames or (record.frame,):  # seen(), inline: every record
+            first = self.first_frame
+            self.first_frame = min(first, frame) if first else frame
+            if frame > self.last_frame:
+                self.last_frame = frame
         if record.unit == UnitKind.TCP_END:
             self.problems.append(f"{record.src} -> {record.dst}: {record.verification.detail}")
             return

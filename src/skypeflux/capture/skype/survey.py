@@ -183,12 +183,22 @@ class Survey:
                 method = "NAck" if isinstance(parsed, wudp.Nack) else "ACK"
                 self._book.add_candidate(d.dst, parsed.ip_text, d.frame, method)
         elif isinstance(parsed, wudp.Payload):
-            sample = Sample(d.frame, d.ts, src, dst, d.src, d.dst, parsed)
-            self._keep_first(sample, len(payload))
-            if is_private(d.dst):
-                self._keep(self._incoming, d.dst, sample, INCOMING_SAMPLES)
-            if is_private(d.src):
-                self._keep(self._outgoing, d.src, sample, OUTGOING_SAMPLES)
+            # a Sample is made only when one of its tables keeps it: most datagrams none
+            sample: Sample | None = None
+            if self._first_wanted(src, len(payload)):
+                sample = Sample(d.frame, d.ts, src, dst, d.src, d.dst, parsed)
+                self._firsts[src] = sample
+                self._first_bytes += len(payload)
+            for host, table, limit in (
+                (d.dst, self._incoming, INCOMING_SAMPLES),
+                (d.src, self._outgoing, OUTGOING_SAMPLES),
+            ):
+                if is_private(host):
+                    kept = self._room(table, host, src, dst, limit)
+                    if kept is not None:
+                        if sample is None:
+                            sample = Sample(d.frame, d.ts, src, dst, d.src, d.dst, parsed)
+                        kept.append(sample)
 
     def feed_tcp(self, seg: TcpSegment) -> None:
         src, dst = seg.source, seg.destination
@@ -205,22 +215,25 @@ class Survey:
                 self._book.add_candidate(host, ip, record.frame, f"object 0x11 (cmd {cmd})")
 
     @staticmethod
-    def _keep(table: dict[str, list[Sample]], host: str, sample: Sample, limit: int) -> None:
+    def _room(
+        table: dict[str, list[Sample]], host: str, src: Endpoint, dst: Endpoint, limit: int
+    ) -> list[Sample] | None:
+        """``host``'s samples when they take one more from ``src`` to ``dst``, else None: one
+        per endpoint pair, so a wrong peer cannot fill every slot."""
         kept = table.get(host)
         if kept is None:
             if len(table) >= MAX_SAMPLED_HOSTS:
-                return
+                return None
             kept = table[host] = []
-        if len(kept) < limit and all(s.src != sample.src or s.dst != sample.dst for s in kept):
-            kept.append(sample)  # one per endpoint pair: a wrong peer cannot fill every slot
+        if len(kept) < limit and all(s.src != src or s.dst != dst for s in kept):
+            return kept
+        return None
 
-    def _keep_first(self, sample: Sample, size: int) -> None:
-        if sample.src in self._firsts or len(self._firsts) >= MAX_FIRSTS:
-            return
-        if self._first_bytes + size > MAX_FIRST_BYTES:
-            return
-        self._firsts[sample.src] = sample
-        self._first_bytes += size
+    def _first_wanted(self, src: Endpoint, size: int) -> bool:
+        """Whether the first 0x02 datagram ``src`` sends (of ``size`` bytes) is still kept."""
+        if src in self._firsts or len(self._firsts) >= MAX_FIRSTS:
+            return False
+        return self._first_bytes + size <= MAX_FIRST_BYTES
 
     def finish(self) -> SurveyResult:
         """Try every host's candidates (and the user's address) on its samples."""
