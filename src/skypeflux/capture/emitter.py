@@ -11,7 +11,7 @@ most one packet's records.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Iterator, Sized
 
 from skypeflux.capture.records import Record
 
@@ -22,6 +22,8 @@ class OrderedEmitter:
     def __init__(self) -> None:
         self._heap: list[tuple[int, int, Record]] = []
         self._seq = 0
+        # the records held, for a truth test without a call (asked after every packet)
+        self.held: Sized = self._heap
 
     def push(self, record: Record) -> None:
         heapq.heappush(self._heap, (record.frame, self._seq, record))

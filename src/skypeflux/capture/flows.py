@@ -173,7 +173,8 @@ class FlowTable:
     def packet(
         self, transport: Transport, src: Endpoint, dst: Endpoint, length: int, ts: float
     ) -> None:
-        key = pair_key(transport, src, dst)
+        # pair_key and Traffic.add, inline: every packet of the capture comes here
+        key = (transport, src, dst) if src <= dst else (transport, dst, src)
         traffic = self._pinned.get(key)
         if traffic is None:
             traffic = self._traffic.get(key)
@@ -183,7 +184,12 @@ class FlowTable:
                     self._traffic.popitem(last=False)
             else:
                 self._traffic.move_to_end(key)
-        traffic.add(length, ts)
+        if not traffic.packets:
+            traffic.first_time = ts
+        traffic.packets += 1
+        traffic.bytes += length
+        if ts > traffic.last_time:
+            traffic.last_time = ts
 
     def record(self, record: Record) -> None:
         if record.unit == UnitKind.NOTE:

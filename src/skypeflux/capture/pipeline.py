@@ -172,6 +172,7 @@ class Decoder:
         total: int | None,
     ) -> Iterator[Record]:
         emitter = OrderedEmitter()
+        held = emitter.held
         limits = self.options.limits
         pairing = _Pairing(limits.open_requests)
         table = FlowTable(keep_rows=self.options.keep_flows)
@@ -235,7 +236,7 @@ class Decoder:
                             if item.frame == next_end:
                                 tcp.close_connection(item)
                                 ended = Transport.TCP, src, dst
-                    if len(emitter):
+                    if held:
                         yield from out(emitter.drain())
                     if ended is not None:  # its records are out: its counters can go
                         table.end(*ended, self.first_time or 0.0)

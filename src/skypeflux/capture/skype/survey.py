@@ -167,10 +167,11 @@ class Survey:
         self.result = SurveyResult(
             ends=FlowEnds(max_open=limits.open_flows, idle_seconds=limits.flow_idle_seconds)
         )
+        self._saw = self.result.ends.saw  # asked for every packet of the capture
 
     def feed_udp(self, d: UdpDatagram) -> None:
         src, dst = d.source, d.destination
-        self.result.ends.saw(pair_key(Transport.UDP, src, dst), d.frame, d.ts)
+        self._saw(pair_key(Transport.UDP, src, dst), d.frame, d.ts)
         if d.truncated:
             return
         payload = d.payload
@@ -202,7 +203,7 @@ class Survey:
 
     def feed_tcp(self, seg: TcpSegment) -> None:
         src, dst = seg.source, seg.destination
-        self.result.ends.saw(pair_key(Transport.TCP, src, dst), seg.frame, seg.ts)
+        self._saw(pair_key(Transport.TCP, src, dst), seg.frame, seg.ts)
         self._tcp.feed(seg)
 
     def _tcp_record(self, record: Record) -> None:
