@@ -102,19 +102,20 @@ class _NotSkype:
     """A direction its first bytes showed is not Skype (or that is not wanted): only what
     settling and closing ask of it."""
 
-    __slots__ = ("wire",)
+    __slots__ = ("_ends", "wire")
     skype = False
     status = ""
 
     def __init__(self, wire: TcpDirection) -> None:
         self.wire = wire
+        self._ends: set[Endpoint] | None = None  # made when first asked (closed_by)
 
     def closed_by(self, seg: TcpSegment) -> bool:
-        w = self.wire
-        return {seg.source, seg.destination} == {
-            Endpoint.of(w.src, w.sport),
-            Endpoint.of(w.dst, w.dport),
-        }
+        ends = self._ends
+        if ends is None:  # every open direction is asked at each end of a connection
+            w = self.wire
+            ends = self._ends = {Endpoint.of(w.src, w.sport), Endpoint.of(w.dst, w.dport)}
+        return {seg.source, seg.destination} == ends
 
 
 class TcpDecoder:
