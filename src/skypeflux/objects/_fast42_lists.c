@@ -488,6 +488,7 @@ PyObject *fast42_decode_coded(PyObject *Py_UNUSED(module), PyObject *const *args
     /* A decoder on the stack, over the bytes after the marker (the caller checked it): the
      * list code reads only its buffer fields; data is borrowed, held by the caller. */
     Decoder d;
+    memset(&d, 0, sizeof d); /* its object header stays zero: it is never a Python object */
     d.data = data;
     if (fast42_start(&d, data, (Py_ssize_t)start + 1))
         return NULL;
