@@ -290,7 +290,7 @@ class UdpDecoder:
         """Find the public-address pair whose seed makes the CRC match; learn from it."""
         book = self._book
         opened = open_payload_any(parsed, book.seed_pairs(d.src, d.dst), backend=self._crypto)
-        if (opened is None or not opened.crc_ok) and self._try_seen:
+        if opened is None and self._try_seen:
             skype = self._is_skype(d)
             if skype or self._blind_trials > 0:
                 extra_src = book.trial_candidates(d.src)[: self._trial_addresses]
@@ -298,9 +298,9 @@ class UdpDecoder:
                 trials = [(s, d.dst) for s in extra_src] + [(d.src, t) for t in extra_dst]
                 if trials:
                     opened = open_payload_any(parsed, trials, backend=self._crypto)
-                    if not skype and (opened is None or not opened.crc_ok):
+                    if not skype and opened is None:
                         self._blind_trials -= 1
-        if opened is None or not opened.crc_ok:
+        if opened is None:
             return None
         for host, public in ((d.src, opened.public_src), (d.dst, opened.public_dst)):
             if is_private(host) and public:
