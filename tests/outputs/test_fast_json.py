@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from skypeflux.capture import Decoder
 from skypeflux.capture.errors import CaptureError
-from skypeflux.capture.records import BlockInfo, Record
+from skypeflux.capture.records import BlockInfo, FlowKey, Record
 from skypeflux.capture.synth import builtin_names, load_scenario, synthesize
 from skypeflux.ipv4 import Endpoint
 from skypeflux.objects import Address, Obj, ObjectList
@@ -229,3 +229,67 @@ def test_more_object_paths_than_the_writer_keeps() -> None:
         line = _fastjson.record_line(record, 0.0)
         assert line is not None and line == record_line(record, 0.0)
         assert len(json.loads(line)["skypeflux.blocks"][0]["skypeflux.objects"]) == 3_001
+
+
+# Relative times are rounded to six decimals in C, except within 0.01 us of a half, where
+# Python's round() decides: around and at those ties both must write round()'s digits.
+NEAR_TIES = st.builds(
+    lambda k, off: (k + 0.5 + off) / 10**6,
+    st.integers(-(2**47), 2**47),
+    st.sampled_from([0.0, 1e-9, -1e-9, 0.009, -0.009, 0.011, -0.011, 0.3, -0.49, 0.5]),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(NEAR_TIES, st.sampled_from([0.0, 1_156_499_000.0, 1_156_499_000.123457, -3.5]))
+def test_relative_times_are_rounded_as_round_rounds(delta: float, origin: float) -> None:
+    record = payload_record(ObjectList([Obj(0, 1, 5)]), detail="d", error=None, info={})
+    record.time = origin + delta
+    line = _fastjson.record_line(record, origin)
+    if line is None:  # an exponent: the Python path's
+        assert "e" in repr(record.time) + repr(round(record.time - origin, 6))
+        return
+    assert line == record_line(record, origin)
+    written = line.split('"frame.time_relative":', 1)[1].split(",", 1)[0]
+    assert written == repr(round(record.time - origin, 6))
+
+
+class _OwnText(Endpoint):
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return "elsewhere"
+
+
+@pytest.mark.parametrize(
+    ("src", "dst"),
+    [
+        (Endpoint(0, 0), Endpoint(0xFFFFFFFF, 65535)),
+        (Endpoint(0x0A000001, 9), Endpoint(0x01020304, 100)),
+        (Endpoint(2**32, 1), Endpoint(1, 1)),  # ip_text refuses it: so must the line
+        (Endpoint(-1, 1), Endpoint(1, 1)),
+        (Endpoint(1, 2**40), Endpoint(1, -5)),  # str() writes any port
+        (_OwnText(1, 2), Endpoint(3, 4)),  # a subclass with its own text
+    ],
+)
+def test_endpoints_and_flows_are_written_as_their_text(src: Endpoint, dst: Endpoint) -> None:
+    record = payload_record(
+        ObjectList([Obj(2, 1, Address(src.ip % 2**32, 7))]),
+        detail="d",
+        error=None,
+        info={"peer": dst},
+    )
+    record.src, record.dst = src, dst
+    record.flow = FlowKey.udp(src, dst)
+    try:
+        expected = record_line(record, 0.0)
+    except ValueError:  # the address is not one ip_text writes
+        assert _fastjson.record_line(record, 0.0) is None
+        return
+    line = _fastjson.record_line(record, 0.0)
+    if type(src) is not Endpoint:  # a record of other endpoint classes is the Python path's
+        assert line is None
+        return
+    assert line is not None and line == expected
+    data = json.loads(line)
+    assert data["skypeflux.flow"] == str(record.flow) and data["ip.src"] == src.host

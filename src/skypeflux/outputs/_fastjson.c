@@ -38,7 +38,8 @@ static PyObject *transport_udp = NULL, *transport_tcp = NULL, *unit_note = NULL;
 static PyObject *tcp_units = NULL;             /* units whose info has TCP frame fields */
 static PyObject *udp_info = NULL, *tcp_info = NULL; /* key -> (slot, converter code) */
 static PyObject *info_keys = NULL;             /* the registered names, '"name":' each */
-static PyTypeObject *endpoint_type = NULL, *address_type = NULL, *objectlist_type = NULL;
+static PyTypeObject *endpoint_type = NULL, *address_type = NULL, *objectlist_type = NULL,
+                    *flowkey_type = NULL;
 static long schema_version = 0;
 static long family_list = 5, family_string = 3, family_uint64 = 1;
 
@@ -245,6 +246,26 @@ static int put_micro(Buf *b, double x, int *rc)
     return 1;
 }
 
+/*
+ * round(x, 6) without the call, where that is sure: Python rounds the exact value of x to six
+ * decimals (ties to even) and reads that decimal back, the double nearest k / 10**6 for the
+ * integer k, which k / 1e6 is (both exact, the division correctly rounded). Here k is taken
+ * from m = x * 1e6 as computed: for |m| < 2**46 its error is under 2**-7, so when m is more
+ * than 0.01 away from a half-integer the exact product rounds to the same k. Returns 0 (near
+ * a tie, or out of that range) for the general path.
+ */
+static int round_micro(double x, double *out)
+{
+    double m = x * 1e6;
+    if (!(fabs(m) < 70368744177664.0)) /* 2**46; NaN too */
+        return 0;
+    double k = nearbyint(m);
+    if (fabs(fabs(m - k) - 0.5) < 0.01)
+        return 0;
+    *out = k / 1e6;
+    return 1;
+}
+
 /* A float as repr() writes it, only where orjson writes the same (no exponent, finite). */
 static int put_double(Buf *b, double x)
 {
@@ -291,6 +312,68 @@ static int put_keyed(Buf *b, const char *key, Py_ssize_t key_len, PyObject *v, W
 #define KEYED(b, literal_key, v)                                                              \
     put_keyed((b), literal_key, (Py_ssize_t)sizeof(literal_key) - 1, (v), put_scalar)
 
+/*
+ * An Endpoint's (or an Address's) text, ip_text(ip) then ":port" with ``port``, where the
+ * Python __str__ gives exactly that: the exact classes (a subclass may have its own __str__;
+ * configure() is told that Address keeps Endpoint's), an int address in 0..2**32-1 (ip_text
+ * raises otherwise) and an int port. Unquoted, into ``w`` (at least 22 bytes); the length, or
+ * -1 where the Python path writes it.
+ */
+static int endpoint_text(PyObject *ep, int with_port, char *w)
+{
+    if ((!Py_IS_TYPE(ep, endpoint_type) && !Py_IS_TYPE(ep, address_type)) ||
+        PyTuple_GET_SIZE(ep) != 2)
+        return -1;
+    PyObject *ip = PyTuple_GET_ITEM(ep, 0), *port = PyTuple_GET_ITEM(ep, 1);
+    if (!PyLong_CheckExact(ip) || (with_port && !PyLong_CheckExact(port)))
+        return -1;
+    int overflow = 0;
+    long long a = PyLong_AsLongLongAndOverflow(ip, &overflow);
+    long long p = with_port ? PyLong_AsLongLongAndOverflow(port, &overflow) : 0;
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+        return -1;
+    }
+    if (overflow || a < 0 || a > 0xFFFFFFFFLL || p < 0 || p > 0xFFFF)
+        return -1;
+    char *start = w;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        unsigned octet = (unsigned)(a >> shift) & 255;
+        if (octet >= 100)
+            *w++ = (char)('0' + octet / 100);
+        if (octet >= 10)
+            *w++ = (char)('0' + octet / 10 % 10);
+        *w++ = (char)('0' + octet % 10);
+        if (shift)
+            *w++ = '.';
+    }
+    if (with_port) {
+        char digits[8];
+        int n = 0;
+        do {
+            digits[n++] = (char)('0' + p % 10);
+            p /= 10;
+        } while (p);
+        *w++ = ':';
+        while (n)
+            *w++ = digits[--n];
+    }
+    return (int)(w - start);
+}
+
+/* An endpoint's str() (with_port) or its ``host`` as a JSON string; FALLBACK where the
+ * Python path writes it. */
+static int put_endpoint(Buf *b, PyObject *ep, int with_port)
+{
+    char text[32];
+    text[0] = '"';
+    int n = endpoint_text(ep, with_port, text + 1);
+    if (n < 0)
+        return FALLBACK;
+    text[n + 1] = '"';
+    return put(b, text, n + 2);
+}
+
 /* What outputs.values.json_safe(v) makes of v, written (bytes as hex, tuples and lists as
  * arrays, an Endpoint as its text, dicts with their keys as text); anything else is the
  * Python path's. */
@@ -321,6 +404,8 @@ static int put_safe(Buf *b, PyObject *v, int depth)
         return PUTS(b, "}");
     }
     if (PyObject_TypeCheck(v, endpoint_type)) {
+        if (put_endpoint(b, v, 1) == OK)
+            return OK;
         PyObject *text = PyObject_Str(v);
         if (text == NULL) {
             PyErr_Clear();
@@ -513,6 +598,8 @@ static int put_object(Buf *b, PyObject *obj, PyObject *command, PyObject *parent
         TRY(put_int(b, value));
     else if (PyBytes_Check(value))
         TRY(put_bytes_hex(b, value));
+    else if (PyObject_TypeCheck(value, address_type) && put_endpoint(b, value, 1) == OK) {
+    }
     else if (PyObject_TypeCheck(value, address_type)) {
         PyObject *text = PyObject_Str(value);
         if (text == NULL) {
@@ -740,6 +827,8 @@ static int put_registered(Buf *b, int is_udp, int is_tcp, PyObject *unit, PyObje
 static int put_host(Buf *b, const char *key, Py_ssize_t key_len, PyObject *endpoint)
 {
     TRY(put(b, key, key_len));
+    if (put_endpoint(b, endpoint, 0) == OK)
+        return OK;
     PyObject *host = attr(endpoint, s_host);
     if (host == NULL)
         return FALLBACK;
@@ -748,9 +837,53 @@ static int put_host(Buf *b, const char *key, Py_ssize_t key_len, PyObject *endpo
     return rc;
 }
 
+/*
+ * A FlowKey's str(), f"{transport} {a!s} <-> {b!s}", for a key of the UDP or TCP member and
+ * two endpoints endpoint_text() writes; FALLBACK (nothing written) otherwise.
+ */
+static int put_flow(Buf *b, PyObject *key)
+{
+    if (PyTuple_GET_SIZE(key) != 3)
+        return FALLBACK;
+    PyObject *transport = PyTuple_GET_ITEM(key, 0);
+    if (transport != transport_udp && transport != transport_tcp)
+        return FALLBACK;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(transport) < 0) {
+        PyErr_Clear();
+        return FALLBACK;
+    }
+#endif
+    Py_ssize_t t = PyUnicode_GET_LENGTH(transport);
+    if (!PyUnicode_IS_ASCII(transport) || t > 8)
+        return FALLBACK;
+    char text[72];
+    text[0] = '"';
+    memcpy(text + 1, PyUnicode_DATA(transport), (size_t)t);
+    int n = 1 + (int)t;
+    text[n++] = ' ';
+    int a = endpoint_text(PyTuple_GET_ITEM(key, 1), 1, text + n);
+    if (a < 0)
+        return FALLBACK;
+    n += a;
+    memcpy(text + n, " <-> ", 5);
+    n += 5;
+    int z = endpoint_text(PyTuple_GET_ITEM(key, 2), 1, text + n);
+    if (z < 0)
+        return FALLBACK;
+    n += z;
+    text[n++] = '"';
+    return put(b, text, n);
+}
+
 /* A value's str(), as a JSON string. */
 static int put_str_of(Buf *b, PyObject *v)
 {
+    /* a str whose str() is str's own (a StrEnum member): its text as it is */
+    if (PyUnicode_Check(v) && Py_TYPE(v)->tp_str == PyUnicode_Type.tp_str)
+        return put_text(b, v);
+    if (Py_IS_TYPE(v, flowkey_type) && put_flow(b, v) == OK)
+        return OK;
     PyObject *text = PyUnicode_CheckExact(v) ? Py_NewRef(v) : PyObject_Str(v);
     if (text == NULL) {
         PyErr_Clear();
@@ -791,7 +924,11 @@ static int put_record(Buf *b, PyObject *record, PyObject *origin, PyObject *r[])
     TRY(PUTS(b, ",\"frame.time_epoch\":"));
     TRY(put_double(b, PyFloat_AS_DOUBLE(time)));
     TRY(PUTS(b, ",\"frame.time_relative\":"));
-    {
+    double rounded_delta;
+    if (PyFloat_CheckExact(origin) &&
+        round_micro(PyFloat_AS_DOUBLE(time) - PyFloat_AS_DOUBLE(origin), &rounded_delta))
+        TRY(put_double(b, rounded_delta));
+    else {
         PyObject *delta = PyNumber_Subtract(time, origin);
         if (delta == NULL) {
             PyErr_Clear();
@@ -974,8 +1111,8 @@ static void set_ref(PyObject **slot, PyObject *o) { Py_XSETREF(*slot, Py_NewRef(
 
 static PyObject *configure(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 16) {
-        PyErr_SetString(PyExc_TypeError, "configure() takes 16 arguments (see _fastjson.pyi)");
+    if (nargs != 17) {
+        PyErr_SetString(PyExc_TypeError, "configure() takes 17 arguments (see _fastjson.pyi)");
         return NULL;
     }
     if (!PyCallable_Check(args[0]) || !PyCallable_Check(args[1]) || !PyAnySet_Check(args[5]) ||
@@ -1020,7 +1157,8 @@ static PyObject *configure(PyObject *Py_UNUSED(module), PyObject *const *args, P
         return NULL;
     if (set_type(&endpoint_type, args[9], "endpoint") < 0 ||
         set_type(&address_type, args[10], "address") < 0 ||
-        set_type(&objectlist_type, args[11], "object list") < 0)
+        set_type(&objectlist_type, args[11], "object list") < 0 ||
+        set_type(&flowkey_type, args[16], "flow key") < 0)
         return NULL;
     set_ref(&object_prefix, args[0]);
     if (prefix_cache != NULL) /* texts of the function configured before */

@@ -20,5 +20,6 @@ def configure(
     family_list: int,
     family_string: int,
     family_uint64: int,
+    flow_key: type,
     /,
 ) -> None: ...

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from skypeflux.capture.records import BlockInfo, Record, Transport, UnitKind
+from skypeflux.capture.records import BlockInfo, FlowKey, Record, Transport, UnitKind
 from skypeflux.ipv4 import Endpoint
 from skypeflux.messages.names import command_info
 from skypeflux.objects import Address, Family, Obj, ObjectList
@@ -358,6 +358,7 @@ try:  # the same lines in C (optional, like the other fast paths): outputs/_fast
         _LIST,
         _STRING,
         _UINT64,
+        FlowKey,
     )
     _fast_line = _fastjson.record_line
 except ImportError:  # pragma: no cover - a build without a C compiler
