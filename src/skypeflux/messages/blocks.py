@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from skypeflux.messages.errors import MessagesError
-from skypeflux.messages.flags import has_reqid
+from skypeflux.messages.flags import REQID_BIT, has_reqid
 from skypeflux.objects import CODED, BackendArg, Obj, ObjectList, ObjectsError, decode, encode
 from skypeflux.value_class import value_class
 from skypeflux.wire.errors import WireError
@@ -78,6 +78,12 @@ def _decode_list(
     return decoded.objects, decoded.form, None
 
 
+BlockFields = tuple[
+    int, int, int, int, int | None, bytes, ObjectList | None, int | None, str | None
+]
+"""A block's fields in :class:`Block`'s order: what :func:`block_fields` gives."""
+
+
 def parse_blocks(
     plaintext: bytes,
     base: int = 0,
@@ -90,46 +96,54 @@ def parse_blocks(
     ``base`` is added to every offset (e.g. where the plaintext sits in a TCP stream);
     ``objects_backend`` picks the 0x42 range coder (default: fast when built).
     """
+    return [
+        Block(*fields)
+        for fields in block_fields(plaintext, base, decode_objects, objects_backend=objects_backend)
+    ]
+
+
+def block_fields(
+    plaintext: bytes,
+    base: int = 0,
+    decode_objects: bool = True,
+    *,
+    objects_backend: BackendArg = None,
+) -> list[BlockFields]:
+    """:func:`parse_blocks` as tuples of each block's fields, for a caller that builds records
+    of its own from them (every verified unit's blocks go through here: a Block each, made
+    only to be read once, was a tenth of the time of splitting them)."""
     data = bytes(plaintext)
-    blocks: list[Block] = []
+    blocks: list[BlockFields] = []
     pos = 0
     end = len(data)
     while pos < end:
         start = pos
+        # one-byte varints (most sizes, commands below 16) read inline, the rest by read_varint
+        size = data[pos]
+        cmd_raw = data[pos + 1] if pos + 1 < end else 0x80
         try:
-            size, pos = read_varint(data, pos)
-            cmd_raw, body_at = read_varint(data, pos)
+            if size < 0x80 and cmd_raw < 0x80:
+                body_at = pos + 2
+            else:
+                size, pos = read_varint(data, pos)
+                cmd_raw, body_at = read_varint(data, pos)
         except WireError as exc:
             blocks.append(
-                Block(
-                    base + start,
-                    end - start,
-                    0,
-                    0,
-                    None,
-                    b"",
-                    error=f"bad block header: {exc.reason}",
-                )
-            )
+                (base + start, end - start, 0, 0, None, b"", None, None,
+                 f"bad block header: {exc.reason}")
+            )  # fmt: skip
             break
         block_end = body_at + size
-        reqid_len = 2 if has_reqid(cmd_raw & 7) else 0
+        reqid_len = 2 if cmd_raw & REQID_BIT else 0  # has_reqid(flags), the flags' low bits
         if size < reqid_len or block_end > end:
             problem = (
                 f"size {size} exceeds the {end - body_at} bytes left"
                 if block_end > end
                 else f"size {size} too small for a request id"
             )
+            rest = data[body_at + reqid_len :] if reqid_len <= end - body_at else b""
             blocks.append(
-                Block(
-                    base + start,
-                    end - start,
-                    size,
-                    cmd_raw,
-                    None,
-                    data[body_at + reqid_len :] if reqid_len <= end - body_at else b"",
-                    error=problem,
-                )
+                (base + start, end - start, size, cmd_raw, None, rest, None, None, problem)
             )
             break
         reqid = int.from_bytes(data[body_at : body_at + 2], "big") if reqid_len else None
@@ -138,10 +152,10 @@ def parse_blocks(
         objects: ObjectList | None = None
         form: int | None = None
         error: str | None = None
-        if decode_objects:
+        if decode_objects and list_bytes:
             objects, form, error = _decode_list(list_bytes, base + list_at, objects_backend)
         blocks.append(
-            Block(
+            (
                 base + start,
                 block_end - start,
                 size,

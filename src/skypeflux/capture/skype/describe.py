@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from skypeflux.capture.records import BlockInfo
 from skypeflux.messages.addresses import may_claim_public_address
 from skypeflux.messages.addresses import public_address_claims as block_claims
-from skypeflux.messages.blocks import parse_blocks
+from skypeflux.messages.blocks import block_fields, parse_blocks
 from skypeflux.messages.names import command_label
 from skypeflux.objects import BackendArg
 
@@ -23,21 +23,22 @@ def describe_blocks(
 ) -> list[BlockInfo]:
     """Every command block of ``plaintext`` with its decoded objects and command name."""
     described = []
-    for block in parse_blocks(plaintext, base, objects_backend=objects_backend):
-        cmd_raw = block.cmd_raw
+    for offset, length, _size, cmd_raw, reqid, list_bytes, objects, form, error in block_fields(
+        plaintext, base, objects_backend=objects_backend
+    ):
         command = cmd_raw >> 3
         described.append(
             BlockInfo(
-                block.offset,
-                block.length,
+                offset,
+                length,
                 command,
                 cmd_raw & 7,
-                block.reqid,
+                reqid,
                 command_label(command),
-                block.form,
-                block.objects,
-                block.list_bytes,
-                block.error,
+                form,
+                objects,
+                list_bytes,
+                error,
             )
         )
     return described
