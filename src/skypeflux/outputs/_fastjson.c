@@ -315,9 +315,9 @@ static int put_keyed(Buf *b, const char *key, Py_ssize_t key_len, PyObject *v, W
 /*
  * An Endpoint's (or an Address's) text, ip_text(ip) then ":port" with ``port``, where the
  * Python __str__ gives exactly that: the exact classes (a subclass may have its own __str__;
- * configure() is told that Address keeps Endpoint's), an int address in 0..2**32-1 (ip_text
- * raises otherwise) and an int port. Unquoted, into ``w`` (at least 22 bytes); the length, or
- * -1 where the Python path writes it.
+ * Address keeps Endpoint's, which test_fast_json's records of every family hold it to), an
+ * int address in 0..2**32-1 (ip_text raises otherwise) and an int port up to 65535. Unquoted,
+ * into ``w`` (at least 22 bytes); the length, or -1 where the Python path writes it.
  */
 static int endpoint_text(PyObject *ep, int with_port, char *w)
 {
