@@ -110,8 +110,8 @@ def block_fields(
     objects_backend: BackendArg = None,
 ) -> list[BlockFields]:
     """:func:`parse_blocks` as tuples of each block's fields, for a caller that builds records
-    of its own from them (every verified unit's blocks go through here: a Block each, made
-    only to be read once, was a tenth of the time of splitting them)."""
+    of its own from them (every verified unit's blocks go through here, and a Block each
+    would be made only to be read once)."""
     data = bytes(plaintext)
     blocks: list[BlockFields] = []
     pos = 0
@@ -128,10 +128,8 @@ def block_fields(
                 size, pos = read_varint(data, pos)
                 cmd_raw, body_at = read_varint(data, pos)
         except WireError as exc:
-            blocks.append(
-                (base + start, end - start, 0, 0, None, b"", None, None,
-                 f"bad block header: {exc.reason}")
-            )  # fmt: skip
+            problem = f"bad block header: {exc.reason}"
+            blocks.append((base + start, end - start, 0, 0, None, b"", None, None, problem))
             break
         block_end = body_at + size
         reqid_len = 2 if cmd_raw & REQID_BIT else 0  # has_reqid(flags), the flags' low bits
