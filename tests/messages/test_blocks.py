@@ -149,6 +149,15 @@ def test_malformed_input_becomes_an_error_block() -> None:
     assert ok.exact and not bad.exact
     (trailing,) = parse_blocks(bytes.fromhex("05da017f4d421500"))
     assert trailing.error is not None and "used" in trailing.error
+    # the size's and command's one-byte varints are read inline, the longer ones by read_varint:
+    # input ending after either is the same header error
+    for data in (b"\x04", b"\x84", b"\x04\x84", b"\x84\x01", b"\x84\x01\xda"):
+        (head,) = parse_blocks(data)
+        assert head.error is not None and head.error.startswith("bad block header"), data
+        assert (head.offset, head.length, head.size, head.cmd_raw) == (0, len(data), 0, 0)
+    (long_size,) = parse_blocks(bytes.fromhex("8001da010007") + bytes(126))
+    assert (long_size.size, long_size.cmd_raw, long_size.reqid) == (128, 0xDA, 7)
+    assert long_size.length == 132 and long_size.list_bytes == bytes(126)
 
 
 def test_header_only_parse_skips_the_objects() -> None:
