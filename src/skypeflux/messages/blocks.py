@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from skypeflux.messages.errors import MessagesError
-from skypeflux.messages.flags import REQID_BIT, has_reqid
+from skypeflux.messages.flags import has_reqid
 from skypeflux.objects import CODED, BackendArg, Obj, ObjectList, ObjectsError, decode, encode
 from skypeflux.value_class import value_class
 from skypeflux.wire.errors import WireError
@@ -132,7 +132,7 @@ def block_fields(
             blocks.append((base + start, end - start, 0, 0, None, b"", None, None, problem))
             break
         block_end = body_at + size
-        reqid_len = 2 if cmd_raw & REQID_BIT else 0  # has_reqid(flags), the flags' low bits
+        reqid_len = 2 if has_reqid(cmd_raw & 7) else 0
         if size < reqid_len or block_end > end:
             problem = (
                 f"size {size} exceeds the {end - body_at} bytes left"
