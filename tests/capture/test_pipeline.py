@@ -302,7 +302,8 @@ def test_public_address_found_by_trial(tmp_path: Path) -> None:
 def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Random datagrams that merely look like type 0x02, from many public hosts to a private one:
     # trial decryption with every seen address may be spent on only a few of them.
-    from skypeflux.capture.skype import udp_decoder as udpflow
+    from skypeflux import crypto
+    from skypeflux.wire import udp_crypt
 
     rng = random.Random(7)
     path = tmp_path / "lookalike.pcap"
@@ -314,14 +315,15 @@ def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             src = f"81.{i // 200}.{i % 200}.9"
             writer.write(_udp_frame(src, "10.0.0.5", 40000 + i, 5000, bytes(body)), float(i))
     big_calls = 0
-    from skypeflux.wire.udp_crypt import open_payload_any as real
+    real = crypto.open_first
 
-    def counting(parsed: Any, pairs: list[tuple[str, str]], **kwargs: Any) -> Any:
+    def counting(pairs: list[tuple[str, str]], *args: Any, **kwargs: Any) -> Any:
         nonlocal big_calls
         big_calls += len(pairs) > 8
-        return real(parsed, pairs, **kwargs)
+        return real(pairs, *args, **kwargs)
 
-    monkeypatch.setattr(udpflow, "open_payload_any", counting)
+    # the name udp_crypt calls (a module global even where udp_crypt is compiled with mypyc)
+    monkeypatch.setattr(udp_crypt, "open_first", counting)
     records = list(Decoder().run(path))
     assert records == []
     assert 0 < big_calls <= Limits().blind_trials

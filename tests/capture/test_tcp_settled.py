@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import tracemalloc
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from skypeflux.capture import DecodeOptions, Decoder
+from skypeflux.capture.files.source import open_capture
 from skypeflux.capture.files.writer import Packet, write_capture
 from skypeflux.capture.limits import Limits
 from skypeflux.capture.net.build import ethernet
+from skypeflux.capture.net.packets import NetDecoder, TcpSegment
 from skypeflux.capture.net.tcp_build import TcpConversation
-from skypeflux.capture.net.tcp_connections import TcpTracker
-from skypeflux.capture.records import UnitKind
+from skypeflux.capture.records import Record, UnitKind
 from skypeflux.capture.skype import tcp_decoder
+from skypeflux.capture.skype.survey import _to_private_host
+from skypeflux.capture.skype.tcp_decoder import TcpDecoder
 from skypeflux.messages.blocks import encode_block
 from skypeflux.objects import Family, Obj
 from skypeflux.wire.tcp import LAST_WORD_INITIATOR, LAST_WORD_RESPONDER, ack_frame, data_frame
@@ -67,30 +69,40 @@ def test_a_new_connection_after_a_settled_one_is_decoded(tmp_path: Path) -> None
     assert decoder.outcomes["unaccounted"] == 0
 
 
+def _segments(path: Path) -> list[TcpSegment]:
+    net = NetDecoder()
+    with open_capture(path) as reader:
+        return [
+            item
+            for batch in net.stream(reader)
+            for *_, item in batch
+            if isinstance(item, TcpSegment)
+        ]
+
+
 @pytest.mark.parametrize("host", [HOST, "86.128.245.115"])  # behind NAT, or at a router
-def test_settled_segments_skip_the_tracker(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, host: str
-) -> None:
+@pytest.mark.parametrize("survey", [False, True])
+def test_settled_segments_skip_the_tracker(tmp_path: Path, host: str, survey: bool) -> None:
     """Once both directions of the plain connection are judged, its later segments are not
     tracked: only its handshake and first data segments reach the tracker, in either pass
-    (the first pass reads only directions towards private hosts: between two public ones it
+    (the survey reads only directions towards private hosts: between two public ones it
     judges both at their first data)."""
     path, plain_segments, skype_segments = _capture(tmp_path / "settled.pcap", host)
-    tracked = 0
-    add = TcpTracker.add
-
-    def counting(self: TcpTracker, seg: Any) -> Any:
-        nonlocal tracked
-        tracked += 1
-        return add(self, seg)
-
-    monkeypatch.setattr(TcpTracker, "add", counting)
-    for _record in Decoder(DecodeOptions()).run(path):
-        pass
+    records: list[Record] = []
+    if survey:  # as the survey makes its own (capture/skype/survey.py)
+        decoder = TcpDecoder(records.append, wanted=_to_private_host, claims_only=True)
+    else:
+        decoder = TcpDecoder(records.append)
+    segments = _segments(path)
+    assert len(segments) == plain_segments + skype_segments
+    for seg in segments:
+        decoder.feed(seg)
+    decoder.finish()
     assert plain_segments > 150
-    # per pass: every Skype segment, and of the plain connection its handshake and the first
-    # data of each direction (judged by its first segment), about 6
-    assert 2 * skype_segments < tracked <= 2 * (skype_segments + 10)
+    assert survey or len([r for r in records if r.unit == UnitKind.TCP_DATA]) == 6
+    # every Skype segment, and of the plain connection its handshake and the first data of
+    # each direction (judged by its first segment), about 6
+    assert skype_segments < decoder.segments_tracked <= skype_segments + 10
 
 
 def _many_connections(path: Path, count: int) -> Path:

@@ -122,6 +122,7 @@ class TcpTracker:
         self.max_pieces = max_pieces
         self.budget = BufferBudget(max_memory_total)
         self.connections_seen = 0
+        self.segments = 0  # segments added (the tests check which ones skip the tracker)
         self.evicted = 0
         self._table: OrderedDict[_Key, TcpConnection] = OrderedDict()  # least recent first
 
@@ -132,6 +133,7 @@ class TcpTracker:
     def add(self, seg: TcpSegment) -> list[FlowEvent]:
         """Process one segment; return the stream events it causes, in order."""
         events: list[FlowEvent] = []
+        self.segments += 1
         if len(self._table) > self.idle_floor:
             self._evict_idle(seg.ts, seg.frame, events)
         a: _Address = (seg.src, seg.sport)

@@ -169,6 +169,11 @@ class TcpDecoder:
     def connections_seen(self) -> int:
         return self._tracker.connections_seen
 
+    @property
+    def segments_tracked(self) -> int:
+        """Segments that went through the tracker (the others skipped it: ``_settled``)."""
+        return self._tracker.segments
+
     def feed(self, seg: TcpSegment) -> None:
         self._now, self._now_ts = seg.frame, seg.ts
         settled = self._settled
