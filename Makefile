@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench clean check-fast sanitizers
+.PHONY: demo test test-fast test-pure build lint bench clean check-fast sanitizers
 
 demo: $(STAMP)
 	$(VENV)/bin/skypeflux demo
@@ -19,6 +19,19 @@ test: lint
 test-fast: lint
 	$(PY) -m pytest -q -m "not slow"
 
+# Rebuild the C extensions and the mypyc-compiled modules after editing them (the tests refuse
+# to start on a compiled module older than its source).
+build: $(STAMP)
+	$(PY) setup.py -q build_ext --inplace
+
+# The fast tests again on the plain-Python source of the mypyc-compiled modules (CI): a copy of
+# src without their libraries, so what the compiled build runs is also proven as written.
+test-pure: $(STAMP)
+	$(PY) -m tests.helpers.compiled build/pure
+	PYTHONPATH=build/pure $(PY) -c "import skypeflux.capture.pipeline as p; \
+	assert p.__file__.endswith('.py') and 'build/pure' in p.__file__, p.__file__"
+	PYTHONPATH=build/pure $(PY) -m pytest -q -m "not slow" -p no:cacheprovider
+
 # CI: fail when a C fast path was not built (the pure-vs-C tests would compare pure with pure)
 check-fast: $(STAMP)
 	$(PY) -c "from skypeflux.crypto import backends as c; from skypeflux.objects import backends as o; \
@@ -26,7 +39,9 @@ check-fast: $(STAMP)
 	missing = [n for n, b in (('crypto', c), ('objects', o)) if 'fast' not in b.available()]; \
 	missing += [] if n._fast_parse else ['capture.net (_fastnet)']; \
 	missing += [] if j.fast_available() else ['outputs (_fastjson)']; \
-	assert not missing, f'C fast path not built: {missing}'; print('C fast paths built')"
+	from tests.helpers.compiled import compiled_names, built; \
+	missing += [n for n in compiled_names() if not built(n)]; \
+	assert not missing, f'C fast path not built: {missing}'; print('C fast paths and mypyc modules built')"
 
 # the codec fuzzers against an ASan/UBSan build of the C extensions (.ci/sanitizers)
 sanitizers: $(STAMP)

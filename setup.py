@@ -1,5 +1,6 @@
 """Build hook for the optional C fast paths (key expansion, RC4, address search; 0x42 coder;
-the plain case of the network decoder; JSON lines).
+the plain case of the network decoder; JSON lines), and for the pipeline modules compiled with
+mypyc (``[tool.skypeflux] compiled`` in pyproject.toml).
 
 Everything else is declared in pyproject.toml. The extensions are optional: when no C compiler is
 available the install still succeeds and skypeflux runs on its pure-Python path.
@@ -7,9 +8,15 @@ available the install still succeeds and skypeflux runs on its pure-Python path.
 They are always compiled with ``-Wall -Wextra``; ``SKYPEFLUX_STRICT_BUILD=1`` (set by CI) adds
 ``-Werror`` so a new warning fails the project's own build, while a user's install on another
 compiler, whose warnings we have never seen, is never refused for one.
+
+The mypyc modules are the same source as the plain Python ones, compiled to C: there is no second
+copy of their logic to keep in step. ``SKYPEFLUX_PURE_PYTHON=1`` leaves them plain (the tests'
+second run in CI, and a debugger that wants to step through them); a build without mypyc, or one
+where they fail to compile, falls back to the plain modules unless strict.
 """
 
 import os
+import tomllib
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -20,18 +27,57 @@ NET = "src/skypeflux/capture/net"
 OUTPUTS = "src/skypeflux/outputs"
 STRICT = os.environ.get("SKYPEFLUX_STRICT_BUILD", "") == "1"
 FLAGS = ["-O3", "-Wall", "-Wextra", *(["-Werror"] if STRICT else [])]
+PURE = os.environ.get("SKYPEFLUX_PURE_PYTHON", "") == "1"
+
+
+def compiled_modules() -> list[str]:
+    """The modules to compile with mypyc, as paths (their one list is in pyproject.toml)."""
+    with open("pyproject.toml", "rb") as fh:
+        names = tomllib.load(fh)["tool"]["skypeflux"]["compiled"]
+    return [f"src/{name.replace('.', '/')}.py" for name in names]
+
+
+def mypyc_extensions() -> list[Extension]:
+    if PURE:
+        return []
+    try:
+        from mypyc.build import mypycify
+    except ImportError as exc:
+        if STRICT:
+            raise
+        print(f"skypeflux: mypyc not available ({exc}); the pipeline runs as plain Python")
+        return []
+    try:
+        # one library inside the package (not a top-level module an editable install may hide)
+        return list(mypycify(compiled_modules(), opt_level="3", group_name="skypeflux._compiled"))
+    except (Exception, SystemExit) as exc:  # mypyc exits on a type error
+        if STRICT:
+            raise
+        print(f"skypeflux: mypyc could not compile the pipeline ({exc}); plain Python is used")
+        return []
 
 
 class OptionalBuildExt(build_ext):
-    """Build C extensions, but never fail the install because of them (unless strict)."""
+    """Build C extensions, but never fail the install because of them (unless strict).
+
+    The mypyc libraries stand or fall together: each module's library imports the shared one,
+    so when any of them fails to build, those that did are removed and every compiled module
+    stays plain Python (a half-built set would make the package fail to import)."""
 
     def run(self) -> None:
+        self._mypyc_failed = False
         try:
             super().run()
         except Exception as exc:
             if STRICT:
                 raise
             print(f"skypeflux: C fast path not built ({exc}); using the pure-Python path")
+        if self._mypyc_failed:
+            for ext in self.extensions:
+                path = self.get_ext_fullpath(ext.name)
+                if ext.name in MYPYC_NAMES and os.path.exists(path):
+                    os.remove(path)
+            print("skypeflux: the mypyc-compiled modules were not built; they run as plain Python")
 
     def build_extension(self, ext: Extension) -> None:
         try:
@@ -39,8 +85,12 @@ class OptionalBuildExt(build_ext):
         except Exception as exc:
             if STRICT:
                 raise
+            self._mypyc_failed |= ext.name in MYPYC_NAMES
             print(f"skypeflux: C fast path {ext.name} not built ({exc})")
 
+
+MYPYC = mypyc_extensions()
+MYPYC_NAMES = {ext.name for ext in MYPYC}
 
 setup(
     ext_modules=[
@@ -80,6 +130,7 @@ setup(
             extra_compile_args=FLAGS,
             optional=not STRICT,
         ),
+        *MYPYC,
     ],
     cmdclass={"build_ext": OptionalBuildExt},
 )

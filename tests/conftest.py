@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from skypeflux.cli.stale_build import stale_modules
 from tests.helpers.paths import IN_CI, SHARED, need
 
 MARKER = SHARED / "captures" / "SkypeIRC.cap"
@@ -30,6 +31,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    outdated = stale_modules()
+    if outdated:
+        pytest.exit(
+            f"{len(outdated)} mypyc-compiled module(s) older than their source "
+            f"({', '.join(outdated[:3])}{', ...' if len(outdated) > 3 else ''}): the tests "
+            "would run the old code; run `make build` (or build with SKYPEFLUX_PURE_PYTHON=1)",
+            returncode=1,
+        )
     if HAVE_SHARED:
         return
     if IN_CI:

@@ -40,6 +40,6 @@ class OrderedEmitter:
 
     def flush(self) -> Iterator[Record]:
         """End of capture: every record still held, in the same order (a method, not an
-        alias of :meth:`drain`: mypyc, which ``benchmarks/bench_mypyc.py`` tries, refuses
-        class attributes that alias methods)."""
+        alias of :meth:`drain`: mypyc, which compiles this module, refuses class attributes
+        that alias methods)."""
         return self.drain()

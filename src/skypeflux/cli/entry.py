@@ -16,6 +16,12 @@ EXIT_INTERRUPTED = 130  # the same value as skypeflux.cli.errors.EXIT_INTERRUPTE
 
 def main(argv: list[str] | None = None) -> Any:
     try:
+        from skypeflux.cli.stale_build import warning
+
+        stale = warning()
+        if stale is not None:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                sys.stderr.write(stale + "\n")
         from skypeflux.cli.app import main as run
     except KeyboardInterrupt:
         with contextlib.suppress(OSError, ValueError, AttributeError):

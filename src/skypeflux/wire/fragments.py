@@ -181,7 +181,7 @@ class FragmentAssembler:
         if len(self._done) > self.max_messages:
             self._done.popitem(last=False)
         order = range(entry.last_index + 1)
-        joined = b"".join(entry.pieces[i] for i in order)
+        joined = b"".join([entry.pieces[i] for i in order])
         frames = tuple(entry.frames[i] for i in order)
         ivs = tuple(entry.ivs[i] for i in order)
         count = entry.last_index + 1
