@@ -49,12 +49,18 @@ def mypyc_extensions() -> list[Extension]:
         return []
     try:
         # one library inside the package (not a top-level module an editable install may hide)
-        return list(mypycify(compiled_modules(), opt_level="3", group_name="skypeflux._compiled"))
+        built = list(mypycify(compiled_modules(), opt_level="3", group_name="skypeflux._compiled"))
     except (Exception, SystemExit) as exc:  # mypyc exits on a type error
         if STRICT:
             raise
         print(f"skypeflux: mypyc could not compile the pipeline ({exc}); plain Python is used")
         return []
+    # flags for the generated C only (the sanitizer build relaxes one check that mypyc's own
+    # runtime trips, while the hand-written extensions keep the full set)
+    extra = os.environ.get("SKYPEFLUX_MYPYC_CFLAGS", "").split()
+    for ext in built:
+        ext.extra_compile_args = [*ext.extra_compile_args, *extra]
+    return built
 
 
 class OptionalBuildExt(build_ext):
