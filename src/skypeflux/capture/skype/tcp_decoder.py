@@ -75,6 +75,12 @@ class _Direction:
     wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
     connection: int = 0  # the tracker's number for the connection
 
+    def decoding(self) -> bool:
+        """Proven Skype by its header and not ended. A call, not a test of the two fields in
+        place: calls between two tests change them (``_end`` sets the status), which mypy's
+        narrowing of a field does not see, and compiled code trusts the narrowed type."""
+        return self.skype is True and not self.status
+
     def closed_by(self, seg: TcpSegment) -> bool:
         ends = {seg.source, seg.destination}
         return {self.src, self.dst} == ends
@@ -297,7 +303,7 @@ class TcpDecoder:
             if state.skype is False:  # judged (or not wanted): at most a chunk or two each
                 self._settling.append(event.connection)
         elif isinstance(item, Gap):
-            if state.skype and not state.status:
+            if state.decoding():
                 self._end(
                     state,
                     f"hole of {item.missing} bytes at stream offset {item.offset} "
@@ -305,7 +311,7 @@ class TcpDecoder:
                 )
             self._close(id(event.direction))
         elif isinstance(item, End):
-            if item.reason == END_IDLE and state.skype and not state.status:
+            if item.reason == END_IDLE and state.decoding():
                 self._end(state, "no traffic for a long time: connection forgotten (idle)")
             self._close(id(event.direction))
 
@@ -345,12 +351,12 @@ class TcpDecoder:
             self._header(state)
         for frame in frames:
             self._frame(state, frame)
-        if decoder.status is DecoderStatus.BROKEN and state.skype and not state.status:
+        if decoder.status is DecoderStatus.BROKEN and state.decoding():
             self._end(state, f"framing lost: {decoder.error}")
         if chunk.frame in self._cut_frames:
             # The bytes present are genuine; the rest of the segment is not in the capture.
             self._cut_frames.discard(chunk.frame)
-            if state.skype and not state.status:
+            if state.decoding():
                 self._end(
                     state,
                     f"segment in frame {chunk.frame} cut by the snap length: "
