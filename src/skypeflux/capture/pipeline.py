@@ -213,6 +213,9 @@ class Decoder:
             for batch in net.stream(reader):
                 if self.first_time is None:
                     self.first_time = batch[0][1]
+                # a local, not the field: the consumer runs between packets, and compiled code
+                # would trust mypy's narrowing of the field to float past anything it does
+                origin = self.first_time
                 for frame, ts, wirelen, item in batch:
                     last_frame, last_ts = frame, ts
                     while proofs and proofs[0][1].frame <= frame:
@@ -239,7 +242,7 @@ class Decoder:
                     if held:
                         yield from out(emitter.drain())
                     if ended is not None:  # its records are out: its counters can go
-                        table.end(*ended, self.first_time or 0.0)
+                        table.end(*ended, origin)
                         ended = None
                     count += 1
                     if progress is not None and count % PROGRESS_EVERY == 0:
