@@ -6,7 +6,7 @@ import importlib.machinery
 import os
 from pathlib import Path
 
-from skypeflux.cli.stale_build import stale_modules
+from skypeflux.cli.stale_build import SHARED_LIBRARY, stale_modules
 
 SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
 
@@ -31,6 +31,20 @@ def test_a_source_newer_than_its_library_is_named(tmp_path: Path) -> None:
     assert stale_modules(package) == ["pkg.sub.b"]
     os.utime(package / "a.py")
     assert stale_modules(package) == ["pkg.a", "pkg.sub.b"]
+
+
+def test_a_rebuilt_shared_library_makes_its_modules_current(tmp_path: Path) -> None:
+    # a rebuild rewrites the shared library; a module's own shim only when its text changed
+    package = _tree(tmp_path, checkout=True)
+    shared = package / f"{SHARED_LIBRARY}{SUFFIX}"
+    shared.write_bytes(b"")
+    os.utime(shared, (2_000_000, 2_000_000))
+    for name in ("a", "sub/b"):
+        os.utime(package / f"{name}{SUFFIX}", (1_000_000, 1_000_000))  # shims of the first build
+    os.utime(package / "a.py", (1_500_000, 1_500_000))  # edited, then built again
+    assert stale_modules(package) == []
+    os.utime(package / "sub" / "b.py")  # edited after that build
+    assert stale_modules(package) == ["pkg.sub.b"]
 
 
 def test_an_installed_copy_is_not_checked(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from skypeflux.cli.stale_build import SHARED_LIBRARY
+
 EXTENSION = importlib.machinery.EXTENSION_SUFFIXES[0].rsplit(".", 1)[-1]  # "so"
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +64,7 @@ def plain_copy(target: Path) -> int:
         if library is not None:
             (target / library.relative_to(root)).unlink()
             left_out += 1
-    for group in (target / "skypeflux").glob(f"_compiled__mypyc.*{EXTENSION}"):
+    for group in (target / "skypeflux").glob(f"{SHARED_LIBRARY}.*{EXTENSION}"):
         group.unlink()
     return left_out
 
