@@ -78,12 +78,22 @@ class OptionalBuildExt(build_ext):
             if STRICT:
                 raise
             print(f"skypeflux: C fast path not built ({exc}); using the pure-Python path")
+        mypyc_paths = [
+            path
+            for ext in self.extensions
+            if ext.name in MYPYC_NAMES and os.path.exists(path := self.get_ext_fullpath(ext.name))
+        ]
         if self._mypyc_failed:
-            for ext in self.extensions:
-                path = self.get_ext_fullpath(ext.name)
-                if ext.name in MYPYC_NAMES and os.path.exists(path):
-                    os.remove(path)
+            for path in mypyc_paths:
+                os.remove(path)
             print("skypeflux: the mypyc-compiled modules were not built; they run as plain Python")
+        else:
+            # mypyc has just compared every listed source with what it built; where only a
+            # comment or blank changed, it writes the same C and nothing is compiled again,
+            # so the libraries are older than their sources although they are current: mark
+            # them current, for skypeflux.cli.stale_build (which compares times)
+            for path in mypyc_paths:
+                os.utime(path)
 
     def build_extension(self, ext: Extension) -> None:
         try:
