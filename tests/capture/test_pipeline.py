@@ -302,7 +302,6 @@ def test_public_address_found_by_trial(tmp_path: Path) -> None:
 def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Random datagrams that merely look like type 0x02, from many public hosts to a private one:
     # trial decryption with every seen address may be spent on only a few of them.
-    from skypeflux import crypto
     from skypeflux.wire import udp_crypt
 
     rng = random.Random(7)
@@ -315,15 +314,16 @@ def test_blind_trials_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             src = f"81.{i // 200}.{i % 200}.9"
             writer.write(_udp_frame(src, "10.0.0.5", 40000 + i, 5000, bytes(body)), float(i))
     big_calls = 0
-    real = crypto.open_first
+    real = udp_crypt._default_open_first
 
-    def counting(pairs: list[tuple[str, str]], *args: Any, **kwargs: Any) -> Any:
+    def counting(pairs: list[tuple[str, str]], *args: Any) -> Any:
         nonlocal big_calls
         big_calls += len(pairs) > 8
-        return real(pairs, *args, **kwargs)
+        return real(pairs, *args)
 
-    # the name udp_crypt calls (a module global even where udp_crypt is compiled with mypyc)
-    monkeypatch.setattr(udp_crypt, "open_first", counting)
+    # what the decoders call for the default back end (a module global even where udp_crypt
+    # is compiled with mypyc)
+    monkeypatch.setattr(udp_crypt, "_default_open_first", counting)
     records = list(Decoder().run(path))
     assert records == []
     assert 0 < big_calls <= Limits().blind_trials

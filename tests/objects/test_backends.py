@@ -414,3 +414,36 @@ def test_misuse_of_the_whole_list_call_raises(args: tuple[Any, ...], error: type
 
     with pytest.raises(error):
         _fast42.decode_coded(*args)
+
+
+@needs_fast
+def test_the_public_whole_list_call_gives_what_decode_gives(
+    object_vectors: list[dict[str, Any]],
+) -> None:
+    """``whole_list_call`` (what ``messages.blocks`` calls for every 0x42 list, skipping the
+    layers of ``decode``) with ``decode``'s default limits: the same objects and consumed
+    length, or the same error at the same byte; none on the pure back end."""
+    from skypeflux.objects import DEFAULT_BUDGET, DEFAULT_MAX_DEPTH, whole_list_call
+
+    assert whole_list_call("pure") is None
+    call = whole_list_call()
+    assert call is not None and call is whole_list_call("fast")
+    rng = random.Random(2026)
+    seeds = [bytes.fromhex(v["hex"]) for v in object_vectors if v["kind"] == "42"]
+    seen = {"ok": 0, "error": 0}
+    for i in range(3_000):
+        data = _mutant(rng, seeds) if i % 3 else rng.choice(seeds)
+        if data[0] != 0x42:
+            continue
+        expected = _outcome(data, "fast")
+        assert expected == _outcome(data, "pure")
+        try:
+            result = call(data, 0, DEFAULT_MAX_DEPTH, DEFAULT_BUDGET)
+        except ObjectsError as exc:
+            got: Outcome = ("error", exc.reason, exc.offset)
+        else:
+            assert result is not None, data.hex()  # handed back: never met; the caller decodes
+            got = ("ok", result[0], result[1], 0x42)
+        assert got == expected, data.hex()
+        seen[got[0]] += 1
+    assert seen["ok"] > 300 and seen["error"] > 300, seen

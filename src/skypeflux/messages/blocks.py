@@ -12,7 +12,20 @@ from collections.abc import Iterable
 
 from skypeflux.messages.errors import MessagesError
 from skypeflux.messages.flags import has_reqid
-from skypeflux.objects import CODED, BackendArg, Obj, ObjectList, ObjectsError, decode, encode
+from skypeflux.objects import (
+    CODED,
+    DEFAULT_BUDGET,
+    DEFAULT_MAX_DEPTH,
+    BackendArg,
+    CodedListDecoder,
+    Obj,
+    ObjectList,
+    ObjectsError,
+    decode,
+    encode,
+    get_backend,
+    whole_list_call,
+)
 from skypeflux.value_class import value_class
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.varint import encode_varint, read_varint
@@ -58,24 +71,41 @@ class Block:
         return build_block(self.command, self.flags, self.reqid, self.list_bytes)
 
 
+# the default back end's whole-list call, looked up once: every verified unit's lists go by it
+_DEFAULT_BACKEND = get_backend()
+_DEFAULT_CALL = whole_list_call(_DEFAULT_BACKEND)
+
+
+def _list_call(backend: BackendArg) -> CodedListDecoder | None:
+    if backend is None or backend is _DEFAULT_BACKEND:
+        return _DEFAULT_CALL
+    return whole_list_call(backend)
+
+
 def _decode_list(
-    list_bytes: bytes, at: int, backend: BackendArg
+    list_bytes: bytes, at: int, backend: BackendArg, call: CodedListDecoder | None
 ) -> tuple[ObjectList | None, int | None, str | None]:
+    """What ``objects.decode(list_bytes)`` finds, as (objects, form, problem); a 0x42 list goes
+    straight to ``call`` (``objects.whole_list_call``) when there is one."""
     if not list_bytes:
         return None, None, None
     try:
-        decoded = decode(list_bytes, backend=backend)
+        done = None
+        if call is not None and list_bytes[0] == CODED:
+            done = call(list_bytes, 0, DEFAULT_MAX_DEPTH, DEFAULT_BUDGET)
+        if done is not None:
+            objects, consumed, _ = done
+            form = CODED
+        else:
+            decoded = decode(list_bytes, backend=backend)
+            objects, consumed, form = decoded.objects, decoded.consumed, decoded.form
     except ObjectsError as exc:
         where = getattr(exc, "offset", None)
         pos = at + where if isinstance(where, int) else at
         return None, None, f"object list does not decode at byte {pos}: {exc}"
-    if decoded.consumed != len(list_bytes):
-        return (
-            decoded.objects,
-            decoded.form,
-            f"object list used {decoded.consumed} of {len(list_bytes)} bytes",
-        )
-    return decoded.objects, decoded.form, None
+    if consumed != len(list_bytes):
+        return objects, form, f"object list used {consumed} of {len(list_bytes)} bytes"
+    return objects, form, None
 
 
 BlockFields = tuple[
@@ -113,6 +143,7 @@ def block_fields(
     of its own from them (every verified unit's blocks go through here, and a Block each
     would be made only to be read once)."""
     data = bytes(plaintext)
+    call = _list_call(objects_backend) if decode_objects else None
     blocks: list[BlockFields] = []
     pos = 0
     end = len(data)
@@ -151,7 +182,7 @@ def block_fields(
         form: int | None = None
         error: str | None = None
         if decode_objects and list_bytes:
-            objects, form, error = _decode_list(list_bytes, base + list_at, objects_backend)
+            objects, form, error = _decode_list(list_bytes, base + list_at, objects_backend, call)
         blocks.append(
             (
                 base + start,

@@ -9,6 +9,8 @@ Public API:
   (bytes the list occupies; anything after it is left alone) and ``form`` (0x41 or 0x42).
 - ``encode(objects, form=0x42, *, backend=None) -> bytes``: serialise; 0x42 sorts every level
   stably by id.
+- ``whole_list_call(backend=None)``: the C call behind ``decode`` for a whole 0x42 list, for
+  a caller that decodes one in every command block (``messages.blocks``).
 - ``backend_name()``, ``available_backends()``, ``get_backend(backend)``: the 0x42 range
   coder runs in C (``_fast42``) when it was built, else in pure Python; ``backend=`` on a call
   (``"pure"``, ``"fast"`` or a ``Backend``) overrides that. Nothing is chosen process-wide and
@@ -37,8 +39,8 @@ from __future__ import annotations
 from skypeflux.value_class import value_class
 
 from . import backends
-from .backends import Backend, BackendArg
-from .coded42 import CODED_MARKER, encode_coded
+from .backends import Backend, BackendArg, CodedListDecoder
+from .coded42 import CODED_MARKER, MAX_C_BUDGET, MAX_C_DEPTH, encode_coded
 from .errors import ObjectsError
 from .lists import decode_list
 from .model import MAX_DEPTH_LIMIT, Address, Family, Obj, ObjectList
@@ -54,6 +56,7 @@ __all__ = [
     "Address",
     "Backend",
     "BackendArg",
+    "CodedListDecoder",
     "Decoded",
     "Family",
     "Obj",
@@ -67,6 +70,7 @@ __all__ = [
     "from_tree",
     "get_backend",
     "to_tree",
+    "whole_list_call",
 ]
 
 RAW = RAW_MARKER
@@ -129,6 +133,21 @@ def decode(
     form = data[0] if data else 0
     objects, end, _ = decode_list(data, 0, 0, max_depth, budget, coder)
     return Decoded(objects, end, RAW if form == RAW else CODED)
+
+
+def whole_list_call(backend: BackendArg = None) -> CodedListDecoder | None:
+    """The back end's one call for a whole 0x42 list, or None (the pure one).
+
+    For a caller that decodes a list in every command block of a capture: with ``data``
+    (bytes) starting with ``CODED``, ``call(data, 0, DEFAULT_MAX_DEPTH, DEFAULT_BUDGET)`` gives
+    ``(objects, end, budget left)``, and raises, exactly as :func:`decode` would with its
+    defaults, without the layers of checks and dispatch :func:`decode` passes on every call;
+    a ``None`` back means :func:`decode` must do it (a raw value running past the data)."""
+    coder = backends.get(backend)
+    return coder.coded_list if _DEFAULTS_IN_C else None
+
+
+_DEFAULTS_IN_C = DEFAULT_MAX_DEPTH <= MAX_C_DEPTH and 0 <= DEFAULT_BUDGET <= MAX_C_BUDGET
 
 
 def encode(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from skypeflux.crypto import BackendArg, CryptoError, decrypt, open_first, skype_crc32
+from skypeflux.crypto import BackendArg, CryptoError, decrypt, get_backend, open_first, skype_crc32
 from skypeflux.crypto.seeds import resend_seed, udp_seed, udp_seed_input
 from skypeflux.ipv4 import UNKNOWN_IP_TEXT, ip_text
 from skypeflux.value_class import value_class
@@ -26,6 +26,11 @@ from skypeflux.wire.udp import (
 
 UNKNOWN_ADDRESS = UNKNOWN_IP_TEXT
 """The source address a client uses before it knows its own public address."""
+
+
+# crypto.open_first of the back end a decoder holds unless told otherwise, looked up once
+_DEFAULT_BACKEND = get_backend()
+_default_open_first = _DEFAULT_BACKEND.open_first
 
 
 @value_class
@@ -98,9 +103,14 @@ def open_payload_any(
         raise WireError(f"cannot open a {type(datagram).__name__} with addresses", 2)
     pairs = candidates if isinstance(candidates, list | tuple) else list(candidates)
     try:
-        found = open_first(
-            pairs, datagram.id, datagram.iv, datagram.crc, datagram.ciphertext, backend=backend
-        )
+        if backend is None or backend is _DEFAULT_BACKEND:  # the decoders' case: no layers
+            found = _default_open_first(
+                pairs, datagram.id, datagram.iv, datagram.crc, datagram.ciphertext
+            )
+        else:
+            found = open_first(
+                pairs, datagram.id, datagram.iv, datagram.crc, datagram.ciphertext, backend=backend
+            )
     except CryptoError as exc:  # an address that is not one
         raise WireError(str(exc), 0) from None
     if found is None:

@@ -121,9 +121,9 @@ class UdpDecoder:
             if blocks is None:
                 blocks = describe_blocks(plaintext, objects_backend=self._objects)
             record.blocks = blocks
-        for host in (record.src.host, record.dst.host):
-            if is_private(host):
-                self.private_hosts.add(host)
+        for endpoint in (record.src, record.dst):
+            if is_private(endpoint.ip):  # the number: no text made for the public side
+                self.private_hosts.add(endpoint.host)
         self._emit(record)
         if plaintext is not None and record.verification.ok:
             self._learn_from_claims(record)
@@ -177,8 +177,8 @@ class UdpDecoder:
 
     def _learn_from_claims(self, record: Record) -> None:
         """Object 0x11 of a reply to a private host: a candidate for its later datagrams."""
-        host = record.dst.host
-        if is_private(host):
+        if is_private(record.dst.ip):
+            host = record.dst.host
             for ip, _port, cmd in public_address_claims(record.blocks):
                 self._book.add_candidate(host, ip, record.frame, f"object 0x11 (cmd {cmd})")
 
@@ -412,4 +412,3 @@ class UdpDecoder:
         self._out(record)
         if opened is not None:  # an unverified piece can never be part of a verified message
             self._joiner.add(record, parsed, opened, verification)
-
