@@ -218,3 +218,40 @@ class Record:
     plaintext: bytes | None = None  # only when verification.ok
     blocks: list[BlockInfo] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)  # type-specific fields (iv, crc, ...)
+
+    # Written out, not left to @dataclass (which still gives eq, repr, fields and replace): a
+    # compiled module runs the __init__ that dataclasses generates as byte code, called with
+    # its arguments packed, and one Record is made for every unit of a capture.
+    def __init__(
+        self,
+        frame: int,
+        time: float,
+        unit: UnitKind,
+        src: Endpoint,
+        dst: Endpoint,
+        transport: Transport,
+        verification: Verification,
+        flow: FlowKey,
+        frames: list[int] | None = None,
+        udp_type: int | None = None,
+        udp_func: int | None = None,
+        packet_id: int | None = None,
+        plaintext: bytes | None = None,
+        blocks: list[BlockInfo] | None = None,
+        info: dict[str, Any] | None = None,
+    ) -> None:
+        self.frame = frame
+        self.time = time
+        self.unit = unit
+        self.src = src
+        self.dst = dst
+        self.transport = transport
+        self.verification = verification
+        self.flow = flow
+        self.frames = [] if frames is None else frames
+        self.udp_type = udp_type
+        self.udp_func = udp_func
+        self.packet_id = packet_id
+        self.plaintext = plaintext
+        self.blocks = [] if blocks is None else blocks
+        self.info = {} if info is None else info
