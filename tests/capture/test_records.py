@@ -32,7 +32,7 @@ def _distinct(cls: type[Any], **known: Any) -> Any:
     values: dict[str, Any] = {}
     types = _field_types(cls)
     for n, f in enumerate(fields(cls)):
-        text = types[f.name]
+        text = types[f.name].removeprefix("Final[")  # a native value class: Final fields
         values[f.name] = known.get(f.name, f"{f.name}-{n}" if text.startswith("str") else n + 7)
     return cls(**values)
 

@@ -43,6 +43,27 @@ class FlowCounters:
     last_frame: int = 0
     problems: list[str] = field(default_factory=list)  # why a TCP direction stopped early
 
+    # written out: compiled, the generated one runs as byte code (see Record)
+    def __init__(
+        self,
+        units: int = 0,
+        verified: int = 0,
+        unverified: int = 0,
+        clear: int = 0,
+        blocks: int = 0,
+        first_frame: int = 0,
+        last_frame: int = 0,
+        problems: list[str] | None = None,
+    ) -> None:
+        self.units = units
+        self.verified = verified
+        self.unverified = unverified
+        self.clear = clear
+        self.blocks = blocks
+        self.first_frame = first_frame
+        self.last_frame = last_frame
+        self.problems = [] if problems is None else problems
+
     def add(self, record: Record) -> None:
         if record.unit == UnitKind.NOTE:
             return
@@ -88,6 +109,19 @@ class Traffic:
     bytes: int = 0
     first_time: float = 0.0
     last_time: float = 0.0
+
+    # written out: compiled, the generated one runs as byte code (see Record)
+    def __init__(
+        self,
+        packets: int = 0,
+        bytes: int = 0,
+        first_time: float = 0.0,
+        last_time: float = 0.0,
+    ) -> None:
+        self.packets = packets
+        self.bytes = bytes
+        self.first_time = first_time
+        self.last_time = last_time
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,11 +37,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from skypeflux.ipv4 import Endpoint
 from skypeflux.objects import ObjectList
-from skypeflux.value_class import value_class
 
 
 class UnitKind(StrEnum):
@@ -102,19 +101,42 @@ STRUCTURE_FAILED = "failed"
 STRUCTURE_UNCHECKED = "n/a"  # nothing to parse (clear units, fragments, failures)
 
 
-@value_class
+@dataclass(slots=True)
 class Verification:
     """How a unit was verified, and with which inputs: printed next to every decoded message."""
 
-    status: Status
-    method: Method
-    detail: str = ""  # human-readable reason or evidence
-    seed: int | None = None
-    public_src: str | None = None  # addresses used in the UDP seed
-    public_dst: str | None = None
-    key: str = PROOF_NONE  # what proves the key: PROOF_CRC, PROOF_TCP_HEADER or PROOF_NONE
-    content: str = PROOF_NONE  # PROOF_CRC, CONTENT_UNPROTECTED, CONTENT_KNOWN or PROOF_NONE
-    structure: str = STRUCTURE_UNCHECKED  # STRUCTURE_EXACT, STRUCTURE_FAILED, ..._UNCHECKED
+    status: Final[Status]
+    method: Final[Method]
+    detail: Final[str]  # human-readable reason or evidence
+    seed: Final[int | None]
+    public_src: Final[str | None]  # addresses used in the UDP seed
+    public_dst: Final[str | None]
+    key: Final[str]  # what proves the key: PROOF_CRC, PROOF_TCP_HEADER or PROOF_NONE
+    content: Final[str]  # PROOF_CRC, CONTENT_UNPROTECTED, CONTENT_KNOWN or PROOF_NONE
+    structure: Final[str]  # STRUCTURE_EXACT, STRUCTURE_FAILED, ..._UNCHECKED
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        status: Status,
+        method: Method,
+        detail: str = "",
+        seed: int | None = None,
+        public_src: str | None = None,
+        public_dst: str | None = None,
+        key: str = PROOF_NONE,
+        content: str = PROOF_NONE,
+        structure: str = STRUCTURE_UNCHECKED,
+    ) -> None:
+        self.status = status
+        self.method = method
+        self.detail = detail
+        self.seed = seed
+        self.public_src = public_src
+        self.public_dst = public_dst
+        self.key = key
+        self.content = content
+        self.structure = structure
 
     @property
     def ok(self) -> bool:
@@ -147,36 +169,67 @@ class FlowKey(NamedTuple):
     a: Endpoint
     b: Endpoint
 
+    # Made with tuple.__new__: a named tuple's own __new__ is byte code, and a key is made for
+    # every UDP unit of a capture.
     @classmethod
     def udp(cls, one: Endpoint, other: Endpoint) -> FlowKey:
         if other < one:  # endpoints order as (address number, port), not as text
             one, other = other, one
-        return cls(Transport.UDP, one, other)
+        return tuple.__new__(cls, (Transport.UDP, one, other))
 
     @classmethod
     def tcp(cls, initiator: Endpoint, responder: Endpoint) -> FlowKey:
-        return cls(Transport.TCP, initiator, responder)
+        return tuple.__new__(cls, (Transport.TCP, initiator, responder))
 
     def __str__(self) -> str:
         return f"{self.transport} {self.a!s} <-> {self.b!s}"  # !s: no __format__ detour
 
 
-@value_class
+@dataclass(slots=True)
 class BlockInfo:
     """One command block inside a verified plaintext, with its decoded object list."""
 
-    offset: int  # offset of the block inside the unit's plaintext
-    length: int  # bytes the whole block occupies
-    command: int
-    flags: int
-    reqid: int | None
-    name: str | None  # the command's label from the name table ('?' ends a guessed one)
-    list_form: int | None  # 0x41 / 0x42, None when there is no list
-    objects: ObjectList | None  # the decoded list; None when there is none or it failed
-    list_bytes: bytes
-    error: str | None = None  # why the block or its list did not decode exactly
-    reply_to_frame: int | None = None  # for a reply: frame of the request it answers
-    resend_of_frame: int | None = None  # for a repeated request: the frame that first sent it
+    offset: Final[int]  # offset of the block inside the unit's plaintext
+    length: Final[int]  # bytes the whole block occupies
+    command: Final[int]
+    flags: Final[int]
+    reqid: Final[int | None]
+    name: Final[str | None]  # the command's label from the name table ('?' ends a guessed one)
+    list_form: Final[int | None]  # 0x41 / 0x42, None when there is no list
+    objects: Final[ObjectList | None]  # the decoded list; None when there is none or it failed
+    list_bytes: Final[bytes]
+    error: Final[str | None]  # why the block or its list did not decode exactly
+    reply_to_frame: Final[int | None]  # for a reply: frame of the request it answers
+    resend_of_frame: Final[int | None]  # for a repeated request: the frame that first sent it
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        offset: int,
+        length: int,
+        command: int,
+        flags: int,
+        reqid: int | None,
+        name: str | None,
+        list_form: int | None,
+        objects: ObjectList | None,
+        list_bytes: bytes,
+        error: str | None = None,
+        reply_to_frame: int | None = None,
+        resend_of_frame: int | None = None,
+    ) -> None:
+        self.offset = offset
+        self.length = length
+        self.command = command
+        self.flags = flags
+        self.reqid = reqid
+        self.name = name
+        self.list_form = list_form
+        self.objects = objects
+        self.list_bytes = list_bytes
+        self.error = error
+        self.reply_to_frame = reply_to_frame
+        self.resend_of_frame = resend_of_frame
 
     def paired(
         self, *, reply_to_frame: int | None = None, resend_of_frame: int | None = None

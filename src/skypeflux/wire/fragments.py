@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Final
 
 from skypeflux.wire.udp import FRAGMENT_HEADER_LEN, FRAGMENT_LAST_BIT, FULL_FRAGMENT_LEN, Fragment
 from skypeflux.wire.udp_crypt import Opened
@@ -58,20 +59,39 @@ DONE_MEMORY = 60.0
 for a retransmission; after that the same id and request id start a new message."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Reassembled:
     """A complete message: ``plaintext`` is the fragments' plaintexts in index order."""
 
-    key: Hashable
-    plaintext: bytes
-    count: int
-    ref_id: int
-    frames: tuple[int, ...] = ()
+    key: Final[Hashable]
+    plaintext: Final[bytes]
+    count: Final[int]
+    ref_id: Final[int]
+    frames: Final[tuple[int, ...]]
     """The caller's tag (a capture frame number) of each fragment, in index order."""
-    ivs: tuple[int, ...] = ()
+    ivs: Final[tuple[int, ...]]
     """Each fragment's IV, in index order (see :func:`iv_follows`)."""
-    last_is_full: bool = False
+    last_is_full: Final[bool]
     """The fragment flagged last has the full size of a middle one: the message may go on."""
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        key: Hashable,
+        plaintext: bytes,
+        count: int,
+        ref_id: int,
+        frames: tuple[int, ...] = (),
+        ivs: tuple[int, ...] = (),
+        last_is_full: bool = False,
+    ) -> None:
+        self.key = key
+        self.plaintext = plaintext
+        self.count = count
+        self.ref_id = ref_id
+        self.frames = frames
+        self.ivs = ivs
+        self.last_is_full = last_is_full
 
     @property
     def iv_chain_ok(self) -> bool:
@@ -99,6 +119,25 @@ class _Pending:
     last_index: int | None = None
     last_is_full: bool = False
     size: int = 0
+
+    # written out: compiled, the generated one runs as byte code (see Record)
+    def __init__(
+        self,
+        ref_id: int,
+        pieces: dict[int, bytes] | None = None,
+        frames: dict[int, int] | None = None,
+        ivs: dict[int, int] | None = None,
+        last_index: int | None = None,
+        last_is_full: bool = False,
+        size: int = 0,
+    ) -> None:
+        self.ref_id = ref_id
+        self.pieces = {} if pieces is None else pieces
+        self.frames = {} if frames is None else frames
+        self.ivs = {} if ivs is None else ivs
+        self.last_index = last_index
+        self.last_is_full = last_is_full
+        self.size = size
 
 
 class FragmentAssembler:

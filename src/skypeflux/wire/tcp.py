@@ -9,9 +9,10 @@ decoder in :mod:`skypeflux.wire.tcp_stream` calls it). ``tcp_stream`` adds the R
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from enum import Enum
+from typing import Final
 
-from skypeflux.value_class import value_class
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.varint import encode_varint, read_varint, try_read_varint
 
@@ -40,7 +41,7 @@ class Role(Enum):
     UNKNOWN = "unknown"
 
 
-@value_class
+@dataclass(slots=True)
 class StreamHeader:
     """The 14 bytes that open a direction, as plaintext: the clear seed, then the 10 bytes
     ``seq16 ‖ 00000001 ‖ last_word`` that go out encrypted with RC4(key(seed)).
@@ -49,10 +50,23 @@ class StreamHeader:
     ``tcp_stream`` encrypts and decrypts the last 10 bytes.
     """
 
-    seed: int
-    seq16: int
-    word1: int
-    last_word: int
+    seed: Final[int]
+    seq16: Final[int]
+    word1: Final[int]
+    last_word: Final[int]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        seed: int,
+        seq16: int,
+        word1: int,
+        last_word: int,
+    ) -> None:
+        self.seed = seed
+        self.seq16 = seq16
+        self.word1 = word1
+        self.last_word = last_word
 
     @property
     def ok(self) -> bool:
@@ -113,14 +127,27 @@ _CONTROL_KINDS = {0x01: FrameKind.ACK, 0x03: FrameKind.FILLER, 0x05: FrameKind.S
 _CONTROL_TYPES = {kind: value for value, kind in _CONTROL_KINDS.items()}
 
 
-@value_class
+@dataclass(slots=True)
 class Frame:
     """One frame: ``offset`` counts from stream byte 14 (the first byte after the header)."""
 
-    offset: int
-    value: int
-    varint_len: int
-    body: bytes
+    offset: Final[int]
+    value: Final[int]
+    varint_len: Final[int]
+    body: Final[bytes]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        offset: int,
+        value: int,
+        varint_len: int,
+        body: bytes,
+    ) -> None:
+        self.offset = offset
+        self.value = value
+        self.varint_len = varint_len
+        self.body = body
 
     @property
     def flag(self) -> int:
@@ -189,7 +216,7 @@ def ack_frame(packet_id: int) -> bytes:
     return control_frame(FrameKind.ACK, packet_id.to_bytes(2, "big"))
 
 
-@value_class
+@dataclass(slots=True)
 class FrameScan:
     """Frames split from a plaintext; ``exact`` when they end exactly where the data ends.
 
@@ -197,10 +224,23 @@ class FrameScan:
     may finish it); any other ``error`` means the framing is lost.
     """
 
-    frames: tuple[Frame, ...]
-    consumed: int
-    error: str | None
-    incomplete: bool = False
+    frames: Final[tuple[Frame, ...]]
+    consumed: Final[int]
+    error: Final[str | None]
+    incomplete: Final[bool]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        frames: tuple[Frame, ...],
+        consumed: int,
+        error: str | None,
+        incomplete: bool = False,
+    ) -> None:
+        self.frames = frames
+        self.consumed = consumed
+        self.error = error
+        self.incomplete = incomplete
 
     @property
     def exact(self) -> bool:

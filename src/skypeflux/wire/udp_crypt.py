@@ -8,11 +8,12 @@ it reports the CRC verdict with the exact inputs tried, and the caller decides w
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
 
 from skypeflux.crypto import BackendArg, CryptoError, decrypt, get_backend, open_first, skype_crc32
 from skypeflux.crypto.seeds import resend_seed, udp_seed, udp_seed_input
 from skypeflux.ipv4 import UNKNOWN_IP_TEXT, ip_text
-from skypeflux.value_class import value_class
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp import (
     TYPE_FRAGMENT,
@@ -33,20 +34,39 @@ _DEFAULT_BACKEND = get_backend()
 _default_open_first = _DEFAULT_BACKEND.open_first
 
 
-@value_class
+@dataclass(slots=True)
 class Opened:
     """A decrypted datagram with the evidence for (or against) it.
 
     ``seed_input`` and the public addresses are ``None`` for resends, whose seed uses neither.
     """
 
-    plaintext: bytes
-    seed: int
-    crc: int
-    computed_crc: int
-    public_src: str | None = None
-    public_dst: str | None = None
-    packet_id: int | None = None  # the datagram's id, for the seed input
+    plaintext: Final[bytes]
+    seed: Final[int]
+    crc: Final[int]
+    computed_crc: Final[int]
+    public_src: Final[str | None]
+    public_dst: Final[str | None]
+    packet_id: Final[int | None]  # the datagram's id, for the seed input
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        plaintext: bytes,
+        seed: int,
+        crc: int,
+        computed_crc: int,
+        public_src: str | None = None,
+        public_dst: str | None = None,
+        packet_id: int | None = None,
+    ) -> None:
+        self.plaintext = plaintext
+        self.seed = seed
+        self.crc = crc
+        self.computed_crc = computed_crc
+        self.public_src = public_src
+        self.public_dst = public_dst
+        self.packet_id = packet_id
 
     @property
     def crc_ok(self) -> bool:

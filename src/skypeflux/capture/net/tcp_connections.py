@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from typing import Final
 
 from skypeflux.capture.net.packets import ACK, FIN, RST, SYN, TcpSegment
 from skypeflux.capture.net.tcp_reassembly import (
@@ -32,7 +33,6 @@ from skypeflux.capture.net.tcp_reassembly import (
     StreamEvent,
     StreamReassembler,
 )
-from skypeflux.value_class import value_class
 
 _MASK = 0xFFFF_FFFF
 
@@ -54,6 +54,33 @@ class TcpDirection:
     last_ts: float = 0.0  # capture time of frames[-1]
     segments: int = 0  # segments seen in this direction (for the per-packet accounting)
 
+    # written out: compiled, the generated one runs as byte code (see Record)
+    def __init__(
+        self,
+        src: str,
+        sport: int,
+        dst: str,
+        dport: int,
+        from_initiator: bool,
+        reassembler: StreamReassembler,
+        frames: deque[int] | None = None,
+        data_frames: deque[int] | None = None,
+        isn: int | None = None,
+        last_ts: float = 0.0,
+        segments: int = 0,
+    ) -> None:
+        self.src = src
+        self.sport = sport
+        self.dst = dst
+        self.dport = dport
+        self.from_initiator = from_initiator
+        self.reassembler = reassembler
+        self.frames = deque(maxlen=FRAME_HISTORY) if frames is None else frames
+        self.data_frames = deque(maxlen=FRAME_HISTORY) if data_frames is None else data_frames
+        self.isn = isn
+        self.last_ts = last_ts
+        self.segments = segments
+
     @property
     def done(self) -> bool:
         return self.reassembler.done
@@ -73,18 +100,46 @@ class TcpConnection:
     first_frame: int
     last_ts: float
 
+    # written out: compiled, the generated one runs as byte code (see Record)
+    def __init__(
+        self,
+        number: int,
+        initiator: TcpDirection,
+        responder: TcpDirection,
+        handshake_seen: bool,
+        first_frame: int,
+        last_ts: float,
+    ) -> None:
+        self.number = number
+        self.initiator = initiator
+        self.responder = responder
+        self.handshake_seen = handshake_seen
+        self.first_frame = first_frame
+        self.last_ts = last_ts
+
     @property
     def done(self) -> bool:
         return self.initiator.done and self.responder.done
 
 
-@value_class
+@dataclass(slots=True)
 class FlowEvent:
     """A stream event with the connection and direction it belongs to."""
 
-    connection: TcpConnection
-    direction: TcpDirection
-    event: StreamEvent
+    connection: Final[TcpConnection]
+    direction: Final[TcpDirection]
+    event: Final[StreamEvent]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        connection: TcpConnection,
+        direction: TcpDirection,
+        event: StreamEvent,
+    ) -> None:
+        self.connection = connection
+        self.direction = direction
+        self.event = event
 
 
 _Address = tuple[str, int]

@@ -31,8 +31,7 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from dataclasses import dataclass
 from enum import StrEnum
-
-from skypeflux.value_class import value_class
+from typing import Final
 
 _MASK = 0xFFFF_FFFF
 _HALF = 0x8000_0000
@@ -62,36 +61,73 @@ END_IDLE = EndReason.IDLE
 END_REUSED = EndReason.REUSED
 
 
-@value_class
+@dataclass(slots=True)
 class Chunk:
     """Contiguous in-order bytes of one direction starting at stream ``offset``, from ``frame``."""
 
-    offset: int
-    data: bytes
-    frame: int
+    offset: Final[int]
+    data: Final[bytes]
+    frame: Final[int]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        offset: int,
+        data: bytes,
+        frame: int,
+    ) -> None:
+        self.offset = offset
+        self.data = data
+        self.frame = frame
 
 
-@value_class
+@dataclass(slots=True)
 class Gap:
     """``missing`` bytes at ``offset`` never arrived; ``frame`` is the first frame after them
     (the one holding the next bytes, or the FIN), ``ts`` its capture time. Nothing more is
     delivered for this direction."""
 
-    offset: int
-    missing: int
-    frame: int
-    ts: float = 0.0
+    offset: Final[int]
+    missing: Final[int]
+    frame: Final[int]
+    ts: Final[float]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        offset: int,
+        missing: int,
+        frame: int,
+        ts: float = 0.0,
+    ) -> None:
+        self.offset = offset
+        self.missing = missing
+        self.frame = frame
+        self.ts = ts
 
 
-@value_class
+@dataclass(slots=True)
 class End:
     """The direction ended after ``offset`` bytes, all delivered; ``reason`` says why,
     ``frame`` the frame that ended it and ``ts`` that frame's capture time."""
 
-    offset: int
-    reason: EndReason
-    frame: int
-    ts: float = 0.0
+    offset: Final[int]
+    reason: Final[EndReason]
+    frame: Final[int]
+    ts: Final[float]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        offset: int,
+        reason: EndReason,
+        frame: int,
+        ts: float = 0.0,
+    ) -> None:
+        self.offset = offset
+        self.reason = reason
+        self.frame = frame
+        self.ts = ts
 
 
 StreamEvent = Chunk | Gap | End

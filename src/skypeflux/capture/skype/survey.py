@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Final
 
 from skypeflux import crypto, objects
 from skypeflux.capture.flow_ends import FlowEnds
@@ -33,7 +34,6 @@ from skypeflux.capture.skype.addresses import AddressBook, Learned, is_private
 from skypeflux.capture.skype.describe import public_address_claims
 from skypeflux.capture.skype.tcp_decoder import TcpDecoder
 from skypeflux.ipv4 import Endpoint
-from skypeflux.value_class import value_class
 from skypeflux.wire import udp as wudp
 from skypeflux.wire.errors import WireError
 from skypeflux.wire.udp_crypt import open_payload, open_payload_any
@@ -47,15 +47,34 @@ MAX_FIRSTS = 4096  # sending endpoints whose first 0x02 datagram is kept to prov
 MAX_FIRST_BYTES = 4 << 20
 
 
-@value_class
+@dataclass(slots=True)
 class Sample:
-    frame: int
-    ts: float
-    src: Endpoint
-    dst: Endpoint
-    src_ip: str
-    dst_ip: str
-    payload: wudp.Payload
+    frame: Final[int]
+    ts: Final[float]
+    src: Final[Endpoint]
+    dst: Final[Endpoint]
+    src_ip: Final[str]
+    dst_ip: Final[str]
+    payload: Final[wudp.Payload]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        frame: int,
+        ts: float,
+        src: Endpoint,
+        dst: Endpoint,
+        src_ip: str,
+        dst_ip: str,
+        payload: wudp.Payload,
+    ) -> None:
+        self.frame = frame
+        self.ts = ts
+        self.src = src
+        self.dst = dst
+        self.src_ip = src_ip
+        self.dst_ip = dst_ip
+        self.payload = payload
 
 
 @dataclass(slots=True)
@@ -65,6 +84,21 @@ class _Run:
     spoiled: bool = False
     last_id: int = -1
     last_crc: int = -1
+
+    # written out: compiled, the generated one runs as byte code (see Record)
+    def __init__(
+        self,
+        shaped: int = 0,
+        steps: int = 0,
+        spoiled: bool = False,
+        last_id: int = -1,
+        last_crc: int = -1,
+    ) -> None:
+        self.shaped = shaped
+        self.steps = steps
+        self.spoiled = spoiled
+        self.last_id = last_id
+        self.last_crc = last_crc
 
 
 def parse_skype_shaped(payload: bytes) -> wudp.Datagram | None:

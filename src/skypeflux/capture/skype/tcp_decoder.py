@@ -75,6 +75,41 @@ class _Direction:
     wire: TcpDirection | None = None  # the reassembler's direction (its segment count)
     connection: int = 0  # the tracker's number for the connection
 
+    # written out: compiled, the generated one runs as byte code (see Record)
+    def __init__(
+        self,
+        decoder: StreamDecoder,
+        src: Endpoint,
+        dst: Endpoint,
+        flow: FlowKey,
+        skype: bool | None = None,
+        fed: int = 0,
+        base: int = 0,
+        ends: list[int] | None = None,
+        frames: list[int] | None = None,
+        carried: list[int] | None = None,
+        times: list[float] | None = None,
+        counts: FlowCounters | None = None,
+        status: str = "",
+        wire: TcpDirection | None = None,
+        connection: int = 0,
+    ) -> None:
+        self.decoder = decoder
+        self.src = src
+        self.dst = dst
+        self.flow = flow
+        self.skype = skype
+        self.fed = fed
+        self.base = base
+        self.ends = [] if ends is None else ends
+        self.frames = [] if frames is None else frames
+        self.carried = [] if carried is None else carried
+        self.times = [] if times is None else times
+        self.counts = FlowCounters() if counts is None else counts
+        self.status = status
+        self.wire = wire
+        self.connection = connection
+
     def decoding(self) -> bool:
         """Proven Skype by its header and not ended. A call, not a test of the two fields in
         place: calls between two tests change them (``_end`` sets the status), which mypy's
