@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Final, NamedTuple
 
 from skypeflux import ipv4
 from skypeflux.ipv4 import ip_text
-from skypeflux.value_class import value_class
 from skypeflux.wire.errors import WireError
 
 TYPE_MASK = 0x8F
@@ -50,16 +49,23 @@ def _check_func(func: int, expected: int) -> None:
         raise WireError(f"func byte 0x{func:02x} is not of type 0x{expected:02x}", 2)
 
 
+class Shape(NamedTuple):
+    """What a type with a fixed header is on the wire: its type (``func & 0x8F``), its name,
+    its header's fields in wire order (``id``, ``func`` first) and whether the datagram is
+    exactly that header (nothing follows). :data:`SHAPES` holds one for each class."""
+
+    type: int
+    name: str
+    header: struct.Struct
+    exact: bool = False
+
+
 class _Layout:
-    """A type with a fixed header: its fields in wire order (``id``, ``func`` first), then for
-    most types the rest of the datagram. Each class says how its fields map to the header."""
+    """A type with a fixed header (its :class:`Shape`), then for most types the rest of the
+    datagram. Each class says how its fields map to the header. The shapes live in a table,
+    not in the classes: a compiled dataclass would take class constants for fields."""
 
     __slots__ = ()
-
-    TYPE: ClassVar[int]
-    NAME: ClassVar[str]
-    HEADER: ClassVar[struct.Struct]
-    EXACT: ClassVar[bool] = False  # the datagram is exactly the header (nothing follows)
 
     def _header_fields(self) -> tuple[int, ...]:
         raise NotImplementedError
@@ -69,22 +75,35 @@ class _Layout:
 
     def build(self) -> bytes:
         fields = self._header_fields()
-        _check_func(fields[1], self.TYPE)
-        return self.HEADER.pack(*fields) + self._rest()
+        shape = SHAPES[type(self)]
+        _check_func(fields[1], shape.type)
+        return shape.header.pack(*fields) + self._rest()
 
 
-@value_class
+@dataclass(slots=True)
 class Payload(_Layout):
     """Type 0x02: an obfuscated payload (a request or a reply)."""
 
-    TYPE: ClassVar[int] = TYPE_PAYLOAD
-    NAME: ClassVar[str] = "payload"
-    HEADER: ClassVar[struct.Struct] = struct.Struct(">HBII")  # id func iv crc
-    id: int
-    iv: int
-    crc: int
-    ciphertext: bytes
-    func: int = TYPE_PAYLOAD
+    id: Final[int]
+    iv: Final[int]
+    crc: Final[int]
+    ciphertext: Final[bytes]
+    func: Final[int]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        id: int,
+        iv: int,
+        crc: int,
+        ciphertext: bytes,
+        func: int = TYPE_PAYLOAD,
+    ) -> None:
+        self.id = id
+        self.iv = iv
+        self.crc = crc
+        self.ciphertext = ciphertext
+        self.func = func
 
     def _header_fields(self) -> tuple[int, ...]:
         return (self.id, self.func, self.iv, self.crc)
@@ -98,20 +117,36 @@ class Payload(_Layout):
         return cls(packet_id, iv, crc, rest, func)
 
 
-@value_class
+@dataclass(slots=True)
 class Resend(_Layout):
     """Type 0x03: a payload sent again after a NAck, keyed by the NAck's challenge (spec 1.4)."""
 
-    TYPE: ClassVar[int] = TYPE_RESEND
-    NAME: ClassVar[str] = "resend"
-    HEADER: ClassVar[struct.Struct] = struct.Struct(">HBBIII")  # id func count challenge ip crc
-    id: int
-    challenge: int
-    dest_ip: int
-    crc: int
-    ciphertext: bytes
-    count: int = 1
-    func: int = TYPE_RESEND
+    id: Final[int]
+    challenge: Final[int]
+    dest_ip: Final[int]
+    crc: Final[int]
+    ciphertext: Final[bytes]
+    count: Final[int]
+    func: Final[int]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        id: int,
+        challenge: int,
+        dest_ip: int,
+        crc: int,
+        ciphertext: bytes,
+        count: int = 1,
+        func: int = TYPE_RESEND,
+    ) -> None:
+        self.id = id
+        self.challenge = challenge
+        self.dest_ip = dest_ip
+        self.crc = crc
+        self.ciphertext = ciphertext
+        self.count = count
+        self.func = func
 
     def _header_fields(self) -> tuple[int, ...]:
         return (self.id, self.func, self.count, self.challenge, self.dest_ip, self.crc)
@@ -125,7 +160,7 @@ class Resend(_Layout):
         return cls(packet_id, challenge, dest_ip, crc, rest, count, func)
 
 
-@value_class
+@dataclass(slots=True)
 class Fragment(_Layout):
     """Type 0x0F: one piece of a payload too long for one datagram (spec 1.6).
 
@@ -133,18 +168,38 @@ class Fragment(_Layout):
     capture) the id of the request datagram that the fragmented reply answers.
     """
 
-    TYPE: ClassVar[int] = TYPE_FRAGMENT
-    NAME: ClassVar[str] = "fragment"
-    HEADER: ClassVar[struct.Struct] = struct.Struct(">HBHBBII")  # id func ref idx inner iv crc
-    id: int
-    ref_id: int
-    index: int
-    last: bool
-    iv: int
-    crc: int
-    ciphertext: bytes
-    inner: int = TYPE_PAYLOAD
-    func: int = TYPE_FRAGMENT
+    id: Final[int]
+    ref_id: Final[int]
+    index: Final[int]
+    last: Final[bool]
+    iv: Final[int]
+    crc: Final[int]
+    ciphertext: Final[bytes]
+    inner: Final[int]
+    func: Final[int]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        id: int,
+        ref_id: int,
+        index: int,
+        last: bool,
+        iv: int,
+        crc: int,
+        ciphertext: bytes,
+        inner: int = TYPE_PAYLOAD,
+        func: int = TYPE_FRAGMENT,
+    ) -> None:
+        self.id = id
+        self.ref_id = ref_id
+        self.index = index
+        self.last = last
+        self.iv = iv
+        self.crc = crc
+        self.ciphertext = ciphertext
+        self.inner = inner
+        self.func = func
 
     def _header_fields(self) -> tuple[int, ...]:
         if not 0 <= self.index < FRAGMENT_LAST_BIT:
@@ -171,25 +226,32 @@ class _Notice(_Layout):
 
     __slots__ = ()
 
-    HEADER: ClassVar[struct.Struct] = struct.Struct(">HBII")
-    EXACT: ClassVar[bool] = True
-    ip: int
+
+@dataclass(slots=True)
+class Ack(_Notice):
+    """Type 0x05: 11 clear bytes; ``ip`` is the acknowledged sender's public address."""
+
+    id: Final[int]
+    ip: Final[int]
+    value: Final[int]
+    func: Final[int]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        id: int,
+        ip: int,
+        value: int,
+        func: int = TYPE_ACK,
+    ) -> None:
+        self.id = id
+        self.ip = ip
+        self.value = value
+        self.func = func
 
     @property
     def ip_text(self) -> str:
         return ip_text(self.ip)
-
-
-@value_class
-class Ack(_Notice):
-    """Type 0x05: 11 clear bytes; ``ip`` is the acknowledged sender's public address."""
-
-    TYPE: ClassVar[int] = TYPE_ACK
-    NAME: ClassVar[str] = "ack"
-    id: int
-    ip: int
-    value: int
-    func: int = TYPE_ACK
 
     def _header_fields(self) -> tuple[int, ...]:
         return (self.id, self.func, self.ip, self.value)
@@ -200,16 +262,31 @@ class Ack(_Notice):
         return cls(packet_id, ip, value, func)
 
 
-@value_class
+@dataclass(slots=True)
 class Nack(_Notice):
     """Type 0x07: "could not decrypt you"; carries your public ``ip`` and the resend challenge."""
 
-    TYPE: ClassVar[int] = TYPE_NACK
-    NAME: ClassVar[str] = "nack"
-    id: int
-    ip: int
-    challenge: int
-    func: int = TYPE_NACK
+    id: Final[int]
+    ip: Final[int]
+    challenge: Final[int]
+    func: Final[int]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        id: int,
+        ip: int,
+        challenge: int,
+        func: int = TYPE_NACK,
+    ) -> None:
+        self.id = id
+        self.ip = ip
+        self.challenge = challenge
+        self.func = func
+
+    @property
+    def ip_text(self) -> str:
+        return ip_text(self.ip)
 
     def _header_fields(self) -> tuple[int, ...]:
         return (self.id, self.func, self.ip, self.challenge)
@@ -220,13 +297,24 @@ class Nack(_Notice):
         return cls(packet_id, ip, challenge, func)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Opaque:
     """A type with no known layout (0x0D media data, 0x00, a set bit 7...): kept as bytes."""
 
-    id: int
-    func: int
-    body: bytes
+    id: Final[int]
+    func: Final[int]
+    body: Final[bytes]
+
+    # native in the compiled build (see value_class): Final fields, defaults in __init__
+    def __init__(
+        self,
+        id: int,
+        func: int,
+        body: bytes,
+    ) -> None:
+        self.id = id
+        self.func = func
+        self.body = body
 
     @property
     def type(self) -> int:
@@ -240,18 +328,29 @@ class Opaque:
 
 Datagram = Payload | Resend | Fragment | Ack | Nack | Opaque
 
-UDP_TYPES: dict[int, type[Payload | Resend | Fragment | Ack | Nack]] = {
-    cls.TYPE: cls for cls in (Payload, Resend, Fragment, Ack, Nack)
-}
-"""The one table of UDP types with a layout: type (``func & 0x8F``) -> its class, whose
-``HEADER`` declares the fixed fields both :func:`parse_datagram` and ``build`` use."""
+_NOTICE_HEADER = struct.Struct(">HBII")  # id func ip word
 
-PAYLOAD_HEADER_LEN = Payload.HEADER.size
-_PAYLOAD_HEADER = Payload.HEADER
+SHAPES: dict[type[_Layout], Shape] = {
+    Payload: Shape(TYPE_PAYLOAD, "payload", struct.Struct(">HBII")),  # id func iv crc
+    Resend: Shape(TYPE_RESEND, "resend", struct.Struct(">HBBIII")),  # id func count chal ip crc
+    Fragment: Shape(TYPE_FRAGMENT, "fragment", struct.Struct(">HBHBBII")),  # + ref idx inner
+    Ack: Shape(TYPE_ACK, "ack", _NOTICE_HEADER, exact=True),
+    Nack: Shape(TYPE_NACK, "nack", _NOTICE_HEADER, exact=True),
+}
+"""The one table of the UDP types with a layout: each class's :class:`Shape`, whose header
+declares the fixed fields both :func:`parse_datagram` and ``build`` use."""
+
+UDP_TYPES: dict[int, type[Payload | Resend | Fragment | Ack | Nack]] = {
+    SHAPES[cls].type: cls for cls in (Payload, Resend, Fragment, Ack, Nack)
+}
+"""Type (``func & 0x8F``) -> its class, from :data:`SHAPES`."""
+
+PAYLOAD_HEADER_LEN = SHAPES[Payload].header.size
+_PAYLOAD_HEADER = SHAPES[Payload].header
 _PAYLOAD_SIZE = PAYLOAD_HEADER_LEN
-RESEND_HEADER_LEN = Resend.HEADER.size
-FRAGMENT_HEADER_LEN = Fragment.HEADER.size
-NOTICE_LEN = _Notice.HEADER.size
+RESEND_HEADER_LEN = SHAPES[Resend].header.size
+FRAGMENT_HEADER_LEN = SHAPES[Fragment].header.size
+NOTICE_LEN = _NOTICE_HEADER.size
 
 
 def _need(data: bytes, size: int, what: str) -> None:
@@ -272,15 +371,16 @@ def parse_datagram(data: bytes) -> Datagram:
     cls = UDP_TYPES.get(kind)
     if cls is None:
         return Opaque(packet_id, func, data[3:])
-    size = cls.HEADER.size
-    if cls.EXACT:
+    shape = SHAPES[cls]
+    size = shape.header.size
+    if shape.exact:
         if len(data) != size:
             raise WireError(
                 f"type 0x{kind:02x} is {size} bytes, datagram has {len(data)}", min(len(data), size)
             )
     else:
-        _need(data, size, f"{cls.NAME} header")
-    return cls._from(cls.HEADER.unpack_from(data), data[size:])
+        _need(data, size, f"{shape.name} header")
+    return cls._from(shape.header.unpack_from(data), data[size:])
 
 
 def build_datagram(datagram: Datagram) -> bytes:

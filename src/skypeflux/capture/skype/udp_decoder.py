@@ -384,7 +384,8 @@ class UdpDecoder:
         self._count(str(kind).replace(".", "_"))
         detail = "sent in clear; the address it carries is a candidate until a CRC confirms it"
         record = self._base(d, kind, Verification(CLEAR, Method.NONE, detail))
-        record.udp_type, record.udp_func, record.packet_id = parsed.TYPE, parsed.func, parsed.id
+        record.udp_type = wudp.TYPE_NACK if is_nack else wudp.TYPE_ACK
+        record.udp_func, record.packet_id = parsed.func, parsed.id
         value = parsed.challenge if isinstance(parsed, wudp.Nack) else parsed.value
         record.info = {"ip": parsed.ip_text, ("challenge" if is_nack else "value"): f"{value:08x}"}
         self._out(record)
