@@ -221,14 +221,8 @@ class Fragment(_Layout):
         return _Layout.build(self)
 
 
-class _Notice(_Layout):
-    """ACK and NAck: 11 clear bytes, ``id func ip word`` (the layout both share)."""
-
-    __slots__ = ()
-
-
 @dataclass(slots=True)
-class Ack(_Notice):
+class Ack(_Layout):
     """Type 0x05: 11 clear bytes; ``ip`` is the acknowledged sender's public address."""
 
     id: Final[int]
@@ -263,7 +257,7 @@ class Ack(_Notice):
 
 
 @dataclass(slots=True)
-class Nack(_Notice):
+class Nack(_Layout):
     """Type 0x07: "could not decrypt you"; carries your public ``ip`` and the resend challenge."""
 
     id: Final[int]
@@ -328,7 +322,8 @@ class Opaque:
 
 Datagram = Payload | Resend | Fragment | Ack | Nack | Opaque
 
-_NOTICE_HEADER = struct.Struct(">HBII")  # id func ip word
+# ACK and NAck: 11 clear bytes, id func ip word (the layout both share)
+_NOTICE_HEADER = struct.Struct(">HBII")
 
 SHAPES: dict[type[_Layout], Shape] = {
     Payload: Shape(TYPE_PAYLOAD, "payload", struct.Struct(">HBII")),  # id func iv crc
